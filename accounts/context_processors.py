@@ -1,0 +1,54 @@
+"""The tabs at the top of every page, by role (handleiding: "De gebruikers")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    url_name: str
+    icon: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MELDINGEN = Tab(_("Meldingen"), "notifications:meldingen", "bell")
+LEERLING_OVERZICHT = Tab(_("Leerling overzicht"), "students:overzicht", "people")
+OUD_LEERLINGEN = Tab(_("Oud leerlingen"), "students:oud", "archive")
+GROEPEN = Tab(_("Groepen"), "groups:index", "collection")
+GEBRUIKERS = Tab(_("Gebruikers"), "accounts:users", "person-gear")
+AANMELDINGEN = Tab(_("Aanmeldingen"), "students:aanmeldingen", "inboxes")
+GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "students:gemeente", "geo-alt")
+MONITOR = Tab(_("Monitor"), "students:monitor", "bar-chart")
+
+_VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN)
+TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
+    Role.DECAAN_BEHEERDER: (*_VO, GEBRUIKERS),
+    Role.DECAAN: _VO,
+    Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
+    Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
+    Role.ROC: (MELDINGEN, AANMELDINGEN),
+    Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, MONITOR),
+    Role.SERVICEDESK: (MELDINGEN,),
+}
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    tabs = TABS_BY_ROLE.get(user.role, ())
+    current = request.path
+    items = [
+        {"label": tab.label, "url": tab.url, "icon": tab.icon, "active": current.startswith(tab.url)} for tab in tabs
+    ]
+    return {"nav_tabs": items}

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    """Login name and password. A failure never says which of the two was wrong."""
+
+    error_messages = {
+        "invalid_login": _("De combinatie van loginnaam en wachtwoord is onjuist."),
+        "inactive": _("De combinatie van loginnaam en wachtwoord is onjuist."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Loginnaam")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].label = _("Wachtwoord")
+
+    def clean_username(self) -> str:
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class PasswordResetRequestForm(forms.Form):
+    username = forms.CharField(
+        label=_("Loginnaam"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choosing a new password through the reset link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Nieuw wachtwoord")
+        self.fields["new_password2"].label = _("Herhaal nieuw wachtwoord")
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Handleiding "Wachtwoord wijzigen": current password, then the new one twice."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Het huidige wachtwoord is onjuist."),
+        "password_mismatch": _("De twee nieuwe wachtwoorden zijn niet gelijk."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Huidig wachtwoord")
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].label = _("Nieuw wachtwoord")
+        self.fields["new_password2"].label = _("Herhaal nieuw wachtwoord")
+        self.fields["new_password1"].help_text = _(
+            "Minimaal 8 tekens, met zowel letters als cijfers; geen veelgebruikt wachtwoord en niet lijkend op uw naam."
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    """Handleiding "Persoonsgegevens": aanhef, voornaam, achternaam, telefoon and e-mail can change."""
+
+    class Meta:
+        model = User
+        fields = ["aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email"]
+        widgets = {
+            "voornaam": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "achternaam": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "telefoon": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("aanhef", "voornaam", "achternaam", "email"):
+            self.fields[name].required = True
+        self.fields["aanhef"].choices = [("", _("Kies…")), *self.fields["aanhef"].choices[1:]]
+        self.fields["email"].error_messages["invalid"] = _("Vul een geldig e-mailadres in, bijv. naam@school.nl.")
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", _("Dit veld is verplicht."))
+            field.error_messages["required"] = _("Dit veld is verplicht.")
+
+    def clean_voornaam(self) -> str:
+        return self.cleaned_data["voornaam"].strip()
+
+    def clean_achternaam(self) -> str:
+        return self.cleaned_data["achternaam"].strip()
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class TOTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
+        ),
+        error_messages={
+            "required": _("Vul de code van 6 cijfers in."),
+            "min_length": _("De code bestaat uit 6 cijfers."),
+            "max_length": _("De code bestaat uit 6 cijfers."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not code.isdigit():
+            raise forms.ValidationError(_("De code bestaat uit 6 cijfers."))
+        return code

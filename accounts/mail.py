@@ -1,0 +1,25 @@
+"""Templated mail: a plain-text part and an HTML part from ``<prefix>.txt`` / ``<prefix>.html``.
+
+Sending goes through settings.EMAIL_BACKEND, which queues every message as a Celery task after the
+current transaction commits (notifications.mail). No BSN and no care data ever go into a mail.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated_mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    context = {
+        "servicedesk_email": settings.VOROC_SERVICEDESK_EMAIL,
+        "servicedesk_phone": settings.VOROC_SERVICEDESK_PHONE,
+        "base_url": settings.VOROC_BASE_URL,
+        **context,
+    }
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()

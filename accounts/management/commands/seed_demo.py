@@ -1,0 +1,99 @@
+"""The demo region: two vo-schools, two mbo-schools, two gemeenten, the servicedesk and one user per role.
+
+Idempotent: a second run finds everything in place and changes nothing (existing passwords included).
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Aanhef, GemeentePostcode, Organisation, OrganisationKind, Role, User
+
+DEFAULT_DEMO_PASSWORD = "Voroc-demo-2026"
+
+ORGANISATIONS = [
+    # kind, code, name, connected
+    (OrganisationKind.VO_SCHOOL, "00AA", "VO1 – Haagse Scholengemeenschap", False),
+    (OrganisationKind.VO_SCHOOL, "00BB", "VO2 – Delfts Vakcollege", False),
+    (OrganisationKind.MBO_SCHOOL, "25AA", "MBO1 – ROC Haaglanden-Zuid", True),
+    (OrganisationKind.MBO_SCHOOL, "25BB", "MBO2 – Vakschool Westland", False),
+    (OrganisationKind.GEMEENTE, "GM0518", "Gemeente Den Haag", False),
+    (OrganisationKind.GEMEENTE, "GM0503", "Gemeente Delft", False),
+    (OrganisationKind.SERVICEDESK, "SERVICEDESK", "VOROC Servicedesk", False),
+]
+
+# 4-digit postcode areas: Den Haag 2491–2599, Delft 2611–2629 (PostNL numbering).
+POSTCODES = {
+    "GM0518": [str(p) for p in range(2491, 2600)],
+    "GM0503": [str(p) for p in range(2611, 2630)],
+}
+
+USERS = [
+    # login name, organisation code, role, aanhef, voornaam, tussenvoegsel, achternaam
+    ("beheerder.vo1", "00AA", Role.DECAAN_BEHEERDER, Aanhef.MEVR, "Ingrid", "", "Bakker"),
+    ("decaan.vo1", "00AA", Role.DECAAN, Aanhef.DHR, "Mohamed", "el", "Amrani"),
+    ("mentor.vo1", "00AA", Role.MENTOR, Aanhef.MEVR, "Sanne", "de", "Vries"),
+    ("zorg.vo1", "00AA", Role.ZORGCOORDINATOR, Aanhef.MEVR, "Fatima", "", "Yilmaz"),
+    ("beheerder.vo2", "00BB", Role.DECAAN_BEHEERDER, Aanhef.DHR, "Peter", "van", "Dijk"),
+    ("decaan.vo2", "00BB", Role.DECAAN, Aanhef.MEVR, "Lotte", "", "Jansen"),
+    ("mentor.vo2", "00BB", Role.MENTOR, Aanhef.DHR, "Kevin", "", "Pinas"),
+    ("roc.mbo1", "25AA", Role.ROC, Aanhef.MEVR, "Naima", "", "Bouzid"),
+    ("gemeente.denhaag", "GM0518", Role.GEMEENTE, Aanhef.DHR, "Erik", "", "Visser"),
+    ("servicedesk", "SERVICEDESK", Role.SERVICEDESK, Aanhef.MEVR, "Anouk", "", "Smit"),
+]
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Fill the database with the demo region (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo fills a demo region with known passwords; it does not run in production.")
+        created = 0
+        orgs: dict[str, Organisation] = {}
+        for kind, code, name, connected in ORGANISATIONS:
+            org, was_created = Organisation.objects.get_or_create(
+                code=code, defaults={"kind": kind, "name": name, "connected": connected}
+            )
+            orgs[code] = org
+            created += was_created
+        for code, postcodes in POSTCODES.items():
+            existing = set(GemeentePostcode.objects.filter(postcode__in=postcodes).values_list("postcode", flat=True))
+            new = [GemeentePostcode(gemeente=orgs[code], postcode=p) for p in postcodes if p not in existing]
+            GemeentePostcode.objects.bulk_create(new)
+            created += len(new)
+        password = demo_password()
+        for username, code, role, aanhef, voornaam, tussenvoegsel, achternaam in USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username,
+                organisation=orgs[code],
+                role=role,
+                aanhef=aanhef,
+                voornaam=voornaam,
+                tussenvoegsel=tussenvoegsel,
+                achternaam=achternaam,
+                email=f"{username}@demo.voroc.nl",
+                profile_checked_at=timezone.now(),
+                is_superuser=role == Role.SERVICEDESK,
+            )
+            user.set_password(password)
+            user.full_clean()
+            user.save()
+            created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for username, code, role, *_ in USERS:
+            self.stdout.write(f"  {username:<18} {Role(role).label:<24} {orgs[code].name}")
+        self.stdout.write("The servicedesk sets up its authenticator app (TOTP) at its first login; admin: /beheer/")

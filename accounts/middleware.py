@@ -1,0 +1,79 @@
+"""Session limits and the steps a user takes before the app opens (second factor, profile check)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+LOGIN_AT = "voroc_login_at"
+LAST_SEEN = "voroc_last_seen"
+OTP_REQUIRED = "voroc_otp_required"
+# Write the "last seen" time at most this often: a session write per request is wasted work.
+LAST_SEEN_RESOLUTION = 60
+
+
+def start_session(request: HttpRequest, user) -> None:
+    """Called at login: start the session clocks and remember whether a second factor is due."""
+    now = int(time.time())
+    request.session[LOGIN_AT] = now
+    request.session[LAST_SEEN] = now
+    request.session[OTP_REQUIRED] = bool(user.requires_second_factor or user_has_device(user))
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours after login, or after 30 minutes without a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT, now)
+            last_seen = request.session.get(LAST_SEEN, now)
+            if now - login_at > settings.SESSION_COOKIE_AGE or now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            if LOGIN_AT not in request.session:
+                request.session[LOGIN_AT] = now
+            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Paths a user may reach while a login step is still open.
+_STEP_EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/favicon")
+
+
+class LoginStepsMiddleware:
+    """After the password: the second factor (servicedesk), then on first login the profile check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(_STEP_EXEMPT_PREFIXES):
+            step = self._open_step(request)
+            if step and request.path not in (reverse(step), reverse("accounts:logout")):
+                return redirect(step)
+        return self.get_response(request)
+
+    @staticmethod
+    def _open_step(request: HttpRequest) -> str | None:
+        user = request.user
+        if not user.is_verified() and (user.requires_second_factor or request.session.get(OTP_REQUIRED)):
+            return "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
+        if user.profile_checked_at is None:
+            return "accounts:profile_check"
+        return None

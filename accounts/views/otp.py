@@ -1,0 +1,96 @@
+"""The second factor: set up a TOTP authenticator once, then give its code after the password."""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ..forms import TOTPCodeForm
+
+
+def _next_url(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "admin:index" if request.user.is_staff else "notifications:meldingen"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not user_has_device(request.user):
+        return redirect("accounts:otp_setup")
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
+        for device in devices:
+            if device.verify_token(form.cleaned_data["code"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("code", _code_error(devices))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    user = request.user
+    if user_has_device(user):
+        return redirect("accounts:otp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": _("Authenticator-app")}
+    )
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Tweestapsverificatie is ingesteld."))
+            return redirect(_next_url(request))
+        form.add_error("code", _code_error([device]))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(_inline_svg(buffer.getvalue())),  # generated here, no user input
+            "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+def _code_error(devices) -> str:
+    # After each wrong code TOTPDevice makes the user wait longer (1, 2, 4, … seconds): say so.
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        return _("Te veel onjuiste codes achter elkaar. Wacht even en probeer dan de nieuwste code uit uw app.")
+    return _(
+        "Deze code klopt niet. Vul de nieuwste code uit uw app in en controleer of de tijd op uw telefoon juist staat."
+    )
+
+
+def _inline_svg(data: bytes) -> str:
+    text = data.decode()
+    return text[text.index("<svg") :]

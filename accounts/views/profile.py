@@ -1,0 +1,73 @@
+"""Mijn profiel (a pop-up), Verander wachtwoord (a pop-up) and the profile check at first login."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
+
+from ..forms import ChangePasswordForm, ProfileForm
+from ..models import User
+from ..services import send_password_changed_mail, update_profile
+
+
+def _modal_or_page(request, partial: str, context: dict) -> HttpResponse:
+    """The pop-up's content for htmx; the same content as a whole page without JavaScript."""
+    if request.htmx:
+        return render(request, partial, context)
+    return render(request, "accounts/modal_page.html", {**context, "partial": partial})
+
+
+def _closed_with_message(request, text: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        return trigger_client_event(response, "voroc:closeModal", {"message": text})
+    messages.success(request, text)
+    return redirect("notifications:meldingen")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    # A separate instance: an invalid POST must not change request.user (shown in the header).
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        update_profile(user=user, data=form.cleaned_data)
+        return _closed_with_message(request, _("Uw gegevens zijn opgeslagen."))
+    return _modal_or_page(request, "accounts/partials/profile.html", {"form": form, "profile_user": user})
+
+
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_password(request):
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Keeps this session; every other session of this user ends (their auth hash no longer matches).
+        update_session_auth_hash(request, user)
+        send_password_changed_mail(user=user)
+        return _closed_with_message(request, _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail."))
+    return _modal_or_page(request, "accounts/partials/change_password.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_check(request):
+    """First login: check the mandatory personal data before going on."""
+    user = request.user
+    if user.profile_checked_at is not None:
+        return redirect("notifications:meldingen")
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        update_profile(user=user, data=form.cleaned_data, confirm=True)
+        messages.success(request, _("Dank u wel, uw gegevens zijn bevestigd."))
+        return redirect("notifications:meldingen")
+    return render(request, "accounts/profile_check.html", {"form": form, "profile_user": user})

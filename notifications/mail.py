@@ -1,0 +1,37 @@
+"""Outgoing mail goes through Celery: the backend queues each message after the transaction commits.
+
+settings.EMAIL_BACKEND points here; settings.VOROC_EMAIL_DELIVERY_BACKEND is the backend that really
+delivers (SMTP in production, the console in the demo). Without Redis the task runs eagerly, in-process.
+"""
+
+from __future__ import annotations
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+
+
+def serialise(message) -> dict:
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+    }
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        from .tasks import deliver_mail
+
+        count = 0
+        for message in email_messages:
+            if not message.recipients():
+                continue
+            payload = serialise(message)
+            transaction.on_commit(lambda payload=payload: deliver_mail.delay(payload))
+            count += 1
+        return count

@@ -1,0 +1,61 @@
+// VOROC front-end glue: pop-ups loaded with htmx, toasts after saving, the language menu.
+// No inline scripts anywhere, so a strict Content-Security-Policy can forbid them.
+(function () {
+  "use strict";
+
+  function modal() {
+    return bootstrap.Modal.getOrCreateInstance(document.getElementById("voroc-modal"));
+  }
+
+  function toast(text) {
+    var box = document.getElementById("voroc-toasts");
+    if (!box || !text) return;
+    var el = document.createElement("div");
+    el.className = "toast align-items-center text-bg-success border-0";
+    el.setAttribute("role", "status");
+    var inner = document.createElement("div");
+    inner.className = "d-flex";
+    var body = document.createElement("div");
+    body.className = "toast-body";
+    body.textContent = text;
+    inner.appendChild(body);
+    el.appendChild(inner);
+    box.appendChild(el);
+    bootstrap.Toast.getOrCreateInstance(el, { delay: 5000 }).show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var modalEl = document.getElementById("voroc-modal");
+
+    // A link with data-voroc-modal opens its page in the pop-up; without JavaScript it is a normal link.
+    document.body.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-voroc-modal]");
+      if (link) event.preventDefault();
+    });
+
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target && event.detail.target.id === "voroc-modal-content") {
+        modal().show();
+        var first = event.detail.target.querySelector(".is-invalid, input:not([type=hidden]), select");
+        if (first) first.focus();
+      }
+    });
+
+    // The server closes the pop-up after a successful save and says what happened.
+    document.body.addEventListener("voroc:closeModal", function (event) {
+      modal().hide();
+      toast(event.detail && event.detail.message);
+    });
+
+    // Closing the pop-up (X or Annuleer) discards what was typed: the next opening loads the saved data.
+    if (modalEl) {
+      modalEl.addEventListener("hidden.bs.modal", function () {
+        document.getElementById("voroc-modal-content").innerHTML = "";
+      });
+    }
+
+    document.querySelectorAll("[data-voroc-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+  });
+})();

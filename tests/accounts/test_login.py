@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+LOGIN = reverse("accounts:login")
+WRONG = "De combinatie van loginnaam en wachtwoord is onjuist."
+
+
+def post_login(client, username, password, ip="10.1.2.3", **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
+
+
+@pytest.mark.django_db
+def test_login_lands_on_meldingen(client, demo, demo_pw):
+    response = post_login(client, "decaan.vo1", demo_pw)
+    assert response.status_code == 302
+    assert response.url == reverse("notifications:meldingen")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "Meldingenoverzicht" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_name_is_case_insensitive(client, demo, demo_pw):
+    assert post_login(client, "  Decaan.VO1 ", demo_pw).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_and_unknown_name_say_the_same(client, demo):
+    wrong_password = post_login(client, "decaan.vo1", "fout-wachtwoord1")
+    unknown_user = post_login(client, "bestaat.niet", "fout-wachtwoord1")
+    for response in (wrong_password, unknown_user):
+        assert response.status_code == 200
+        assert WRONG in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_logout_needs_post_and_ends_the_session(decaan_client):
+    assert decaan_client.get(reverse("notifications:meldingen")).status_code == 200
+    decaan_client.post(reverse("accounts:logout"))
+    response = decaan_client.get(reverse("notifications:meldingen"))
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_that_name_from_that_address_for_15_minutes(client, demo, demo_pw):
+    for _ in range(5):
+        post_login(client, "decaan.vo1", "fout-wachtwoord1")
+    # Even the right password is refused now, with the lockout page.
+    locked = post_login(client, "decaan.vo1", demo_pw)
+    assert locked.status_code == 429
+    assert "15 minuten geblokkeerd" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another login name from the same address, and the same name from another address, still work.
+    assert post_login(client, "mentor.vo1", demo_pw).status_code == 302
+    client.logout()
+    assert post_login(client, "decaan.vo1", demo_pw, ip="10.9.9.9").status_code == 302
+    client.logout()
+    # Case variants of the name count as the same name.
+    assert post_login(client, "DECAAN.vo1", demo_pw).status_code == 429
+    # After 15 minutes the lock is gone.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert post_login(client, "decaan.vo1", demo_pw).status_code == 302
+
+
+@pytest.mark.django_db
+def test_four_failures_do_not_lock(client, demo, demo_pw):
+    for _ in range(4):
+        post_login(client, "decaan.vo1", "fout-wachtwoord1")
+    assert post_login(client, "decaan.vo1", demo_pw).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_lock(client, demo, demo_pw):
+    for i in range(5):
+        post_login(client, "decaan.vo1", "fout-wachtwoord1", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+    assert post_login(client, "decaan.vo1", demo_pw, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_one_trusted_proxy_the_client_address_is_the_proxys_entry(client, demo, demo_pw, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The proxy (REMOTE_ADDR 172.18.0.2) appends the real client; a client-sent value on the left is ignored.
+    for i in range(5):
+        post_login(client, "decaan.vo1", "fout", ip="172.18.0.2", HTTP_X_FORWARDED_FOR=f"1.1.1.{i}, 203.0.113.5")
+    assert (
+        post_login(client, "decaan.vo1", demo_pw, ip="172.18.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code
+        == 429
+    )
+    assert (
+        post_login(client, "decaan.vo1", demo_pw, ip="172.18.0.2", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code
+        == 302
+    )
+
+
+@pytest.mark.django_db
+def test_inactive_user_cannot_log_in(client, demo, demo_pw):
+    demo["decaan.vo1"].is_active = False
+    demo["decaan.vo1"].save()
+    response = post_login(client, "decaan.vo1", demo_pw)
+    assert response.status_code == 200 and WRONG in response.content.decode()

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="notifications:meldingen", permanent=False)),
+    path("meldingen/", include("notifications.urls")),
+    path("", include("accounts.urls")),
+    path("", include("students.urls")),
+    path("groepen/", include("groups.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
