@@ -32,7 +32,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
     code = models.CharField(
         _("code"),
-        max_length=10,
+        max_length=20,
         unique=True,
         help_text=_("BRIN-code (school) of CBS-gemeentecode (gemeente)."),
     )

@@ -36,7 +36,8 @@
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.detail.target && event.detail.target.id === "voroc-modal-content") {
         modal().show();
-        var first = event.detail.target.querySelector(".is-invalid, input:not([type=hidden]), select");
+        var first = event.detail.target.querySelector(".is-invalid") ||
+          event.detail.target.querySelector("input:not([type=hidden]), select");
         if (first) first.focus();
       }
     });

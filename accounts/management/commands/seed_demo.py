@@ -55,18 +55,23 @@ def demo_password() -> str:
 class Command(BaseCommand):
     help = "Fill the database with the demo region (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo fills a demo region with known passwords; it does not run in production.")
+        self.seed()
+
+    @transaction.atomic
+    def seed(self) -> None:
         created = 0
         orgs: dict[str, Organisation] = {}
         for kind, code, name, connected in ORGANISATIONS:
-            org, was_created = Organisation.objects.get_or_create(
-                code=code, defaults={"kind": kind, "name": name, "connected": connected}
-            )
+            org = Organisation.objects.filter(code=code).first()
+            if org is None:
+                org = Organisation(code=code, kind=kind, name=name, connected=connected)
+                org.full_clean()
+                org.save()
+                created += 1
             orgs[code] = org
-            created += was_created
         for code, postcodes in POSTCODES.items():
             existing = set(GemeentePostcode.objects.filter(postcode__in=postcodes).values_list("postcode", flat=True))
             new = [GemeentePostcode(gemeente=orgs[code], postcode=p) for p in postcodes if p not in existing]

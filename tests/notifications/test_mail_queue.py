@@ -1,0 +1,75 @@
+"""Outgoing mail is queued as a Celery task after commit; eager without Redis, a real worker with it."""
+
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+
+from accounts.mail import send_templated_mail
+from voroc.celery import app
+
+QUEUED = {
+    "EMAIL_BACKEND": "notifications.mail.QueuedEmailBackend",
+    "VOROC_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def send(subject: str) -> None:
+    send_templated_mail(
+        to=["decaan@school.example"],
+        subject=subject,
+        template="accounts/mail/password_changed",
+        context={"user": {"get_short_name": "Anna", "username": "anna"}, "when": None},
+    )
+
+
+@pytest.fixture
+def eager():
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db
+def test_mail_leaves_only_after_the_transaction_commits(settings, eager, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        send("Na de commit")
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    assert [m.subject for m in mail.outbox] == ["Na de commit"]
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_sends_nothing(settings, eager):
+    settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send("Teruggedraaid")
+        raise RuntimeError
+    assert mail.outbox == []
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI runs it against the machine's Redis)")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_queued_mail_through_redis(settings):
+    from celery.contrib.testing.worker import start_worker
+
+    settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
+    assert app.conf.task_always_eager is False and app.conf.broker_url.startswith("redis://")
+    subject = f"Via Redis {uuid.uuid4()}"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            send(subject)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and subject not in [m.subject for m in mail.outbox]:
+            time.sleep(0.1)
+    assert subject in [m.subject for m in mail.outbox]

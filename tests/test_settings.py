@@ -1,0 +1,80 @@
+"""Production settings: strict, and they refuse to start without their secrets."""
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(
+        VOROC_PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        BSN_ENCRYPTION_KEYS="1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        BSN_INDEX_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        ALLOWED_HOSTS="voroc.example.nl",
+        DATABASE_URL="postgres://voroc:x@127.0.0.1:5432/voroc_not_used",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="smtp+tls://mailer:secret@127.0.0.1:587",
+        VOROC_BASE_URL="https://voroc.example.nl",
+        DJANGO_SETTINGS_MODULE="voroc.settings",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_session_and_security_settings():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_AGE, s.SESSION_IDLE_TIMEOUT, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = manage("shell", "-c", code, env=production_env())
+    assert result.returncode == 0, result.stderr
+    age, idle, hsts, ssl, cookie, csrf, debug, eager = result.stdout.split()[-8:]
+    assert int(age) <= 12 * 3600 and int(idle) <= 30 * 60
+    assert int(hsts) >= 31536000
+    assert (ssl, cookie, csrf, debug, eager) == ("True", "True", "True", "False", "False")
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "BSN_ENCRYPTION_KEYS", "BSN_INDEX_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"],
+)
+def test_production_refuses_to_start_without_a_secret(missing):
+    result = manage("check", env=production_env(**{missing: None}))
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = manage("check", env=production_env(SECRET_KEY="kort"))
+    assert result.returncode != 0 and "SECRET_KEY is too short" in result.stderr
+
+
+def test_production_refuses_demo_data():
+    result = manage("seed_demo", env=production_env())
+    assert result.returncode != 0 and "does not run in production" in result.stderr
