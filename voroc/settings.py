@@ -204,6 +204,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.normalise_username"
 
 OTP_TOTP_ISSUER = "VOROC"
+# django-guardian holds per-object grants for real users only; no anonymous user is created.
+ANONYMOUS_USER_NAME = None
 
 # --- Sessions: 12 hours at most, 30 minutes idle ------------------------------------------------------
 SESSION_COOKIE_AGE = 12 * 3600
