@@ -19,7 +19,9 @@ def test_docker_compose_config_is_valid(tmp_path):
     shutil.copy(ROOT / "Dockerfile", tmp_path)
     env = (ROOT / ".env.example").read_text().replace("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=test\n")
     (tmp_path / ".env").write_text(env)
-    result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     services = subprocess.run(
         ["docker-compose", "config", "--services"], cwd=tmp_path, capture_output=True, text=True, timeout=60

@@ -10,7 +10,11 @@ from accounts.models import GemeentePostcode, Organisation, User
 
 
 def snapshot() -> str:
-    objects = [*Organisation.objects.order_by("pk"), *GemeentePostcode.objects.order_by("pk"), *User.objects.order_by("pk")]
+    objects = [
+        *Organisation.objects.order_by("pk"),
+        *GemeentePostcode.objects.order_by("pk"),
+        *User.objects.order_by("pk"),
+    ]
     return serializers.serialize("json", objects)
 
 
@@ -27,14 +31,29 @@ def test_seed_demo_twice_changes_nothing():
 @pytest.mark.django_db
 def test_demo_region_and_logins(demo, demo_pw):
     assert {o.code: o.kind for o in Organisation.objects.all()} == {
-        "00AA": "vo", "00BB": "vo", "25AA": "mbo", "25BB": "mbo",
-        "GM0518": "gemeente", "GM0503": "gemeente", "SERVICEDESK": "servicedesk",
+        "00AA": "vo",
+        "00BB": "vo",
+        "25AA": "mbo",
+        "25BB": "mbo",
+        "GM0518": "gemeente",
+        "GM0503": "gemeente",
+        "SERVICEDESK": "servicedesk",
     }
     assert Organisation.objects.get(code="25AA").connected and not Organisation.objects.get(code="25BB").connected
     assert GemeentePostcode.objects.get(postcode="2511").gemeente.code == "GM0518"
     assert GemeentePostcode.objects.get(postcode="2611").gemeente.code == "GM0503"
-    expected = {"beheerder.vo1", "decaan.vo1", "mentor.vo1", "zorg.vo1", "beheerder.vo2", "decaan.vo2",
-                "mentor.vo2", "roc.mbo1", "gemeente.denhaag", "servicedesk"}
+    expected = {
+        "beheerder.vo1",
+        "decaan.vo1",
+        "mentor.vo1",
+        "zorg.vo1",
+        "beheerder.vo2",
+        "decaan.vo2",
+        "mentor.vo2",
+        "roc.mbo1",
+        "gemeente.denhaag",
+        "servicedesk",
+    }
     assert set(demo) == expected
     for username in expected - {"servicedesk"}:
         client = Client()
