@@ -29,7 +29,7 @@ class GemeentePostcodeAdmin(admin.ModelAdmin):
 
 
 class UserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta:
         model = User
         fields = ("username", "organisation", "role")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -12,7 +13,7 @@ from .models import Role
 
 @dataclass(frozen=True)
 class Tab:
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
 

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Aanhef, User
 
 
 class LoginForm(AuthenticationForm):
@@ -84,7 +84,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("aanhef", "voornaam", "achternaam", "email"):
             self.fields[name].required = True
-        self.fields["aanhef"].choices = [("", _("Kies…")), *self.fields["aanhef"].choices[1:]]
+        aanhef = self.fields["aanhef"]
+        assert isinstance(aanhef, forms.ChoiceField)
+        aanhef.choices = [("", _("Kies…")), *Aanhef.choices]
         self.fields["email"].error_messages["invalid"] = _("Vul een geldig e-mailadres in, bijv. naam@school.nl.")
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Dit veld is verplicht."))

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from .models import User
+
 LOGIN_AT = "voroc_login_at"
 LAST_SEEN = "voroc_last_seen"
 OTP_REQUIRED = "voroc_otp_required"
@@ -72,7 +74,10 @@ class LoginStepsMiddleware:
     @staticmethod
     def _open_step(request: HttpRequest) -> str | None:
         user = request.user
-        if not user.is_verified() and (user.requires_second_factor or request.session.get(OTP_REQUIRED)):
+        assert isinstance(user, User)
+        # OTPMiddleware (which runs before this one) gives every user is_verified().
+        verified = user.is_verified()  # type: ignore[attr-defined]
+        if not verified and (user.requires_second_factor or request.session.get(OTP_REQUIRED)):
             return "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
         if user.profile_checked_at is None:
             return "accounts:profile_check"

@@ -201,7 +201,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = ["email"]
+    REQUIRED_FIELDS = ["email"]
 
     class Meta:
         ordering = ["achternaam", "voornaam", "username"]

@@ -6,6 +6,8 @@ delivers (SMTP in production, the console in the demo). Without Redis the task r
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
@@ -31,7 +33,6 @@ class QueuedEmailBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            payload = serialise(message)
-            transaction.on_commit(lambda payload=payload: deliver_mail.delay(payload))
+            transaction.on_commit(partial(deliver_mail.delay, serialise(message)))
             count += 1
         return count
