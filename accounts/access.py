@@ -17,7 +17,7 @@ VO_MANAGING_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN})
 SCHOOL_ADMIN_ROLES = frozenset({Role.DECAAN_BEHEERDER})
 MBO_ROLES = frozenset({Role.ROC})
 GEMEENTE_ROLES = frozenset({Role.GEMEENTE})
-ALL_STAFF_ROLES = frozenset(Role) - {Role.LEERLING}
+ALL_STAFF_ROLES = frozenset(Role)
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

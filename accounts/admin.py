@@ -1,9 +1,23 @@
-from django.contrib import admin
+"""The servicedesk's screens for organisations and users (Django admin, behind the second factor)."""
+
+from __future__ import annotations
+
+from axes.models import AccessAttempt
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import GemeentePostcode, Organisation, User
+from .services import invite_user, unlock_login
+
+# VOROC does not use Django's permission groups ("Groepen" in VOROC are a school's class groups).
+admin.site.unregister(Group)
 
 
 class GemeentePostcodeInline(admin.TabularInline):
@@ -13,7 +27,7 @@ class GemeentePostcodeInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "connected")
+    list_display = ("name", "code", "kind", "connected", "email")
     list_filter = ("kind", "connected")
     search_fields = ("name", "code")
 
@@ -25,24 +39,58 @@ class OrganisationAdmin(admin.ModelAdmin):
 class GemeentePostcodeAdmin(admin.ModelAdmin):
     list_display = ("postcode", "gemeente")
     list_filter = ("gemeente",)
+    list_select_related = ("gemeente",)
     search_fields = ("postcode",)
 
 
-class UserCreationForm(AdminUserCreationForm):
+class InviteUserForm(forms.ModelForm):
+    """A new user: who and where. The person chooses their own password through the invitation mail."""
+
     class Meta:
         model = User
-        fields = ("username", "organisation", "role")
+        fields = (
+            "username",
+            "organisation",
+            "role",
+            "aanhef",
+            "voornaam",
+            "tussenvoegsel",
+            "achternaam",
+            "email",
+            "telefoon",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("aanhef", "voornaam", "achternaam", "email"):
+            self.fields[name].required = True
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = _("inloggen geblokkeerd")
+    parameter_name = "geblokkeerd"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ja"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(login_locked=True) if self.value() == "ja" else queryset
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    add_form = UserCreationForm
-    list_display = ("username", "full_name", "organisation", "role", "is_active", "last_login")
-    list_filter = ("role", "is_active", "organisation__kind")
+    add_form = InviteUserForm
+    add_form_template = None
+    list_display = ("username", "full_name", "organisation", "role", "is_active", "login_locked_display")
+    list_filter = ("role", LockedFilter, "is_active", "organisation__kind")
     list_select_related = ("organisation",)
     search_fields = ("username", "voornaam", "achternaam", "email", "organisation__name", "organisation__code")
     ordering = ("username",)
     autocomplete_fields = ("organisation",)
+    actions = ["unlock_logins"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Organisatie en rol"), {"fields": ("organisation", "role", "is_active")}),
@@ -53,18 +101,59 @@ class UserAdmin(BaseUserAdmin):
         (
             None,
             {
-                "classes": ("wide",),
-                "fields": ("username", "organisation", "role", "usable_password", "password1", "password2"),
+                "description": _(
+                    "De nieuwe gebruiker krijgt een e-mail met een link om zelf een wachtwoord te kiezen."
+                ),
+                "fields": ("username", "organisation", "role"),
             },
+        ),
+        (
+            _("Persoonsgegevens"),
+            {"fields": ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "email", "telefoon")},
         ),
     )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
 
+    def get_queryset(self, request):
+        # One subquery, not one query per row: is this login name locked out right now?
+        locked = AccessAttempt.objects.filter(
+            username=OuterRef("username"),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
+        return super().get_queryset(request).annotate(login_locked=Exists(locked))
+
     def get_readonly_fields(self, request, obj=None):
         # The login name cannot be changed once the user exists.
         return (*self.readonly_fields, "username") if obj else self.readonly_fields
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        invite_user(user=obj)
+        messages.info(request, _("Er is een uitnodiging gestuurd naar %(email)s.") % {"email": obj.email})
+
     @admin.display(description=_("naam"))
     def full_name(self, obj):
         return obj.full_name
+
+    @admin.display(description=_("geblokkeerd"), boolean=True, ordering="login_locked")
+    def login_locked_display(self, obj):
+        return obj.login_locked
+
+    @admin.action(description=_("Inlogblokkade opheffen"))
+    def unlock_logins(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            unlock_login(username=user.username)
+        self.message_user(
+            request,
+            ngettext(
+                "De inlogblokkade van %(count)d gebruiker is opgeheven.",
+                "De inlogblokkade van %(count)d gebruikers is opgeheven.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )

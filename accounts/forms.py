@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -37,34 +36,55 @@ class PasswordResetRequestForm(forms.Form):
         return self.cleaned_data["username"].strip().lower()
 
 
-class NewPasswordForm(SetPasswordForm):
+PASSWORD_RULES = _(
+    "Minimaal 8 tekens, met zowel letters als cijfers; geen veelgebruikt wachtwoord en niet lijkend op uw naam."
+)
+
+
+NEW_PASSWORD_FIELD = "new_password1"  # noqa: S105 (a field name, not a password)
+
+
+class NewPasswordFieldsMixin:
+    """The new password twice, with the rules in one line and their errors under the first field."""
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_mismatch": _("De twee nieuwe wachtwoorden zijn niet gelijk."),
+    }
+
+    def _label_new_password_fields(self) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["new_password1"].label = _("Nieuw wachtwoord")
+        fields["new_password1"].help_text = PASSWORD_RULES
+        fields["new_password2"].label = _("Herhaal nieuw wachtwoord")
+        fields["new_password2"].help_text = _("Vul hetzelfde wachtwoord nog een keer in.")
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # Django reports a weak password under the repeat field; the user typed it in the first one.
+        return super().validate_password_for_user(user, NEW_PASSWORD_FIELD)  # type: ignore[misc]
+
+
+class NewPasswordForm(NewPasswordFieldsMixin, SetPasswordForm):
     """Choosing a new password through the reset link."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = _("Nieuw wachtwoord")
-        self.fields["new_password2"].label = _("Herhaal nieuw wachtwoord")
-        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+        self._label_new_password_fields()
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class ChangePasswordForm(NewPasswordFieldsMixin, PasswordChangeForm):
     """Handleiding "Wachtwoord wijzigen": current password, then the new one twice."""
 
     error_messages = {
-        **PasswordChangeForm.error_messages,
+        **NewPasswordFieldsMixin.error_messages,
         "password_incorrect": _("Het huidige wachtwoord is onjuist."),
-        "password_mismatch": _("De twee nieuwe wachtwoorden zijn niet gelijk."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Huidig wachtwoord")
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
-        self.fields["new_password1"].label = _("Nieuw wachtwoord")
-        self.fields["new_password2"].label = _("Herhaal nieuw wachtwoord")
-        self.fields["new_password1"].help_text = _(
-            "Minimaal 8 tekens, met zowel letters als cijfers; geen veelgebruikt wachtwoord en niet lijkend op uw naam."
-        )
+        self._label_new_password_fields()
 
 
 class ProfileForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
@@ -82,3 +83,23 @@ class LoginStepsMiddleware:
         if user.profile_checked_at is None:
             return "accounts:profile_check"
         return None
+
+
+class LanguageMiddleware:
+    """Dutch unless the user chose another language (the footer menu sets a cookie).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language; on a school laptop with an English
+    browser that would switch a Dutch product to English unasked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

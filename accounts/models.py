@@ -37,6 +37,7 @@ class Organisation(models.Model):
         help_text=_("BRIN-code (school) of CBS-gemeentecode (gemeente)."),
     )
     name = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mailadres"), blank=True, help_text=_("Algemeen adres, bijv. van het decanaat."))
     connected = models.BooleanField(
         _("gekoppeld"),
         default=False,
@@ -103,7 +104,8 @@ class Role(models.TextChoices):
     ROC = "roc", _("ROC-gebruiker")
     GEMEENTE = "gemeente", _("Gemeente-gebruiker")
     SERVICEDESK = "servicedesk", _("Servicedesk")
-    LEERLING = "leerling", _("Leerling")
+    # Pupils get their own role ("leerling", in a vo-school) with the pupil's dossier; until then no
+    # account can be made for them.
 
 
 # Which kind of organisation each role lives in.
@@ -112,7 +114,6 @@ ROLE_ORGANISATION_KIND: dict[str, str] = {
     Role.DECAAN: OrganisationKind.VO_SCHOOL,
     Role.MENTOR: OrganisationKind.VO_SCHOOL,
     Role.ZORGCOORDINATOR: OrganisationKind.VO_SCHOOL,
-    Role.LEERLING: OrganisationKind.VO_SCHOOL,
     Role.ROC: OrganisationKind.MBO_SCHOOL,
     Role.GEMEENTE: OrganisationKind.GEMEENTE,
     Role.SERVICEDESK: OrganisationKind.SERVICEDESK,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -44,12 +46,8 @@ def send_password_changed_mail(*, user: User) -> None:
         )
 
 
-def request_password_reset(*, username: str) -> None:
-    """Mail a one-time reset link if the login name exists; the caller answers the same either way."""
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
-    if user is None or not user.email or not user.has_usable_password():
-        log.info("password reset requested for an unknown or unusable account")
-        return
+def set_password_url(user: User) -> str:
+    """A one-time link to choose a password; it stops working once used and after PASSWORD_RESET_TIMEOUT."""
     path = reverse(
         "accounts:password_reset_confirm",
         kwargs={
@@ -57,13 +55,51 @@ def request_password_reset(*, username: str) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
+    return settings.VOROC_BASE_URL.rstrip("/") + path
+
+
+def request_password_reset(*, username: str) -> None:
+    """Mail a one-time reset link if the login name exists; the caller answers the same either way."""
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None or not user.email:
+        log.info("password reset requested for an unknown account or one without e-mail address")
+        return
     send_templated_mail(
         to=[user.email],
         subject=_("VOROC: nieuw wachtwoord instellen"),
         template="accounts/mail/password_reset",
         context={
             "user": user,
-            "reset_url": settings.VOROC_BASE_URL.rstrip("/") + path,
+            "reset_url": set_password_url(user),
             "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
+
+
+@transaction.atomic
+def invite_user(*, user: User) -> User:
+    """Save a new account without a password and mail the person a link to choose one.
+
+    Nobody else ever knows the password: not the servicedesk, not the decaan schoolbeheerder.
+    """
+    if not user.email:
+        raise ValidationError({"email": _("Een nieuwe gebruiker heeft een e-mailadres nodig voor de uitnodiging.")})
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    send_templated_mail(
+        to=[user.email],
+        subject=_("Welkom bij VOROC: kies uw wachtwoord"),
+        template="accounts/mail/invitation",
+        context={
+            "user": user,
+            "reset_url": set_password_url(user),
+            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
+    return user
+
+
+def unlock_login(*, username: str) -> int:
+    """Lift a lockout (too many wrong passwords) for one login name; returns how many records went."""
+    return reset(username=username)

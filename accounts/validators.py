@@ -16,7 +16,7 @@ class LettersAndDigitsValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Uw wachtwoord bevat zowel letters als cijfers.")
+        return _("Uw wachtwoord moet zowel letters als cijfers bevatten.")
 
 
 class MinimumLengthValidator:
@@ -34,4 +34,29 @@ class MinimumLengthValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Uw wachtwoord bestaat uit minimaal %(min_length)d tekens.") % {"min_length": self.min_length}
+        return _("Uw wachtwoord moet minimaal %(min_length)d tekens lang zijn.") % {"min_length": self.min_length}
+
+
+# Words that Dutch users often build a password on ("welkom123", "Wachtwoord2026!"). Django's own list
+# is English; these come on top of it. A password is refused when, without its digits and signs, it is
+# one of these words, or when it contains "voroc".
+COMMON_DUTCH_WORDS = frozenset(
+    """
+    welkom wachtwoord geheim voetbal zomer winter lente herfst school leerling mentor decaan
+    amsterdam rotterdam denhaag utrecht delft feyenoord ajax psv oranje nederland holland
+    hallo hoi doei liefde schat prinses konijn hond kat paard vakantie gemeente schooljaar
+    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april
+    mei juni juli augustus september oktober november december qwerty azerty abcdef
+    """.split()
+)
+
+
+class CommonDutchPasswordValidator:
+    def validate(self, password: str, user=None) -> None:
+        lowered = password.lower()
+        letters = re.sub(r"[^a-zà-ÿ]", "", lowered)
+        if letters in COMMON_DUTCH_WORDS or "voroc" in lowered:
+            raise ValidationError(_("Dit wachtwoord is te makkelijk te raden."), code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return _("Uw wachtwoord is geen veelgebruikt woord met een paar cijfers.")

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from . import views
+
 urlpatterns = [
+    path("favicon.ico", views.favicon),
     path("", RedirectView.as_view(pattern_name="notifications:meldingen", permanent=False)),
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),

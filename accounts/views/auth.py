@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
@@ -13,7 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
-from ..services import request_password_reset
+from ..security import client_ip
+from ..services import request_password_reset, unlock_login
 
 
 class LoginView(auth_views.LoginView):
@@ -21,9 +24,33 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form, attempts_left=self._attempts_left(form)))
+
+    def _attempts_left(self, form) -> int | None:
+        """Warn before the lockout: how many tries this login name has left from this address."""
+        username = form.cleaned_data.get("username") if hasattr(form, "cleaned_data") else None
+        if not username:
+            return None
+        attempt = AccessAttempt.objects.filter(username=username, ip_address=client_ip(self.request)).first()
+        left = settings.AXES_FAILURE_LIMIT - (attempt.failures_since_start if attempt else 0)
+        return left if 0 < left <= 2 else None
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST logs out; a GET (a typed or bookmarked address) asks first instead of answering 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return render(request, "accounts/logout_confirm.html")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("U bent uitgelogd."))
+        return response
 
 
 @sensitive_post_parameters()
@@ -39,7 +66,9 @@ def password_reset_request(request):
 
 
 def password_reset_sent(request):
-    return render(request, "accounts/password_reset_sent.html")
+    return render(
+        request, "accounts/password_reset_sent.html", {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+    )
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -50,5 +79,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Whoever can read the account's mail may log in again at once, even after a lockout.
+        unlock_login(username=form.user.username)
         messages.success(self.request, _("Uw nieuwe wachtwoord is opgeslagen. U kunt nu inloggen."))
         return response

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -40,11 +41,14 @@ def otp_verify(request):
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
-        for device in devices:
-            if device.verify_token(form.cleaned_data["code"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
-        form.add_error("code", _code_error(devices))
+        if _throttled(devices):
+            form.add_error("code", THROTTLED)
+        else:
+            for device in devices:
+                if device.verify_token(form.cleaned_data["code"]):
+                    otp_login(request, device)
+                    return redirect(_next_url(request))
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -60,13 +64,16 @@ def otp_setup(request):
     )
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if _throttled([device]):
+            form.add_error("code", THROTTLED)
+        elif device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
-        form.add_error("code", _code_error([device]))
+        else:
+            form.add_error("code", WRONG_CODE)
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
@@ -82,13 +89,15 @@ def otp_setup(request):
     )
 
 
-def _code_error(devices) -> str:
-    # After each wrong code TOTPDevice makes the user wait longer (1, 2, 4, … seconds): say so.
-    if any(not device.verify_is_allowed()[0] for device in devices):
-        return _("Te veel onjuiste codes achter elkaar. Wacht even en probeer dan de nieuwste code uit uw app.")
-    return _(
-        "Deze code klopt niet. Vul de nieuwste code uit uw app in en controleer of de tijd op uw telefoon juist staat."
-    )
+WRONG_CODE = _lazy(
+    "Deze code klopt niet. Vul de nieuwste code uit uw app in en controleer of de tijd op uw telefoon juist staat."
+)
+THROTTLED = _lazy("Te veel onjuiste codes achter elkaar. Wacht een paar seconden en probeer dan de nieuwste code.")
+
+
+def _throttled(devices) -> bool:
+    # After each wrong code a TOTPDevice makes the next try wait longer (1, 2, 4, … seconds).
+    return any(not device.verify_is_allowed()[0] for device in devices)
 
 
 def _inline_svg(data: bytes) -> str:

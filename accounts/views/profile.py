@@ -20,8 +20,8 @@ from ..services import send_password_changed_mail, update_profile
 def _modal_or_page(request, partial: str, context: dict) -> HttpResponse:
     """The pop-up's content for htmx; the same content as a whole page without JavaScript."""
     if request.htmx:
-        return render(request, partial, context)
-    return render(request, "accounts/modal_page.html", {**context, "partial": partial})
+        return render(request, partial, {**context, "in_modal": True})
+    return render(request, "accounts/modal_page.html", {**context, "partial": partial, "in_modal": False})
 
 
 def _closed_with_message(request, text: str) -> HttpResponse:

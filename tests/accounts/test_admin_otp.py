@@ -48,7 +48,10 @@ def test_setting_up_totp_then_admin_opens(client, demo, demo_pw):
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=demo["servicedesk"], confirmed=False)
     wrong = client.post(reverse("accounts:otp_setup"), {"code": "000000" if code_for(device) != "000000" else "111111"})
-    assert "Te veel onjuiste codes" in wrong.content.decode()  # each wrong code makes the next wait
+    assert "Deze code klopt niet" in wrong.content.decode()
+    # A next try straight away is refused without checking the code: each wrong code makes the next wait.
+    hurried = client.post(reverse("accounts:otp_setup"), {"code": code_for(device)})
+    assert "Te veel onjuiste codes" in hurried.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     ok = client.post(reverse("accounts:otp_setup"), {"code": code_for(device)})
     assert ok.status_code == 302
@@ -67,7 +70,9 @@ def test_with_a_device_the_code_is_asked_at_every_login(client, demo, demo_pw):
     wrong = client.post(
         reverse("accounts:otp_verify"), {"code": "000000" if code_for(device) != "000000" else "111111"}
     )
-    assert "Te veel onjuiste codes" in wrong.content.decode()
+    assert "Deze code klopt niet" in wrong.content.decode()
+    hurried = client.post(reverse("accounts:otp_verify"), {"code": code_for(device)})
+    assert "Te veel onjuiste codes" in hurried.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     assert client.get(ADMIN).status_code == 302
     good = client.post(reverse("accounts:otp_verify") + "?next=" + ADMIN, {"code": code_for(device)})

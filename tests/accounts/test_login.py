@@ -103,3 +103,20 @@ def test_inactive_user_cannot_log_in(client, demo, demo_pw):
     demo["decaan.vo1"].save()
     response = post_login(client, "decaan.vo1", demo_pw)
     assert response.status_code == 200 and WRONG in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_last_two_tries_before_the_lockout_are_announced(client, demo):
+    texts = [post_login(client, "decaan.vo1", "fout-wachtwoord1").content.decode() for _ in range(4)]
+    assert "Let op" not in texts[0] and "Let op" not in texts[1]
+    assert "Let op: na nog 2 onjuiste pogingen wordt inloggen" in texts[2]
+    assert "Let op: na nog 1 onjuiste poging wordt inloggen" in texts[3]
+
+
+@pytest.mark.django_db
+def test_logout_by_address_asks_first_and_says_goodbye(decaan_client):
+    page = decaan_client.get(reverse("accounts:logout"))
+    assert page.status_code == 200 and "wilt u uitloggen" in page.content.decode()
+    assert decaan_client.get(reverse("notifications:meldingen")).status_code == 200  # still logged in
+    goodbye = decaan_client.post(reverse("accounts:logout"), follow=True)
+    assert "U bent uitgelogd." in goodbye.content.decode()

@@ -116,3 +116,41 @@ def test_change_password_mails_and_ends_other_sessions(client, demo, demo_pw, dj
     assert other_device.get(reverse("notifications:meldingen")).status_code == 302
     assert [m.subject for m in mail.outbox] == ["VOROC: uw wachtwoord is gewijzigd"]
     assert mail.outbox[0].to == ["decaan.vo1@demo.voroc.nl"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weak", ["welkom123", "Wachtwoord2026!", "voroc-2026-x", "Mohamed2026", "Amrani1234"])
+def test_guessable_passwords_are_refused_under_the_field_typed_in(decaan_client, demo_pw, weak):
+    response = decaan_client.post(CHANGE, {"old_password": demo_pw, "new_password1": weak, "new_password2": weak})
+    form = response.context["form"]
+    assert form.errors.get("new_password1"), form.errors
+    assert "new_password2" not in form.errors
+    assert User.objects.get(username="decaan.vo1").check_password(demo_pw)
+
+
+@pytest.mark.django_db
+def test_password_changed_mail_names_the_login_name(decaan_client, demo_pw, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        decaan_client.post(
+            CHANGE,
+            {"old_password": demo_pw, "new_password1": "Zonnebloem-Kade-77", "new_password2": "Zonnebloem-Kade-77"},
+        )
+    (message,) = mail.outbox
+    assert "VOROC-account (decaan.vo1)" in message.body
+    assert "VOROC-account (decaan.vo1)" in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_a_reset_password_lifts_the_lockout(client, demo, demo_pw, django_capture_on_commit_callbacks):
+    login = reverse("accounts:login")
+    for _ in range(5):
+        client.post(login, {"username": "zorg.vo1", "password": "fout-wachtwoord1"})
+    assert client.post(login, {"username": "zorg.vo1", "password": demo_pw}).status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"username": "zorg.vo1"})
+    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "Zonnebloem-Kade-77", "new_password2": "Zonnebloem-Kade-77"}
+    )
+    response = client.post(login, {"username": "zorg.vo1", "password": "Zonnebloem-Kade-77"})
+    assert response.status_code == 302 and response.url == reverse("notifications:meldingen")

@@ -43,7 +43,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "nl-NL"}
+    # Reduced motion: Bootstrap then skips its fade animations, so checks never see a half-faded pop-up.
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1366, "height": 768},
+        "locale": "nl-NL",
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture

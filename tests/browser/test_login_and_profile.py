@@ -1,5 +1,7 @@
+import base64
 import re
 
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -98,6 +100,15 @@ def test_other_screens_look_right(page, demo_live, demo_pw, axe, shot):
     expect(page.get_by_test_id("otp-secret")).to_be_visible()
     assert axe() == [], "otp setup"
     shot("10-tweestapsverificatie-instellen")
+    # What an authenticator app does with the key: compute the current code.
+    key = base64.b32decode(page.get_by_test_id("otp-secret").inner_text().replace(" ", ""))
+    page.get_by_label("Code uit uw authenticator-app").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Instellen").click()
+    expect(page).to_have_url(re.compile(r"/beheer/$"))
+    shot("16-beheer")
+    page.get_by_role("row", name="Gebruikers").get_by_role("link", name="Gebruikers").click()
+    shot("17-beheer-gebruikers")
+    expect(page.get_by_role("link", name="decaan.vo1")).to_be_visible()
 
 
 def test_first_login_checks_personal_data(page, demo_live, demo_pw, axe, shot):
@@ -118,3 +129,31 @@ def test_lockout_page(page, demo_live, demo_pw, shot, axe):
     expect(page.get_by_test_id("lockout")).to_contain_text("15 minuten geblokkeerd")
     assert axe() == [], "lockout"
     shot("12-geblokkeerd")
+
+
+def test_narrow_window_folds_the_tabs_into_a_menu(page, demo_live, demo_pw, axe, shot):
+    page.set_viewport_size({"width": 400, "height": 800})
+    login(page, demo_live.url, "beheerder.vo1", demo_pw)
+    tabs = page.get_by_role("link", name="Groepen")
+    expect(tabs).to_be_hidden()
+    shot("13-smal-menu-dicht")
+    page.get_by_role("button", name="Menu").click()
+    expect(tabs).to_be_visible()
+    assert axe() == [], "narrow page with menu open"
+    shot("14-smal-menu-open")
+    # Mijn profiel opened as a page of its own (a typed address) is laid out like the pop-up.
+    page.goto(f"{demo_live.url}/profiel/")
+    expect(page.get_by_role("heading", name="Mijn profiel")).to_be_visible()
+    page.get_by_role("link", name="Annuleer").click()
+    expect(page).to_have_url(re.compile(r"/meldingen/$"))
+
+
+def test_profile_as_a_page(page, demo_live, demo_pw, shot):
+    login(page, demo_live.url, "gemeente.denhaag", demo_pw)
+    page.goto(f"{demo_live.url}/profiel/")
+    shot("15-mijn-profiel-als-pagina")
+    page.get_by_label("Telefoon").fill("070-3534000")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page).to_have_url(re.compile(r"/meldingen/$"))
+    expect(page.get_by_text("Uw gegevens zijn opgeslagen.")).to_be_visible()
+    assert User.objects.get(username="gemeente.denhaag").telefoon == "070-3534000"

@@ -67,7 +67,9 @@ class Command(BaseCommand):
         for kind, code, name, connected in ORGANISATIONS:
             org = Organisation.objects.filter(code=code).first()
             if org is None:
-                org = Organisation(code=code, kind=kind, name=name, connected=connected)
+                org = Organisation(
+                    code=code, kind=kind, name=name, connected=connected, email=f"info@{code.lower()}.demo.voroc.nl"
+                )
                 org.full_clean()
                 org.save()
                 created += 1

@@ -1,0 +1,107 @@
+"""The servicedesk manages users in admin: invitations instead of passwords, lifting lockouts."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Organisation, User
+
+from ..factories import UserFactory
+from .test_admin_otp import code_for
+
+CHANGELIST = reverse("admin:accounts_user_changelist")
+
+
+@pytest.fixture
+def servicedesk_client(client, demo, demo_pw):
+    device = TOTPDevice.objects.create(user=demo["servicedesk"], name="app", confirmed=True)
+    client.post(reverse("accounts:login"), {"username": "servicedesk", "password": demo_pw})
+    client.post(reverse("accounts:otp_verify"), {"code": code_for(device)})
+    assert client.get(reverse("admin:index")).status_code == 200
+    return client
+
+
+@pytest.mark.django_db
+def test_a_new_user_is_invited_and_chooses_their_own_password(servicedesk_client, django_capture_on_commit_callbacks):
+    vo2 = Organisation.objects.get(code="00BB")
+    form = reverse("admin:accounts_user_add")
+    assert 'name="password1"' not in servicedesk_client.get(form).content.decode()
+    data = {
+        "username": "Nieuwe.Mentor",
+        "organisation": vo2.pk,
+        "role": "mentor",
+        "aanhef": "mevr",
+        "voornaam": "Noor",
+        "tussenvoegsel": "",
+        "achternaam": "Haddou",
+        "email": "n.haddou@vo2.example",
+        "telefoon": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = servicedesk_client.post(form, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="nieuwe.mentor")
+    assert not user.has_usable_password()
+    (invitation,) = mail.outbox
+    assert invitation.to == ["n.haddou@vo2.example"] and "nieuwe.mentor" in invitation.body
+    link = re.search(r"http://127\.0\.0\.1:8000(/wachtwoord-herstellen/\S+/)", invitation.body).group(1)
+    person = Client()
+    page = person.get(link, follow=True)
+    person.post(
+        page.redirect_chain[-1][0], {"new_password1": "Zonnebloem-Kade-77", "new_password2": "Zonnebloem-Kade-77"}
+    )
+    response = person.post(reverse("accounts:login"), {"username": "nieuwe.mentor", "password": "Zonnebloem-Kade-77"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_role_must_fit_its_organisation(servicedesk_client):
+    mbo = Organisation.objects.get(code="25AA")
+    data = {
+        "username": "fout.rol",
+        "organisation": mbo.pk,
+        "role": "decaan",
+        "aanhef": "dhr",
+        "voornaam": "A",
+        "achternaam": "B",
+        "email": "a@b.example",
+    }
+    response = servicedesk_client.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    assert "hoort bij een vo-school" in response.content.decode()
+    assert not User.objects.filter(username="fout.rol").exists()
+
+
+@pytest.mark.django_db
+def test_there_is_no_pupil_role_yet(servicedesk_client):
+    html = servicedesk_client.get(reverse("admin:accounts_user_add")).content.decode()
+    assert 'value="leerling"' not in html
+
+
+@pytest.mark.django_db
+def test_servicedesk_sees_and_lifts_a_lockout(servicedesk_client, demo, demo_pw):
+    person = Client()
+    for _ in range(5):
+        person.post(reverse("accounts:login"), {"username": "zorg.vo1", "password": "fout-wachtwoord1"})
+    locked = servicedesk_client.get(CHANGELIST + "?geblokkeerd=ja")
+    assert [u.username for u in locked.context["cl"].result_list] == ["zorg.vo1"]
+    zorg = demo["zorg.vo1"]
+    servicedesk_client.post(CHANGELIST, {"action": "unlock_logins", "_selected_action": [zorg.pk]})
+    assert list(servicedesk_client.get(CHANGELIST + "?geblokkeerd=ja").context["cl"].result_list) == []
+    assert person.post(reverse("accounts:login"), {"username": "zorg.vo1", "password": demo_pw}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_user_list_query_count_does_not_grow_with_users(servicedesk_client, django_assert_max_num_queries):
+    # The count is pinned at its value for the demo's 10 users; 60 more users must not add queries.
+    with django_assert_max_num_queries(100) as baseline:
+        servicedesk_client.get(CHANGELIST)
+    school = Organisation.objects.get(code="00AA")
+    UserFactory.create_batch(60, organisation=school)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        response = servicedesk_client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == 70
