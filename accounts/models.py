@@ -230,10 +230,8 @@ class User(AbstractBaseUser, PermissionsMixin):
                 )
 
     def save(self, *args, **kwargs) -> None:
-        # The servicedesk works through Django admin; nobody else reaches it.
-        self.is_staff = self.role == Role.SERVICEDESK
-        if self.role != Role.SERVICEDESK:
-            self.is_superuser = False
+        # The servicedesk operates everything through Django admin; nobody else reaches it.
+        self.is_staff = self.is_superuser = self.role == Role.SERVICEDESK
         super().save(*args, **kwargs)
 
     # --- names --------------------------------------------------------------------------------------

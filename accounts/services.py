@@ -7,6 +7,7 @@ import logging
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +20,9 @@ from .mail import send_templated_mail
 from .models import User
 
 log = logging.getLogger(__name__)
+
+# At most one reset mail per account in this many seconds, so nobody can flood a mailbox.
+RESET_MAIL_INTERVAL = 5 * 60
 
 PROFILE_FIELDS = ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email")
 
@@ -63,6 +67,9 @@ def request_password_reset(*, username: str) -> None:
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None or not user.email:
         log.info("password reset requested for an unknown account or one without e-mail address")
+        return
+    if not cache.add(f"voroc:password-reset:{user.pk}", 1, timeout=RESET_MAIL_INTERVAL):
+        log.info("password reset mail held back: one was sent less than %s seconds ago", RESET_MAIL_INTERVAL)
         return
     send_templated_mail(
         to=[user.email],

@@ -3,12 +3,19 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.management.commands.seed_demo import demo_password
 from accounts.models import Organisation, User
 
 from .factories import PASSWORD, UserFactory  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttles and sessions live in the cache; each test starts without another test's.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(**overrides) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CACHE_URL"))
+    }
     env.update(
         VOROC_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(60),
@@ -22,6 +24,7 @@ def production_env(**overrides) -> dict[str, str]:
         ALLOWED_HOSTS="voroc.example.nl",
         DATABASE_URL="postgres://voroc:x@127.0.0.1:5432/voroc_not_used",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         EMAIL_URL="smtp+tls://mailer:secret@127.0.0.1:587",
         VOROC_BASE_URL="https://voroc.example.nl",
         DJANGO_SETTINGS_MODULE="voroc.settings",
@@ -62,7 +65,16 @@ def test_production_session_and_security_settings():
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "BSN_ENCRYPTION_KEYS", "BSN_INDEX_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"],
+    [
+        "SECRET_KEY",
+        "BSN_ENCRYPTION_KEYS",
+        "BSN_INDEX_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "VOROC_BASE_URL",
+    ],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
     result = manage("check", env=production_env(**{missing: None}))

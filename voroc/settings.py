@@ -150,8 +150,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# The cache gets a Redis database of its own (CACHE_URL): clearing it must never empty Celery's queues.
+CACHE_URL = env.str("CACHE_URL", default="")
+if REDIS_URL and not CACHE_URL:
+    raise ImproperlyConfigured("Set CACHE_URL too (another Redis database than REDIS_URL, e.g. redis://host:6379/1).")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -285,7 +289,7 @@ VOROC_SERVICEDESK_PHONE = env.str("VOROC_SERVICEDESK_PHONE", default="070-315635
 # The address used in links inside mails (password reset); the request's own host is not trusted.
 VOROC_BASE_URL = env.str("VOROC_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not VOROC_BASE_URL.startswith("https://"):
-    raise ImproperlyConfigured("VOROC_BASE_URL must be set to the https address of the site in production.")
+    raise ImproperlyConfigured("VOROC_BASE_URL must be set in production, to the https address of the site.")
 
 # --- Logging: no personal data in log lines (the BSN never reaches a logger) -------------------------
 LOGGING = {

@@ -105,3 +105,45 @@ def test_user_list_query_count_does_not_grow_with_users(servicedesk_client, djan
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = servicedesk_client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == 70
+
+
+@pytest.mark.django_db
+def test_an_invited_servicedesk_colleague_can_run_the_admin(servicedesk_client, django_capture_on_commit_callbacks):
+    desk = Organisation.objects.get(code="SERVICEDESK")
+    data = {
+        "username": "collega",
+        "organisation": desk.pk,
+        "role": "servicedesk",
+        "aanhef": "dhr",
+        "voornaam": "Bas",
+        "achternaam": "Kok",
+        "email": "bas@voroc.example",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        servicedesk_client.post(reverse("admin:accounts_user_add"), data)
+    colleague = User.objects.get(username="collega")
+    assert colleague.is_staff and colleague.is_superuser
+    colleague.set_password("Zonnebloem-Kade-77")
+    colleague.save()
+    person = Client()
+    person.post(reverse("accounts:login"), {"username": "collega", "password": "Zonnebloem-Kade-77"})
+    setup = person.get(reverse("admin:index"), follow=True)
+    assert setup.redirect_chain[-1][0].startswith(reverse("accounts:otp_setup"))
+    device = TOTPDevice.objects.get(user=colleague)
+    person.post(reverse("accounts:otp_setup"), {"code": code_for(device)})
+    # First login: the personal data are checked once, then the admin opens.
+    assert person.get(CHANGELIST).url == reverse("accounts:profile_check")
+    person.post(
+        reverse("accounts:profile_check"),
+        {"aanhef": "dhr", "voornaam": "Bas", "achternaam": "Kok", "email": "bas@voroc.example"},
+    )
+    assert person.get(CHANGELIST).status_code == 200
+
+
+@pytest.mark.django_db
+def test_changing_a_role_away_from_servicedesk_takes_the_admin_away(demo):
+    user = demo["servicedesk"]
+    user.role = "gemeente"
+    user.organisation = Organisation.objects.get(code="GM0518")
+    user.save()
+    assert not user.is_staff and not user.is_superuser

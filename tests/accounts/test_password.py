@@ -154,3 +154,12 @@ def test_a_reset_password_lifts_the_lockout(client, demo, demo_pw, django_captur
     )
     response = client.post(login, {"username": "zorg.vo1", "password": "Zonnebloem-Kade-77"})
     assert response.status_code == 302 and response.url == reverse("notifications:meldingen")
+
+
+@pytest.mark.django_db
+def test_reset_mails_are_held_back_for_five_minutes_per_account(client, demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.post(RESET, {"username": "decaan.vo1"})
+        client.post(RESET, {"username": "mentor.vo1"})
+    assert sorted(m.to[0] for m in mail.outbox) == ["decaan.vo1@demo.voroc.nl", "mentor.vo1@demo.voroc.nl"]

@@ -93,7 +93,6 @@ class Command(BaseCommand):
                 achternaam=achternaam,
                 email=f"{username}@demo.voroc.nl",
                 profile_checked_at=timezone.now(),
-                is_superuser=role == Role.SERVICEDESK,
             )
             user.set_password(password)
             user.full_clean()
