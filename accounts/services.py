@@ -62,6 +62,15 @@ def set_password_url(user: User) -> str:
     return settings.VOROC_BASE_URL.rstrip("/") + path
 
 
+def _mail_password_link(*, user: User, subject: str, template: str) -> None:
+    context = {
+        "user": user,
+        "reset_url": set_password_url(user),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    send_templated_mail(to=[user.email], subject=subject, template=template, context=context)
+
+
 def request_password_reset(*, username: str) -> None:
     """Mail a one-time reset link if the login name exists; the caller answers the same either way."""
     user = User.objects.filter(username__iexact=username, is_active=True).first()
@@ -71,15 +80,8 @@ def request_password_reset(*, username: str) -> None:
     if not cache.add(f"voroc:password-reset:{user.pk}", 1, timeout=RESET_MAIL_INTERVAL):
         log.info("password reset mail held back: one was sent less than %s seconds ago", RESET_MAIL_INTERVAL)
         return
-    send_templated_mail(
-        to=[user.email],
-        subject=_("VOROC: nieuw wachtwoord instellen"),
-        template="accounts/mail/password_reset",
-        context={
-            "user": user,
-            "reset_url": set_password_url(user),
-            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-        },
+    _mail_password_link(
+        user=user, subject=_("VOROC: nieuw wachtwoord instellen"), template="accounts/mail/password_reset"
     )
 
 
@@ -94,15 +96,8 @@ def invite_user(*, user: User) -> User:
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    send_templated_mail(
-        to=[user.email],
-        subject=_("Welkom bij VOROC: kies uw wachtwoord"),
-        template="accounts/mail/invitation",
-        context={
-            "user": user,
-            "reset_url": set_password_url(user),
-            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-        },
+    _mail_password_link(
+        user=user, subject=_("Welkom bij VOROC: kies uw wachtwoord"), template="accounts/mail/invitation"
     )
     return user
 
