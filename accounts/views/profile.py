@@ -70,4 +70,5 @@ def profile_check(request):
         update_profile(user=user, data=form.cleaned_data, confirm=True)
         messages.success(request, _("Dank u wel, uw gegevens zijn bevestigd."))
         return redirect("notifications:meldingen")
-    return render(request, "accounts/profile_check.html", {"form": form, "profile_user": user})
+    # No tabs yet: they all lead back here until the check is done.
+    return render(request, "accounts/profile_check.html", {"form": form, "profile_user": user, "hide_nav": True})

@@ -49,6 +49,13 @@ def test_decaan_logs_in_lands_on_meldingen_and_uses_mijn_profiel(page, demo_live
     page.get_by_test_id("tab-profiel").click()
     expect(dialog.get_by_label("Voornaam")).to_have_value("Mohamed")
 
+    # So does the X in the corner.
+    dialog.get_by_label("Achternaam").fill("Anders")
+    dialog.get_by_role("button", name="Sluiten zonder op te slaan").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_test_id("tab-profiel").click()
+    expect(dialog.get_by_label("Achternaam")).to_have_value("Amrani")
+
     # An invalid e-mail address is refused in Dutch, inside the pop-up.
     dialog.get_by_label("E-mailadres").fill("geen-adres")
     dialog.get_by_role("button", name="Opslaan").click()
@@ -115,6 +122,7 @@ def test_first_login_checks_personal_data(page, demo_live, demo_pw, axe, shot):
     User.objects.filter(username="mentor.vo1").update(profile_checked_at=None, telefoon="")
     login(page, demo_live.url, "mentor.vo1", demo_pw)
     expect(page).to_have_url(re.compile(r"/profiel/controleren/"))
+    expect(page.get_by_role("link", name="Leerling overzicht")).to_have_count(0)
     assert axe() == [], "profile check"
     shot("11-eerste-keer-inloggen")
     page.get_by_role("button", name="Gegevens bevestigen").click()
