@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
@@ -46,7 +47,13 @@ class SessionLifetimeMiddleware:
             if now - login_at > settings.SESSION_COOKIE_AGE or now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+                if request.headers.get("HX-Request"):
+                    # A pop-up asked: send the whole page to the login, not the login into the pop-up.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = login_url
+                    return response
+                return redirect(login_url)
             if LOGIN_AT not in request.session:
                 request.session[LOGIN_AT] = now
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in request.session:

@@ -28,6 +28,15 @@ def test_idle_for_30_minutes_ends_the_session(client, demo, demo_pw):
 
 
 @pytest.mark.django_db
+def test_an_expired_session_sends_a_pop_up_request_to_the_login_page(client, demo, demo_pw):
+    client.post(reverse("accounts:login"), {"username": "decaan.vo1", "password": demo_pw})
+    shift_session(client, seen=31 * 60)
+    response = client.get(reverse("accounts:profile"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("accounts:login") + "?next=%2Fprofiel%2F"
+
+
+@pytest.mark.django_db
 def test_twelve_hours_after_login_the_session_ends_even_when_active(client, demo, demo_pw):
     client.post(reverse("accounts:login"), {"username": "decaan.vo1", "password": demo_pw})
     shift_session(client, login=12 * 3600 + 60, seen=10)
