@@ -90,3 +90,8 @@ def test_production_refuses_a_weak_secret_key():
 def test_production_refuses_demo_data():
     result = manage("seed_demo", env=production_env())
     assert result.returncode != 0 and "does not run in production" in result.stderr
+
+
+def test_redis_without_a_separate_cache_database_is_refused():
+    result = manage("check", env=production_env(CACHE_URL=None))
+    assert result.returncode != 0 and "Set CACHE_URL too" in result.stderr
