@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import NewUserForm
 from .models import GemeentePostcode, Organisation, User
 from .services import invite_user, unlock_login
 
@@ -43,30 +43,11 @@ class GemeentePostcodeAdmin(admin.ModelAdmin):
     search_fields = ("postcode",)
 
 
-class InviteUserForm(forms.ModelForm):
-    """A new user: who and where. The person chooses their own password through the invitation mail."""
+class InviteUserForm(NewUserForm):
+    """A new user of any organisation; the person chooses their own password through the invitation mail."""
 
-    class Meta:
-        model = User
-        fields = (
-            "username",
-            "organisation",
-            "role",
-            "aanhef",
-            "voornaam",
-            "tussenvoegsel",
-            "achternaam",
-            "email",
-            "telefoon",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("aanhef", "voornaam", "achternaam", "email"):
-            self.fields[name].required = True
-
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+    class Meta(NewUserForm.Meta):
+        fields = ("username", "organisation", "role", *NewUserForm.Meta.fields[2:], "telefoon")
 
 
 class LockedFilter(admin.SimpleListFilter):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Aanhef, User
+from .models import VO_STAFF_ROLES, Aanhef, Role, User
 
 
 class LoginForm(AuthenticationForm):
@@ -142,3 +144,34 @@ class TOTPCodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("De code bestaat uit 6 cijfers."))
         return code
+
+
+class NewUserForm(forms.ModelForm):
+    """Who a new user is. The person chooses their own password through the invitation mail."""
+
+    class Meta:
+        model = User
+        fields: tuple[str, ...] = ("username", "role", "aanhef", "voornaam", "tussenvoegsel", "achternaam", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("aanhef", "voornaam", "achternaam", "email"):
+            self.fields[name].required = True
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class SchoolUserForm(NewUserForm):
+    """Gebruiker toevoegen by the decaan schoolbeheerder: a vo role at their own school, never the servicedesk."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("Kies een rol…"))] + [
+            (value, label) for value, label in Role.choices if value in VO_STAFF_ROLES
+        ]
+        cast(forms.ChoiceField, self.fields["aanhef"]).choices = [("", _("Kies…")), *Aanhef.choices]
+        self.fields["username"].help_text = _(
+            "Kleine letters, cijfers en punten, bijv. j.jansen. Kan later niet meer worden gewijzigd."
+        )
+        self.fields["email"].help_text = _("Hierheen sturen we de link waarmee de gebruiker een wachtwoord kiest.")

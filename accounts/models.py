@@ -21,6 +21,9 @@ brin_validator = RegexValidator(
     r"^[0-9]{2}[A-Z0-9]{2}$", _("Een BRIN-code bestaat uit 2 cijfers en 2 tekens, bijv. 00ZV.")
 )
 gemeentecode_validator = RegexValidator(r"^GM[0-9]{4}$", _("Een CBS-gemeentecode ziet eruit als GM0518."))
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{7,18}$", _("Vul een geldig telefoonnummer in, bijv. 070-1234567 of 06-12345678.")
+)
 
 
 class Organisation(models.Model):
@@ -181,9 +184,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("telefoon"),
         max_length=20,
         blank=True,
-        validators=[
-            RegexValidator(r"^\+?[0-9][0-9 ()-]{7,18}$", _("Vul een geldig telefoonnummer in, bijv. 070-1234567."))
-        ],
+        validators=[phone_validator],
     )
     email = models.EmailField(_("e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)

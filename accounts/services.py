@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .mail import send_templated_mail
-from .models import User
+from .models import VO_STAFF_ROLES, Organisation, User
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +105,22 @@ def invite_user(*, user: User) -> User:
 def unlock_login(*, username: str) -> int:
     """Lift a lockout (too many wrong passwords) for one login name; returns how many records went."""
     return reset(username=username)
+
+
+@transaction.atomic
+def create_school_user(*, school: Organisation, data: dict) -> User:
+    """Gebruiker toevoegen by a decaan schoolbeheerder: always at their own school, never servicedesk."""
+    if data.get("role") not in VO_STAFF_ROLES:
+        raise ValidationError({"role": _("Kies een rol van een vo-school.")})
+    user = User(organisation=school, **data)
+    return invite_user(user=user)
+
+
+@transaction.atomic
+def delete_school_user(*, actor: User, user: User) -> None:
+    """Remove a user of the actor's own school. Their mentor links go with them; pupils they entered stay."""
+    if user.pk == actor.pk:
+        raise ValidationError(_("U kunt uw eigen account niet verwijderen."))
+    if user.organisation_id != actor.organisation_id:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
+    user.delete()

@@ -1,9 +1,6 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from .access import SCHOOL_ADMIN_ROLES
-from .views import auth, otp, profile
-from .views.planned import PlannedScreenView
+from .views import auth, otp, profile, users
 
 app_name = "accounts"
 
@@ -22,16 +19,7 @@ urlpatterns = [
     path("profiel/controleren/", profile.profile_check, name="profile_check"),
     path("tweestapsverificatie/", otp.otp_verify, name="otp_verify"),
     path("tweestapsverificatie/instellen/", otp.otp_setup, name="otp_setup"),
-    path(
-        "gebruikers/",
-        PlannedScreenView.as_view(
-            roles=SCHOOL_ADMIN_ROLES,
-            title=_("Gebruikers"),
-            description=_(
-                "Hier beheert de decaan schoolbeheerder de gebruikers van de school: een nieuwe gebruiker "
-                "aanmaken (rol, naam, e-mail, loginnaam) en gebruikers verwijderen."
-            ),
-        ),
-        name="users",
-    ),
+    path("gebruikers/", users.user_list, name="users"),
+    path("gebruikers/nieuw/", users.user_create, name="user_create"),
+    path("gebruikers/<int:pk>/verwijderen/", users.user_delete, name="user_delete"),
 ]

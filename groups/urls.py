@@ -1,21 +1,14 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from accounts.access import VO_MANAGING_ROLES
-from accounts.views.planned import PlannedScreenView
+from . import views
 
 app_name = "groups"
 
 urlpatterns = [
-    path(
-        "",
-        PlannedScreenView.as_view(
-            roles=VO_MANAGING_ROLES,
-            title=_("Groepen"),
-            description=_(
-                "Hier maakt u groepen aan, deelt u niet-ingedeelde leerlingen in en koppelt u mentoren aan groepen."
-            ),
-        ),
-        name="index",
-    ),
+    path("", views.index, name="index"),
+    path("nieuw/", views.create, name="create"),
+    path("mentoren/", views.mentors, name="mentors"),
+    path("<int:pk>/naam/", views.rename, name="rename"),
+    path("<int:pk>/verwijderen/", views.delete, name="delete"),
+    path("<int:pk>/leerlingen/", views.members, name="members"),
 ]

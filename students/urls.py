@@ -4,22 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import GEMEENTE_ROLES, MBO_ROLES, VO_ROLES
 from accounts.views.planned import PlannedScreenView
 
+from .views import overview, pupil
+
 app_name = "students"
 
 urlpatterns = [
-    path(
-        "leerlingen/",
-        PlannedScreenView.as_view(
-            roles=VO_ROLES,
-            title=_("Leerling overzicht"),
-            description=_(
-                "Hier ziet u de leerlingen per groep met hun aanmeldingen en statussen, de iconen voor het "
-                "doorstroomformulier, extra aandacht, De Overstap en het vmbo-diploma, en kunt u leerlingen "
-                "toevoegen en het overzicht als PDF of Excel downloaden."
-            ),
-        ),
-        name="overzicht",
-    ),
+    path("leerlingen/", overview.OverviewView.as_view(), name="overzicht"),
+    path("leerlingen/toevoegen/", pupil.add_pupil, name="toevoegen"),
+    path("leerlingen/<int:pk>/", pupil.pupil_page, name="leerling"),
+    path("leerlingen/<int:pk>/gegevens/", pupil.edit_pupil, name="bewerken"),
+    path("leerlingen/<int:pk>/verwijderen/", pupil.delete_pupil_view, name="verwijderen"),
     path(
         "oud-leerlingen/",
         PlannedScreenView.as_view(

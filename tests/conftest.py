@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from accounts.management.commands.seed_demo import demo_password
+from accounts.demo import demo_password
 from accounts.models import Organisation, User
 
 from .factories import PASSWORD, UserFactory  # noqa: F401
@@ -26,7 +26,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def demo(db) -> dict[str, User]:
-    """The demo region of seed_demo; users by login name."""
+    """The demo region of seed_demo without its pupils; users by login name."""
+    call_command("seed_demo", "--no-pupils", verbosity=0, stdout=io.StringIO())
+    return {u.username: u for u in User.objects.select_related("organisation")}
+
+
+@pytest.fixture
+def demo_pupils(db) -> dict[str, User]:
+    """The whole demo region: ~120 pupils in 5 groups per vo-school, mentor links; users by login name."""
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     return {u.username: u for u in User.objects.select_related("organisation")}
 

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -36,3 +38,56 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save()
+
+
+def valid_bsn(n: int) -> str:
+    """A distinct valid BSN for each n: 8 digits from n, and the 9th computed so the elfproef holds."""
+    prefix = 10_000_000 + n
+    while True:
+        digits = f"{prefix:08d}"
+        check = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        if check < 10:
+            return digits + str(check)
+        prefix += 50_000_000  # a prefix no other n of a test run reaches
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Group"
+
+    school = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"4{chr(65 + n % 26)}{n // 26 or ''}")
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    """A pupil with a valid BSN (pass ``bsn=None`` for a pupil without one, with a leerlingcode)."""
+
+    class Meta:
+        model = "students.Pupil"
+
+    school = factory.SubFactory(OrganisationFactory)
+    bsn = factory.Sequence(valid_bsn)
+    voornaam = factory.Sequence(lambda n: f"Leerling{n}")
+    achternaam = factory.Sequence(lambda n: f"Achternaam{n:04d}")
+    geboortedatum = datetime.date(2010, 5, 17)
+    geslacht = "v"
+    email = factory.Sequence(lambda n: f"leerling{n}@example.com")
+    telefoon = "06-12345678"
+    straat = "Laan van Meerdervoort"
+    huisnummer = 12
+    postcode = "2517 AB"
+    woonplaats = "Den Haag"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        bsn = kwargs.pop("bsn", None)
+        pupil = model_class(*args, **kwargs)
+        if bsn:
+            pupil.set_bsn(bsn)
+        elif not pupil.no_bsn_code:
+            from students.models import new_no_bsn_code
+
+            pupil.no_bsn_code = new_no_bsn_code()
+        pupil.full_clean()
+        pupil.save()
+        return pupil

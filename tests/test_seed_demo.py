@@ -7,6 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import GemeentePostcode, Organisation, User
+from groups.models import Group, MentorGrant
+from students import bsn
+from students.models import Pupil
+from students.schoolyear import current_school_year
 
 
 def snapshot() -> str:
@@ -14,6 +18,9 @@ def snapshot() -> str:
         *Organisation.objects.order_by("pk"),
         *GemeentePostcode.objects.order_by("pk"),
         *User.objects.order_by("pk"),
+        *Group.objects.order_by("pk"),
+        *MentorGrant.objects.order_by("pk"),
+        *Pupil.objects.order_by("pk"),
     ]
     return serializers.serialize("json", objects)
 
@@ -68,3 +75,31 @@ def test_demo_password_comes_from_the_environment(monkeypatch):
     call_command("seed_demo", stdout=out)
     assert User.objects.get(username="mentor.vo2").check_password("Ander-demo-88")
     assert "Ander-demo-88" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "gemeente", "mentor", "mentor_groups"),
+    [
+        ("00AA", "GM0518", "mentor.vo1", {"4A", "4B"}),
+        ("00BB", "GM0503", "mentor.vo2", {"4KB"}),
+    ],
+)
+def test_each_vo_school_gets_pupils_in_five_groups(demo_pupils, code, gemeente, mentor, mentor_groups):
+    pupils = Pupil.objects.filter(school__code=code)
+    assert pupils.count() == 120
+    assert set(pupils.values_list("school_year", flat=True)) == {current_school_year()}
+    assert Group.objects.filter(school__code=code).count() == 5
+    assert 100 <= pupils.filter(group__isnull=False).count() < 120  # a few left to place on the Groepen tab
+    without = pupils.filter(no_bsn_code__isnull=False).count()
+    assert 1 <= without <= 5
+    values = [bsn.decrypt(p.bsn_encrypted) for p in pupils.exclude(bsn_encrypted="")]
+    assert len(values) == 120 - without and len(set(values)) == len(values)
+    assert all(bsn.passes_elfproef(v) for v in values)
+    areas = set(GemeentePostcode.objects.filter(gemeente__code=gemeente).values_list("postcode", flat=True))
+    assert all(p.postcode[:4] in areas for p in pupils)
+    assert len({p.achternaam for p in pupils}) > 30  # realistic variety, not one name repeated
+    for pupil in pupils[:20]:
+        pupil.full_clean()  # every demo record passes the same checks as one typed in
+    linked = set(Group.objects.filter(mentor_grants__user__username=mentor).values_list("name", flat=True))
+    assert linked == mentor_groups

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "doorstroom",
     "notifications",
     "feedback",
+    "voroc.apps.VorocConfig",
 ]
 
 MIDDLEWARE = [

@@ -5,31 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
 
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
 from ..services import send_password_changed_mail, update_profile
-
-
-def _modal_or_page(request, partial: str, context: dict) -> HttpResponse:
-    """The pop-up's content for htmx; the same content as a whole page without JavaScript."""
-    if request.htmx:
-        return render(request, partial, {**context, "in_modal": True})
-    return render(request, "accounts/modal_page.html", {**context, "partial": partial, "in_modal": False})
-
-
-def _closed_with_message(request, text: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        return trigger_client_event(response, "voroc:closeModal", {"message": text})
-    messages.success(request, text)
-    return redirect("notifications:meldingen")
+from .modals import close_modal, modal_or_page
 
 
 @login_required
@@ -40,8 +25,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data)
-        return _closed_with_message(request, _("Uw gegevens zijn opgeslagen."))
-    return _modal_or_page(request, "accounts/partials/profile.html", {"form": form, "profile_user": user})
+        return close_modal(request, _("Uw gegevens zijn opgeslagen."), page_url=reverse("notifications:meldingen"))
+    return modal_or_page(request, "accounts/partials/profile.html", {"form": form, "profile_user": user})
 
 
 @sensitive_post_parameters()
@@ -54,8 +39,12 @@ def change_password(request):
         # Keeps this session; every other session of this user ends (their auth hash no longer matches).
         update_session_auth_hash(request, user)
         send_password_changed_mail(user=user)
-        return _closed_with_message(request, _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail."))
-    return _modal_or_page(request, "accounts/partials/change_password.html", {"form": form})
+        return close_modal(
+            request,
+            _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail."),
+            page_url=reverse("notifications:meldingen"),
+        )
+    return modal_or_page(request, "accounts/partials/change_password.html", {"form": form})
 
 
 @login_required

@@ -51,5 +51,5 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 @pytest.mark.django_db
 def test_planned_screens_say_so(decaan_client):
-    html = decaan_client.get(reverse("students:overzicht")).content.decode()
+    html = decaan_client.get(reverse("students:oud")).content.decode()
     assert "Dit scherm is nog in aanbouw" in html

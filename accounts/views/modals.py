@@ -1,0 +1,32 @@
+"""Pop-ups loaded with htmx that also work as pages of their own (without JavaScript, or typed in)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+
+def modal_or_page(request, partial: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """The pop-up's content for htmx; the same content inside a page without JavaScript."""
+    if request.htmx:
+        return render(request, partial, {**context, "in_modal": True}, status=status)
+    return render(request, "modal_page.html", {**context, "partial": partial, "in_modal": False}, status=status)
+
+
+def close_modal(request, text: str, *, page_url: str) -> HttpResponse:
+    """After a save in a pop-up: close it and show ``text``; as a page, go to ``page_url`` with the message."""
+    if request.htmx:
+        return trigger_client_event(HttpResponse(status=204), "voroc:closeModal", {"message": text})
+    messages.success(request, text)
+    return redirect(page_url)
+
+
+def go_to(request, url: str, text: str = "") -> HttpResponse:
+    """After a save that changes what the page shows: load ``url`` as a whole page (also from a pop-up)."""
+    if text:
+        messages.success(request, text)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

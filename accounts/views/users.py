@@ -1,0 +1,56 @@
+"""Tab Gebruikers (decaan schoolbeheerder only): the school's users, add one, delete one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import SCHOOL_ADMIN_ROLES, role_required
+from ..forms import SchoolUserForm
+from ..models import User
+from ..services import create_school_user, delete_school_user
+from .modals import go_to, modal_or_page
+
+
+def _list_url() -> str:
+    return reverse("accounts:users")
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["GET"])
+def user_list(request):
+    users = User.objects.filter(organisation=request.user.organisation).order_by("achternaam", "voornaam", "username")
+    return render(request, "accounts/users.html", {"users": users})
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    form = SchoolUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = create_school_user(school=request.user.organisation, data=form.cleaned_data)
+        text = _("%(name)s is aangemaakt en krijgt een e-mail op %(email)s om een wachtwoord te kiezen.") % {
+            "name": user.full_name,
+            "email": user.email,
+        }
+        return go_to(request, _list_url(), text)
+    return modal_or_page(request, "accounts/partials/user_form.html", {"form": form, "cancel_url": _list_url()})
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def user_delete(request, pk: int):
+    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    if user is None:
+        raise Http404
+    if user.pk == request.user.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        name = user.full_name or user.username
+        delete_school_user(actor=request.user, user=user)
+        return go_to(request, _list_url(), _("%(name)s is verwijderd.") % {"name": name})
+    return modal_or_page(request, "accounts/partials/user_delete.html", {"target": user, "cancel_url": _list_url()})

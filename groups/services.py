@@ -1,0 +1,79 @@
+"""Writes on groups: create, rename, delete, place pupils, link mentors. Each takes effect at once and whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from accounts.models import Organisation, Role, User
+from students.models import Pupil
+
+from .models import MENTOR_CODENAME, Group, MentorGrant
+
+
+@transaction.atomic
+def create_group(*, school: Organisation, name: str) -> Group:
+    group = Group(school=school, name=name.strip())
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def rename_group(*, group: Group, name: str) -> Group:
+    group.name = name.strip()
+    group.full_clean()
+    group.save(update_fields=["name"])
+    return group
+
+
+@transaction.atomic
+def delete_group(*, group: Group) -> int:
+    """Delete a group; its pupils become "niet ingedeeld". Returns how many pupils that were."""
+    count = group.pupils.update(group=None)
+    group.delete()
+    return count
+
+
+@transaction.atomic
+def set_group_members(*, group: Group, shown: Iterable[Pupil], members: Iterable[Pupil]) -> tuple[int, int]:
+    """Of the pupils ``shown`` on the screen, put ``members`` in the group and the rest out of it.
+
+    Pupils not shown (e.g. placed in another group meanwhile) are left alone. Returns (added, removed).
+    """
+    shown_ids = {p.pk for p in shown if p.school_id == group.school_id}
+    member_ids = {p.pk for p in members} & shown_ids
+    added = Pupil.objects.filter(pk__in=member_ids).exclude(group=group).update(group=group)
+    removed = Pupil.objects.filter(pk__in=shown_ids - member_ids, group=group).update(group=None)
+    return added, removed
+
+
+def _mentor_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="groups", codename=MENTOR_CODENAME)
+
+
+@transaction.atomic
+def set_mentor_links(*, school: Organisation, links: set[tuple[int, int]]) -> tuple[int, int]:
+    """Make the school's mentor links exactly ``links`` (pairs of group id and mentor id).
+
+    Each link is a django-guardian grant ``groups.mentor`` for the mentor on the group.
+    Returns (granted, revoked).
+    """
+    groups = set(Group.objects.filter(school=school).values_list("pk", flat=True))
+    mentors = set(User.objects.filter(organisation=school, role=Role.MENTOR).values_list("pk", flat=True))
+    wanted = {(g, m) for g, m in links if g in groups and m in mentors}
+    permission = _mentor_permission()
+    existing = {
+        (g, m): pk
+        for pk, g, m in MentorGrant.objects.filter(content_object__school=school, permission=permission).values_list(
+            "pk", "content_object_id", "user_id"
+        )
+    }
+    revoke = [pk for pair, pk in existing.items() if pair not in wanted]
+    MentorGrant.objects.filter(pk__in=revoke).delete()
+    MentorGrant.objects.bulk_create(
+        [MentorGrant(content_object_id=g, user_id=m, permission=permission) for g, m in wanted - existing.keys()]
+    )
+    return len(wanted - existing.keys()), len(revoke)

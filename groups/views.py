@@ -1,0 +1,172 @@
+"""Tab Groepen: make, rename and delete groups, place "niet ingedeelde" pupils, link mentors to groups.
+
+Every change is made by one form with its own "Opslaan" (or "Ja, verwijderen"); closing a pop-up or
+leaving the page without saving changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import VO_MANAGING_ROLES, role_required
+from accounts.models import Role, User
+from accounts.views.modals import go_to, modal_or_page
+from students.schoolyear import current_school_year
+from students.selectors import pupils_visible_to
+
+from .forms import GroupNameForm, MembersForm, MentorLinksForm
+from .models import Group, MentorGrant
+from .services import create_group, delete_group, rename_group, set_group_members, set_mentor_links
+
+
+def _index_url(group: Group | None = None) -> str:
+    url = reverse("groups:index")
+    return f"{url}?groep={group.pk}" if group else url
+
+
+def _school_group(request, pk: int) -> Group:
+    group = Group.objects.filter(school=request.user.organisation, pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def _placeable(request, group: Group):
+    """The pupils shown when placing: this year's pupils of the school in the group or in no group."""
+    return (
+        pupils_visible_to(request.user)
+        .filter(school=group.school, school_year=current_school_year())
+        .filter(Q(group=group) | Q(group__isnull=True))
+        .order_by("achternaam", "voornaam", "pk")
+    )
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET"])
+def index(request):
+    school = request.user.organisation
+    year = current_school_year()
+    groups = list(
+        Group.objects.filter(school=school)
+        .annotate(size=Count("pupils", filter=Q(pupils__school_year=year)))
+        .prefetch_related(
+            Prefetch("mentor_grants", queryset=MentorGrant.objects.select_related("user").order_by("user__achternaam"))
+        )
+    )
+    unplaced_count = pupils_visible_to(request.user).filter(school=school, school_year=year, group__isnull=True).count()
+    selected = next((g for g in groups if str(g.pk) == request.GET.get("groep")), None)
+    context: dict[str, object] = {"groups": groups, "selected": selected, "unplaced_count": unplaced_count}
+    if selected is not None:
+        shown = _placeable(request, selected)
+        pupils = list(shown)
+        context.update(
+            form=MembersForm(shown=shown, initial={"members": [p.pk for p in pupils if p.group_id == selected.pk]}),
+            in_group=[p for p in pupils if p.group_id == selected.pk],
+            unplaced=[p for p in pupils if p.group_id is None],
+        )
+    context["mentor_count"] = User.objects.filter(organisation=school, role=Role.MENTOR).count()
+    return render(request, "groups/index.html", context)
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = GroupNameForm(request.POST or None, school=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        group = create_group(school=request.user.organisation, name=form.cleaned_data["name"])
+        return go_to(request, _index_url(group), _("De groep %(name)s is aangemaakt.") % {"name": group.name})
+    return modal_or_page(
+        request,
+        "groups/partials/name_form.html",
+        {"form": form, "title": _("Maak groep aan"), "action": reverse("groups:create"), "cancel_url": _index_url()},
+    )
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def rename(request, pk: int):
+    group = _school_group(request, pk)
+    form = GroupNameForm(request.POST or None, school=request.user.organisation, group=group)
+    if request.method == "POST" and form.is_valid():
+        rename_group(group=group, name=form.cleaned_data["name"])
+        return go_to(request, _index_url(group), _("De groepsnaam is gewijzigd in %(name)s.") % {"name": group.name})
+    return modal_or_page(
+        request,
+        "groups/partials/name_form.html",
+        {
+            "form": form,
+            "title": _("Wijzig groepsnaam"),
+            "action": reverse("groups:rename", args=[group.pk]),
+            "cancel_url": _index_url(group),
+        },
+    )
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def delete(request, pk: int):
+    group = _school_group(request, pk)
+    if request.method == "POST":
+        name = group.name
+        count = delete_group(group=group)
+        text = ngettext(
+            "De groep %(name)s is verwijderd; %(count)d leerling is nu niet ingedeeld.",
+            "De groep %(name)s is verwijderd; %(count)d leerlingen zijn nu niet ingedeeld.",
+            count,
+        ) % {"name": name, "count": count}
+        return go_to(request, _index_url(), text)
+    return modal_or_page(
+        request,
+        "groups/partials/delete.html",
+        {"group": group, "size": group.pupils.count(), "cancel_url": _index_url(group)},
+    )
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_POST
+def members(request, pk: int):
+    group = _school_group(request, pk)
+    shown_ids = [int(x) for x in request.POST.getlist("shown") if x.isdigit()]
+    shown = _placeable(request, group).filter(pk__in=shown_ids)
+    form = MembersForm(request.POST, shown=shown)
+    if not form.is_valid():
+        return go_to(request, _index_url(group), " ".join(str(e) for e in form.errors["members"]))
+    added, removed = set_group_members(group=group, shown=list(shown), members=form.cleaned_data["members"])
+    text = _("Opgeslagen: %(added)d leerling(en) in %(name)s geplaatst, %(removed)d uit de groep gehaald.") % {
+        "added": added,
+        "removed": removed,
+        "name": group.name,
+    }
+    return go_to(request, _index_url(group), text)
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def mentors(request):
+    school = request.user.organisation
+    groups = Group.objects.filter(school=school).order_by("name", "pk")
+    mentor_users = User.objects.filter(organisation=school, role=Role.MENTOR, is_active=True)
+    current = [
+        f"{g}:{m}"
+        for g, m in MentorGrant.objects.filter(content_object__school=school).values_list(
+            "content_object_id", "user_id"
+        )
+    ]
+    form = MentorLinksForm(request.POST or None, groups=groups, mentors=mentor_users, initial={"links": current})
+    if request.method == "POST" and form.is_valid():
+        set_mentor_links(school=school, links=form.cleaned_pairs())
+        return go_to(request, _index_url(), _("De koppelingen tussen mentoren en groepen zijn opgeslagen."))
+    checked = set(form["links"].value() or [])
+    matrix = [
+        (group, [(mentor, f"{group.pk}:{mentor.pk}", f"{group.pk}:{mentor.pk}" in checked) for mentor in form.mentors])
+        for group in form.groups
+    ]
+    return modal_or_page(
+        request, "groups/partials/mentors.html", {"form": form, "matrix": matrix, "cancel_url": _index_url()}
+    )

@@ -1,0 +1,96 @@
+"""The servicedesk's view of pupils: find one (also by BSN, through the blind index), link it to a second school.
+
+The BSN is write-only here: it can be entered for a new pupil, and is never listed or shown.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import bsn as bsn_crypto
+from .forms import BsnField
+from .models import Pupil, SchoolLink, Source, new_no_bsn_code
+from .services import PERSONAL_FIELDS
+
+
+class SchoolLinkInline(admin.TabularInline):
+    model = SchoolLink
+    extra = 0
+    fields = ("school", "note", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("school",)
+    verbose_name = _("gekoppelde school")
+    verbose_name_plural = _("Gekoppeld aan andere scholen (de leerling is daar ook zichtbaar)")
+
+
+class PupilAdminForm(forms.ModelForm):
+    bsn = BsnField(
+        required=False,
+        label=_("BSN"),
+        help_text=_("Alleen bij een nieuwe leerling; wordt versleuteld opgeslagen. Leeg: een leerlingcode."),
+    )
+
+    class Meta:
+        model = Pupil
+        fields = ("school", "school_year", "group", *PERSONAL_FIELDS)
+
+    def clean(self):
+        data = super().clean() or {}
+        school = data.get("school")
+        if data.get("bsn") and school is not None and self.instance.pk is None:
+            index = bsn_crypto.blind_index(data["bsn"])
+            if Pupil.objects.filter(school=school, bsn_index=index).exists():
+                self.add_error("bsn", _("Deze leerling staat al in de lijst van deze school."))
+        return data
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    form = PupilAdminForm
+    list_display = ("sort_name", "school", "school_year", "group", "has_bsn_display", "source")
+    list_filter = ("school_year", "source", "school")
+    list_select_related = ("school", "group")
+    search_fields = ("voornaam", "achternaam", "no_bsn_code")
+    search_help_text = _("Zoek op naam, leerlingcode of een volledig BSN (9 cijfers).")
+    autocomplete_fields = ("school",)
+    readonly_fields = ("no_bsn_code", "source", "created_by", "created_at", "updated_at")
+    inlines = [SchoolLinkInline]
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "bsn"]
+        return fields if obj else ["bsn", *fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A full BSN is looked up through its keyed hash, never by decrypting or comparing plain text.
+        candidate = bsn_crypto.normalise(search_term)
+        if bsn_crypto.passes_elfproef(candidate):
+            return queryset.filter(bsn_index=bsn_crypto.blind_index(candidate)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("naam"), ordering="achternaam")
+    def sort_name(self, obj: Pupil) -> str:
+        return obj.sort_name
+
+    @admin.display(description=_("BSN bekend"), boolean=True)
+    def has_bsn_display(self, obj: Pupil) -> bool:
+        return obj.has_bsn
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = Source.SERVICEDESK
+            obj.created_by = request.user
+            if form.cleaned_data.get("bsn"):
+                obj.set_bsn(form.cleaned_data["bsn"])
+            else:
+                obj.no_bsn_code = new_no_bsn_code()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for link in formset.save(commit=False):
+            if link.pk is None:
+                link.created_by = request.user
+            link.save()
+        for link in formset.deleted_objects:
+            link.delete()

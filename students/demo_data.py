@@ -1,0 +1,200 @@
+"""Deterministic fake pupil data for the demo region (Haaglanden: Den Haag, Delft and surroundings).
+
+Everything is generated from a caller-supplied ``random.Random``: the same seed gives the same pupils,
+so demo data and tests are reproducible. No external files, no network, standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import string
+import unicodedata
+from collections.abc import Set
+from dataclasses import dataclass
+
+from .bsn import ELFPROEF_WEIGHTS
+
+EMAIL_DOMAIN = "leerling.demo.voroc.nl"
+
+# Elfproef weights for the nine BSN digits.
+
+# fmt: off
+# (first name, geslacht). Dutch, Moroccan-Dutch, Turkish-Dutch, Surinamese/Antillean and Polish names.
+FIRST_NAMES: tuple[tuple[str, str], ...] = (
+    *((name, "m") for name in (
+        "Sem", "Noah", "Liam", "Lucas", "Daan", "Finn", "Levi", "Luuk", "Milan", "Bram", "Jesse", "Thijs",
+        "Daniël", "Ruben", "Mohamed", "Ayoub", "Adam", "Bilal", "Yassin", "Rayan", "Ilias", "Emre", "Mert",
+        "Burak", "Yusuf", "Kerem", "Kevin", "Jayden", "Dylan", "Jordy", "Ravi", "Rohan", "Kacper", "Jakub",
+        "Mateusz", "Michał",
+    )),
+    *((name, "v") for name in (
+        "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Chloë", "Sara", "Anna", "Evi", "Lotte", "Fenna",
+        "Saar", "Noor", "Yasmine", "Aya", "Salma", "Imane", "Hiba", "Elif", "Zeynep", "Ecem", "Büşra",
+        "Shanice", "Naomi", "Kimberly", "Priya", "Anjali", "Zuzanna", "Maja", "Oliwia", "Lena",
+    )),
+)
+
+# Full surnames as written after a first name; tussenvoegsels are split off by split_surname().
+SURNAMES: tuple[str, ...] = (
+    "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit",
+    "Dijkstra", "de Jong", "van der Meer", "van der Linden", "Verhoeven", "Kok", "de Haan", "Vermeulen",
+    "van den Heuvel", "van Beek", "ter Horst", "van 't Hof", "Janssen", "Yilmaz", "Kaya", "Demir", "Şahin",
+    "Çelik", "Öztürk", "Aydın", "Koç", "El Amrani", "Bouzid", "Boukhari", "El Idrissi", "Benali",
+    "Azzouzi", "Ait Taleb", "Ouali", "Pinas", "Kromodikoro", "Ramdin", "Ramsaran", "Sewnarain", "Biharie",
+    "Kartosen", "Martina", "Maduro", "Isenia", "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Lewandowski",
+    "Zieliński", "Nguyen",
+)
+
+# Recognised tussenvoegsels, longest first so "van der" wins over "van".
+TUSSENVOEGSELS: tuple[str, ...] = tuple(
+    sorted(("van", "de", "den", "der", "te", "ter", "ten", "el", "al", "van de", "van den", "van der",
+            "van 't", "in 't", "op de"), key=len, reverse=True)
+)
+
+STREETS: tuple[str, ...] = (
+    # Den Haag
+    "Laan van Meerdervoort", "Weimarstraat", "Fahrenheitstraat", "Valkenboslaan", "Loosduinseweg",
+    "Escamplaan", "Leyweg", "Zuiderparklaan", "Hoefkade", "Vaillantlaan", "Stationsweg", "Prinsegracht",
+    "Torenstraat", "Frederik Hendriklaan", "Beeklaan", "Thomsonlaan", "Goudenregenstraat", "Elandstraat",
+    "Regentesselaan", "Erasmusweg", "Dierenselaan", "Paul Krugerlaan", "Groot Hertoginnelaan",
+    "Bezuidenhoutseweg", "Laan van Nieuw Oost-Indië", "Rijswijkseweg", "Herengracht",
+    # Delft
+    "Oude Delft", "Papsouwselaan", "Voorstraat", "Koornmarkt", "Nieuwe Langendijk", "Westlandseweg",
+    "Phoenixstraat", "Buitenwatersloot", "Mijnbouwstraat", "Schoemakerstraat", "Aart van der Leeuwlaan",
+)
+
+TOEVOEGINGEN: tuple[str, ...] = ("A", "B", "C", "bis", "1", "2", "3")
+# fmt: on
+
+# Letter pairs PostNL does not use in postcodes.
+FORBIDDEN_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
+
+# Letters that NFKD normalisation does not reduce to ASCII.
+_ASCII_EXTRA = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "ß": "ss"})
+
+
+def generate_bsns(rng: random.Random, count: int, exclude: Set[str] = frozenset()) -> list[str]:
+    """Return ``count`` distinct valid BSNs, none of them in ``exclude``.
+
+    Eight random digits are drawn and the ninth is computed so the elfproef holds; a draw whose
+    check digit would be 10 (or that yields "000000000") is discarded.
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    result: list[str] = []
+    seen: set[str] = set(exclude)
+    while len(result) < count:
+        digits = [rng.randrange(10) for _ in range(8)]
+        # sum(d*w) - check must be divisible by 11, so check = sum(d*w) mod 11.
+        check = sum(d * w for d, w in zip(digits, ELFPROEF_WEIGHTS, strict=False)) % 11
+        if check == 10:
+            continue
+        bsn = "".join(map(str, digits)) + str(check)
+        if bsn == "000000000" or bsn in seen:
+            continue
+        seen.add(bsn)
+        result.append(bsn)
+    return result
+
+
+@dataclass(frozen=True)
+class DemoPupil:
+    """One fake pupil in the last year of vmbo, as a vo-school would register them."""
+
+    voornaam: str
+    tussenvoegsel: str  # "" or e.g. "van", "de", "van der", "el", "ter"
+    achternaam: str
+    geslacht: str  # "m", "v" or "x"
+    geboortedatum: datetime.date
+    email: str
+    telefoon: str  # Dutch mobile number, "06-12345678"
+    straat: str
+    huisnummer: int
+    toevoeging: str  # "" mostly, sometimes "A", "bis", "2", ...
+    postcode: str  # "2512 AB"
+    woonplaats: str
+
+
+def split_surname(full: str) -> tuple[str, str]:
+    """Split a full surname into (tussenvoegsel, achternaam): "van der Meer" -> ("van der", "Meer").
+
+    The tussenvoegsel is returned in lower case ("El Amrani" -> ("el", "Amrani")).
+    """
+    lowered = full.lower()
+    for prefix in TUSSENVOEGSELS:
+        if lowered.startswith(prefix + " ") and len(full) > len(prefix) + 1:
+            return prefix, full[len(prefix) + 1 :]
+    return "", full
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII letters and digits only: "Zoë" -> "zoe", "van 't Hof" -> "vanthof"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return "".join(c for c in ascii_text if c in string.ascii_lowercase + string.digits)
+
+
+def _postcode(rng: random.Random, areas: list[str]) -> str:
+    while True:
+        letters = rng.choice(string.ascii_uppercase) + rng.choice(string.ascii_uppercase)
+        if letters not in FORBIDDEN_POSTCODE_LETTERS:
+            return f"{rng.choice(areas)} {letters}"
+
+
+def _birth_date(rng: random.Random, school_year: int) -> datetime.date:
+    # Born in school_year-16 or school_year-15 and 15 or 16 years old on 1 October of school_year:
+    # 1 January of school_year-16 up to and including 1 October of school_year-15.
+    first = datetime.date(school_year - 16, 1, 1)
+    last = datetime.date(school_year - 15, 10, 1)
+    return first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def generate_pupils(
+    rng: random.Random, count: int, *, postcode_areas: list[str], woonplaats: str, school_year: int
+) -> list[DemoPupil]:
+    """Return ``count`` fake pupils living in ``woonplaats``, in the last vmbo year of ``school_year``.
+
+    ``school_year`` is the calendar year in which the school year starts (2025 for 2025/26).
+    ``postcode_areas`` are the 4-digit postcode areas of the woonplaats (e.g. "2611".."2629" for Delft).
+    E-mail addresses are unique within one call; the result depends only on the rng state and arguments.
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    if not postcode_areas or not all(len(a) == 4 and a.isdigit() and a[0] != "0" for a in postcode_areas):
+        raise ValueError("postcode_areas must be a non-empty list of 4-digit areas (1000-9999)")
+    boys = [name for name, sex in FIRST_NAMES if sex == "m"]
+    girls = [name for name, sex in FIRST_NAMES if sex == "v"]
+    used_emails: set[str] = set()
+    pupils: list[DemoPupil] = []
+    for _ in range(count):
+        roll = rng.random()
+        geslacht = "x" if roll < 0.01 else ("m" if roll < 0.505 else "v")
+        voornaam = rng.choice(boys if geslacht == "m" else girls if geslacht == "v" else boys + girls)
+        tussenvoegsel, achternaam = split_surname(rng.choice(SURNAMES))
+
+        local = f"{ascii_slug(voornaam)}.{ascii_slug(tussenvoegsel + achternaam)}"
+        email, suffix = f"{local}@{EMAIL_DOMAIN}", 1
+        while email in used_emails:
+            suffix += 1
+            email = f"{local}{suffix}@{EMAIL_DOMAIN}"
+        used_emails.add(email)
+
+        pupils.append(
+            DemoPupil(
+                voornaam=voornaam,
+                tussenvoegsel=tussenvoegsel,
+                achternaam=achternaam,
+                geslacht=geslacht,
+                geboortedatum=_birth_date(rng, school_year),
+                email=email,
+                telefoon=f"06-{rng.randint(1, 6)}{rng.randrange(10**7):07d}",
+                straat=rng.choice(STREETS),
+                huisnummer=rng.randint(1, 40) if rng.random() < 0.6 else rng.randint(41, 350),
+                toevoeging=rng.choice(TOEVOEGINGEN) if rng.random() < 0.12 else "",
+                postcode=_postcode(rng, postcode_areas),
+                woonplaats=woonplaats,
+            )
+        )
+    return pupils

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import bsn as bsn_crypto
+from .models import Geslacht, Pupil, normalise_postcode
+from .services import PERSONAL_FIELDS
+
+
+class BsnField(forms.CharField):
+    """9 digits (8 get a leading zero) that pass the elfproef. The cleaned value is the normalised BSN."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("BSN nummer"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("9 cijfers. Het BSN wordt versleuteld opgeslagen en daarna niet meer getoond.")
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return ""
+        return bsn_crypto.validate(value)
+
+
+class BsnForm(forms.Form):
+    """Step one of Leerling toevoegen: the BSN only."""
+
+    bsn = BsnField(error_messages={"required": _("Vul het BSN van de leerling in.")})
+
+
+class PupilDataForm(forms.ModelForm):
+    """Personal and address data; all required except tussenvoegsel and toevoeging."""
+
+    class Meta:
+        model = Pupil
+        fields = PERSONAL_FIELDS
+        widgets = {
+            "geboortedatum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"placeholder": "1234 AB", "autocomplete": "off"}),
+            "telefoon": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "huisnummer": forms.NumberInput(attrs={"min": 1}),
+        }
+        error_messages = {
+            "geboortedatum": {"invalid": _("Vul een geldige datum in, bijv. 14-03-2010.")},
+            "huisnummer": {"invalid": _("Vul alleen het nummer in; een letter hoort bij de toevoeging.")},
+            "email": {"invalid": _("Vul een geldig e-mailadres in, bijv. naam@voorbeeld.nl.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["geslacht"]).choices = [("", _("Kies…")), *Geslacht.choices]
+        cast(forms.DateField, self.fields["geboortedatum"]).input_formats = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean_voornaam(self) -> str:
+        return self.cleaned_data["voornaam"].strip()
+
+    def clean_achternaam(self) -> str:
+        return self.cleaned_data["achternaam"].strip()
+
+
+class NewPupilForm(PupilDataForm):
+    """Step two of Leerling toevoegen: the BSN again (checked anew) and everything else."""
+
+    bsn = BsnField(required=False)
+    field_order = ["bsn", *PERSONAL_FIELDS]
+
+    def __init__(self, *args, without_bsn: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.without_bsn = without_bsn
+        if without_bsn:
+            del self.fields["bsn"]
+        else:
+            self.fields["bsn"].required = True
+            self.fields["bsn"].error_messages["required"] = _("Vul het BSN van de leerling in.")
+
+
+class EditPupilForm(PupilDataForm):
+    """Leerlinggegevens: personal data, the group (decanen), and a BSN for a pupil that had none yet."""
+
+    field_order = ["bsn", "group", *PERSONAL_FIELDS]
+
+    def __init__(self, *args, groups=None, can_add_bsn: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["group"] = forms.ModelChoiceField(
+                queryset=groups,
+                required=False,
+                label=_("Groep"),
+                empty_label=_("Niet ingedeeld"),
+                initial=self.instance.group_id,
+            )
+        if can_add_bsn:
+            self.fields["bsn"] = BsnField(
+                required=False,
+                label=_("BSN nummer (nu nog niet bekend)"),
+                help_text=_("Vult u het BSN in, dan vervalt de leerlingcode en volgt terugkoppeling van het mbo."),
+            )
+        self.order_fields(self.field_order)

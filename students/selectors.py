@@ -1,0 +1,81 @@
+"""Who sees which pupil: the one access rule. Every list, fetch, export and search starts here.
+
+* decaan schoolbeheerder, decaan, zorgcoördinator: every pupil of their school, and pupils the
+  servicedesk linked to their school;
+* mentor: the pupils in the groups they are linked to (a django-guardian grant on the group);
+* everyone else: nobody yet (mbo and gemeente scopes come with their screens).
+
+Outside the scope a pupil does not exist for the user (404). Inside it, ``PupilRights`` says what the
+user may do (no right: 403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+
+from .models import Pupil, SchoolLink, Source
+
+SCHOOL_WIDE_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN, Role.ZORGCOORDINATOR})
+MANAGING_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN})
+EDITING_ROLES = MANAGING_ROLES | {Role.MENTOR}
+# The guardian permission that links a mentor to a group (declared on groups.Group).
+MENTOR_CODENAME = "mentor"
+
+
+def pupils_visible_to(user: User) -> QuerySet[Pupil]:
+    pupils = Pupil.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return pupils.none()
+    if user.role in SCHOOL_WIDE_ROLES:
+        linked = SchoolLink.objects.filter(school_id=user.organisation_id).values("pupil_id")
+        return pupils.filter(Q(school_id=user.organisation_id) | Q(pk__in=linked))
+    if user.role == Role.MENTOR:
+        # One filter() call: both conditions on the same grant row.
+        return pupils.filter(
+            school_id=user.organisation_id,
+            group__mentor_grants__user=user,
+            group__mentor_grants__permission__codename=MENTOR_CODENAME,
+        )
+    return pupils.none()
+
+
+def groups_visible_to(user: User) -> QuerySet:
+    """The groups a user may pick in the overview: all of the school, or a mentor's own."""
+    if user.role not in SCHOOL_WIDE_ROLES | {Role.MENTOR}:
+        return user.organisation.pupil_groups.none()
+    groups = user.organisation.pupil_groups.all()
+    if user.role == Role.MENTOR:
+        groups = groups.filter(mentor_grants__user=user, mentor_grants__permission__codename=MENTOR_CODENAME)
+    return groups.order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class PupilRights:
+    can_edit: bool
+    can_delete: bool
+    can_change_group: bool
+
+
+def rights_for(user: User, pupil: Pupil) -> PupilRights:
+    """What a user may do with a pupil already known to be in their scope."""
+    own_school = pupil.school_id == user.organisation_id
+    managing = user.role in MANAGING_ROLES
+    return PupilRights(
+        can_edit=user.role in EDITING_ROLES,
+        # Only pupils this school entered itself (not imported, not entered or linked by the servicedesk).
+        can_delete=managing and own_school and pupil.source == Source.SCHOOL,
+        can_change_group=managing and own_school,
+    )
+
+
+def get_pupil_for_user(user: User, pk: int) -> tuple[Pupil, PupilRights]:
+    """The pupil and the user's rights on it, or 404 when it lies outside the user's scope."""
+    pupil = pupils_visible_to(user).select_related("school", "group", "created_by").filter(pk=pk).first()
+    if pupil is None:
+        raise Http404
+    return pupil, rights_for(user, pupil)

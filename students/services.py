@@ -1,0 +1,141 @@
+"""Writes on pupils: look up a BSN, add, edit, delete, and re-encrypt every BSN under a new key."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+
+from . import bsn as bsn_crypto
+from .models import Pupil, SchoolLink, Source, new_no_bsn_code
+
+PERSONAL_FIELDS = (
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "email",
+    "telefoon",
+    "straat",
+    "huisnummer",
+    "toevoeging",
+    "postcode",
+    "woonplaats",
+)
+
+
+class BsnStatus(enum.Enum):
+    NEW = "new"
+    IN_OWN_LIST = "own"
+    AT_OTHER_SCHOOL = "other"
+
+
+@dataclass(frozen=True)
+class BsnCheck:
+    status: BsnStatus
+    pupil: Pupil | None = None  # the pupil in the own list (never one of another school)
+
+
+def check_bsn(*, school: Organisation, bsn: str) -> BsnCheck:
+    """Is this (valid, normalised) BSN new, already in this school's list, or at another school?"""
+    matches = Pupil.objects.filter(bsn_index=bsn_crypto.blind_index(bsn))
+    own = matches.filter(Q(school=school) | Q(school_links__school=school)).order_by("-school_year").first()
+    if own is not None:
+        return BsnCheck(BsnStatus.IN_OWN_LIST, own)
+    if matches.exists():
+        return BsnCheck(BsnStatus.AT_OTHER_SCHOOL)
+    return BsnCheck(BsnStatus.NEW)
+
+
+def _save(pupil: Pupil) -> Pupil:
+    pupil.full_clean()
+    try:
+        with transaction.atomic():
+            pupil.save()
+    except IntegrityError as exc:
+        # Two people adding the same pupil at the same moment: the unique constraint decides.
+        raise ValidationError({"bsn": _("Deze leerling staat al in de lijst van deze school.")}) from exc
+    return pupil
+
+
+@transaction.atomic
+def create_pupil(
+    *,
+    school: Organisation,
+    data: dict,
+    bsn: str | None,
+    created_by: User | None,
+    source: str = Source.SCHOOL,
+    group=None,
+) -> Pupil:
+    """Add a pupil. ``bsn=None`` means "Geen BSN nummer?": the pupil gets a unique code instead."""
+    pupil = Pupil(school=school, source=source, created_by=created_by, group=group)
+    for field in PERSONAL_FIELDS:
+        setattr(pupil, field, data[field] if field in data else getattr(pupil, field))
+    if bsn is None:
+        pupil.no_bsn_code = new_no_bsn_code()
+    else:
+        pupil.set_bsn(bsn)
+    return _save(pupil)
+
+
+@transaction.atomic
+def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...) -> Pupil:
+    """Change personal data; a pupil without BSN may get one later (the code then goes)."""
+    for field in PERSONAL_FIELDS:
+        if field in data:
+            setattr(pupil, field, data[field])
+    if group is not ...:
+        pupil.group = group
+    if bsn:
+        pupil.set_bsn(bsn)
+    return _save(pupil)
+
+
+@transaction.atomic
+def delete_pupil(*, pupil: Pupil) -> None:
+    pupil.delete()
+
+
+@transaction.atomic
+def link_pupil_to_school(*, pupil: Pupil, school: Organisation, by: User | None, note: str = "") -> SchoolLink:
+    link = SchoolLink(pupil=pupil, school=school, created_by=by, note=note)
+    link.full_clean()
+    link.save()
+    return link
+
+
+def rotate_bsn_keys(*, batch_size: int = 500) -> int:
+    """Re-encrypt every BSN with the current key and recompute its index; returns the number of rows.
+
+    Run after putting a new key first in BSN_ENCRYPTION_KEYS (keep the old ones until this has run)
+    or after changing BSN_INDEX_KEY. Each batch is its own transaction, so a large table does not
+    hold one long lock; running it again is harmless.
+    """
+    done = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Pupil.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .exclude(bsn_encrypted="")
+                .order_by("pk")
+                .only("pk", "bsn_encrypted", "bsn_index")[:batch_size]
+            )
+            if not batch:
+                return done
+            for pupil in batch:
+                plain = bsn_crypto.decrypt(pupil.bsn_encrypted)
+                pupil.bsn_encrypted = bsn_crypto.encrypt(plain)
+                pupil.bsn_index = bsn_crypto.blind_index(plain)
+            Pupil.objects.bulk_update(batch, ["bsn_encrypted", "bsn_index"])
+            done += len(batch)
+            last_pk = batch[-1].pk

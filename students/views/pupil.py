@@ -1,0 +1,129 @@
+"""One pupil: Leerling toevoegen (a pop-up in two steps), the pupil's page, leerlinggegevens, verwijderen."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import VO_MANAGING_ROLES, role_required
+from accounts.views.modals import go_to, modal_or_page
+
+from ..forms import BsnForm, EditPupilForm, NewPupilForm
+from ..selectors import get_pupil_for_user, groups_visible_to
+from ..services import BsnStatus, check_bsn, create_pupil, delete_pupil, update_pupil
+
+ADD_PARTIAL = "students/partials/add_pupil.html"
+
+
+def _overview_url() -> str:
+    return reverse("students:overzicht")
+
+
+def _service_errors_into_form(form, exc: ValidationError, fallback: str) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else (fallback if fallback in form.fields else None), errors)
+
+
+@sensitive_post_parameters("bsn")
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def add_pupil(request):
+    """Step 1: the BSN, checked against this school's list and the others. Step 2: everything else."""
+    school = request.user.organisation
+    context: dict[str, object] = {"cancel_url": _overview_url()}
+    without_bsn = request.GET.get("geen_bsn") == "1" or request.POST.get("geen_bsn") == "1"
+    step = request.POST.get("stap", "bsn")
+
+    if request.method == "GET" and not without_bsn:
+        return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": BsnForm()})
+    if request.method == "GET":
+        return modal_or_page(
+            request, ADD_PARTIAL, {**context, "step": "gegevens", "form": NewPupilForm(without_bsn=True)}
+        )
+
+    if step == "bsn":
+        bsn_form = BsnForm(request.POST)
+        if bsn_form.is_valid():
+            checked = check_bsn(school=school, bsn=bsn_form.cleaned_data["bsn"])
+            if checked.status is BsnStatus.NEW:
+                data_form = NewPupilForm(initial={"bsn": bsn_form.cleaned_data["bsn"]})
+                return modal_or_page(request, ADD_PARTIAL, {**context, "step": "gegevens", "form": data_form})
+            context["found"] = checked
+        return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": bsn_form})
+
+    form = NewPupilForm(request.POST, without_bsn=without_bsn)
+    if form.is_valid():
+        bsn = None if without_bsn else form.cleaned_data["bsn"]
+        found = check_bsn(school=school, bsn=bsn) if bsn else None
+        if found and found.status is not BsnStatus.NEW:
+            # Someone added the pupil meanwhile, or the BSN was changed in step 2: back to step 1.
+            context["found"] = found
+            return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": BsnForm(request.POST)})
+        try:
+            pupil = create_pupil(school=school, data=form.cleaned_data, bsn=bsn, created_by=request.user)
+        except ValidationError as exc:
+            _service_errors_into_form(form, exc, "bsn")
+        else:
+            return go_to(
+                request,
+                reverse("students:leerling", args=[pupil.pk]),
+                _("%(name)s is toegevoegd.") % {"name": pupil.full_name},
+            )
+    return modal_or_page(
+        request, ADD_PARTIAL, {**context, "step": "gegevens", "form": form, "without_bsn": without_bsn}
+    )
+
+
+# Pages of one pupil are open to every logged-in user: the scope decides (outside it: 404, for every role).
+@login_required
+@require_http_methods(["GET"])
+def pupil_page(request, pk: int):
+    pupil, rights = get_pupil_for_user(request.user, pk)
+    return render(request, "students/pupil.html", {"pupil": pupil, "rights": rights})
+
+
+@sensitive_post_parameters("bsn")
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_pupil(request, pk: int):
+    """Leerlinggegevens: click on a name in the overview."""
+    pupil, rights = get_pupil_for_user(request.user, pk)
+    if not rights.can_edit:
+        raise PermissionDenied
+    groups = groups_visible_to(request.user) if rights.can_change_group else None
+    form = EditPupilForm(request.POST or None, instance=pupil, groups=groups, can_add_bsn=not pupil.has_bsn)
+    back = request.GET.get("terug") == "leerling"
+    page_url = reverse("students:leerling", args=[pk]) if back else _overview_url()
+    if request.method == "POST" and form.is_valid():
+        changes = {"group": form.cleaned_data["group"]} if groups is not None else {}
+        try:
+            update_pupil(pupil=pupil, data=form.cleaned_data, bsn=form.cleaned_data.get("bsn") or None, **changes)
+        except ValidationError as exc:
+            _service_errors_into_form(form, exc, "bsn")
+        else:
+            return go_to(request, page_url, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": pupil.full_name})
+    return modal_or_page(
+        request,
+        "students/partials/edit_pupil.html",
+        {"form": form, "pupil": pupil, "cancel_url": page_url, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_pupil_view(request, pk: int):
+    pupil, rights = get_pupil_for_user(request.user, pk)
+    if not rights.can_delete:
+        raise PermissionDenied
+    if request.method == "POST":
+        name = pupil.full_name
+        delete_pupil(pupil=pupil)
+        return go_to(request, _overview_url(), _("%(name)s is verwijderd.") % {"name": name})
+    return modal_or_page(
+        request, "students/partials/delete_pupil.html", {"pupil": pupil, "cancel_url": _overview_url()}
+    )

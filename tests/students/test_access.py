@@ -1,0 +1,138 @@
+"""Who sees which pupil: every pupil URL × every role × own group / other group / other school.
+
+Outside the scope is 404 (whatever the role); inside it without the right is 403.
+"""
+
+import pytest
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from groups.models import Group
+from students.models import Pupil, SchoolLink
+from students.selectors import pupils_visible_to
+
+ROLES = [
+    "beheerder.vo1",
+    "decaan.vo1",
+    "mentor.vo1",
+    "zorg.vo1",
+    "roc.mbo1",
+    "gemeente.denhaag",
+    "servicedesk",
+]
+
+# Expected status per role for a pupil of VO1 in one of mentor.vo1's groups.
+OWN_PUPIL = {
+    "students:leerling": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 200},
+    "students:bewerken": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403},
+    "students:verwijderen": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 403, "zorg.vo1": 403},
+}
+
+
+def login(client, user):
+    client.force_login(user)
+    if user.requires_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def pupils(demo_pupils):
+    mentor_group = Group.objects.get(school__code="00AA", name="4A")
+    other_group = Group.objects.get(school__code="00AA", name="4C")
+    return {
+        "own": Pupil.objects.filter(group=mentor_group).first(),
+        "other_group": Pupil.objects.filter(group=other_group).first(),
+        "other_school": Pupil.objects.filter(school__code="00BB").first(),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", OWN_PUPIL)
+@pytest.mark.parametrize("username", ROLES)
+def test_pupil_urls_by_role_and_scope(client, demo_pupils, pupils, url_name, username):
+    login(client, demo_pupils[username])
+    own = client.get(reverse(url_name, args=[pupils["own"].pk]))
+    assert own.status_code == OWN_PUPIL[url_name].get(username, 404)
+    other_school = client.get(reverse(url_name, args=[pupils["other_school"].pk]))
+    assert other_school.status_code == 404
+    other_group = client.get(reverse(url_name, args=[pupils["other_group"].pk]))
+    expected = 404 if username == "mentor.vo1" else OWN_PUPIL[url_name].get(username, 404)
+    assert other_group.status_code == expected
+    # Writing is no way around it either.
+    post = client.post(reverse(url_name, args=[pupils["other_school"].pk]), {"voornaam": "X"})
+    assert post.status_code in (404, 405)
+    assert Pupil.objects.filter(pk=pupils["other_school"].pk, voornaam="X").count() == 0
+
+
+@pytest.mark.django_db
+def test_a_pupil_id_that_does_not_exist_is_404_like_one_of_another_school(client, demo_pupils):
+    login(client, demo_pupils["decaan.vo1"])
+    assert client.get(reverse("students:leerling", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_mentor_sees_only_the_pupils_of_their_groups_in_every_list(client, demo_pupils):
+    mentor = demo_pupils["mentor.vo1"]
+    groups = set(Group.objects.filter(mentor_grants__user=mentor).values_list("name", flat=True))
+    assert groups == {"4A", "4B"}
+    visible = pupils_visible_to(mentor)
+    assert set(visible.values_list("group__name", flat=True)) == {"4A", "4B"}
+    assert visible.count() == Pupil.objects.filter(school__code="00AA", group__name__in=["4A", "4B"]).count()
+
+    login(client, mentor)
+    html = client.get(reverse("students:overzicht")).content.decode()
+    listed = client.get(reverse("students:overzicht")).context["rows"]
+    assert {row.pupil.group.name for row in listed} == {"4A", "4B"}
+    stranger = Pupil.objects.filter(school__code="00AA", group__name="4C").first()
+    assert stranger.sort_name not in html
+    # Picking another group by hand in the address shows the mentor's own groups instead.
+    other = Group.objects.get(school__code="00AA", name="4C")
+    rows = client.get(reverse("students:overzicht"), {"groep": other.pk}).context["rows"]
+    assert stranger not in [r.pupil for r in rows]
+    assert {r.pupil.group.name for r in rows} <= {"4A", "4B"}
+    # Not even through a search.
+    rows = client.get(reverse("students:overzicht"), {"q": stranger.achternaam}).context["rows"]
+    assert stranger not in [r.pupil for r in rows]
+
+
+@pytest.mark.django_db
+def test_a_mentor_with_one_group_sees_it_at_once(client, demo_pupils):
+    login(client, demo_pupils["mentor.vo2"])
+    response = client.get(reverse("students:overzicht"))
+    assert response.context["selected_group"].name == "4KB"
+    assert {r.pupil.group.name for r in response.context["rows"]} == {"4KB"}
+
+
+@pytest.mark.django_db
+def test_unlinking_a_mentor_takes_the_pupils_away(client, demo_pupils):
+    from groups.services import set_mentor_links
+
+    mentor = demo_pupils["mentor.vo1"]
+    assert pupils_visible_to(mentor).exists()
+    set_mentor_links(school=mentor.organisation, links=set())
+    assert not pupils_visible_to(mentor).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["roc.mbo1", "gemeente.denhaag", "servicedesk"])
+def test_other_roles_see_no_pupil_yet(demo_pupils, username):
+    assert not pupils_visible_to(demo_pupils[username]).exists()
+
+
+@pytest.mark.django_db
+def test_a_pupil_linked_by_the_servicedesk_is_visible_at_the_second_school(client, demo_pupils):
+    pupil = Pupil.objects.filter(school__code="00AA").first()
+    decaan2 = demo_pupils["decaan.vo2"]
+    assert not pupils_visible_to(decaan2).filter(pk=pupil.pk).exists()
+    SchoolLink.objects.create(pupil=pupil, school=decaan2.organisation)
+    assert pupils_visible_to(decaan2).filter(pk=pupil.pk).count() == 1
+    login(client, decaan2)
+    assert client.get(reverse("students:leerling", args=[pupil.pk])).status_code == 200
+    # ...but it was not entered by that school, so it cannot delete it.
+    assert client.get(reverse("students:verwijderen", args=[pupil.pk])).status_code == 403
+    # The mentor of the second school does not see it (it is in no group of theirs).
+    assert not pupils_visible_to(demo_pupils["mentor.vo2"]).filter(pk=pupil.pk).exists()

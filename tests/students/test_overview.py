@@ -1,0 +1,157 @@
+"""Leerling overzicht: groups, search, sorting, edit by clicking the name, delete, and a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from students.models import Pupil, Source
+from tests.factories import GroupFactory, OrganisationFactory, PupilFactory
+
+OVERVIEW = reverse("students:overzicht")
+
+
+def names(response) -> list[str]:
+    return [row.pupil.achternaam for row in response.context["rows"]]
+
+
+@pytest.fixture
+def school(decaan):
+    return decaan.organisation
+
+
+@pytest.mark.django_db
+def test_pick_a_group_all_groups_or_niet_ingedeeld(decaan_client, school):
+    a, b = GroupFactory(school=school, name="4A"), GroupFactory(school=school, name="4B")
+    PupilFactory(school=school, group=a, achternaam="Aa")
+    PupilFactory(school=school, group=b, achternaam="Bb")
+    PupilFactory(school=school, group=None, achternaam="Cc")
+    PupilFactory(school=OrganisationFactory(), achternaam="Vreemd")
+    assert names(decaan_client.get(OVERVIEW)) == ["Aa", "Bb", "Cc"]
+    assert names(decaan_client.get(OVERVIEW, {"groep": a.pk})) == ["Aa"]
+    assert names(decaan_client.get(OVERVIEW, {"groep": "geen"})) == ["Cc"]
+    html = decaan_client.get(OVERVIEW).content.decode()
+    assert "Alle groepen" in html and ">4A</option>" in html and "Niet ingedeeld" in html
+
+
+@pytest.mark.django_db
+def test_search_by_name_and_sort_by_name_and_group(decaan_client, school):
+    a, b = GroupFactory(school=school, name="4A"), GroupFactory(school=school, name="4B")
+    PupilFactory(school=school, group=b, voornaam="Sem", tussenvoegsel="de", achternaam="Vries")
+    PupilFactory(school=school, group=a, voornaam="Emma", achternaam="Yilmaz")
+    PupilFactory(school=school, group=None, voornaam="Noah", achternaam="Bakker")
+    assert names(decaan_client.get(OVERVIEW, {"q": "sem de VR"})) == ["Vries"]
+    assert names(decaan_client.get(OVERVIEW, {"q": "emma"})) == ["Yilmaz"]
+    assert names(decaan_client.get(OVERVIEW, {"q": "niemand"})) == []
+    assert "Geen leerlingen gevonden" in decaan_client.get(OVERVIEW, {"q": "niemand"}).content.decode()
+    assert names(decaan_client.get(OVERVIEW, {"sort": "naam"})) == ["Bakker", "Vries", "Yilmaz"]
+    assert names(decaan_client.get(OVERVIEW, {"sort": "-naam"})) == ["Yilmaz", "Vries", "Bakker"]
+    assert names(decaan_client.get(OVERVIEW, {"sort": "groep"})) == ["Yilmaz", "Vries", "Bakker"]  # none last
+    assert names(decaan_client.get(OVERVIEW, {"sort": "-groep"})) == ["Vries", "Yilmaz", "Bakker"]
+    # The sort links keep the chosen group and search.
+    links = decaan_client.get(OVERVIEW, {"groep": a.pk, "q": "emma"}).context["sort_links"]
+    assert f"groep={a.pk}" in links["naam"] and "q=emma" in links["naam"] and "sort=-naam" in links["naam"]
+
+
+@pytest.mark.django_db
+def test_only_this_school_year_is_listed(decaan_client, school):
+    PupilFactory(school=school, achternaam="Nu")
+    PupilFactory(school=school, achternaam="Vorig", school_year=2020)
+    assert names(decaan_client.get(OVERVIEW)) == ["Nu"]
+
+
+@pytest.mark.django_db
+def test_the_name_opens_leerlinggegevens_and_saving_changes_them(decaan_client, school):
+    group = GroupFactory(school=school, name="4A")
+    pupil = PupilFactory(school=school, voornaam="Sem", achternaam="Jansen")
+    html = decaan_client.get(OVERVIEW).content.decode()
+    edit_url = reverse("students:bewerken", args=[pupil.pk])
+    assert f'hx-get="{edit_url}"' in html
+    form = decaan_client.get(edit_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'value="Jansen"' in form and "Niet ingedeeld" in form
+    data = {
+        "voornaam": "Sem",
+        "achternaam": "Janssen",
+        "geboortedatum": "2010-05-17",
+        "geslacht": "m",
+        "email": "sem@example.com",
+        "telefoon": "0612345678",
+        "straat": "Spui",
+        "huisnummer": "1",
+        "postcode": "2511 bl",
+        "woonplaats": "Den Haag",
+        "group": group.pk,
+    }
+    response = decaan_client.post(edit_url, data, headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"] == OVERVIEW
+    pupil.refresh_from_db()
+    assert (pupil.achternaam, pupil.postcode, pupil.group) == ("Janssen", "2511 BL", group)
+    # An error keeps the pop-up open with the message, and changes nothing.
+    bad = decaan_client.post(edit_url, {**data, "postcode": "25"}, headers={"HX-Request": "true"})
+    assert "Vul een Nederlandse postcode in" in bad.content.decode()
+    pupil.refresh_from_db()
+    assert pupil.postcode == "2511 BL"
+
+
+@pytest.mark.django_db
+def test_a_group_of_another_school_cannot_be_chosen(decaan_client, school):
+    pupil = PupilFactory(school=school)
+    foreign = GroupFactory(school=OrganisationFactory())
+    data = {f: getattr(pupil, f) for f in ("voornaam", "achternaam", "geslacht", "email", "telefoon", "straat")}
+    data |= {"geboortedatum": "2010-05-17", "huisnummer": 3, "postcode": "2511 BL", "woonplaats": "Den Haag"}
+    response = decaan_client.post(reverse("students:bewerken", args=[pupil.pk]), {**data, "group": foreign.pk})
+    assert response.status_code == 200 and response.context["form"].errors["group"]
+    pupil.refresh_from_db()
+    assert pupil.group is None
+
+
+@pytest.mark.django_db
+def test_delete_only_own_pupils_with_confirmation(decaan_client, school, demo):
+    own = PupilFactory(school=school, voornaam="Eigen")
+    by_servicedesk = PupilFactory(school=school, source=Source.SERVICEDESK, voornaam="Servicedesk")
+    imported = PupilFactory(school=school, source=Source.IMPORT)
+    elsewhere = PupilFactory(school=OrganisationFactory())
+
+    html = decaan_client.get(OVERVIEW).content.decode()
+    assert reverse("students:verwijderen", args=[own.pk]) in html
+    assert reverse("students:verwijderen", args=[by_servicedesk.pk]) not in html
+    assert reverse("students:verwijderen", args=[imported.pk]) not in html
+
+    confirm = decaan_client.get(reverse("students:verwijderen", args=[own.pk]), headers={"HX-Request": "true"})
+    assert "Ja, verwijderen" in confirm.content.decode()
+    assert Pupil.objects.filter(pk=own.pk).exists()  # asking is not deleting
+    response = decaan_client.post(reverse("students:verwijderen", args=[own.pk]), headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"] == OVERVIEW
+    assert not Pupil.objects.filter(pk=own.pk).exists()
+
+    assert decaan_client.post(reverse("students:verwijderen", args=[by_servicedesk.pk])).status_code == 403
+    assert decaan_client.post(reverse("students:verwijderen", args=[imported.pk])).status_code == 403
+    assert decaan_client.post(reverse("students:verwijderen", args=[elsewhere.pk])).status_code == 404
+    assert Pupil.objects.filter(pk__in=[by_servicedesk.pk, imported.pk, elsewhere.pk]).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["decaan.vo1", "mentor.vo1"])
+def test_the_overview_keeps_a_fixed_number_of_queries(client, demo, django_assert_num_queries, username):
+    from groups.services import set_mentor_links
+
+    user = demo[username]
+    school = user.organisation
+    groups = [GroupFactory(school=school) for _ in range(3)]
+    set_mentor_links(school=school, links={(g.pk, demo["mentor.vo1"].pk) for g in groups})
+    client.force_login(user)
+
+    def add(count):
+        for n in range(count):
+            extra = {"bsn": None} if n % 7 == 0 else {}  # some without BSN
+            PupilFactory(school=school, group=groups[n % 4] if n % 4 < 3 else None, **extra)
+
+    add(10)
+    client.get(OVERVIEW)  # warm up (content types, permission caches)
+    # 1 session, 2 user, 3 organisation (header), 4 groups for the selector, 5 pupils with their group.
+    with django_assert_num_queries(5):
+        small = client.get(OVERVIEW)
+    add(190)
+    with django_assert_num_queries(5):
+        large = client.get(OVERVIEW)
+    assert len(small.context["rows"]) < len(large.context["rows"])
+    in_groups = Pupil.objects.filter(group__isnull=False).count()
+    assert len(large.context["rows"]) == (200 if username == "decaan.vo1" else in_groups) and in_groups < 200

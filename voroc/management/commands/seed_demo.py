@@ -1,0 +1,33 @@
+"""Fill the database with the demo region: organisations and users, then pupils, groups and mentor links.
+
+Idempotent: a second run finds everything in place and changes nothing (existing passwords included).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import USERS, demo_password, seed_accounts
+from accounts.models import Role
+from groups.demo import seed_pupils_and_groups
+
+
+class Command(BaseCommand):
+    help = "Fill the database with the demo region (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--no-pupils", action="store_true", help="Only organisations and users.")
+
+    def handle(self, *args, no_pupils: bool = False, **options) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo fills a demo region with known passwords; it does not run in production.")
+        orgs, created = seed_accounts()
+        if not no_pupils:
+            created += seed_pupils_and_groups(orgs)
+        password = demo_password()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for username, code, role, *_ in USERS:
+            self.stdout.write(f"  {username:<18} {Role(role).label:<24} {orgs[code].name}")
+        self.stdout.write("The servicedesk sets up its authenticator app (TOTP) at its first login; admin: /beheer/")
