@@ -34,8 +34,11 @@
     });
 
     document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target && event.detail.target.id === "voroc-modal-content") modal().show();
+    });
+    // Focus after settling: htmx puts the new attributes (is-invalid) in place only then.
+    document.body.addEventListener("htmx:afterSettle", function (event) {
       if (event.detail.target && event.detail.target.id === "voroc-modal-content") {
-        modal().show();
         var first = event.detail.target.querySelector(".is-invalid") ||
           event.detail.target.querySelector("input:not([type=hidden]), select");
         if (first) first.focus();
@@ -54,6 +57,16 @@
         document.getElementById("voroc-modal-content").innerHTML = "";
       });
     }
+
+    // A form with data-voroc-dirty-warning asks before the page is left with unsaved ticks.
+    document.querySelectorAll("form[data-voroc-dirty-warning]").forEach(function (form) {
+      var dirty = false;
+      form.addEventListener("change", function () { dirty = true; });
+      form.addEventListener("submit", function () { dirty = false; });
+      window.addEventListener("beforeunload", function (event) {
+        if (dirty) { event.preventDefault(); event.returnValue = ""; }
+      });
+    });
 
     document.querySelectorAll("[data-voroc-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
