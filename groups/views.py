@@ -138,11 +138,13 @@ def members(request, pk: int):
     if not form.is_valid():
         return go_to(request, _index_url(group), " ".join(str(e) for e in form.errors["members"]))
     added, removed = set_group_members(group=group, shown=list(shown), members=form.cleaned_data["members"])
-    text = _("Opgeslagen: %(added)d leerling(en) in %(name)s geplaatst, %(removed)d uit de groep gehaald.") % {
-        "added": added,
-        "removed": removed,
-        "name": group.name,
+    placed = ngettext(
+        "%(count)d leerling in %(name)s geplaatst", "%(count)d leerlingen in %(name)s geplaatst", added
+    ) % {"count": added, "name": group.name}
+    taken_out = ngettext("%(count)d uit de groep gehaald", "%(count)d uit de groep gehaald", removed) % {
+        "count": removed
     }
+    text = _("Opgeslagen: %(placed)s, %(taken_out)s.") % {"placed": placed, "taken_out": taken_out}
     return go_to(request, _index_url(group), text)
 
 

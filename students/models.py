@@ -55,7 +55,7 @@ class Geslacht(models.TextChoices):
 class Source(models.TextChoices):
     SCHOOL = "school", _("Door de school ingevoerd")
     IMPORT = "import", _("Geïmporteerd")
-    SERVICEDESK = "servicedesk", _("Door de servicedesk ingevoerd")
+    SERVICEDESK = "servicedesk", _("Door de VOROC Servicedesk ingevoerd")
 
 
 class Pupil(models.Model):
@@ -73,7 +73,9 @@ class Pupil(models.Model):
         verbose_name=_("school"),
     )
     school_year = models.PositiveSmallIntegerField(
-        _("schooljaar"), default=current_school_year, help_text=_("Het eerste jaar: 2026 is schooljaar 2026-2027.")
+        _("schooljaar"),
+        default=current_school_year,
+        help_text=_("Het jaar waarin het schooljaar begint: 2026 staat voor schooljaar 2026-2027."),
     )
     group = models.ForeignKey(
         "groups.Group",

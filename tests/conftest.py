@@ -57,3 +57,29 @@ def decaan(demo) -> User:
 def decaan_client(client, decaan):
     client.force_login(decaan)
     return client
+
+
+def login_as(client, user) -> None:
+    """Log a user in; the servicedesk also passes its second factor (a confirmed TOTP device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.requires_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def servicedesk_client(client, demo):
+    login_as(client, demo["servicedesk"])
+    return client
+
+
+def session_queries() -> int:
+    """Queries a request spends on its session: 1 from the database, 0 when Redis caches sessions."""
+    from django.conf import settings
+
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1

@@ -5,12 +5,11 @@ Outside the scope is 404 (whatever the role); inside it without the right is 403
 
 import pytest
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from groups.models import Group
 from students.models import Pupil, SchoolLink
 from students.selectors import pupils_visible_to
+from tests.conftest import login_as
 
 ROLES = [
     "beheerder.vo1",
@@ -30,15 +29,6 @@ OWN_PUPIL = {
 }
 
 
-def login(client, user):
-    client.force_login(user)
-    if user.requires_second_factor:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-
-
 @pytest.fixture
 def pupils(demo_pupils):
     mentor_group = Group.objects.get(school__code="00AA", name="4A")
@@ -54,7 +44,7 @@ def pupils(demo_pupils):
 @pytest.mark.parametrize("url_name", OWN_PUPIL)
 @pytest.mark.parametrize("username", ROLES)
 def test_pupil_urls_by_role_and_scope(client, demo_pupils, pupils, url_name, username):
-    login(client, demo_pupils[username])
+    login_as(client, demo_pupils[username])
     own = client.get(reverse(url_name, args=[pupils["own"].pk]))
     assert own.status_code == OWN_PUPIL[url_name].get(username, 404)
     other_school = client.get(reverse(url_name, args=[pupils["other_school"].pk]))
@@ -70,7 +60,7 @@ def test_pupil_urls_by_role_and_scope(client, demo_pupils, pupils, url_name, use
 
 @pytest.mark.django_db
 def test_a_pupil_id_that_does_not_exist_is_404_like_one_of_another_school(client, demo_pupils):
-    login(client, demo_pupils["decaan.vo1"])
+    login_as(client, demo_pupils["decaan.vo1"])
     assert client.get(reverse("students:leerling", args=[999999])).status_code == 404
 
 
@@ -83,7 +73,7 @@ def test_mentor_sees_only_the_pupils_of_their_groups_in_every_list(client, demo_
     assert set(visible.values_list("group__name", flat=True)) == {"4A", "4B"}
     assert visible.count() == Pupil.objects.filter(school__code="00AA", group__name__in=["4A", "4B"]).count()
 
-    login(client, mentor)
+    login_as(client, mentor)
     html = client.get(reverse("students:overzicht")).content.decode()
     listed = client.get(reverse("students:overzicht")).context["rows"]
     assert {row.pupil.group.name for row in listed} == {"4A", "4B"}
@@ -101,7 +91,7 @@ def test_mentor_sees_only_the_pupils_of_their_groups_in_every_list(client, demo_
 
 @pytest.mark.django_db
 def test_a_mentor_with_one_group_sees_it_at_once(client, demo_pupils):
-    login(client, demo_pupils["mentor.vo2"])
+    login_as(client, demo_pupils["mentor.vo2"])
     response = client.get(reverse("students:overzicht"))
     assert response.context["selected_group"].name == "4KB"
     assert {r.pupil.group.name for r in response.context["rows"]} == {"4KB"}
@@ -130,7 +120,7 @@ def test_a_pupil_linked_by_the_servicedesk_is_visible_at_the_second_school(clien
     assert not pupils_visible_to(decaan2).filter(pk=pupil.pk).exists()
     SchoolLink.objects.create(pupil=pupil, school=decaan2.organisation)
     assert pupils_visible_to(decaan2).filter(pk=pupil.pk).count() == 1
-    login(client, decaan2)
+    login_as(client, decaan2)
     assert client.get(reverse("students:leerling", args=[pupil.pk])).status_code == 200
     # ...but it was not entered by that school, so it cannot delete it.
     assert client.get(reverse("students:verwijderen", args=[pupil.pk])).status_code == 403

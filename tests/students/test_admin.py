@@ -1,0 +1,83 @@
+"""The servicedesk in admin: finds a pupil (also by full BSN), links it to a second school, never sees a BSN."""
+
+import pytest
+from django.urls import reverse
+
+from students import bsn
+from students.models import Pupil, SchoolLink, Source
+from tests.factories import PupilFactory
+
+CHANGELIST = reverse("admin:students_pupil_changelist")
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_form_show_no_bsn(servicedesk_client):
+    pupil = PupilFactory(bsn="111222333", achternaam="Zichtbaar")
+    listing = servicedesk_client.get(CHANGELIST).content.decode()
+    assert "Zichtbaar" in listing and "111222333" not in listing and pupil.bsn_index not in listing
+    form = servicedesk_client.get(reverse("admin:students_pupil_change", args=[pupil.pk])).content.decode()
+    assert "111222333" not in form and pupil.bsn_encrypted not in form and pupil.bsn_index not in form
+    assert 'name="bsn"' not in form  # the BSN of an existing pupil cannot be read or overwritten here
+
+
+@pytest.mark.django_db
+def test_search_by_a_full_bsn_goes_through_the_blind_index(servicedesk_client):
+    wanted = PupilFactory(bsn="111222333", achternaam="Gezocht")
+    PupilFactory(bsn="123456782", achternaam="Ander")
+    result = servicedesk_client.get(CHANGELIST, {"q": "11122233 3"})
+    assert list(result.context["cl"].result_list) == [wanted]
+    assert list(servicedesk_client.get(CHANGELIST, {"q": "Ander"}).context["cl"].result_list)[0].achternaam == "Ander"
+    assert list(servicedesk_client.get(CHANGELIST, {"q": "111222334"}).context["cl"].result_list) == []
+
+
+@pytest.mark.django_db
+def test_the_servicedesk_links_a_pupil_to_a_second_school(servicedesk_client, demo):
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    second = demo["decaan.vo2"].organisation
+    url = reverse("admin:students_pupil_change", args=[pupil.pk])
+    form = servicedesk_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data |= {"geboortedatum": "2010-05-17", "school": pupil.school_id, "school_year": pupil.school_year}
+    data |= {
+        "school_links-TOTAL_FORMS": "1",
+        "school_links-INITIAL_FORMS": "0",
+        "school_links-0-school": second.pk,
+        "school_links-0-note": "Overgestapt na de herfstvakantie",
+    }
+    response = servicedesk_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    link = SchoolLink.objects.get()
+    assert (link.pupil, link.school, link.created_by) == (pupil, second, demo["servicedesk"])
+
+
+@pytest.mark.django_db
+def test_the_servicedesk_adds_a_pupil_with_a_write_only_bsn(servicedesk_client, demo):
+    school = demo["decaan.vo1"].organisation
+    data = {
+        "bsn": "123456782",
+        "school": school.pk,
+        "school_year": 2026,
+        "voornaam": "Via",
+        "achternaam": "Servicedesk",
+        "geboortedatum": "2010-01-01",
+        "geslacht": "x",
+        "email": "via@example.com",
+        "telefoon": "0612345678",
+        "straat": "Spui",
+        "huisnummer": "70",
+        "postcode": "2511 BT",
+        "woonplaats": "Den Haag",
+        "school_links-TOTAL_FORMS": "0",
+        "school_links-INITIAL_FORMS": "0",
+    }
+    assert servicedesk_client.post(reverse("admin:students_pupil_add"), data).status_code == 302
+    pupil = Pupil.objects.get(achternaam="Servicedesk")
+    assert pupil.source == Source.SERVICEDESK and bsn.decrypt(pupil.bsn_encrypted) == "123456782"
+    # The same BSN twice at one school is refused with a message, not a crash.
+    again = servicedesk_client.post(reverse("admin:students_pupil_add"), {**data, "achternaam": "Dubbel"})
+    assert again.status_code == 200 and "staat al in de lijst" in again.content.decode()
+    # ...and a school cannot delete what the servicedesk entered.
+    from tests.conftest import login_as
+
+    login_as(servicedesk_client, demo["decaan.vo1"])
+    assert servicedesk_client.post(reverse("students:verwijderen", args=[pupil.pk])).status_code == 403
