@@ -29,6 +29,7 @@ SORTS = {
 @dataclass(frozen=True)
 class Row:
     pupil: Pupil
+    can_edit: bool
     can_delete: bool
 
 
@@ -75,7 +76,10 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             values = {"groep": choice, "q": query, "sort": sort, **change}
             return "?" + urlencode({k: v for k, v in values.items() if v})
 
-        rows = [Row(p, rights_for(user, p).can_delete) for p in pupils]  # query: the pupils with their group
+        rows = []
+        for pupil in pupils:
+            rights = rights_for(user, pupil)
+            rows.append(Row(pupil, rights.can_edit, rights.can_delete))  # query: the pupils with their group
         return {
             **super().get_context_data(**kwargs),
             "groups": groups,

@@ -157,3 +157,16 @@ def test_the_overview_keeps_a_fixed_number_of_queries(client, demo, django_asser
     assert len(small.context["rows"]) < len(large.context["rows"])
     in_groups = Pupil.objects.filter(group__isnull=False).count()
     assert len(large.context["rows"]) == (200 if username == "decaan.vo1" else in_groups) and in_groups < 200
+
+
+@pytest.mark.django_db
+def test_a_zorgcoordinator_reads_but_the_name_does_not_open_an_edit_form(client, demo):
+    zorg = demo["zorg.vo1"]
+    pupil = PupilFactory(school=zorg.organisation)
+    client.force_login(zorg)
+    html = client.get(OVERVIEW).content.decode()
+    assert reverse("students:bewerken", args=[pupil.pk]) not in html
+    assert f'href="{reverse("students:leerling", args=[pupil.pk])}" class="fw-semibold"' in html
+    assert client.get(reverse("students:bewerken", args=[pupil.pk])).status_code == 403
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert "Gegevens bewerken" not in page and "Verwijderen" not in page
