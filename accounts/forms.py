@@ -172,6 +172,21 @@ class SchoolUserForm(NewUserForm):
         ]
         cast(forms.ChoiceField, self.fields["aanhef"]).choices = [("", _("Kies…")), *Aanhef.choices]
         self.fields["username"].help_text = _(
-            "Kleine letters, cijfers en punten, bijv. j.jansen. Kan later niet meer worden gewijzigd."
+            "Kleine letters en cijfers, eventueel met punten of streepjes, bijv. j.jansen. "
+            "Kan later niet meer worden gewijzigd."
         )
+        self.fields["role"].help_text = _(
+            "Decaan: alle leerlingen, groepen en mentoren. Mentor: alleen de leerlingen van de gekoppelde "
+            "groepen. Zorgcoördinator: alle leerlingen lezen. Decaan schoolbeheerder: ook de gebruikers."
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        other = User.objects.filter(email__iexact=email).first()
+        if other is not None:
+            raise forms.ValidationError(
+                _("Dit e-mailadres hoort al bij %(name)s. Iedere gebruiker heeft een eigen e-mailadres nodig.")
+                % {"name": other.full_name or other.username}
+            )
+        return email
         self.fields["email"].help_text = _("Hierheen sturen we de link waarmee de gebruiker een wachtwoord kiest.")

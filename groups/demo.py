@@ -72,6 +72,7 @@ def seed_school(spec: DemoSchool, school: Organisation, used_bsns: set[str]) -> 
         else:
             pupil.set_bsn(bsn)
         pupil.full_clean(validate_unique=False, validate_constraints=False)  # the database checks both
+        pupil.refresh_search_name()  # bulk_create does not call save()
         pupils.append(pupil)
     Pupil.objects.bulk_create(pupils)
     links = {

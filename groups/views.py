@@ -58,6 +58,7 @@ def index(request):
         .prefetch_related(
             Prefetch("mentor_grants", queryset=MentorGrant.objects.select_related("user").order_by("user__achternaam"))
         )
+        .order_by("name", "pk")  # Meta.ordering does not apply to a query with GROUP BY
     )
     unplaced_count = pupils_visible_to(request.user).filter(school=school, school_year=year, group__isnull=True).count()
     selected = next((g for g in groups if str(g.pk) == request.GET.get("groep")), None)

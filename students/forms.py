@@ -72,14 +72,23 @@ class PupilDataForm(forms.ModelForm):
         return self.cleaned_data["achternaam"].strip()
 
 
+def group_field(groups, initial=None) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=groups, required=False, label=_("Groep"), empty_label=_("Niet ingedeeld"), initial=initial
+    )
+
+
 class NewPupilForm(PupilDataForm):
-    """Step two of Leerling toevoegen: the BSN again (checked anew) and everything else."""
+    """Step two of Leerling toevoegen: the BSN again (checked anew), the group and everything else."""
 
     bsn = BsnField(required=False)
-    field_order = ["bsn", *PERSONAL_FIELDS]
+    field_order = ["bsn", "group", *PERSONAL_FIELDS]
 
-    def __init__(self, *args, without_bsn: bool = False, **kwargs):
+    def __init__(self, *args, without_bsn: bool = False, groups=None, group=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["group"] = group_field(groups, initial=group)
+            self.order_fields(self.field_order)
         self.without_bsn = without_bsn
         if without_bsn:
             del self.fields["bsn"]
@@ -96,13 +105,7 @@ class EditPupilForm(PupilDataForm):
     def __init__(self, *args, groups=None, can_add_bsn: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if groups is not None:
-            self.fields["group"] = forms.ModelChoiceField(
-                queryset=groups,
-                required=False,
-                label=_("Groep"),
-                empty_label=_("Niet ingedeeld"),
-                initial=self.instance.group_id,
-            )
+            self.fields["group"] = group_field(groups, initial=self.instance.group_id)
         if can_add_bsn:
             self.fields["bsn"] = BsnField(
                 required=False,

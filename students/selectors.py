@@ -5,6 +5,8 @@
 * mentor: the pupils in the groups they are linked to (a django-guardian grant on the group);
 * everyone else: nobody yet (mbo and gemeente scopes come with their screens).
 
+Pupils of this school year and of the previous one (Oud leerlingen) are in view; older ones are not.
+
 Outside the scope a pupil does not exist for the user (404). Inside it, ``PupilRights`` says what the
 user may do (no right: 403).
 """
@@ -19,6 +21,7 @@ from django.http import Http404
 from accounts.models import Role, User
 
 from .models import Pupil, SchoolLink, Source
+from .schoolyear import current_school_year
 
 SCHOOL_WIDE_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN, Role.ZORGCOORDINATOR})
 MANAGING_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN})
@@ -28,7 +31,8 @@ MENTOR_CODENAME = "mentor"
 
 
 def pupils_visible_to(user: User) -> QuerySet[Pupil]:
-    pupils = Pupil.objects.all()
+    # This school year's pupils, and last year's (Oud leerlingen, followed one more year); older ones drop out.
+    pupils = Pupil.objects.filter(school_year__gte=current_school_year() - 1)
     if not user.is_authenticated or not user.is_active:
         return pupils.none()
     if user.role in SCHOOL_WIDE_ROLES:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 
 from . import bsn as bsn_crypto
-from .models import Pupil, SchoolLink, Source, new_no_bsn_code
+from .models import Pupil, SchoolLink, SchoolYearStart, Source, new_no_bsn_code
+from .schoolyear import current_school_year, forget_current_school_year, label
 
 PERSONAL_FIELDS = (
     "voornaam",
@@ -139,3 +140,22 @@ def rotate_bsn_keys(*, batch_size: int = 500) -> int:
             Pupil.objects.bulk_update(batch, ["bsn_encrypted", "bsn_index"])
             done += len(batch)
             last_pk = batch[-1].pk
+
+
+@transaction.atomic
+def start_school_year(*, year: int, by: str) -> int:
+    """Make ``year`` the current school year; returns how many pupils became Oud leerlingen.
+
+    Nothing about the pupils changes: which list shows a pupil follows from their school year. Their
+    aanmeldingen keep receiving the feed's statuses.
+    """
+    current = current_school_year()
+    if year <= current:
+        raise ValidationError(_("Schooljaar %(year)s is al begonnen.") % {"year": label(year)})
+    if year != current + 1:
+        raise ValidationError(
+            _("Start de schooljaren één voor één: het volgende schooljaar is %(year)s.") % {"year": label(current + 1)}
+        )
+    SchoolYearStart.objects.create(year=year, started_by=by)
+    forget_current_school_year()
+    return Pupil.objects.filter(school_year=year - 1).count()

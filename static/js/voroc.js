@@ -7,11 +7,11 @@
     return bootstrap.Modal.getOrCreateInstance(document.getElementById("voroc-modal"));
   }
 
-  function toast(text) {
+  function toast(text, kind) {
     var box = document.getElementById("voroc-toasts");
     if (!box || !text) return;
     var el = document.createElement("div");
-    el.className = "toast align-items-center text-bg-success border-0";
+    el.className = "toast align-items-center border-0 " + (kind === "error" ? "text-bg-danger" : "text-bg-success");
     el.setAttribute("role", "status");
     var inner = document.createElement("div");
     inner.className = "d-flex";
@@ -51,8 +51,19 @@
       toast(event.detail && event.detail.message);
     });
 
+    // A request that fails (server error, lost connection) says so instead of doing nothing.
+    document.body.addEventListener("htmx:responseError", function (event) {
+      var status = event.detail.xhr ? event.detail.xhr.status : 0;
+      toast(status === 403 ? modalEl.dataset.msgForbidden : modalEl.dataset.msgError, "error");
+    });
+    document.body.addEventListener("htmx:sendError", function () { toast(modalEl.dataset.msgOffline, "error"); });
+
     // Closing the pop-up (X or Annuleer) discards what was typed: the next opening loads the saved data.
     if (modalEl) {
+      modalEl.addEventListener("shown.bs.modal", function () {
+        var first = modalEl.querySelector(".is-invalid") || modalEl.querySelector("input:not([type=hidden]), select");
+        if (first) first.focus();
+      });
       modalEl.addEventListener("hidden.bs.modal", function () {
         document.getElementById("voroc-modal-content").innerHTML = "";
       });

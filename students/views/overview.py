@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import cast
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.views.generic import TemplateView
 
 from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
 
 from ..models import Pupil
+from ..models.pupil import fold
 from ..schoolyear import current_school_year, label
 from ..selectors import MANAGING_ROLES, groups_visible_to, pupils_visible_to, rights_for
 
@@ -34,11 +35,9 @@ class Row:
 
 
 def search(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
-    """Every word must occur in voornaam, tussenvoegsel or achternaam ("sem de vr" finds Sem de Vries)."""
-    for word in text.split()[:5]:
-        pupils = pupils.filter(
-            Q(voornaam__icontains=word) | Q(tussenvoegsel__icontains=word) | Q(achternaam__icontains=word)
-        )
+    """Every word must occur in the name, accents and case aside: "daniel ozturk" and "Öztürk, Daniël" match."""
+    for word in fold(text).split()[:5]:
+        pupils = pupils.filter(search_name__contains=word)
     return pupils
 
 
@@ -90,6 +89,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "query": query,
             "sort": sort,
             "rows": rows,
+            "here": quote(self.request.get_full_path(), safe=""),
             "sort_links": {
                 "naam": link(sort="-naam" if sort == "naam" else "naam"),
                 "groep": link(sort="-groep" if sort == "groep" else "groep"),

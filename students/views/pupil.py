@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -35,7 +36,10 @@ def _service_errors_into_form(form, exc: ValidationError, fallback: str) -> None
 def add_pupil(request):
     """Step 1: the BSN, checked against this school's list and the others. Step 2: everything else."""
     school = request.user.organisation
-    context: dict[str, object] = {"cancel_url": _overview_url()}
+    groups = groups_visible_to(request.user)
+    chosen = request.GET.get("groep") or request.POST.get("groep_keuze") or ""
+    group = groups.filter(pk=chosen).first() if chosen.isdigit() else None
+    context: dict[str, object] = {"cancel_url": _overview_url(), "chosen_group": group.pk if group else ""}
     without_bsn = request.GET.get("geen_bsn") == "1" or request.POST.get("geen_bsn") == "1"
     step = request.POST.get("stap", "bsn")
 
@@ -43,7 +47,9 @@ def add_pupil(request):
         return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": BsnForm()})
     if request.method == "GET":
         return modal_or_page(
-            request, ADD_PARTIAL, {**context, "step": "gegevens", "form": NewPupilForm(without_bsn=True)}
+            request,
+            ADD_PARTIAL,
+            {**context, "step": "gegevens", "form": NewPupilForm(without_bsn=True, groups=groups, group=group)},
         )
 
     if step == "bsn":
@@ -51,12 +57,12 @@ def add_pupil(request):
         if bsn_form.is_valid():
             checked = check_bsn(school=school, bsn=bsn_form.cleaned_data["bsn"])
             if checked.status is BsnStatus.NEW:
-                data_form = NewPupilForm(initial={"bsn": bsn_form.cleaned_data["bsn"]})
+                data_form = NewPupilForm(initial={"bsn": bsn_form.cleaned_data["bsn"]}, groups=groups, group=group)
                 return modal_or_page(request, ADD_PARTIAL, {**context, "step": "gegevens", "form": data_form})
             context["found"] = checked
         return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": bsn_form})
 
-    form = NewPupilForm(request.POST, without_bsn=without_bsn)
+    form = NewPupilForm(request.POST, without_bsn=without_bsn, groups=groups)
     if form.is_valid():
         bsn = None if without_bsn else form.cleaned_data["bsn"]
         found = check_bsn(school=school, bsn=bsn) if bsn else None
@@ -65,7 +71,13 @@ def add_pupil(request):
             context["found"] = found
             return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": BsnForm(request.POST)})
         try:
-            pupil = create_pupil(school=school, data=form.cleaned_data, bsn=bsn, created_by=request.user)
+            pupil = create_pupil(
+                school=school,
+                data=form.cleaned_data,
+                bsn=bsn,
+                created_by=request.user,
+                group=form.cleaned_data.get("group"),
+            )
         except ValidationError as exc:
             _service_errors_into_form(form, exc, "bsn")
         else:
@@ -97,8 +109,11 @@ def edit_pupil(request, pk: int):
         raise PermissionDenied
     groups = groups_visible_to(request.user) if rights.can_change_group else None
     form = EditPupilForm(request.POST or None, instance=pupil, groups=groups, can_add_bsn=not pupil.has_bsn)
-    back = request.GET.get("terug") == "leerling"
-    page_url = reverse("students:leerling", args=[pk]) if back else _overview_url()
+    # Back to where the user came from (the overview with its group and search, or the pupil's page).
+    back = request.GET.get("terug", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = ""
+    page_url = back or _overview_url()
     if request.method == "POST" and form.is_valid():
         changes = {"group": form.cleaned_data["group"]} if groups is not None else {}
         try:

@@ -125,3 +125,11 @@ def test_a_second_beheerder_may_be_made_and_deleted(beheerder_client, demo):
     assert new.role == Role.DECAAN_BEHEERDER
     beheerder_client.post(reverse("accounts:user_delete", args=[new.pk]))
     assert not User.objects.filter(pk=new.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_e_mail_address_of_another_user_is_refused(beheerder_client, demo):
+    taken = demo["decaan.vo1"].email.upper()
+    response = beheerder_client.post(NEW, {**DATA, "email": taken}, headers=HX)
+    assert "Dit e-mailadres hoort al bij Mohamed el Amrani." in response.content.decode()
+    assert not User.objects.filter(username="l.vandam").exists() and len(mail.outbox) == 0

@@ -126,6 +126,7 @@ def test_demo_database_dump_holds_no_plaintext_bsn(demo_pupils):
     assert leaked == []
 
 
+@pytest.mark.django_db
 def test_pupil_repr_and_str_carry_no_bsn():
     pupil = Pupil(voornaam="Sem", achternaam="Jansen")
     pupil.set_bsn("111222333")

@@ -63,9 +63,10 @@ def test_only_this_school_year_is_listed(decaan_client, school):
 def test_the_name_opens_leerlinggegevens_and_saving_changes_them(decaan_client, school):
     group = GroupFactory(school=school, name="4A")
     pupil = PupilFactory(school=school, voornaam="Sem", achternaam="Jansen")
-    html = decaan_client.get(OVERVIEW).content.decode()
+    html = decaan_client.get(OVERVIEW, {"q": "sem"}).content.decode()
     edit_url = reverse("students:bewerken", args=[pupil.pk])
-    assert f'hx-get="{edit_url}"' in html
+    back = "%2Fleerlingen%2F%3Fq%3Dsem"  # the overview as it was: with the search
+    assert f'hx-get="{edit_url}?terug={back}"' in html
     form = decaan_client.get(edit_url, headers={"HX-Request": "true"}).content.decode()
     assert 'value="Jansen"' in form and "Niet ingedeeld" in form
     data = {
@@ -81,8 +82,11 @@ def test_the_name_opens_leerlinggegevens_and_saving_changes_them(decaan_client, 
         "woonplaats": "Den Haag",
         "group": group.pk,
     }
-    response = decaan_client.post(edit_url, data, headers={"HX-Request": "true"})
-    assert response.headers["HX-Redirect"] == OVERVIEW
+    response = decaan_client.post(f"{edit_url}?terug={back}", data, headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"] == "/leerlingen/?q=sem"
+    # A link to another site is no place to go back to.
+    evil = decaan_client.post(f"{edit_url}?terug=https%3A%2F%2Fevil.example%2F", data, headers={"HX-Request": "true"})
+    assert evil.headers["HX-Redirect"] == OVERVIEW
     pupil.refresh_from_db()
     assert (pupil.achternaam, pupil.postcode, pupil.group) == ("Janssen", "2511 BL", group)
     # An error keeps the pop-up open with the message, and changes nothing.
@@ -170,3 +174,29 @@ def test_a_zorgcoordinator_reads_but_the_name_does_not_open_an_edit_form(client,
     assert client.get(reverse("students:bewerken", args=[pupil.pk])).status_code == 403
     page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
     assert "Gegevens bewerken" not in page and "Verwijderen" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["daniel ozturk", "Öztürk, Daniël", "OZTURK", "dan öz"])
+def test_search_ignores_accents_case_and_the_comma_of_the_list(decaan_client, school, query):
+    PupilFactory(school=school, voornaam="Daniël", achternaam="Öztürk")
+    PupilFactory(school=school, voornaam="Dana", achternaam="Aydın")
+    assert names(decaan_client.get(OVERVIEW, {"q": query})) == ["Öztürk"]
+    assert names(decaan_client.get(OVERVIEW, {"q": "aydin"})) == ["Aydın"]
+
+
+@pytest.mark.django_db
+def test_a_pupil_added_from_a_group_lands_in_that_group(decaan_client, school):
+    group = GroupFactory(school=school, name="4A")
+    html = decaan_client.get(OVERVIEW, {"groep": group.pk}).content.decode()
+    assert f"{reverse('students:toevoegen')}?groep={group.pk}" in html
+    step = decaan_client.post(
+        reverse("students:toevoegen"), {"stap": "bsn", "bsn": "111222333", "groep_keuze": group.pk}
+    )
+    assert step.context["form"].fields["group"].initial == group
+    from tests.students.test_add_pupil import DATA
+
+    decaan_client.post(
+        reverse("students:toevoegen"), {"stap": "gegevens", "bsn": "111222333", **DATA, "group": group.pk}
+    )
+    assert Pupil.objects.get().group == group

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,13 +17,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, phone_validator
 
-from . import bsn as bsn_crypto
-from .schoolyear import current_school_year, label
+from .. import bsn as bsn_crypto
+from ..schoolyear import current_school_year, label
 
 POSTCODE_RE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
 # PostNL does not hand out these letter pairs.
 _POSTCODE_UNUSED_LETTERS = {"SA", "SD", "SS"}
 NO_BSN_CODE_PREFIX = "GB"
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII with single spaces, for searching: "Aydın, Daniël" → "aydin daniel"."""
+    text = text.translate(_FOLD_EXTRA)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9' -]", " ", ascii_text.lower()).split())
+
+
+_FOLD_EXTRA = str.maketrans({"ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "ß": "ss"})
 
 
 def normalise_postcode(value: str) -> str:
@@ -109,6 +120,19 @@ class Pupil(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
     woonplaats = models.CharField(_("woonplaats"), max_length=100)
 
+    # Flags (handleiding "Iconen"); every change is kept in FlagChange.
+    diploma = models.BooleanField(
+        _("vmbo-diploma behaald"), null=True, blank=True, help_text=_("Leeg: nog niet bekend (voor de uitslag).")
+    )
+    extra_aandacht = models.TextField(
+        _("extra aandacht onderwijskeuzeproces"),
+        blank=True,
+        help_text=_("Informatie voor het mbo, bijv. dat de leerling extra loopbaanadvies nodig heeft."),
+    )
+
+    # Names folded to lower-case ASCII ("Daniël Öztürk" → "daniel ozturk"): what the name search compares.
+    search_name = models.CharField(max_length=300, editable=False, default="", db_index=True)
+
     source = models.CharField(_("ingevoerd door"), max_length=20, choices=Source.choices, default=Source.SCHOOL)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,6 +171,12 @@ class Pupil(models.Model):
         # No BSN material in tracebacks or debug output.
         return f"<Pupil {self.pk}>"
 
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_search_name()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.voornaam, self.tussenvoegsel, self.achternaam) if p)
@@ -169,6 +199,9 @@ class Pupil(models.Model):
     def address_line(self) -> str:
         number = f"{self.huisnummer}{(' ' + self.toevoeging) if self.toevoeging else ''}"
         return f"{self.straat} {number}, {self.postcode} {self.woonplaats}"
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(f"{self.voornaam} {self.tussenvoegsel} {self.achternaam}")
 
     def set_bsn(self, value: str) -> None:
         """Store a validated BSN: encrypted, indexed, and nothing else."""

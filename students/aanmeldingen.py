@@ -1,0 +1,195 @@
+"""Writes on aanmeldingen, their statuses, Elders and the pupil's flags. Every change keeps its history."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import (
+    MAX_AANMELDINGEN_PER_MBO_SCHOOL,
+    Aanmelding,
+    Elders,
+    FlagChange,
+    Location,
+    Opleiding,
+    Pupil,
+    Status,
+    StatusChange,
+    StatusSource,
+)
+
+
+def _name(user: User | None) -> str:
+    return (user.full_name or user.username) if user else ""
+
+
+def _as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12, 0)))
+
+
+def refuse_hand_edit_of_connected(aanmelding_or_opleiding: Aanmelding | Opleiding) -> None:
+    school = (
+        aanmelding_or_opleiding.mbo_school
+        if isinstance(aanmelding_or_opleiding, Aanmelding)
+        else aanmelding_or_opleiding.school
+    )
+    if school.connected:
+        raise ValidationError(
+            _(
+                "%(school)s levert de stand van de aanmeldingen zelf aan; deze statussen komen automatisch binnen "
+                "en kunnen niet met de hand worden gewijzigd."
+            )
+            % {"school": school.name}
+        )
+
+
+@transaction.atomic
+def add_aanmelding(
+    *,
+    pupil: Pupil,
+    opleiding: Opleiding,
+    status: int = Status.NIET_INGESCHREVEN,
+    at: datetime.date | datetime.datetime | None = None,
+    source: str = StatusSource.HAND,
+    by: User | None = None,
+    location: Location | None = None,
+    external_id: str | None = None,
+    note: str = "",
+) -> Aanmelding:
+    """Record an aanmelding; at most two opleidingen at one mbo-school in one school year."""
+    if source == StatusSource.HAND:
+        refuse_hand_edit_of_connected(opleiding)
+    # Lock the pupil so that two simultaneous additions cannot both pass the count.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    existing = Aanmelding.objects.filter(pupil=pupil, mbo_school=opleiding.school, school_year=pupil.school_year)
+    if existing.filter(opleiding=opleiding).exists():
+        raise ValidationError({"opleiding": _("De leerling is al aangemeld voor deze opleiding.")})
+    if existing.count() >= MAX_AANMELDINGEN_PER_MBO_SCHOOL:
+        raise ValidationError(
+            {
+                "opleiding": _(
+                    "Een leerling kan zich voor maximaal twee opleidingen bij één mbo-school aanmelden. "
+                    "%(name)s heeft al twee aanmeldingen bij %(school)s."
+                )
+                % {"name": pupil.full_name, "school": opleiding.school.name}
+            }
+        )
+    when = _as_datetime(at or timezone.now())
+    aanmelding = Aanmelding(
+        pupil=pupil,
+        opleiding=opleiding,
+        mbo_school=opleiding.school,
+        location=location,
+        school_year=pupil.school_year,
+        external_id=external_id,
+        status=status,
+        status_at=when,
+        created_by=by,
+    )
+    aanmelding.full_clean()
+    aanmelding.save()
+    StatusChange.objects.create(
+        aanmelding=aanmelding, status=status, at=when, source=source, user=by, user_name=_name(by), note=note
+    )
+    return aanmelding
+
+
+@transaction.atomic
+def record_status(
+    *,
+    aanmelding: Aanmelding,
+    status: int,
+    at: datetime.date | datetime.datetime,
+    source: str,
+    by: User | None = None,
+    note: str = "",
+) -> StatusChange:
+    """Add a status to the history. The current status moves only forward in time, never back."""
+    if source == StatusSource.HAND:
+        refuse_hand_edit_of_connected(aanmelding)
+    when = _as_datetime(at)
+    if source == StatusSource.HAND and when > timezone.now() + datetime.timedelta(days=1):
+        raise ValidationError({"at": _("De datum van een status kan niet in de toekomst liggen.")})
+    change = StatusChange(
+        aanmelding=aanmelding, status=status, at=when, source=source, user=by, user_name=_name(by), note=note
+    )
+    change.full_clean()
+    change.save()
+    locked = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+    if when >= locked.status_at:
+        locked.status, locked.status_at = status, when
+        locked.save(update_fields=["status", "status_at"])
+        aanmelding.status, aanmelding.status_at = status, when
+    return change
+
+
+@transaction.atomic
+def delete_aanmelding(*, aanmelding: Aanmelding) -> None:
+    """Only for aanmeldingen the school recorded by hand (a connected school's come from its feed)."""
+    refuse_hand_edit_of_connected(aanmelding)
+    aanmelding.delete()
+
+
+@transaction.atomic
+def record_elders(
+    *, pupil: Pupil, kind: str, date: datetime.date, name: str = "", note: str = "", by: User | None = None
+) -> Elders:
+    elders = Elders(pupil=pupil, kind=kind, name=name.strip(), date=date, note=note.strip(), created_by=by)
+    elders.full_clean()
+    elders.save()
+    return elders
+
+
+def _flag_text(value) -> str:
+    return {True: "ja", False: "nee", None: ""}.get(value, value) if not isinstance(value, str) else value
+
+
+@transaction.atomic
+def set_diploma(*, pupils: Iterable[Pupil], value: bool | None, by: User | None) -> int:
+    """vmbo-diploma behaald: ja, nee or not yet known; for one pupil or a whole group. Returns changes."""
+    changed = [p for p in pupils if p.diploma is not value]
+    FlagChange.objects.bulk_create(
+        [
+            FlagChange(
+                pupil=p,
+                flag=FlagChange.Flag.DIPLOMA,
+                old_value=_flag_text(p.diploma),
+                new_value=_flag_text(value),
+                user=by,
+                user_name=_name(by),
+            )
+            for p in changed
+        ]
+    )
+    Pupil.objects.filter(pk__in=[p.pk for p in changed]).update(diploma=value, updated_at=timezone.now())
+    for pupil in changed:
+        pupil.diploma = value
+    return len(changed)
+
+
+@transaction.atomic
+def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
+    """The text for the mbo about extra aandacht / extra loopbaanadvies; empty removes the flag."""
+    text = text.strip()
+    if text == pupil.extra_aandacht:
+        return False
+    FlagChange.objects.create(
+        pupil=pupil,
+        flag=FlagChange.Flag.EXTRA_AANDACHT,
+        old_value=pupil.extra_aandacht,
+        new_value=text,
+        user=by,
+        user_name=_name(by),
+    )
+    pupil.extra_aandacht = text
+    pupil.save(update_fields=["extra_aandacht", "updated_at"])
+    return True
