@@ -8,7 +8,7 @@ import random
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from students.demo_data import generate_bsns, generate_pupils
+from students.demo_data import generate_bsns, generate_pupils, seed_applications, seed_catalogue
 from students.models import Pupil, Source, new_no_bsn_code
 from students.schoolyear import current_school_year
 
@@ -27,6 +27,7 @@ class DemoSchool:
     pupils: int = 120
     unplaced: int = 5  # pupils left "niet ingedeeld", to place on the Groepen tab
     without_bsn: int = 3
+    mbo_schools: tuple[str, ...] = ("25AA", "25BB")  # where its pupils apply
 
 
 DEMO_SCHOOLS = (
@@ -75,6 +76,8 @@ def seed_school(spec: DemoSchool, school: Organisation, used_bsns: set[str]) -> 
         pupil.refresh_search_name()  # bulk_create does not call save()
         pupils.append(pupil)
     Pupil.objects.bulk_create(pupils)
+    mbo = list(Organisation.objects.filter(code__in=spec.mbo_schools).order_by("code"))
+    created_applications = seed_applications(rng, list(Pupil.objects.filter(school=school).order_by("pk")), mbo)
     links = {
         (groups[name].pk, mentor.pk)
         for login, names in spec.mentor_groups.items()
@@ -82,9 +85,10 @@ def seed_school(spec: DemoSchool, school: Organisation, used_bsns: set[str]) -> 
         for name in names
     }
     set_mentor_links(school=school, links=links)
-    return len(groups) + len(pupils) + len(links)
+    return len(groups) + len(pupils) + len(links) + created_applications
 
 
 def seed_pupils_and_groups(orgs: dict[str, Organisation]) -> int:
     used: set[str] = set()
-    return sum(seed_school(spec, orgs[spec.code], used) for spec in DEMO_SCHOOLS)
+    created = seed_catalogue(orgs)
+    return created + sum(seed_school(spec, orgs[spec.code], used) for spec in DEMO_SCHOOLS)

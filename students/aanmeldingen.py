@@ -31,8 +31,11 @@ def _name(user: User | None) -> str:
 
 
 def _as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A date typed by a user is "now" when it is today (so it follows what was recorded earlier today), noon otherwise."""
     if isinstance(value, datetime.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if value == timezone.localdate():
+        return timezone.now()
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12, 0)))
 
 

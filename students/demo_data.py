@@ -198,3 +198,132 @@ def generate_pupils(
             )
         )
     return pupils
+
+
+# --- The mbo catalogue and the demo's aanmeldingen ------------------------------------------------------
+
+# Crebo-style codes and names of common mbo-opleidingen (code, name, niveau, leerweg).
+CATALOGUE: dict[str, tuple[tuple[str, str, int, str], ...]] = {
+    "25AA": (
+        ("25655", "Verpleegkundige", 4, "BOL"),
+        ("25655", "Verpleegkundige", 4, "BBL"),
+        ("25658", "Verzorgende-IG", 3, "BOL"),
+        ("25498", "Helpende zorg en welzijn", 2, "BOL"),
+        ("25662", "Doktersassistent", 4, "BOL"),
+        ("25663", "Apothekersassistent", 4, "BOL"),
+        ("25698", "Pedagogisch medewerker kinderopvang", 3, "BOL"),
+        ("25604", "Software developer", 4, "BOL"),
+        ("25607", "Medewerker ICT", 2, "BOL"),
+        ("25606", "Expert IT systems and devices", 4, "BOL"),
+        ("25180", "Kok", 2, "BOL"),
+        ("25181", "Zelfstandig werkend kok", 3, "BOL"),
+        ("25255", "Verkoopmedewerker", 2, "BOL"),
+        ("25252", "Manager retail", 4, "BOL"),
+        ("25166", "Commercieel medewerker", 4, "BOL"),
+        ("25139", "Juridisch medewerker zakelijke dienstverlening", 4, "BOL"),
+        ("25450", "Mediavormgever", 4, "BOL"),
+        ("25435", "Sport- en bewegingscoördinator", 4, "BOL"),
+        ("25395", "Logistiek medewerker", 2, "BBL"),
+        ("25253", "Entree – assistent dienstverlening en zorg", 1, "BOL"),
+    ),
+    "25BB": (
+        ("25340", "Eerste monteur elektrotechnische installaties", 3, "BBL"),
+        ("25339", "Monteur elektrotechnische installaties", 2, "BOL"),
+        ("25142", "Allround timmerman", 3, "BBL"),
+        ("25143", "Timmerman", 2, "BOL"),
+        ("25261", "Eerste autotechnicus", 3, "BOL"),
+        ("25260", "Autotechnicus", 2, "BOL"),
+        ("25282", "Vakbekwaam medewerker teelt", 3, "BOL"),
+        ("25284", "Medewerker hovenier", 2, "BOL"),
+        ("25108", "Bakker", 2, "BBL"),
+        ("25196", "Facilitair leidinggevende", 4, "BOL"),
+        ("25452", "Zelfstandig medewerker travel en hospitality", 3, "BOL"),
+        ("25253", "Entree – assistent bouwen, wonen en onderhoud", 1, "BOL"),
+    ),
+}
+LOCATIONS = {
+    "25AA": (
+        ("Zorgcampus Mariahoeve", "Den Haag"),
+        ("Campus Laakhaven", "Den Haag"),
+        ("Locatie Zoetermeer", "Zoetermeer"),
+    ),
+    "25BB": (("Techniekhuis Naaldwijk", "Naaldwijk"), ("Vakschool Delft", "Delft")),
+}
+
+
+def seed_catalogue(orgs: dict) -> int:
+    """Locations and opleidingen of the demo's mbo-schools (idempotent). Returns new records."""
+    from .models import Location, Opleiding
+
+    created = 0
+    for code, rows in CATALOGUE.items():
+        school = orgs[code]
+        locations = []
+        for name, plaats in LOCATIONS[code]:
+            location, new = Location.objects.get_or_create(school=school, name=name, defaults={"plaats": plaats})
+            locations.append(location)
+            created += new
+        for n, (crebo, name, niveau, leerweg) in enumerate(rows):
+            opleiding, new = Opleiding.objects.get_or_create(
+                school=school, crebo=crebo, leerweg=leerweg, defaults={"name": name, "niveau": niveau}
+            )
+            if new:
+                opleiding.locations.add(locations[n % len(locations)])
+                created += 1
+    return created
+
+
+def seed_applications(rng: random.Random, pupils: list, mbo_schools: list) -> int:
+    """Aanmeldingen with a plausible history for about four in five pupils; a few go Elders. Returns records.
+
+    Written in bulk (the demo's data is generated, not typed in): the rules of aanmeldingen.py hold for it,
+    at most two opleidingen per mbo-school and a history in date order.
+    """
+    from django.utils import timezone
+
+    from .models import Aanmelding, Elders, EldersKind, Opleiding, Status, StatusChange, StatusSource
+
+    now = timezone.now()
+    offers = {school.pk: list(Opleiding.objects.filter(school=school)) for school in mbo_schools}
+    elders, aanmeldingen, histories = [], [], []
+    for pupil in pupils:
+        roll = rng.random()
+        if roll < 0.05:
+            kind = rng.choice([EldersKind.HAVO, EldersKind.WERK, EldersKind.DAGBESTEDING, EldersKind.MBO_ANDERS])
+            name = "Grafisch Lyceum Rotterdam" if kind == EldersKind.MBO_ANDERS else ""
+            day = (now - datetime.timedelta(days=rng.randint(1, 30))).date()
+            elders.append(Elders(pupil=pupil, kind=kind, name=name, date=day))
+            continue
+        if roll < 0.2:
+            continue  # no aanmelding yet
+        school = rng.choice(mbo_schools)
+        for opleiding in rng.sample(offers[school.pk], k=1 if rng.random() < 0.75 else 2):
+            final = rng.choices(list(Status), weights=[10, 30, 25, 4, 5, 18, 8])[0]
+            steps = [s for s in Status if s <= final and s not in (Status.INTAKE_GEANNULEERD, Status.NEGATIEF_BESLUIT)]
+            if final in (Status.INTAKE_GEANNULEERD, Status.NEGATIEF_BESLUIT):
+                steps = [s for s in steps if s <= Status.INTAKE] + [final]
+            source = StatusSource.FEED if school.connected else StatusSource.HAND
+            when = now - datetime.timedelta(days=rng.randint(40, 70))
+            dates = []
+            for _step in steps:
+                dates.append(min(when, now))
+                when += datetime.timedelta(days=rng.randint(3, 12))
+            aanmelding = Aanmelding(
+                pupil=pupil,
+                opleiding=opleiding,
+                mbo_school=school,
+                school_year=pupil.school_year,
+                status=steps[-1],
+                status_at=dates[-1],
+            )
+            aanmeldingen.append(aanmelding)
+            histories.append([StatusChange(status=s, at=d, source=source) for s, d in zip(steps, dates, strict=True)])
+    Elders.objects.bulk_create(elders)
+    Aanmelding.objects.bulk_create(aanmeldingen)
+    changes = []
+    for aanmelding, history in zip(aanmeldingen, histories, strict=True):
+        for change in history:
+            change.aanmelding = aanmelding
+            changes.append(change)
+    StatusChange.objects.bulk_create(changes)
+    return len(elders) + len(aanmeldingen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -79,8 +80,7 @@ OPEN_STATUSES = {Status.NIET_INGESCHREVEN, Status.ONTVANGSTBEVESTIGING, Status.I
 CLOSED_STATUSES = {Status.INTAKE_GEANNULEERD, Status.NEGATIEF_BESLUIT}
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
     heading: Heading
     text: str
 

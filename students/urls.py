@@ -1,10 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import GEMEENTE_ROLES, MBO_ROLES, VO_ROLES
+from accounts.access import GEMEENTE_ROLES, MBO_ROLES
 from accounts.views.planned import PlannedScreenView
 
-from .views import overview, pupil
+from .views import aanmelding, exports, overview, pupil
 
 app_name = "students"
 
@@ -14,17 +14,19 @@ urlpatterns = [
     path("leerlingen/<int:pk>/", pupil.pupil_page, name="leerling"),
     path("leerlingen/<int:pk>/gegevens/", pupil.edit_pupil, name="bewerken"),
     path("leerlingen/<int:pk>/verwijderen/", pupil.delete_pupil_view, name="verwijderen"),
-    path(
-        "oud-leerlingen/",
-        PlannedScreenView.as_view(
-            roles=VO_ROLES,
-            title=_("Oud leerlingen"),
-            description=_(
-                "Hier volgt u de leerlingen van vorig schooljaar nog één jaar, met een overzicht als PDF of Excel."
-            ),
-        ),
-        name="oud",
-    ),
+    path("leerlingen/diploma-uitslag/", aanmelding.group_diploma, name="diploma_groep"),
+    path("leerlingen/<int:pk>/aanmelding/", aanmelding.add, name="aanmelding_toevoegen"),
+    path("leerlingen/<int:pk>/elders/", aanmelding.elders, name="elders"),
+    path("leerlingen/<int:pk>/diploma/", aanmelding.diploma, name="diploma"),
+    path("leerlingen/<int:pk>/extra-aandacht/", aanmelding.extra_aandacht, name="extra_aandacht"),
+    path("aanmeldingen/<int:pk>/status/<int:status>/", aanmelding.status_popup, name="status"),
+    path("aanmeldingen/<int:pk>/status/", aanmelding.update_status, name="status_bijwerken"),
+    path("aanmeldingen/<int:pk>/verwijderen/", aanmelding.remove, name="aanmelding_verwijderen"),
+    path("oud-leerlingen/", overview.FormerPupilsView.as_view(), name="oud"),
+    path("leerlingen/overzicht/", exports.export_view, name="export"),
+    path("leerlingen/overzicht/printen/", exports.print_view, name="print"),
+    path("leerlingen/overzicht/export/<int:pk>/", exports.job_view, name="export_job"),
+    path("leerlingen/overzicht/export/<int:pk>/download/", exports.download_view, name="export_download"),
     path(
         "aanmeldingen/",
         PlannedScreenView.as_view(

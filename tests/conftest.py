@@ -83,3 +83,14 @@ def session_queries() -> int:
     from django.conf import settings
 
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
+@pytest.fixture
+def eager():
+    """Celery runs tasks in the test's own process (as without Redis), also when CI gives a broker."""
+    from voroc.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

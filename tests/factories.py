@@ -91,3 +91,21 @@ class PupilFactory(factory.django.DjangoModelFactory):
         pupil.full_clean()
         pupil.save()
         return pupil
+
+
+class MboSchoolFactory(OrganisationFactory):
+    kind = "mbo"
+    code = factory.Sequence(lambda n: f"{30 + n % 60:02d}{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    name = factory.Sequence(lambda n: f"Mbo-school {n}")
+    connected = False
+
+
+class OpleidingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "students.Opleiding"
+
+    school = factory.SubFactory(MboSchoolFactory)
+    crebo = factory.Sequence(lambda n: f"{25000 + n % 1000:05d}")
+    name = factory.Sequence(lambda n: f"Opleiding {n}")
+    niveau = 4
+    leerweg = "BOL"

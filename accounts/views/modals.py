@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -30,3 +31,14 @@ def go_to(request, url: str, text: str = "") -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+def service_errors_into_form(form, exc: ValidationError, fallback: str) -> None:
+    """Show a service's ValidationError in the form: under its field, else under ``fallback``, else on top."""
+    fallback_field = fallback if fallback in form.fields else None
+    if not hasattr(exc, "error_dict"):
+        form.add_error(fallback_field, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        target = field if field in form.fields else (fallback if fallback in form.fields else None)
+        form.add_error(target, errors)

@@ -79,6 +79,18 @@
       });
     });
 
+    // "Alles op behaald": tick one choice in every row of a pop-up's table.
+    document.body.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-voroc-check-all]");
+      if (!button) return;
+      button.closest("form").querySelectorAll('[data-voroc-choice="' + button.dataset.vorocCheckAll + '"]')
+        .forEach(function (input) { input.checked = true; });
+    });
+
+    document.querySelectorAll("[data-voroc-print]").forEach(function (el) {
+      el.addEventListener("click", function () { window.print(); });
+    });
+
     document.querySelectorAll("[data-voroc-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });

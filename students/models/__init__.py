@@ -11,6 +11,7 @@ from .aanmelding import (
     StatusSource,
 )
 from .catalogue import Leerweg, Location, Opleiding
+from .export import ExportJob
 from .pupil import (
     NO_BSN_CODE_PREFIX,
     Geslacht,
@@ -30,6 +31,7 @@ __all__ = [
     "Aanmelding",
     "Elders",
     "EldersKind",
+    "ExportJob",
     "FlagChange",
     "Geslacht",
     "Leerweg",

@@ -12,9 +12,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import VO_MANAGING_ROLES, role_required
-from accounts.views.modals import go_to, modal_or_page
+from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 
+from ..destination import expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
+from ..models import Opleiding, Pupil, Status
 from ..selectors import get_pupil_for_user, groups_visible_to
 from ..services import BsnStatus, check_bsn, create_pupil, delete_pupil, update_pupil
 
@@ -23,11 +25,6 @@ ADD_PARTIAL = "students/partials/add_pupil.html"
 
 def _overview_url() -> str:
     return reverse("students:overzicht")
-
-
-def _service_errors_into_form(form, exc: ValidationError, fallback: str) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else (fallback if fallback in form.fields else None), errors)
 
 
 @sensitive_post_parameters("bsn")
@@ -79,7 +76,7 @@ def add_pupil(request):
                 group=form.cleaned_data.get("group"),
             )
         except ValidationError as exc:
-            _service_errors_into_form(form, exc, "bsn")
+            service_errors_into_form(form, exc, "bsn")
         else:
             return go_to(
                 request,
@@ -95,8 +92,24 @@ def add_pupil(request):
 @login_required
 @require_http_methods(["GET"])
 def pupil_page(request, pk: int):
-    pupil, rights = get_pupil_for_user(request.user, pk)
-    return render(request, "students/pupil.html", {"pupil": pupil, "rights": rights})
+    """The pupil's page ("Aanmelding van de leerling"): aanmeldingen with their status rows, Elders, flags."""
+    _found, rights = get_pupil_for_user(request.user, pk)
+    pupil = with_applications(Pupil.objects.select_related("school", "group", "created_by")).get(pk=pk)
+    applications = [(a, status_row(a)) for a in pupil.aanmeldingen.all()]
+    return render(
+        request,
+        "students/pupil.html",
+        {
+            "pupil": pupil,
+            "rights": rights,
+            "applications": applications,
+            "elders": list(pupil.elders.all())[::-1],
+            "destination": expected_destination(pupil),
+            "diploma_changes": pupil.flag_changes.filter(flag="diploma").order_by("-at")[:3],
+            "statuses": list(Status),
+            "hand_schools_exist": Opleiding.objects.filter(active=True, school__connected=False).exists(),
+        },
+    )
 
 
 @sensitive_post_parameters("bsn")
@@ -119,7 +132,7 @@ def edit_pupil(request, pk: int):
         try:
             update_pupil(pupil=pupil, data=form.cleaned_data, bsn=form.cleaned_data.get("bsn") or None, **changes)
         except ValidationError as exc:
-            _service_errors_into_form(form, exc, "bsn")
+            service_errors_into_form(form, exc, "bsn")
         else:
             return go_to(request, page_url, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": pupil.full_name})
     return modal_or_page(

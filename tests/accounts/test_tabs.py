@@ -50,6 +50,7 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 
 @pytest.mark.django_db
-def test_planned_screens_say_so(decaan_client):
-    html = decaan_client.get(reverse("students:oud")).content.decode()
+def test_planned_screens_say_so(client, demo):
+    client.force_login(demo["roc.mbo1"])
+    html = client.get(reverse("students:aanmeldingen")).content.decode()
     assert "Dit scherm is nog in aanbouw" in html

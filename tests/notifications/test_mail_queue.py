@@ -26,14 +26,6 @@ def send(subject: str) -> None:
     )
 
 
-@pytest.fixture
-def eager():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 @pytest.mark.django_db
 def test_mail_leaves_only_after_the_transaction_commits(settings, eager, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]

@@ -1,11 +1,15 @@
 """Leerling overzicht: groups, search, sorting, edit by clicking the name, delete, and a fixed number of queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from students.models import Pupil, Source
+from students.aanmeldingen import add_aanmelding, record_elders, record_status
+from students.models import EldersKind, Pupil, Source, Status
 from tests.conftest import session_queries
-from tests.factories import GroupFactory, OrganisationFactory, PupilFactory
+from tests.factories import GroupFactory, OpleidingFactory, OrganisationFactory, PupilFactory
 
 OVERVIEW = reverse("students:overzicht")
 
@@ -144,15 +148,23 @@ def test_the_overview_keeps_a_fixed_number_of_queries(client, demo, django_asser
     set_mentor_links(school=school, links={(g.pk, demo["mentor.vo1"].pk) for g in groups})
     client.force_login(user)
 
+    opleidingen = [OpleidingFactory(), OpleidingFactory()]
+
     def add(count):
         for n in range(count):
             extra = {"bsn": None} if n % 7 == 0 else {}  # some without BSN
-            PupilFactory(school=school, group=groups[n % 4] if n % 4 < 3 else None, **extra)
+            pupil = PupilFactory(school=school, group=groups[n % 4] if n % 4 < 3 else None, **extra)
+            for opleiding in opleidingen[: n % 3]:  # none, one or two aanmeldingen with their history
+                aanmelding = add_aanmelding(pupil=pupil, opleiding=opleiding)
+                record_status(aanmelding=aanmelding, status=Status.INTAKE, at=timezone.now(), source="hand")
+            if n % 5 == 0:
+                record_elders(pupil=pupil, kind=EldersKind.WERK, date=datetime.date(2026, 6, 1))
 
     add(10)
     client.get(OVERVIEW)  # warm up (content types, permission caches)
-    # (session,) user, organisation (header), groups for the selector, pupils with their group.
-    expected = session_queries() + 4
+    # (session,) user, organisation (header), groups for the selector, pupils with their group,
+    # their aanmeldingen (with opleiding and mbo-school), the status history, their Elders.
+    expected = session_queries() + 7
     with django_assert_num_queries(expected):
         small = client.get(OVERVIEW)
     add(190)

@@ -1,0 +1,133 @@
+"""The pupil list behind Leerling overzicht and Oud leerlingen, their exports and their print view.
+
+One place reads the choices (group, search, sorting, expected destination) from the request and builds
+the rows, so that the screen, the Excel file, the PDF and the print view always hold the same pupils.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import F, QuerySet
+
+from accounts.models import Role, User
+
+from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
+from .models import Aanmelding, Elders, Pupil
+from .models.pupil import fold
+from .selectors import groups_visible_to, pupils_visible_to, rights_for
+
+ALL_GROUPS = "alle"
+NO_GROUP = "geen"
+SORTS = {
+    "naam": [F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
+    "-naam": [F("achternaam").desc(), F("voornaam").desc(), F("pk").desc()],
+    "groep": [F("group__name").asc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
+    "-groep": [F("group__name").desc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    pupil: Pupil
+    can_edit: bool
+    can_delete: bool
+    applications: list[tuple[Aanmelding, list[Block]]]
+    elders: Elders | None
+    destination: Destination
+
+
+def search(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
+    """Every word must occur in the name, accents and case aside: "daniel ozturk" and "Öztürk, Daniël" match."""
+    for word in fold(text).split()[:5]:
+        pupils = pupils.filter(search_name__contains=word)
+    return pupils
+
+
+@dataclass
+class PupilListing:
+    """The pupils of one school year that ``user`` sees, as chosen in ``params`` (the query string)."""
+
+    user: User
+    year: int
+    params: dict[str, str]
+    groups: list = field(init=False)
+    choice: str = field(init=False)
+    selected_group: Any = field(init=False)  # a groups.Group (students does not import groups)
+    query: str = field(init=False)
+    sort: str = field(init=False)
+    heading: Heading | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        user, params = self.user, self.params
+        self.groups = list(groups_visible_to(user))  # query: the groups for the selector
+        choice = params.get("groep", "")
+        if not choice:
+            # A mentor with one group sees it at once (handleiding); everyone else starts with all groups.
+            choice = str(self.groups[0].pk) if user.role == Role.MENTOR and len(self.groups) == 1 else ALL_GROUPS
+        self.selected_group = next((g for g in self.groups if str(g.pk) == choice), None)
+        if choice not in (ALL_GROUPS, NO_GROUP) and self.selected_group is None:
+            choice = ALL_GROUPS  # a group that is gone, or not the user's: show all rather than an error
+        self.choice = choice
+        self.query = params.get("q", "").strip()[:100]
+        self.sort = params.get("sort", "naam") if params.get("sort") in SORTS else "naam"
+        self.heading = next((h for h in Heading if h.value == params.get("bestemming")), None)
+
+    def pupils(self) -> QuerySet[Pupil]:
+        pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
+        if self.selected_group is not None:
+            pupils = pupils.filter(group=self.selected_group)
+        elif self.choice == NO_GROUP:
+            pupils = pupils.filter(group__isnull=True)
+        if self.query:
+            pupils = search(pupils, self.query)
+        return pupils.order_by(*SORTS[self.sort])
+
+    def all_rows(self) -> list[Row]:
+        """Every chosen pupil, before the destination filter (4 queries, whatever the number of pupils)."""
+        rows = []
+        for pupil in with_applications(self.pupils()):
+            rights = rights_for(self.user, pupil)
+            elders = list(pupil.elders.all())
+            rows.append(
+                Row(
+                    pupil=pupil,
+                    can_edit=rights.can_edit,
+                    can_delete=rights.can_delete,
+                    applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
+                    elders=elders[-1] if elders else None,
+                    destination=expected_destination(pupil),
+                )
+            )
+        return rows
+
+    def rows_and_counts(self) -> tuple[list[Row], Counter]:
+        rows = self.all_rows()
+        counts = Counter(row.destination.heading for row in rows)
+        if self.heading is not None:
+            rows = [row for row in rows if row.destination.heading == self.heading]
+        return rows, counts
+
+    def rows(self) -> list[Row]:
+        return self.rows_and_counts()[0]
+
+    def link(self, **change: str) -> str:
+        values = {
+            "groep": self.choice,
+            "q": self.query,
+            "sort": self.sort,
+            "bestemming": self.heading.value if self.heading else "",
+            **change,
+        }
+        return "?" + urlencode({k: v for k, v in values.items() if v})
+
+    @property
+    def group_label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.selected_group is not None:
+            return str(self.selected_group)
+        return _("Niet ingedeeld") if self.choice == NO_GROUP else _("Alle groepen")

@@ -1,0 +1,236 @@
+"""On the pupil's page: aanmeldingen and their statuses, Elders, vmbo-diploma and extra aandacht (pop-ups)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+
+from ..aanmelding_forms import (
+    DIPLOMA_VALUES,
+    AanmeldingForm,
+    EldersForm,
+    ExtraAandachtForm,
+    StatusForm,
+)
+from ..aanmeldingen import (
+    add_aanmelding,
+    delete_aanmelding,
+    record_elders,
+    record_status,
+    set_diploma,
+    set_extra_aandacht,
+)
+from ..models import Aanmelding, Status, StatusSource
+from ..selectors import get_pupil_for_user, pupils_visible_to
+
+
+def _pupil_url(pupil) -> str:
+    return reverse("students:leerling", args=[pupil.pk])
+
+
+def _editable_pupil(request, pk: int):
+    pupil, rights = get_pupil_for_user(request.user, pk)
+    if not rights.can_edit:
+        raise PermissionDenied
+    return pupil
+
+
+def _aanmelding_for_user(request, pk: int) -> tuple[Aanmelding, bool]:
+    """The aanmelding of a pupil in the user's scope (else 404), and whether the user may edit it."""
+    aanmelding = (
+        Aanmelding.objects.select_related("opleiding", "mbo_school", "pupil", "location")
+        .filter(pk=pk, pupil__in=pupils_visible_to(request.user))
+        .first()
+    )
+    if aanmelding is None:
+        raise Http404
+    _pupil, rights = get_pupil_for_user(request.user, aanmelding.pupil_id)
+    return aanmelding, rights.can_edit
+
+
+@login_required
+@require_http_methods(["GET"])
+def status_popup(request, pk: int, status: int):
+    """Clicking a coloured block: when that status was reached, from where, by whom, with what note."""
+    aanmelding, can_edit = _aanmelding_for_user(request, pk)
+    if status not in Status.values:
+        raise Http404
+    changes = list(aanmelding.history.filter(status=status).select_related("user"))
+    if not changes:
+        raise Http404
+    return modal_or_page(
+        request,
+        "students/partials/status_popup.html",
+        {
+            "aanmelding": aanmelding,
+            "status": Status(status),
+            "changes": changes,
+            "can_edit": can_edit and not aanmelding.from_feed,
+            "cancel_url": _pupil_url(aanmelding.pupil),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add(request, pk: int):
+    pupil = _editable_pupil(request, pk)
+    form = AanmeldingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_aanmelding(
+                pupil=pupil,
+                opleiding=data["opleiding"],
+                status=data["status"],
+                at=data["date"],
+                source=StatusSource.HAND,
+                by=request.user,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            service_errors_into_form(form, exc, "opleiding")
+        else:
+            return go_to(request, _pupil_url(pupil), _("De aanmelding is vastgelegd."))
+    return modal_or_page(
+        request,
+        "students/partials/aanmelding_form.html",
+        {"form": form, "pupil": pupil, "cancel_url": _pupil_url(pupil)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_status(request, pk: int):
+    aanmelding, can_edit = _aanmelding_for_user(request, pk)
+    if not can_edit or aanmelding.from_feed:
+        raise PermissionDenied
+    form = StatusForm(request.POST or None, initial={"status": aanmelding.status})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_status(
+                aanmelding=aanmelding,
+                status=data["status"],
+                at=data["date"],
+                source=StatusSource.HAND,
+                by=request.user,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            service_errors_into_form(form, exc, "status")
+        else:
+            return go_to(request, _pupil_url(aanmelding.pupil), _("De status is bijgewerkt."))
+    return modal_or_page(
+        request,
+        "students/partials/status_form.html",
+        {"form": form, "aanmelding": aanmelding, "cancel_url": _pupil_url(aanmelding.pupil)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove(request, pk: int):
+    aanmelding, can_edit = _aanmelding_for_user(request, pk)
+    if not can_edit or aanmelding.from_feed:
+        raise PermissionDenied
+    if request.method == "POST":
+        delete_aanmelding(aanmelding=aanmelding)
+        return go_to(request, _pupil_url(aanmelding.pupil), _("De aanmelding is verwijderd."))
+    return modal_or_page(
+        request,
+        "students/partials/aanmelding_delete.html",
+        {"aanmelding": aanmelding, "cancel_url": _pupil_url(aanmelding.pupil)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def elders(request, pk: int):
+    pupil = _editable_pupil(request, pk)
+    form = EldersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_elders(
+                pupil=pupil, kind=data["kind"], name=data["name"], date=data["date"], note=data["note"], by=request.user
+            )
+        except ValidationError as exc:
+            service_errors_into_form(form, exc, "kind")
+        else:
+            return go_to(request, _pupil_url(pupil), _("De bestemming elders is vastgelegd."))
+    return modal_or_page(
+        request, "students/partials/elders_form.html", {"form": form, "pupil": pupil, "cancel_url": _pupil_url(pupil)}
+    )
+
+
+@login_required
+@require_POST
+def diploma(request, pk: int):
+    pupil = _editable_pupil(request, pk)
+    value = request.POST.get("diploma", "")
+    if value not in DIPLOMA_VALUES:
+        return go_to(request, _pupil_url(pupil), _("Kies ja, nee of nog niet bekend."))
+    set_diploma(pupils=[pupil], value=DIPLOMA_VALUES[value], by=request.user)
+    return go_to(request, _pupil_url(pupil), _("Het vmbo-diploma is bijgewerkt."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extra_aandacht(request, pk: int):
+    pupil = _editable_pupil(request, pk)
+    form = ExtraAandachtForm(request.POST or None, initial={"text": pupil.extra_aandacht})
+    if request.method == "POST" and form.is_valid():
+        set_extra_aandacht(pupil=pupil, text=form.cleaned_data["text"], by=request.user)
+        return go_to(request, _pupil_url(pupil), _("De informatie over extra aandacht is opgeslagen."))
+    return modal_or_page(
+        request,
+        "students/partials/extra_aandacht_form.html",
+        {
+            "form": form,
+            "pupil": pupil,
+            "history": pupil.flag_changes.filter(flag="extra_aandacht").order_by("-at")[:5],
+            "cancel_url": _pupil_url(pupil),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_diploma(request):
+    """The exam results for a whole group at once (handleiding: "VMBO Diploma gehaald")."""
+    from ..listing import PupilListing
+    from ..schoolyear import current_school_year
+
+    listing = PupilListing(
+        user=request.user, year=current_school_year(), params={"groep": request.GET.get("groep", "")}
+    )
+    if listing.selected_group is None:
+        raise Http404
+    pupils = [p for p in listing.pupils() if get_pupil_for_user(request.user, p.pk)[1].can_edit]
+    if not pupils:
+        raise PermissionDenied
+    back = reverse("students:overzicht") + f"?groep={listing.selected_group.pk}"
+    errors = []
+    if request.method == "POST":
+        chosen = {p.pk: request.POST.get(f"diploma-{p.pk}", "") for p in pupils}
+        errors = [p for p in pupils if chosen[p.pk] not in DIPLOMA_VALUES]
+        if not errors:
+            changed = 0
+            for value in DIPLOMA_VALUES:
+                group = [p for p in pupils if chosen[p.pk] == value]
+                changed += set_diploma(pupils=group, value=DIPLOMA_VALUES[value], by=request.user)
+            return go_to(
+                request, back, _("De diploma-uitslag is opgeslagen (%(count)d gewijzigd).") % {"count": changed}
+            )
+    return modal_or_page(
+        request,
+        "students/partials/group_diploma.html",
+        {"group": listing.selected_group, "pupils": pupils, "errors": errors, "cancel_url": back},
+    )

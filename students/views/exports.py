@@ -1,0 +1,65 @@
+"""Overview as Excel or PDF (at once, or in the background for a long list), and the print view."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from accounts.access import VO_ROLES, role_required
+
+from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, render_export
+from ..models import ExportJob, Status
+from ..tasks import run_export
+
+
+@role_required(VO_ROLES)
+@require_GET
+def export_view(request):
+    params = request.GET.dict()
+    fmt = params.get("formaat", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    exporter = build_exporter(request.user, params)
+    if exporter.row_count() > BACKGROUND_ROWS:
+        job = ExportJob.objects.create(user=request.user, params=params, total=exporter.row_count())
+        transaction.on_commit(lambda: run_export.delay(job.pk))
+        return redirect("students:export_job", pk=job.pk)
+    response = HttpResponse(render_export(exporter, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
+    return response
+
+
+def _own_job(request, pk: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def job_view(request, pk: int):
+    """The progress page; htmx asks again every second until the file is ready."""
+    job = _own_job(request, pk)
+    template = "students/partials/export_progress.html" if request.htmx else "students/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def download_view(request, pk: int):
+    job = _own_job(request, pk)
+    if job.state != ExportJob.State.DONE or job.expired or not job.file:
+        return render(request, "students/export_job.html", {"job": job}, status=410 if job.expired else 409)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@role_required(VO_ROLES)
+@require_GET
+def print_view(request):
+    exporter = build_exporter(request.user, request.GET.dict())
+    context = exporter.pdf_context(None)
+    return render(request, "students/print.html", {**context, "former": exporter.former, "statuses": list(Status)})
