@@ -172,7 +172,7 @@ class SchoolUserForm(NewUserForm):
         ]
         cast(forms.ChoiceField, self.fields["aanhef"]).choices = [("", _("Kies…")), *Aanhef.choices]
         self.fields["username"].help_text = _(
-            "Kleine letters en cijfers, eventueel met punten of streepjes, bijv. j.jansen. "
+            "Kleine letters en cijfers, eventueel met punten, streepjes of liggende streepjes, bijv. j.jansen. "
             "Kan later niet meer worden gewijzigd."
         )
         self.fields["role"].help_text = _(

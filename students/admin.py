@@ -6,12 +6,23 @@ The BSN is write-only here: it can be entered for a new pupil, and is never list
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import bsn as bsn_crypto
 from .forms import BsnField
-from .models import Pupil, SchoolLink, Source, new_no_bsn_code
+from .models import (
+    Aanmelding,
+    Location,
+    Opleiding,
+    Pupil,
+    SchoolLink,
+    SchoolYearStart,
+    Source,
+    StatusChange,
+    new_no_bsn_code,
+)
 from .services import PERSONAL_FIELDS
 
 
@@ -94,3 +105,97 @@ class PupilAdmin(admin.ModelAdmin):
             link.save()
         for link in formset.deleted_objects:
             link.delete()
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("name", "plaats", "school")
+    list_filter = ("school",)
+    search_fields = ("name", "plaats", "school__name")
+
+
+@admin.register(Opleiding)
+class OpleidingAdmin(admin.ModelAdmin):
+    list_display = ("name", "crebo", "niveau", "leerweg", "school", "active")
+    list_filter = ("school", "niveau", "leerweg", "active")
+    list_select_related = ("school",)
+    search_fields = ("name", "crebo")
+    filter_horizontal = ("locations",)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ("status", "at", "source", "user_name", "note", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Aanmelding)
+class AanmeldingAdmin(admin.ModelAdmin):
+    """Read-only: aanmeldingen are recorded by schools and feeds; here the servicedesk can look them up."""
+
+    list_display = ("pupil", "opleiding", "mbo_school", "status", "status_at", "school_year")
+    list_filter = ("status", "mbo_school", "school_year")
+    list_select_related = ("pupil", "opleiding", "mbo_school")
+    search_fields = ("pupil__achternaam", "opleiding__name", "external_id")
+    readonly_fields = (
+        "pupil",
+        "opleiding",
+        "mbo_school",
+        "location",
+        "school_year",
+        "external_id",
+        "status",
+        "status_at",
+    )
+    exclude = ("created_by",)
+    inlines = [StatusChangeInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class SchoolYearStartForm(forms.ModelForm):
+    class Meta:
+        model = SchoolYearStart
+        fields = ("year",)
+        help_texts = {"year": _("Het jaar waarin het nieuwe schooljaar begint, bijv. 2027 voor 2027-2028.")}
+
+    def clean_year(self) -> int:
+        from .services import check_next_school_year
+
+        check_next_school_year(self.cleaned_data["year"])
+        return self.cleaned_data["year"]
+
+
+@admin.register(SchoolYearStart)
+class SchoolYearStartAdmin(admin.ModelAdmin):
+    """Starting a new school year (also: manage.py start_school_year YEAR): last year's pupils become Oud leerlingen."""
+
+    form = SchoolYearStartForm
+    list_display = ("__str__", "started_at", "started_by")
+
+    def save_model(self, request, obj, form, change):
+        from .services import start_school_year
+
+        moved = start_school_year(year=obj.year, by=request.user.get_username())
+        obj.pk = SchoolYearStart.objects.get(year=obj.year).pk
+        messages.success(
+            request,
+            ngettext(
+                "Schooljaar %(year)s is gestart; %(moved)d leerling staat nu bij Oud leerlingen.",
+                "Schooljaar %(year)s is gestart; %(moved)d leerlingen staan nu bij Oud leerlingen.",
+                moved,
+            )
+            % {"year": obj, "moved": moved},
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

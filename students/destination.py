@@ -73,7 +73,7 @@ HEADING_LABELS = {
     Heading.ELDERS: gettext_lazy("Elders"),
     Heading.POSITIEF: gettext_lazy("Positief besluit, nog geen keuze"),
     Heading.AANGEMELD: gettext_lazy("Aangemeld, nog geen besluit"),
-    Heading.NEGATIEF: gettext_lazy("Alleen negatieve besluiten of geannuleerd"),
+    Heading.NEGATIEF: gettext_lazy("Alleen negatieve besluiten of een geannuleerde intake"),
     Heading.GEEN: gettext_lazy("Geen aanmelding"),
 }
 OPEN_STATUSES = {Status.NIET_INGESCHREVEN, Status.ONTVANGSTBEVESTIGING, Status.INTAKE}
@@ -125,5 +125,5 @@ def expected_destination(pupil: Pupil) -> Destination:
         ) % {"count": count}
         return Destination(Heading.AANGEMELD, text)
     if aanmeldingen:
-        return Destination(Heading.NEGATIEF, _("Geen plaats: alleen negatieve besluiten of geannuleerde intakes"))
+        return Destination(Heading.NEGATIEF, _("Geen plaats: alleen negatieve besluiten of een geannuleerde intake"))
     return Destination(Heading.GEEN, _("Geen aanmelding"))

@@ -142,13 +142,7 @@ def rotate_bsn_keys(*, batch_size: int = 500) -> int:
             last_pk = batch[-1].pk
 
 
-@transaction.atomic
-def start_school_year(*, year: int, by: str) -> int:
-    """Make ``year`` the current school year; returns how many pupils became Oud leerlingen.
-
-    Nothing about the pupils changes: which list shows a pupil follows from their school year. Their
-    aanmeldingen keep receiving the feed's statuses.
-    """
+def check_next_school_year(year: int) -> None:
     current = current_school_year()
     if year <= current:
         raise ValidationError(_("Schooljaar %(year)s is al begonnen.") % {"year": label(year)})
@@ -156,6 +150,16 @@ def start_school_year(*, year: int, by: str) -> int:
         raise ValidationError(
             _("Start de schooljaren één voor één: het volgende schooljaar is %(year)s.") % {"year": label(current + 1)}
         )
+
+
+@transaction.atomic
+def start_school_year(*, year: int, by: str) -> int:
+    """Make ``year`` the current school year; returns how many pupils became Oud leerlingen.
+
+    Nothing about the pupils changes: which list shows a pupil follows from their school year. Their
+    aanmeldingen keep receiving the feed's statuses.
+    """
+    check_next_school_year(year)
     SchoolYearStart.objects.create(year=year, started_by=by)
     forget_current_school_year()
     return Pupil.objects.filter(school_year=year - 1).count()

@@ -202,8 +202,8 @@ class SchoolYearStart(models.Model):
 
     class Meta:
         ordering = ["-year"]
-        verbose_name = _("start van een schooljaar")
-        verbose_name_plural = _("starts van schooljaren")
+        verbose_name = _("gestart schooljaar")
+        verbose_name_plural = _("gestarte schooljaren")
 
     def __str__(self) -> str:
         return f"{self.year}-{self.year + 1}"

@@ -68,7 +68,11 @@ class Opleiding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} niveau {self.niveau} {self.leerweg}"
+        return _("%(name)s niveau %(niveau)s %(leerweg)s") % {
+            "name": self.name,
+            "niveau": self.niveau,
+            "leerweg": self.leerweg,
+        }
 
     def clean(self) -> None:
         if self.school_id and self.school.kind != OrganisationKind.MBO_SCHOOL:

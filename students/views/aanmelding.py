@@ -176,7 +176,7 @@ def diploma(request, pk: int):
     pupil = _editable_pupil(request, pk)
     value = request.POST.get("diploma", "")
     if value not in DIPLOMA_VALUES:
-        return go_to(request, _pupil_url(pupil), _("Kies ja, nee of nog niet bekend."))
+        return go_to(request, _pupil_url(pupil), _("Kies behaald, niet behaald of nog niet bekend."))
     set_diploma(pupils=[pupil], value=DIPLOMA_VALUES[value], by=request.user)
     return go_to(request, _pupil_url(pupil), _("Het vmbo-diploma is bijgewerkt."))
 

@@ -23,7 +23,7 @@ def export_view(request):
     if fmt not in FORMATS:
         raise Http404
     exporter = build_exporter(request.user, params)
-    if exporter.row_count() > BACKGROUND_ROWS:
+    if exporter.row_count() > BACKGROUND_ROWS[fmt]:
         job = ExportJob.objects.create(user=request.user, params=params, total=exporter.row_count())
         transaction.on_commit(lambda: run_export.delay(job.pk))
         return redirect("students:export_job", pk=job.pk)

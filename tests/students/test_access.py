@@ -26,6 +26,9 @@ OWN_PUPIL = {
     "students:leerling": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 200},
     "students:bewerken": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403},
     "students:verwijderen": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 403, "zorg.vo1": 403},
+    "students:aanmelding_toevoegen": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403},
+    "students:elders": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403},
+    "students:extra_aandacht": {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403},
 }
 
 
@@ -126,3 +129,27 @@ def test_a_pupil_linked_by_the_servicedesk_is_visible_at_the_second_school(clien
     assert client.get(reverse("students:verwijderen", args=[pupil.pk])).status_code == 403
     # The mentor of the second school does not see it (it is in no group of theirs).
     assert not pupils_visible_to(demo_pupils["mentor.vo2"]).filter(pk=pupil.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ROLES)
+def test_aanmelding_urls_by_role_and_scope(client, demo_pupils, pupils, username):
+    from students.models import Aanmelding
+
+    own = Aanmelding.objects.filter(
+        pupil__group__name="4A", pupil__school__code="00AA", mbo_school__connected=False
+    ).first()
+    other = Aanmelding.objects.filter(pupil__school__code="00BB").first()
+    login_as(client, demo_pupils[username])
+    status = own.history.first().status
+    expected_read = 200 if username in ("beheerder.vo1", "decaan.vo1", "mentor.vo1", "zorg.vo1") else 404
+    assert client.get(reverse("students:status", args=[own.pk, status])).status_code == expected_read
+    expected_edit = {"beheerder.vo1": 200, "decaan.vo1": 200, "mentor.vo1": 200, "zorg.vo1": 403}.get(username, 404)
+    assert client.get(reverse("students:status_bijwerken", args=[own.pk])).status_code == expected_edit
+    for name, args in (
+        ("students:status", [other.pk, other.history.first().status]),
+        ("students:status_bijwerken", [other.pk]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 404
+    assert client.post(reverse("students:aanmelding_verwijderen", args=[other.pk])).status_code == 404
+    assert Aanmelding.objects.filter(pk=other.pk).exists()

@@ -94,7 +94,7 @@ def test_print_view_holds_the_same_pupils(decaan_client, school_with_pupils):
 def test_a_long_export_runs_in_the_background_with_progress_and_a_download(
     decaan_client, school_with_pupils, monkeypatch, eager, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", 1)
+    monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", {"xlsx": 1, "pdf": 1})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = decaan_client.get(EXPORT, {"formaat": "xlsx"})
     job = ExportJob.objects.get()
@@ -153,7 +153,7 @@ def test_a_real_worker_makes_the_export_through_redis(client, demo, monkeypatch)
     decaan = demo["decaan.vo1"]
     for n in range(4):
         PupilFactory(school=decaan.organisation, achternaam=f"Werker{n}")
-    monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", 2)
+    monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", {"xlsx": 2, "pdf": 2})
     client.force_login(decaan)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         response = client.get(EXPORT, {"formaat": "pdf"})
@@ -165,3 +165,40 @@ def test_a_real_worker_makes_the_export_through_redis(client, demo, monkeypatch)
     assert response.status_code == 302 and job.state == ExportJob.State.DONE and job.total == 4
     pdf = b"".join(client.get(reverse("students:export_download", args=[job.pk])).streaming_content)
     assert "Werker3" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.django_db
+def test_the_export_benchmark_prints_figures_limits_and_ratios_and_leaves_nothing_behind():
+    from students.bench import export_overview
+
+    result = export_overview(pupils=12)
+    assert result["rows"] == 12
+    for fmt in ("excel", "pdf"):
+        assert result[f"{fmt}_seconds"] > 0 and result[f"{fmt}_limit_seconds"] > 0
+        assert result[f"{fmt}_ratio"] == round(result[f"{fmt}_seconds"] / result[f"{fmt}_limit_seconds"], 3)
+    assert not Pupil.objects.exists()  # generated inside a transaction that was rolled back
+
+
+def test_bench_command_knows_export_overview():
+    from voroc.management.commands.bench import BENCHMARKS
+
+    assert "export_overview" in BENCHMARKS
+
+
+@pytest.mark.django_db
+def test_oud_leerlingen_have_the_same_three_exports(decaan_client, decaan):
+    from students.schoolyear import current_school_year
+
+    PupilFactory(school=decaan.organisation, achternaam="Dezejaar")
+    PupilFactory(school=decaan.organisation, achternaam="Vorigjaar", school_year=current_school_year() - 1)
+    html = decaan_client.get(reverse("students:oud")).content.decode()
+    assert "Vorigjaar" in html and "Dezejaar" not in html and "oud=1" in html
+    rows = workbook_rows(decaan_client.get(EXPORT, {"formaat": "xlsx", "oud": "1"}).content)
+    assert rows[0][0].startswith("Oud leerlingen") and [
+        r[0] for r in rows if r and r[0] in ("Vorigjaar", "Dezejaar")
+    ] == ["Vorigjaar"]
+    pdf = decaan_client.get(EXPORT, {"formaat": "pdf", "oud": "1"}).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Vorigjaar" in text and "Dezejaar" not in text
+    printed = decaan_client.get(reverse("students:print"), {"oud": "1"}).content.decode()
+    assert "Vorigjaar" in printed and "Dezejaar" not in printed

@@ -1,0 +1,86 @@
+"""Import an mbo-school's opleidingen from CSV (what schools export from their own systems).
+
+Columns (header row, any order, ``;`` or ``,``): crebo, opleiding, niveau, leerweg, and optionally
+locatie. A bad row is reported with its line number and reason; the good rows are still imported.
+Existing opleidingen (same crebo and leerweg) are updated, never duplicated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Organisation
+
+from .models import Leerweg, Location, Opleiding
+
+REQUIRED = ("crebo", "opleiding", "niveau", "leerweg")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, {len(self.rejected)} rejected"
+        return "\n".join([text, *(f"  line {line}: {reason}" for line, reason in self.rejected)])
+
+
+def _reader(content: bytes) -> csv.DictReader:
+    text = content.decode("utf-8-sig")
+    first = text.splitlines()[0] if text else ""
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+
+
+@transaction.atomic
+def import_opleidingen(*, school: Organisation, content: bytes) -> ImportReport:
+    if school.kind != "mbo":
+        raise ValidationError("Opleidingen can only be imported for an mbo-school.")
+    try:
+        reader = _reader(content)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except UnicodeDecodeError as exc:
+        raise ValidationError("The file is not UTF-8 text.") from exc
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(f"The header lacks: {', '.join(missing)}.")
+    report = ImportReport()
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        leerweg = row["leerweg"].upper()
+        if leerweg not in Leerweg.values:
+            report.rejected.append((line, f"leerweg must be BOL or BBL, not {row['leerweg']!r}"))
+            continue
+        if not row["niveau"].isdigit() or not 1 <= int(row["niveau"]) <= 4:
+            report.rejected.append((line, f"niveau must be 1-4, not {row['niveau']!r}"))
+            continue
+        opleiding = Opleiding.objects.filter(school=school, crebo=row["crebo"], leerweg=leerweg).first()
+        is_new = opleiding is None
+        if opleiding is None:
+            opleiding = Opleiding(school=school, crebo=row["crebo"], leerweg=leerweg)
+        before = (opleiding.name, opleiding.niveau)
+        opleiding.name, opleiding.niveau = row["opleiding"], int(row["niveau"])
+        try:
+            opleiding.full_clean()
+        except ValidationError as exc:
+            report.rejected.append((line, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())))
+            continue
+        opleiding.save()
+        if row.get("locatie"):
+            location, _ = Location.objects.get_or_create(school=school, name=row["locatie"])
+            opleiding.locations.add(location)
+        if is_new:
+            report.created += 1
+        elif before != (opleiding.name, opleiding.niveau):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report

@@ -1,0 +1,63 @@
+"""A decaan reads the status rows, opens a status pop-up, records Elders and downloads the overview as PDF."""
+
+import subprocess
+
+from playwright.sync_api import expect
+
+from students.models import Aanmelding, Pupil
+
+from .conftest import SCREENSHOTS
+from .helpers import login
+
+
+def test_decaan_follows_aanmeldingen_and_exports_the_overview(page, demo_live, demo_pw, axe, shot):
+    base = demo_live.url
+    login(page, base, "decaan.vo1", demo_pw)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Leerling overzicht").click()
+    expect(page.get_by_test_id("status-row").first).to_be_visible()
+    page.get_by_text("Wat betekenen de genummerde blokken?").click()
+    assert axe() == [], "overview with status rows"
+    shot("40-overzicht-statussen")
+
+    # Clicking a coloured block opens the pop-up of that status.
+    aanmelding = Aanmelding.objects.filter(pupil__school__code="00AA", status__gte=3).order_by("pk").first()
+    row = page.get_by_test_id("pupil-row").filter(has_text=aanmelding.pupil.sort_name)
+    row.get_by_test_id("status-block-2").first.click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_role("heading", name="Status: Ontvangstbevestiging inschrijving")).to_be_visible()
+    expect(dialog.get_by_test_id("status-popup")).to_contain_text(aanmelding.opleiding.name)
+    assert axe("#voroc-modal") == [], "status pop-up"
+    shot("41-status-popup")
+    dialog.get_by_role("button", name="Sluiten").first.click()
+    expect(dialog).to_be_hidden()
+
+    # Filter on "Geen aanmelding" and record a destination elsewhere for the first pupil.
+    page.get_by_label("Verwachte bestemming").select_option("geen")
+    expect(page.get_by_test_id("destination").first).to_have_text("Geen aanmelding")
+    first = page.get_by_test_id("pupil-row").first
+    first.get_by_role("link", name="Open").click()
+    page.get_by_test_id("add-elders").click()
+    dialog.get_by_label("Bestemming").select_option("werk")
+    dialog.get_by_label("Toelichting").fill("Gaat werken bij het familiebedrijf; BBL later.")
+    dialog.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_test_id("destination")).to_contain_text("Elders: werk")
+    expect(page.get_by_test_id("elders-item").first).to_contain_text("Werk")
+    assert axe() == [], "pupil page with aanmeldingen"
+    shot("42-leerling-aanmeldingen")
+
+    # The overview of group 4A as PDF: a real file, rendered to PNG to look at.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Leerling overzicht").click()
+    page.get_by_label("Groep", exact=True).select_option(label="4A")
+    expect(page.get_by_test_id("pupil-count")).to_contain_text("4A")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-pdf").click()
+    pdf = SCREENSHOTS / "43-overzicht-4a.pdf"
+    download_info.value.save_as(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(SCREENSHOTS / "43-overzicht-4a")],
+        check=True,
+    )
+    assert (SCREENSHOTS / "43-overzicht-4a-1.png").exists()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for pupil in Pupil.objects.filter(school__code="00AA", group__name="4A"):
+        assert pupil.achternaam in text

@@ -1,0 +1,24 @@
+"""manage.py bench NAME: run one benchmark on generated data and print one JSON line (figure, limit, ratio)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+BENCHMARKS = {
+    "export_overview": "students.bench.export_overview",
+}
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark: " + ", ".join(BENCHMARKS)
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("name", choices=sorted(BENCHMARKS))
+
+    def handle(self, *args, name: str, **options) -> None:
+        try:
+            result = import_string(BENCHMARKS[name])()
+        except Exception as exc:  # a benchmark that breaks says so in one line, not a traceback
+            raise CommandError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
+        self.stdout.write(json.dumps(result))
