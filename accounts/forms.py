@@ -94,7 +94,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email"]
+        fields = ["aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email", "meldingen_digest"]
         widgets = {
             "voornaam": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "achternaam": forms.TextInput(attrs={"autocomplete": "family-name"}),

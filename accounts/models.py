@@ -41,6 +41,9 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True, help_text=_("Algemeen adres, bijv. van het decanaat."))
+    region = models.CharField(
+        _("regio"), max_length=60, default="Haaglanden", help_text=_("Bepaalt de termijnen van de procedure.")
+    )
     connected = models.BooleanField(
         _("gekoppeld"),
         default=False,
@@ -192,6 +195,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("servicedesk-medewerker"), default=False, editable=False, help_text=_("Volgt uit de rol servicedesk.")
     )
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    meldingen_digest = models.BooleanField(
+        _("dagelijkse e-mail met nieuwe meldingen"),
+        default=False,
+        help_text=_("Eén e-mail per dag met het aantal nieuwe meldingen; zonder namen of andere leerlinggegevens."),
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     profile_checked_at = models.DateTimeField(
         _("persoonsgegevens gecontroleerd op"),
         null=True,

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # At most one reset mail per account in this many seconds, so nobody can flood a mailbox.
 RESET_MAIL_INTERVAL = 5 * 60
 
-PROFILE_FIELDS = ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email")
+PROFILE_FIELDS = ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email", "meldingen_digest")
 
 
 @transaction.atomic

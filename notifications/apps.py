@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Meldingen en e-mail")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -26,13 +26,19 @@ def serialise(message) -> dict:
 
 
 class QueuedEmailBackend(BaseEmailBackend):
+    """Each message is kept as an OutgoingMail and handed to the delivery task after the commit."""
+
     def send_messages(self, email_messages) -> int:
+        from .models import OutgoingMail
         from .tasks import deliver_mail
 
         count = 0
         for message in email_messages:
             if not message.recipients():
                 continue
-            transaction.on_commit(partial(deliver_mail.delay, serialise(message)))
+            outgoing = OutgoingMail.objects.create(
+                subject=message.subject[:300], to=", ".join(message.recipients())[:500], payload=serialise(message)
+            )
+            transaction.on_commit(partial(deliver_mail.delay, outgoing.pk))
             count += 1
         return count

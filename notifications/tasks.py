@@ -1,3 +1,5 @@
+"""Background work for meldingen and mail. Tasks take ids and call the code that does the work."""
+
 from __future__ import annotations
 
 import smtplib
@@ -5,19 +7,24 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils import timezone
+
+from .models import OutgoingMail
+
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=6,
-)
-def deliver_mail(self, payload: dict) -> None:
-    """Deliver one queued message through the real mail backend; retried with backoff on failure."""
+def _backoff(retries: int) -> int:
+    return min(30 * 2**retries, 3600)  # 30 s, 1 min, 2 min, … at most an hour
+
+
+@shared_task(bind=True, acks_late=True, max_retries=settings.VOROC_MAIL_MAX_RETRIES)
+def deliver_mail(self, mail_id: int) -> None:
+    """Deliver one queued mail; retried with backoff when the mail server fails, then marked failed."""
+    outgoing = OutgoingMail.objects.filter(pk=mail_id).first()
+    if outgoing is None or outgoing.state == OutgoingMail.State.SENT:
+        return  # idempotent: a second delivery of the same task sends nothing
+    payload = outgoing.payload
     message = EmailMultiAlternatives(
         subject=payload["subject"],
         body=payload["body"],
@@ -30,4 +37,35 @@ def deliver_mail(self, payload: dict) -> None:
     )
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
-    message.send()
+    OutgoingMail.objects.filter(pk=mail_id).update(attempts=outgoing.attempts + 1)
+    try:
+        message.send()
+    except MAIL_ERRORS as exc:
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        if self.request.retries >= self.max_retries:
+            OutgoingMail.objects.filter(pk=mail_id).update(state=OutgoingMail.State.FAILED, last_error=error)
+            return
+        OutgoingMail.objects.filter(pk=mail_id).update(last_error=error)
+        if self.request.is_eager:
+            # No broker (the embedded default): try again at once; the backoff needs a real worker.
+            deliver_mail.apply(args=[mail_id], retries=self.request.retries + 1)
+            return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    # Delivered: the content (which may hold a password link) is not kept.
+    OutgoingMail.objects.filter(pk=mail_id).update(
+        state=OutgoingMail.State.SENT, sent_at=timezone.now(), payload={}, last_error=""
+    )
+
+
+@shared_task
+def check_deadlines() -> int:
+    from .deadlines import check_all
+
+    return check_all()
+
+
+@shared_task
+def send_digests() -> int:
+    from .digest import send_all
+
+    return send_all()

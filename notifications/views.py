@@ -1,8 +1,74 @@
+"""Meldingenoverzicht: the start page after login."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import MeldingKind
+from .selectors import VISIBLE_DAYS, meldingen_visible_to, recent, search
+from .services import mark_read
+
+PAGE_SIZE = 200
 
 
 @login_required
+@require_GET
 def meldingen(request):
-    """The start page after login. The Melding model and its list arrive with the Meldingen issue."""
-    return render(request, "notifications/meldingen.html")
+    """The last 30 days, newest first, grouped by day; a search on name or BSN also finds older ones."""
+    user = request.user
+    query = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("soort", "")
+    items = meldingen_visible_to(user)
+    items = search(items, query) if query else recent(items)
+    if kind in MeldingKind.values:
+        items = items.filter(kind=kind)
+    shown = list(items[: PAGE_SIZE + 1])  # one query, with the pupil and whether it was read
+    more = len(shown) > PAGE_SIZE
+    shown = shown[:PAGE_SIZE]
+    days = [(day, list(group)) for day, group in groupby(shown, key=lambda m: timezone.localtime(m.created_at).date())]
+    return render(
+        request,
+        "notifications/meldingen.html",
+        {
+            "days": days,
+            "query": query,
+            "kind": kind,
+            "kinds": MeldingKind.choices,
+            "unread": len([m for m in shown if not getattr(m, "is_read", False)]),
+            "more": more,
+            "visible_days": VISIBLE_DAYS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def open_melding(request, pk: int):
+    """Follow a melding to its pupil (or its link) and mark it read."""
+    melding = meldingen_visible_to(request.user).filter(pk=pk).first()
+    if melding is None:
+        raise Http404
+    mark_read(user=request.user, meldingen=[melding])
+    if melding.pupil_id:
+        return redirect("students:leerling", pk=melding.pupil_id)
+    if melding.link.startswith("/") and not melding.link.startswith("//"):
+        return redirect(melding.link)
+    return redirect("notifications:meldingen")
+
+
+@login_required
+@require_POST
+def read_all(request):
+    from django.contrib import messages
+
+    count = mark_read(user=request.user, meldingen=recent(meldingen_visible_to(request.user)))
+    messages.success(request, _("%(count)d meldingen gemarkeerd als gelezen.") % {"count": count})
+    return redirect("notifications:meldingen")

@@ -24,6 +24,7 @@ from .models import (
     StatusChange,
     StatusSource,
 )
+from .signals import current_status_changed
 
 
 def _name(user: User | None) -> str:
@@ -129,9 +130,12 @@ def record_status(
     change.save()
     locked = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
     if when >= locked.status_at:
+        previous = locked.status
         locked.status, locked.status_at = status, when
         locked.save(update_fields=["status", "status_at"])
         aanmelding.status, aanmelding.status_at = status, when
+        if previous != status:
+            current_status_changed.send(sender=Aanmelding, aanmelding=aanmelding, previous=previous, source=source)
     return change
 
 

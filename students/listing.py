@@ -20,6 +20,9 @@ from .models import Aanmelding, Elders, Pupil
 from .models.pupil import fold
 from .selectors import groups_visible_to, pupils_visible_to, rights_for
 
+OPEN = "open"
+SETTLED = {Heading.DEFINITIEF, Heading.ELDERS}
+DIPLOMA_FILTERS = {"ja": True, "nee": False, "onbekend": None}
 ALL_GROUPS = "alle"
 NO_GROUP = "geen"
 SORTS = {
@@ -75,6 +78,9 @@ class PupilListing:
         self.query = params.get("q", "").strip()[:100]
         self.sort = params.get("sort", "naam") if params.get("sort") in SORTS else "naam"
         self.heading = next((h for h in Heading if h.value == params.get("bestemming")), None)
+        # "open": everyone without a settled destination (no definitieve keuze and no Elders).
+        self.open_only = params.get("bestemming") == OPEN
+        self.diploma = params.get("diploma", "") if params.get("diploma") in DIPLOMA_FILTERS else ""
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
@@ -84,6 +90,8 @@ class PupilListing:
             pupils = pupils.filter(group__isnull=True)
         if self.query:
             pupils = search(pupils, self.query)
+        if self.diploma:
+            pupils = pupils.filter(diploma=DIPLOMA_FILTERS[self.diploma])
         return pupils.order_by(*SORTS[self.sort])
 
     def all_rows(self) -> list[Row]:
@@ -109,6 +117,8 @@ class PupilListing:
         counts = Counter(row.destination.heading for row in rows)
         if self.heading is not None:
             rows = [row for row in rows if row.destination.heading == self.heading]
+        elif self.open_only:
+            rows = [row for row in rows if row.destination.heading not in SETTLED]
         return rows, counts
 
     def rows(self) -> list[Row]:
@@ -119,7 +129,8 @@ class PupilListing:
             "groep": self.choice,
             "q": self.query,
             "sort": self.sort,
-            "bestemming": self.heading.value if self.heading else "",
+            "bestemming": self.heading.value if self.heading else (OPEN if self.open_only else ""),
+            "diploma": self.diploma,
             **change,
         }
         return "?" + urlencode({k: v for k, v in values.items() if v})

@@ -19,6 +19,25 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_bsn_in_any_mail():
+    """Every test: no mail that left (the test outbox) holds anything that passes as a BSN."""
+    import re
+
+    from django.core import mail
+
+    from students.bsn import passes_elfproef
+
+    yield
+    for message in getattr(mail, "outbox", []):
+        parts = [message.subject, message.body, *(content for content, _mime in getattr(message, "alternatives", []))]
+        for number in re.findall(r"(?<![0-9])[0-9][0-9 .]{7,10}[0-9](?![0-9])", " ".join(parts)):
+            digits = re.sub(r"[ .]", "", number)
+            assert not (len(digits) == 9 and passes_elfproef(digits)), (
+                f"a mail holds a BSN-like number: {message.subject}"
+            )
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,6 +174,9 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE: dict = {
     # Background exports hold pupil data: their files go after a day.
     "purge-expired-exports": {"task": "students.tasks.purge_expired_exports", "schedule": 3600.0},
+    # Deadline warnings and the daily digest of new meldingen, early in the morning.
+    "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
+    "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------
@@ -286,6 +290,7 @@ else:
         "VOROC_EMAIL_DELIVERY_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+VOROC_MAIL_MAX_RETRIES = env.int("VOROC_MAIL_MAX_RETRIES", default=6)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VOROC <noreply@voroc.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 VOROC_SERVICEDESK_EMAIL = env.str("VOROC_SERVICEDESK_EMAIL", default="servicedesk@voroc.nl")

@@ -11,7 +11,7 @@ from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
 
 from ..destination import Heading
-from ..listing import ALL_GROUPS, NO_GROUP, PupilListing
+from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
 from ..selectors import MANAGING_ROLES
@@ -45,6 +45,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "rows": rows,
             "total": sum(counts.values()),
             "headings": [(h, counts.get(h, 0)) for h in Heading],
+            "open_count": sum(n for h, n in counts.items() if h not in SETTLED),
             "heading": listing.heading,
             "statuses": list(Status),
             "here": quote(self.request.get_full_path(), safe=""),

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import USERS, demo_password, seed_accounts
 from accounts.models import Role
 from groups.demo import seed_pupils_and_groups
+from notifications.demo import seed_meldingen
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         orgs, created = seed_accounts()
         if not no_pupils:
             created += seed_pupils_and_groups(orgs)
+            created += seed_meldingen()
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")

@@ -1,0 +1,42 @@
+"""Which meldingen a user sees: of their organisation, for everyone or for them, and about a pupil only
+when that pupil is in their scope (students.selectors.pupils_visible_to, the one access rule)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from students import bsn as bsn_crypto
+from students.models.pupil import fold
+from students.selectors import pupils_visible_to
+
+from .models import Melding, MeldingRead
+
+VISIBLE_DAYS = 30
+
+
+def meldingen_visible_to(user: User) -> QuerySet[Melding]:
+    return (
+        Melding.objects.filter(organisation_id=user.organisation_id)
+        .filter(Q(user__isnull=True) | Q(user=user))
+        .filter(Q(pupil__isnull=True) | Q(pupil__in=pupils_visible_to(user)))
+        .annotate(is_read=Exists(MeldingRead.objects.filter(melding=OuterRef("pk"), user=user)))
+        .select_related("pupil")
+    )
+
+
+def recent(meldingen: QuerySet[Melding]) -> QuerySet[Melding]:
+    return meldingen.filter(created_at__gte=timezone.now() - datetime.timedelta(days=VISIBLE_DAYS))
+
+
+def search(meldingen: QuerySet[Melding], text: str) -> QuerySet[Melding]:
+    """On the pupil's name, or on a whole BSN through its keyed index (the BSN itself is never stored here)."""
+    candidate = bsn_crypto.normalise(text)
+    if bsn_crypto.passes_elfproef(candidate):
+        return meldingen.filter(pupil__bsn_index=bsn_crypto.blind_index(candidate))
+    for word in fold(text).split()[:5]:
+        meldingen = meldingen.filter(pupil__search_name__contains=word)
+    return meldingen
