@@ -88,6 +88,8 @@ def add_aanmelding(
             }
         )
     when = _as_datetime(at or timezone.now())
+    if source == StatusSource.HAND:
+        _check_hand_status(Aanmelding(pupil=pupil), status, when)
     aanmelding = Aanmelding(
         pupil=pupil,
         opleiding=opleiding,
@@ -107,6 +109,36 @@ def add_aanmelding(
     return aanmelding
 
 
+def _check_hand_status(aanmelding: Aanmelding, status: int, when: datetime.datetime) -> None:
+    """What a school records by hand must make sense: no future, no going back in time, one final choice."""
+    if when > timezone.now() + datetime.timedelta(days=1):
+        raise ValidationError({"at": _("De datum van een status kan niet in de toekomst liggen.")})
+    if aanmelding.pk and when.date() < timezone.localtime(aanmelding.status_at).date():
+        raise ValidationError(
+            {
+                "at": _("De datum ligt vóór die van de huidige status (%(date)s). Kies die datum of een latere.")
+                % {"date": timezone.localtime(aanmelding.status_at).strftime("%d-%m-%Y")}
+            }
+        )
+    if status == Status.DEFINITIEF:
+        other = (
+            Aanmelding.objects.filter(pupil_id=aanmelding.pupil_id, status=Status.DEFINITIEF)
+            .exclude(pk=aanmelding.pk)
+            .select_related("opleiding")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "De leerling heeft al een definitieve keuze: %(opleiding)s. Een leerling maakt één "
+                        "definitieve keuze; wijzig eerst die aanmelding."
+                    )
+                    % {"opleiding": other.opleiding.name}
+                }
+            )
+
+
 @transaction.atomic
 def record_status(
     *,
@@ -121,8 +153,8 @@ def record_status(
     if source == StatusSource.HAND:
         refuse_hand_edit_of_connected(aanmelding)
     when = _as_datetime(at)
-    if source == StatusSource.HAND and when > timezone.now() + datetime.timedelta(days=1):
-        raise ValidationError({"at": _("De datum van een status kan niet in de toekomst liggen.")})
+    if source == StatusSource.HAND:
+        _check_hand_status(aanmelding, status, when)
     change = StatusChange(
         aanmelding=aanmelding, status=status, at=when, source=source, user=by, user_name=_name(by), note=note
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from .listing import PupilListing, Row
 from .schoolyear import label
@@ -52,6 +53,10 @@ class Exporter:
     def row_count(self) -> int:
         raise NotImplementedError
 
+    def column_widths(self, columns: list[str]) -> list[float]:
+        """Excel column widths (characters): by default wide enough for the column's name."""
+        return [max(12.0, len(c) + 2.0) for c in columns]
+
     def filename(self, extension: str) -> str:
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         return f"{slugify(self.title)}-{stamp}.{extension}"
@@ -67,6 +72,12 @@ class Exporter:
     def write_xlsx(self, out: io.BufferedIOBase | io.BytesIO, progress: Progress | None = None) -> int:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(self.title[:31] or "VOROC")
+        columns = self.columns()
+        for number, width in enumerate(self.column_widths(columns), start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        header_row = len(self.header_lines()) + 2
+        sheet.freeze_panes = f"A{header_row + 1}"  # the column names stay in view while scrolling
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row}"
         bold = Font(bold=True)
         for line in self.header_lines():
             cell = WriteOnlyCell(sheet, value=neutralise(line))
@@ -75,7 +86,7 @@ class Exporter:
         sheet.append([])
         header_fill = PatternFill("solid", fgColor="DCE8EF")
         header = []
-        for name in self.columns():
+        for name in columns:
             cell = WriteOnlyCell(sheet, value=neutralise(name))
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -123,7 +134,7 @@ class Exporter:
 
 
 def diploma_text(value: bool | None) -> str:
-    return {True: _("ja"), False: _("nee"), None: ""}[value]
+    return {True: _("behaald"), False: _("niet behaald"), None: ""}[value]
 
 
 class OverviewExporter(Exporter):
@@ -140,6 +151,24 @@ class OverviewExporter(Exporter):
 
     def row_count(self) -> int:
         return len(self.rows)
+
+    def column_widths(self, columns: list[str]) -> list[float]:
+        wide = {_("Verwachte bestemming"), _("Extra aandacht")}
+        widths = []
+        for name in columns:
+            if name.startswith(
+                (_("Opleiding %(n)s") % {"n": ""}).strip(),
+            ) or name.startswith(_("Statusverloop %(n)s") % {"n": ""}):
+                widths.append(45.0)
+            elif name in wide:
+                widths.append(40.0)
+            else:
+                widths.append(max(13.0, len(name) + 2.0))
+        return widths
+
+    def filename(self, extension: str) -> str:
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        return f"{slugify(self.title)}-{slugify(self.listing.group_label)}-{stamp}.{extension}"
 
     def header_lines(self) -> list[str]:
         school = self.listing.user.organisation.name

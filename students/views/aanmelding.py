@@ -30,6 +30,13 @@ from ..models import Aanmelding, Status, StatusSource
 from ..selectors import get_pupil_for_user, pupils_visible_to
 
 
+def _renamed(exc: ValidationError) -> ValidationError:
+    """The services speak of "at"; the forms call that field "date"."""
+    if hasattr(exc, "error_dict") and "at" in exc.error_dict:
+        exc.error_dict["date"] = exc.error_dict.pop("at")
+    return exc
+
+
 def _pupil_url(pupil) -> str:
     return reverse("students:leerling", args=[pupil.pk])
 
@@ -95,7 +102,7 @@ def add(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as exc:
-            service_errors_into_form(form, exc, "opleiding")
+            service_errors_into_form(form, _renamed(exc), "opleiding")
         else:
             return go_to(request, _pupil_url(pupil), _("De aanmelding is vastgelegd."))
     return modal_or_page(
@@ -124,7 +131,7 @@ def update_status(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as exc:
-            service_errors_into_form(form, exc, "status")
+            service_errors_into_form(form, _renamed(exc), "status")
         else:
             return go_to(request, _pupil_url(aanmelding.pupil), _("De status is bijgewerkt."))
     return modal_or_page(

@@ -14,7 +14,7 @@ from ..destination import Heading
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
-from ..selectors import MANAGING_ROLES
+from ..selectors import EDITING_ROLES, MANAGING_ROLES
 
 
 class OverviewView(RoleRequiredMixin, TemplateView):
@@ -56,6 +56,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             },
             "school_year": label(year),
             "can_add": user.role in MANAGING_ROLES and not self.former,
+            "can_edit_pupils": user.role in EDITING_ROLES,
             "show_no_group": user.role != Role.MENTOR,
         }
 

@@ -91,3 +91,13 @@ def test_first_login_asks_to_check_personal_data(client):
     assert client.get(reverse("notifications:meldingen")).status_code == 200
     user.refresh_from_db()
     assert user.profile_checked_at is not None and user.voornaam == "Mo"
+
+
+@pytest.mark.django_db
+def test_the_daily_meldingen_mail_is_off_by_default_and_can_be_switched_on(decaan_client, decaan):
+    assert decaan.meldingen_digest is False
+    assert 'name="meldingen_digest"' in decaan_client.get(PROFILE, **HTMX).content.decode()
+    decaan_client.post(PROFILE, valid(meldingen_digest="on"), **HTMX)
+    assert User.objects.get(pk=decaan.pk).meldingen_digest is True
+    decaan_client.post(PROFILE, valid(), **HTMX)  # an unticked box switches it off again
+    assert User.objects.get(pk=decaan.pk).meldingen_digest is False

@@ -245,3 +245,28 @@ def test_a_zorgcoordinator_reads_the_aanmeldingen_but_changes_nothing(client, de
     ):
         assert client.post(url, {"diploma": "ja", "kind": "werk", "date": "2026-01-01"}).status_code == 403, url
     assert Aanmelding.objects.count() == 1 and not pupil.elders.exists()
+
+
+@pytest.mark.django_db
+def test_hand_statuses_must_make_sense(decaan_client, pupil):
+    first = add_aanmelding(pupil=pupil, opleiding=OpleidingFactory(name="Kok"), status=Status.INTAKE, at=day(10))
+    second = add_aanmelding(pupil=pupil, opleiding=OpleidingFactory(), status=Status.INTAKE, at=day(10))
+    record_status(aanmelding=first, status=Status.DEFINITIEF, at=day(12), source=StatusSource.HAND)
+    with pytest.raises(ValidationError, match="al een definitieve keuze: Kok"):
+        record_status(aanmelding=second, status=Status.DEFINITIEF, at=day(12), source=StatusSource.HAND)
+    url = reverse("students:status_bijwerken", args=[second.pk])
+    earlier = decaan_client.post(url, {"status": Status.POSITIEF_BESLUIT, "date": "2026-10-05"}, headers=HX)
+    assert "vóór die van de huidige status (10-10-2026)" in earlier.content.decode()
+    assert earlier.context["form"].errors["date"]
+    second.refresh_from_db()
+    assert second.status == Status.INTAKE and second.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_diploma_uitslag_button_is_only_for_those_who_may_use_it(client, demo):
+    group = GroupFactory(school=demo["zorg.vo1"].organisation, name="4A")
+    PupilFactory(school=group.school, group=group)
+    for username, visible in (("zorg.vo1", False), ("decaan.vo1", True)):
+        client.force_login(demo[username])
+        html = client.get(reverse("students:overzicht"), {"groep": group.pk}).content.decode()
+        assert ('data-testid="group-diploma"' in html) is visible, username

@@ -202,3 +202,16 @@ def test_oud_leerlingen_have_the_same_three_exports(decaan_client, decaan):
     assert "Vorigjaar" in text and "Dezejaar" not in text
     printed = decaan_client.get(reverse("students:print"), {"oud": "1"}).content.decode()
     assert "Vorigjaar" in printed and "Dezejaar" not in printed
+
+
+@pytest.mark.django_db
+def test_excel_keeps_the_header_in_view_with_filters_and_readable_columns(decaan_client, school_with_pupils):
+    group = school_with_pupils[0].group
+    response = decaan_client.get(EXPORT, {"formaat": "xlsx", "groep": group.pk})
+    assert "leerling-overzicht-4a-" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Achternaam")
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
+    opleiding = next(c for c in range(1, 40) if sheet.cell(header_row, c).value == "Opleiding 1")
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(opleiding)].width >= 40
