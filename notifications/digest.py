@@ -11,8 +11,7 @@ from collections import Counter
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.mail import send_templated_mail
 from accounts.models import User
@@ -37,7 +36,8 @@ def send_all() -> int:
                 counts = [(MeldingKind(kind).label, n) for kind, n in Counter(new).most_common()]
                 send_templated_mail(
                     to=[user.email],
-                    subject=_("VOROC: %(count)d nieuwe meldingen") % {"count": len(new)},
+                    subject=ngettext("VOROC: %(count)d nieuwe melding", "VOROC: %(count)d nieuwe meldingen", len(new))
+                    % {"count": len(new)},
                     template="notifications/mail/digest",
                     context={
                         "user": user,

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import MeldingKind
@@ -70,5 +70,9 @@ def read_all(request):
     from django.contrib import messages
 
     count = mark_read(user=request.user, meldingen=recent(meldingen_visible_to(request.user)))
-    messages.success(request, _("%(count)d meldingen gemarkeerd als gelezen.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d melding gemarkeerd als gelezen.", "%(count)d meldingen gemarkeerd als gelezen.", count)
+        % {"count": count},
+    )
     return redirect("notifications:meldingen")
