@@ -53,3 +53,16 @@ def test_login_renews_the_session_key(client, demo, demo_pw):
     before = session.session_key
     client.post(reverse("accounts:login"), {"username": "decaan.vo1", "password": demo_pw})
     assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_and_pupil_pages_are_not_cached(client, demo):
+    from django.urls import reverse
+
+    anonymous = client.get(reverse("accounts:login"))
+    policy = anonymous["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    client.force_login(demo["decaan.vo1"])
+    for name in ("notifications:meldingen", "students:overzicht", "accounts:profile"):
+        assert client.get(reverse(name))["Cache-Control"] == "no-store, private", name
