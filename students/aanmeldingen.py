@@ -232,3 +232,9 @@ def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
     pupil.extra_aandacht = text
     pupil.save(update_fields=["extra_aandacht", "updated_at"])
     return True
+
+
+@transaction.atomic
+def delete_elders(*, elders: Elders) -> None:
+    """A destination recorded by mistake; a real change of plan is a new Elders entry, which keeps the old."""
+    elders.delete()

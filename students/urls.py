@@ -17,6 +17,7 @@ urlpatterns = [
     path("leerlingen/diploma-uitslag/", aanmelding.group_diploma, name="diploma_groep"),
     path("leerlingen/<int:pk>/aanmelding/", aanmelding.add, name="aanmelding_toevoegen"),
     path("leerlingen/<int:pk>/elders/", aanmelding.elders, name="elders"),
+    path("elders/<int:pk>/verwijderen/", aanmelding.remove_elders, name="elders_verwijderen"),
     path("leerlingen/<int:pk>/diploma/", aanmelding.diploma, name="diploma"),
     path("leerlingen/<int:pk>/extra-aandacht/", aanmelding.extra_aandacht, name="extra_aandacht"),
     path("aanmeldingen/<int:pk>/status/<int:status>/", aanmelding.status_popup, name="status"),

@@ -4,6 +4,8 @@ The URLs come from the resolver, so a new URL without a row in SPEC fails the te
 it is one gate (servicedesk with a second factor), tested in tests/accounts/test_admin_otp.py.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -11,6 +13,7 @@ from accounts.models import User
 from groups.models import Group
 from notifications.models import MeldingKind
 from notifications.services import notify
+from students.aanmeldingen import record_elders
 from students.models import Aanmelding, ExportJob, Pupil
 from tests.conftest import login_as
 
@@ -71,6 +74,7 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:verwijderen": ("GET", "pupil", {**only(MANAGING, 200, 404), "mentor.vo1": 403, "zorg.vo1": 403}, ALL_404),
     "students:aanmelding_toevoegen": ("GET", "pupil", editing_own(), ALL_404),
     "students:elders": ("GET", "pupil", editing_own(), ALL_404),
+    "students:elders_verwijderen": ("GET", "elders", editing_own(), ALL_404),
     "students:extra_aandacht": ("GET", "pupil", editing_own(), ALL_404),
     "students:diploma": ("POST", "pupil", editing_own(302), ALL_404),
     "students:diploma_groep": ("GET", "group-query", editing_own(), ALL_404),
@@ -148,6 +152,10 @@ def objects(demo_pupils):
             notify(organisation=other_pupil.school, kind=MeldingKind.STATUS, text="Ander", pupil=other_pupil).pk,
         ),
         "job": _jobs(demo_pupils),
+        "elders": (
+            record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
+            record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
+        ),
     }
 
 

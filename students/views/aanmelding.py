@@ -21,6 +21,7 @@ from ..aanmelding_forms import (
 from ..aanmeldingen import (
     add_aanmelding,
     delete_aanmelding,
+    delete_elders,
     record_elders,
     record_status,
     set_diploma,
@@ -240,4 +241,22 @@ def group_diploma(request):
         request,
         "students/partials/group_diploma.html",
         {"group": listing.selected_group, "pupils": pupils, "errors": errors, "cancel_url": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_elders(request, pk: int):
+    """Remove a destination elsewhere that was recorded by mistake (with confirmation)."""
+    from ..models import Elders
+
+    elders = Elders.objects.filter(pk=pk, pupil__in=pupils_visible_to(request.user)).select_related("pupil").first()
+    if elders is None:
+        raise Http404
+    pupil = _editable_pupil(request, elders.pupil_id)
+    if request.method == "POST":
+        delete_elders(elders=elders)
+        return go_to(request, _pupil_url(pupil), _("De bestemming elders is verwijderd."))
+    return modal_or_page(
+        request, "students/partials/elders_delete.html", {"elders": elders, "cancel_url": _pupil_url(pupil)}
     )

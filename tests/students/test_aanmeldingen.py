@@ -270,3 +270,20 @@ def test_the_diploma_uitslag_button_is_only_for_those_who_may_use_it(client, dem
         client.force_login(demo[username])
         html = client.get(reverse("students:overzicht"), {"groep": group.pk}).content.decode()
         assert ('data-testid="group-diploma"' in html) is visible, username
+
+
+@pytest.mark.django_db
+def test_elders_recorded_by_mistake_can_be_removed_with_confirmation(decaan_client, demo, pupil):
+    elders = record_elders(pupil=pupil, kind=EldersKind.WERK, date=datetime.date(2026, 10, 1))
+    url = reverse("students:elders_verwijderen", args=[elders.pk])
+    assert "Ja, verwijderen" in decaan_client.get(url, headers=HX).content.decode()
+    assert pupil.elders.count() == 1
+    decaan_client.force_login(demo["zorg.vo1"])  # the same test client, now as the zorgcoördinator
+    assert decaan_client.post(url).status_code == 403
+    decaan_client.force_login(demo["decaan.vo1"])
+    other = record_elders(
+        pupil=PupilFactory(school=OrganisationFactory()), kind=EldersKind.HAVO, date=datetime.date(2026, 10, 1)
+    )
+    assert decaan_client.post(reverse("students:elders_verwijderen", args=[other.pk])).status_code == 404
+    decaan_client.post(url, headers=HX)
+    assert not pupil.elders.exists() and other.pupil.elders.count() == 1
