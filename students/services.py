@@ -163,3 +163,11 @@ def start_school_year(*, year: int, by: str) -> int:
     SchoolYearStart.objects.create(year=year, started_by=by)
     forget_current_school_year()
     return Pupil.objects.filter(school_year=year - 1).count()
+
+
+@transaction.atomic
+def bring_to_current_year(*, pupil: Pupil) -> Pupil:
+    """A pupil who stays another year (e.g. "blijft op het vo"): back from Oud leerlingen into this year's list."""
+    pupil.school_year = current_school_year()
+    pupil.save(update_fields=["school_year", "updated_at"])
+    return pupil

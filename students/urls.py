@@ -14,6 +14,7 @@ urlpatterns = [
     path("leerlingen/<int:pk>/", pupil.pupil_page, name="leerling"),
     path("leerlingen/<int:pk>/gegevens/", pupil.edit_pupil, name="bewerken"),
     path("leerlingen/<int:pk>/verwijderen/", pupil.delete_pupil_view, name="verwijderen"),
+    path("leerlingen/<int:pk>/terug-naar-dit-jaar/", pupil.bring_back, name="terug_naar_dit_jaar"),
     path("leerlingen/diploma-uitslag/", aanmelding.group_diploma, name="diploma_groep"),
     path("leerlingen/<int:pk>/aanmelding/", aanmelding.add, name="aanmelding_toevoegen"),
     path("leerlingen/<int:pk>/elders/", aanmelding.elders, name="elders"),

@@ -71,6 +71,13 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
     "students:leerling": ("GET", "pupil", only(VO, 200, 404), ALL_404),
     "students:bewerken": ("GET", "pupil", editing_own(), ALL_404),
+    # POST on a pupil of this year: nothing to bring back (403 in scope); the flow itself: test_school_year.py
+    "students:terug_naar_dit_jaar": (
+        "POST",
+        "pupil",
+        {**only(MANAGING, 403, 404), "mentor.vo1": 403, "zorg.vo1": 403},
+        ALL_404,
+    ),
     "students:verwijderen": ("GET", "pupil", {**only(MANAGING, 200, 404), "mentor.vo1": 403, "zorg.vo1": 403}, ALL_404),
     "students:aanmelding_toevoegen": ("GET", "pupil", editing_own(), ALL_404),
     "students:elders": ("GET", "pupil", editing_own(), ALL_404),

@@ -17,8 +17,9 @@ from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from ..destination import expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
 from ..models import Opleiding, Pupil, Status
+from ..schoolyear import current_school_year
 from ..selectors import get_pupil_for_user, groups_visible_to
-from ..services import BsnStatus, check_bsn, create_pupil, delete_pupil, update_pupil
+from ..services import BsnStatus, bring_to_current_year, check_bsn, create_pupil, delete_pupil, update_pupil
 
 ADD_PARTIAL = "students/partials/add_pupil.html"
 
@@ -36,7 +37,11 @@ def add_pupil(request):
     groups = groups_visible_to(request.user)
     chosen = request.GET.get("groep") or request.POST.get("groep_keuze") or ""
     group = groups.filter(pk=chosen).first() if chosen.isdigit() else None
-    context: dict[str, object] = {"cancel_url": _overview_url(), "chosen_group": group.pk if group else ""}
+    context: dict[str, object] = {
+        "cancel_url": _overview_url(),
+        "chosen_group": group.pk if group else "",
+        "current_year": current_school_year(),
+    }
     without_bsn = request.GET.get("geen_bsn") == "1" or request.POST.get("geen_bsn") == "1"
     step = request.POST.get("stap", "bsn")
 
@@ -154,4 +159,19 @@ def delete_pupil_view(request, pk: int):
         return go_to(request, _overview_url(), _("%(name)s is verwijderd.") % {"name": name})
     return modal_or_page(
         request, "students/partials/delete_pupil.html", {"pupil": pupil, "cancel_url": _overview_url()}
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def bring_back(request, pk: int):
+    """Leerling toevoegen found the pupil under Oud leerlingen: put them in this school year's list."""
+    pupil, rights = get_pupil_for_user(request.user, pk)
+    if not rights.can_change_group or pupil.school_year >= current_school_year():
+        raise PermissionDenied
+    bring_to_current_year(pupil=pupil)
+    return go_to(
+        request,
+        reverse("students:leerling", args=[pupil.pk]),
+        _("%(name)s staat weer in de lijst van dit schooljaar.") % {"name": pupil.full_name},
     )

@@ -49,3 +49,24 @@ def test_a_year_cannot_be_started_twice_or_skipped(db):
     with pytest.raises(CommandError, match="één voor één"):
         call_command("start_school_year", str(year + 2), stdout=io.StringIO())
     assert current_school_year() == year
+
+
+@pytest.mark.django_db
+def test_a_pupil_who_stays_is_brought_back_from_oud_leerlingen_when_added_again(decaan_client, decaan):
+    year = current_school_year()
+    stays = PupilFactory(school=decaan.organisation, bsn="111222333", achternaam="Blijft", school_year=year - 1)
+    step = decaan_client.post(
+        reverse("students:toevoegen"), {"stap": "bsn", "bsn": "111222333"}, headers={"HX-Request": "true"}
+    )
+    html = step.content.decode()
+    assert "staat bij Oud leerlingen" in html and 'data-testid="bring-back"' in html
+    response = decaan_client.post(
+        reverse("students:terug_naar_dit_jaar", args=[stays.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.headers["HX-Redirect"] == reverse("students:leerling", args=[stays.pk])
+    stays.refresh_from_db()
+    assert stays.school_year == year
+    names = [r.pupil.achternaam for r in decaan_client.get(reverse("students:overzicht")).context["rows"]]
+    assert names == ["Blijft"]
+    # Once back, there is nothing to bring back.
+    assert decaan_client.post(reverse("students:terug_naar_dit_jaar", args=[stays.pk])).status_code == 403
