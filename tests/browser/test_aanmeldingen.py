@@ -61,3 +61,14 @@ def test_decaan_follows_aanmeldingen_and_exports_the_overview(page, demo_live, d
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for pupil in Pupil.objects.filter(school__code="00AA", group__name="4A"):
         assert pupil.achternaam in text
+
+
+def test_on_a_phone_the_overview_does_not_scroll_sideways(page, demo_live, demo_pw, shot):
+    page.set_viewport_size({"width": 400, "height": 800})
+    login(page, demo_live.url, "decaan.vo1", demo_pw)
+    for path in ("/leerlingen/", "/groepen/", "/meldingen/"):
+        page.goto(demo_live.url + path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], (path, widths)
+    page.goto(demo_live.url + "/leerlingen/")
+    shot("44-overzicht-smal")
