@@ -154,11 +154,10 @@ class OverviewExporter(Exporter):
 
     def column_widths(self, columns: list[str]) -> list[float]:
         wide = {_("Verwachte bestemming"), _("Extra aandacht")}
+        long_text = (_("Opleiding %(n)s") % {"n": ""}, _("Statusverloop %(n)s") % {"n": ""})  # "Opleiding 1", …
         widths = []
         for name in columns:
-            if name.startswith(
-                (_("Opleiding %(n)s") % {"n": ""}).strip(),
-            ) or name.startswith(_("Statusverloop %(n)s") % {"n": ""}):
+            if name.startswith(long_text):
                 widths.append(45.0)
             elif name in wide:
                 widths.append(40.0)
@@ -267,12 +266,16 @@ FORMATS = {
 }
 
 
-def build_exporter(user, params: dict[str, str]) -> OverviewExporter:
+def build_listing(user, params: dict[str, str]) -> PupilListing:
+    """The overview (or, with ``oud=1``, Oud leerlingen) as chosen in ``params``."""
     from .schoolyear import current_school_year
 
-    former = params.get("oud") == "1"
-    year = current_school_year() - (1 if former else 0)
-    return OverviewExporter(PupilListing(user=user, year=year, params=params), former=former)
+    year = current_school_year() - (1 if params.get("oud") == "1" else 0)
+    return PupilListing(user=user, year=year, params=params)
+
+
+def build_exporter(user, params: dict[str, str]) -> OverviewExporter:
+    return OverviewExporter(build_listing(user, params), former=params.get("oud") == "1")
 
 
 def render_export(exporter: Exporter, fmt: str, progress: Progress | None = None) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
@@ -135,10 +136,14 @@ class PupilListing:
         }
         return "?" + urlencode({k: v for k, v in values.items() if v})
 
+    def count(self) -> int:
+        """How many pupils the list holds: one COUNT query, unless a destination filter needs the rows."""
+        if self.heading is None and not self.open_only:
+            return self.pupils().count()
+        return len(self.rows())
+
     @property
     def group_label(self) -> str:
-        from django.utils.translation import gettext as _
-
         if self.selected_group is not None:
             return str(self.selected_group)
         return _("Niet ingedeeld") if self.choice == NO_GROUP else _("Alle groepen")

@@ -27,8 +27,10 @@ from ..aanmeldingen import (
     set_diploma,
     set_extra_aandacht,
 )
-from ..models import Aanmelding, Status, StatusSource
-from ..selectors import get_pupil_for_user, pupils_visible_to
+from ..listing import PupilListing
+from ..models import Aanmelding, Elders, Status, StatusSource
+from ..schoolyear import current_school_year
+from ..selectors import get_pupil_for_user, pupils_visible_to, rights_for
 
 
 def _renamed(exc: ValidationError) -> ValidationError:
@@ -213,15 +215,12 @@ def extra_aandacht(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def group_diploma(request):
     """The exam results for a whole group at once (handleiding: "VMBO Diploma gehaald")."""
-    from ..listing import PupilListing
-    from ..schoolyear import current_school_year
-
     listing = PupilListing(
         user=request.user, year=current_school_year(), params={"groep": request.GET.get("groep", "")}
     )
     if listing.selected_group is None:
         raise Http404
-    pupils = [p for p in listing.pupils() if get_pupil_for_user(request.user, p.pk)[1].can_edit]
+    pupils = [p for p in listing.pupils() if rights_for(request.user, p).can_edit]
     if not pupils:
         raise PermissionDenied
     back = reverse("students:overzicht") + f"?groep={listing.selected_group.pk}"
@@ -248,8 +247,6 @@ def group_diploma(request):
 @require_http_methods(["GET", "POST"])
 def remove_elders(request, pk: int):
     """Remove a destination elsewhere that was recorded by mistake (with confirmation)."""
-    from ..models import Elders
-
     elders = Elders.objects.filter(pk=pk, pupil__in=pupils_visible_to(request.user)).select_related("pupil").first()
     if elders is None:
         raise Http404

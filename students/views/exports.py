@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import VO_ROLES, role_required
 
-from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, render_export
+from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, build_listing, render_export
 from ..models import ExportJob, Status
 from ..tasks import run_export
 
@@ -22,11 +22,13 @@ def export_view(request):
     fmt = params.get("formaat", "xlsx")
     if fmt not in FORMATS:
         raise Http404
-    exporter = build_exporter(request.user, params)
-    if exporter.row_count() > BACKGROUND_ROWS[fmt]:
-        job = ExportJob.objects.create(user=request.user, params=params, total=exporter.row_count())
+    count = build_listing(request.user, params).count()
+    if count > BACKGROUND_ROWS[fmt]:
+        # The rows are built once, by the task; the request only counts them.
+        job = ExportJob.objects.create(user=request.user, params=params, total=count)
         transaction.on_commit(lambda: run_export.delay(job.pk))
         return redirect("students:export_job", pk=job.pk)
+    exporter = build_exporter(request.user, params)
     response = HttpResponse(render_export(exporter, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
     return response

@@ -287,3 +287,22 @@ def test_elders_recorded_by_mistake_can_be_removed_with_confirmation(decaan_clie
     assert decaan_client.post(reverse("students:elders_verwijderen", args=[other.pk])).status_code == 404
     decaan_client.post(url, headers=HX)
     assert not pupil.elders.exists() and other.pupil.elders.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_group_diploma_pop_up_keeps_a_fixed_number_of_queries(decaan_client, decaan, django_assert_num_queries):
+    from tests.conftest import session_queries
+
+    group = GroupFactory(school=decaan.organisation, name="4A")
+    url = reverse("students:diploma_groep")
+    PupilFactory(school=decaan.organisation, group=group)
+    decaan_client.get(url, {"groep": group.pk}, headers=HX)
+    # (session,) user, organisation, the groups, the group's pupils
+    expected = session_queries() + 4
+    with django_assert_num_queries(expected):
+        decaan_client.get(url, {"groep": group.pk}, headers=HX)
+    for _ in range(20):
+        PupilFactory(school=decaan.organisation, group=group)
+    with django_assert_num_queries(expected):
+        response = decaan_client.get(url, {"groep": group.pk}, headers=HX)
+    assert len(response.context["pupils"]) == 21

@@ -217,3 +217,18 @@ def test_excel_keeps_the_header_in_view_with_filters_and_readable_columns(decaan
     assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
     opleiding = next(c for c in range(1, 40) if sheet.cell(header_row, c).value == "Opleiding 1")
     assert sheet.column_dimensions[openpyxl.utils.get_column_letter(opleiding)].width >= 40
+
+
+@pytest.mark.django_db
+def test_a_long_export_is_only_counted_in_the_request(
+    decaan_client, school_with_pupils, monkeypatch, django_assert_num_queries
+):
+    from tests.conftest import session_queries
+
+    monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", {"xlsx": 1, "pdf": 1})
+    # (session,) user, the groups, one COUNT, the job's insert (in a savepoint: 2 more) — no pupil rows read
+    with django_assert_num_queries(session_queries() + 6, exact=False) as captured:
+        response = decaan_client.get(EXPORT, {"formaat": "pdf"})
+    assert response.status_code == 302
+    assert not [q for q in captured.captured_queries if "students_aanmelding" in q["sql"]]
+    assert ExportJob.objects.get().total == 3
