@@ -2,8 +2,8 @@
 
 A BSN is stored twice and never in plain text:
 
-* ``encrypt()`` gives ``"<key id>:<base64(nonce + ciphertext)>"``; the key id says which of
-  ``settings.BSN_ENCRYPTION_KEYS`` decrypts it, so keys can rotate (``manage.py rotate_bsn_keys``).
+* ``encrypt()`` gives ``"<key id>:<base64(nonce + ciphertext)>"`` (accounts/crypto.py); the key id says
+  which of ``settings.BSN_ENCRYPTION_KEYS`` decrypts it, so keys can rotate (``manage.py rotate_bsn_keys``).
 * ``blind_index()`` gives an HMAC-SHA256 under ``settings.BSN_INDEX_KEY``: equal BSNs give equal
   indexes, so look-ups work without decrypting; without the key the index cannot be reversed by
   trying the ~91 million numbers that pass the elfproef.
@@ -13,21 +13,12 @@ Nothing here logs or formats a BSN into a message.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
-from dataclasses import dataclass
-from functools import lru_cache
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import crypto
+
 ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-NONCE_BYTES = 12
 # Associated data binds a ciphertext to its purpose: a ciphertext of another field cannot pass as a BSN.
 _AAD = b"voroc:bsn"
 
@@ -61,75 +52,26 @@ def validate(value: str) -> str:
     return bsn
 
 
-@dataclass(frozen=True)
-class _Keys:
-    current_id: str
-    by_id: dict[str, bytes]
-    index_key: bytes
-
-
-def _decode_key(name: str, text: str) -> bytes:
-    try:
-        key = base64.b64decode(text, validate=True)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name}: a key is not valid base64.") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured(f"{name}: every key must be 32 bytes (256 bits).")
-    return key
-
-
-@lru_cache(maxsize=8)
-def _parse_keys(encryption_keys: str, index_key: str) -> _Keys:
-    by_id: dict[str, bytes] = {}
-    current = ""
-    for part in (p.strip() for p in encryption_keys.split(",")):
-        if not part:
-            continue
-        key_id, sep, text = part.partition(":")
-        if not sep or not key_id.isalnum():
-            raise ImproperlyConfigured('BSN_ENCRYPTION_KEYS: write each key as "id:base64", e.g. "2:…,1:…".')
-        if key_id in by_id:
-            raise ImproperlyConfigured(f"BSN_ENCRYPTION_KEYS: key id {key_id} appears twice.")
-        by_id[key_id] = _decode_key("BSN_ENCRYPTION_KEYS", text)
-        current = current or key_id
-    if not current:
-        raise ImproperlyConfigured("BSN_ENCRYPTION_KEYS holds no key.")
-    return _Keys(current_id=current, by_id=by_id, index_key=_decode_key("BSN_INDEX_KEY", index_key))
-
-
-def _keys() -> _Keys:
-    return _parse_keys(settings.BSN_ENCRYPTION_KEYS, settings.BSN_INDEX_KEY)
+def _keys() -> crypto.KeyRing:
+    return crypto.keys()
 
 
 def current_key_id() -> str:
-    return _keys().current_id
+    return crypto.current_key_id()
 
 
 def encrypt(bsn: str) -> str:
-    keys = _keys()
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(keys.by_id[keys.current_id]).encrypt(nonce, bsn.encode(), _AAD)
-    return f"{keys.current_id}:{base64.b64encode(nonce + sealed).decode()}"
+    return crypto.seal(bsn.encode(), purpose=_AAD)
 
 
 def key_id_of(token: str) -> str:
-    return token.partition(":")[0]
+    return crypto.key_id_of(token)
 
 
 def decrypt(token: str) -> str:
-    keys = _keys()
-    key_id, _sep, payload = token.partition(":")
-    key = keys.by_id.get(key_id)
-    if key is None:
-        raise ImproperlyConfigured(f"No BSN key with id {key_id} in BSN_ENCRYPTION_KEYS.")
-    raw = base64.b64decode(payload)
-    try:
-        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _AAD).decode()
-    except InvalidTag:
-        # Deliberately without the payload: error reports must not carry BSN material.
-        raise ValueError(f"A BSN ciphertext with key id {key_id} does not decrypt.") from None
+    return crypto.unseal(token, purpose=_AAD).decode()
 
 
 def blind_index(bsn: str) -> str:
     """Keyed HMAC-SHA256 of the normalised BSN, hex; what look-ups and uniqueness use."""
-    return hmac.new(_keys().index_key, normalise(bsn).encode(), hashlib.sha256).hexdigest()
+    return crypto.blind_index(normalise(bsn))
