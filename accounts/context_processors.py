@@ -27,13 +27,14 @@ LEERLING_OVERZICHT = Tab(_("Leerling overzicht"), "students:overzicht", "people"
 OUD_LEERLINGEN = Tab(_("Oud leerlingen"), "students:oud", "archive")
 GROEPEN = Tab(_("Groepen"), "groups:index", "collection")
 GEBRUIKERS = Tab(_("Gebruikers"), "accounts:users", "person-gear")
+LOGBOEK = Tab(_("Logboek"), "students:logboek", "journal-text")
 AANMELDINGEN = Tab(_("Aanmeldingen"), "students:aanmeldingen", "inboxes")
 GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "students:gemeente", "geo-alt")
 MONITOR = Tab(_("Monitor"), "students:monitor", "bar-chart")
 
 _VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN)
 TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
-    Role.DECAAN_BEHEERDER: (*_VO, GEBRUIKERS),
+    Role.DECAAN_BEHEERDER: (*_VO, GEBRUIKERS, LOGBOEK),
     Role.DECAAN: _VO,
     Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
     Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),

@@ -1,7 +1,14 @@
+"""Account events other apps listen to (the audit log), and what a login starts."""
+
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .middleware import start_session
+
+# Sent with ``user`` and ``how`` ("profiel" or "herstellink") after a password was changed.
+password_changed = Signal()
+# Sent with ``user`` and ``by`` when the servicedesk ended every session of a user.
+sessions_ended = Signal()
 
 
 @receiver(user_logged_in)

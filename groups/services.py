@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from accounts.models import Organisation, Role, User
+from audit.services import record_changes
 from students.models import Pupil
 
 from .models import MENTOR_CODENAME, Group, MentorGrant
@@ -32,7 +33,9 @@ def rename_group(*, group: Group, name: str) -> Group:
 @transaction.atomic
 def delete_group(*, group: Group) -> int:
     """Delete a group; its pupils become "niet ingedeeld". Returns how many pupils that were."""
+    pupils = list(group.pupils.only("pk", "school_id"))
     count = group.pupils.update(group=None)
+    record_changes([(p, {"group": (group.name, None)}) for p in pupils], summary="groep verwijderd")
     group.delete()
     return count
 
@@ -45,8 +48,15 @@ def set_group_members(*, group: Group, shown: Iterable[Pupil], members: Iterable
     """
     shown_ids = {p.pk for p in shown if p.school_id == group.school_id}
     member_ids = {p.pk for p in members} & shown_ids
-    added = Pupil.objects.filter(pk__in=member_ids).exclude(group=group).update(group=group)
-    removed = Pupil.objects.filter(pk__in=shown_ids - member_ids, group=group).update(group=None)
+    joining = list(Pupil.objects.filter(pk__in=member_ids).exclude(group=group).select_related("group"))
+    leaving = list(Pupil.objects.filter(pk__in=shown_ids - member_ids, group=group).only("pk", "school_id"))
+    added = Pupil.objects.filter(pk__in=[p.pk for p in joining]).update(group=group)
+    removed = Pupil.objects.filter(pk__in=[p.pk for p in leaving]).update(group=None)
+    record_changes(
+        [(p, {"group": (p.group.name if p.group else None, group.name)}) for p in joining]
+        + [(p, {"group": (group.name, None)}) for p in leaving],
+        summary="groepen indelen",
+    )
     return added, removed
 
 

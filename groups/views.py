@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import VO_MANAGING_ROLES, role_required
 from accounts.models import Role, User
 from accounts.views.modals import go_to, modal_or_page
+from audit.models import Action
+from audit.services import record_pupils
 from students.schoolyear import current_school_year
 from students.selectors import pupils_visible_to
 
@@ -66,6 +68,7 @@ def index(request):
     if selected is not None:
         shown = _placeable(request, selected)
         pupils = list(shown)
+        record_pupils(Action.LIST, pupils, summary=f"groepen indelen, groep {selected.name}")
         context.update(
             form=MembersForm(shown=shown, initial={"members": [p.pk for p in pupils if p.group_id == selected.pk]}),
             in_group=[p for p in pupils if p.group_id == selected.pk],

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import Action
+from audit.services import record_pupils
+
 from .models import MeldingKind
 from .selectors import VISIBLE_DAYS, meldingen_visible_to, recent, search
 from .services import mark_read
@@ -32,6 +35,9 @@ def meldingen(request):
     shown = list(items[: PAGE_SIZE + 1])  # one query, with the pupil and whether it was read
     more = len(shown) > PAGE_SIZE
     shown = shown[:PAGE_SIZE]
+    record_pupils(
+        Action.LIST, {m.pupil for m in shown if m.pupil}, summary="meldingen" + (", met zoekopdracht" if query else "")
+    )
     days = [(day, list(group)) for day, group in groupby(shown, key=lambda m: timezone.localtime(m.created_at).date())]
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import record_change, record_changes
 
 from .models import (
     MAX_AANMELDINGEN_PER_MBO_SCHOOL,
@@ -106,6 +107,11 @@ def add_aanmelding(
     StatusChange.objects.create(
         aanmelding=aanmelding, status=status, at=when, source=source, user=by, user_name=_name(by), note=note
     )
+    record_change(
+        pupil,
+        changes={"aanmelding": (None, f"{opleiding} – {opleiding.school.name}: {Status(status).label}")},
+        summary="aanmelding toegevoegd" + (" (terugkoppeling mbo)" if source == StatusSource.FEED else ""),
+    )
     return aanmelding
 
 
@@ -168,6 +174,11 @@ def record_status(
         aanmelding.status, aanmelding.status_at = status, when
         if previous != status:
             current_status_changed.send(sender=Aanmelding, aanmelding=aanmelding, previous=previous, source=source)
+    record_change(
+        aanmelding.pupil,
+        changes={f"status {aanmelding.opleiding}": (None, f"{Status(status).label} ({when:%d-%m-%Y})")},
+        summary="status" + (" (terugkoppeling mbo)" if source == StatusSource.FEED else ""),
+    )
     return change
 
 
@@ -175,6 +186,7 @@ def record_status(
 def delete_aanmelding(*, aanmelding: Aanmelding) -> None:
     """Only for aanmeldingen the school recorded by hand (a connected school's come from its feed)."""
     refuse_hand_edit_of_connected(aanmelding)
+    record_change(aanmelding.pupil, changes={"aanmelding": (str(aanmelding), None)}, summary="aanmelding verwijderd")
     aanmelding.delete()
 
 
@@ -185,6 +197,7 @@ def record_elders(
     elders = Elders(pupil=pupil, kind=kind, name=name.strip(), date=date, note=note.strip(), created_by=by)
     elders.full_clean()
     elders.save()
+    record_change(pupil, changes={"elders": (None, f"{elders} ({date:%d-%m-%Y})")}, summary="bestemming elders")
     return elders
 
 
@@ -210,6 +223,7 @@ def set_diploma(*, pupils: Iterable[Pupil], value: bool | None, by: User | None)
         ]
     )
     Pupil.objects.filter(pk__in=[p.pk for p in changed]).update(diploma=value, updated_at=timezone.now())
+    record_changes([(p, {"diploma": (p.diploma, value)}) for p in changed], summary="vmbo-diploma")
     for pupil in changed:
         pupil.diploma = value
     return len(changed)
@@ -229,6 +243,7 @@ def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
         user=by,
         user_name=_name(by),
     )
+    record_change(pupil, changes={"extra_aandacht": (pupil.extra_aandacht, text)}, summary="extra aandacht")
     pupil.extra_aandacht = text
     pupil.save(update_fields=["extra_aandacht", "updated_at"])
     return True
@@ -237,4 +252,7 @@ def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
 @transaction.atomic
 def delete_elders(*, elders: Elders) -> None:
     """A destination recorded by mistake; a real change of plan is a new Elders entry, which keeps the old."""
+    record_change(
+        elders.pupil, changes={"elders": (f"{elders} ({elders.date:%d-%m-%Y})", None)}, summary="elders verwijderd"
+    )
     elders.delete()

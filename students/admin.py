@@ -10,6 +10,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.models import Action
+from audit.services import record_change, record_changes, record_view
+
 from . import bsn as bsn_crypto
 from .forms import BsnField
 from .models import (
@@ -88,6 +91,13 @@ class PupilAdmin(admin.ModelAdmin):
     def has_bsn_display(self, obj: Pupil) -> bool:
         return obj.has_bsn
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            pupil = Pupil.objects.filter(pk=object_id).only("pk", "school_id").first() if object_id.isdigit() else None
+            if pupil is not None:
+                record_view(pupil, summary="beheer")
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.source = Source.SERVICEDESK
@@ -97,6 +107,21 @@ class PupilAdmin(admin.ModelAdmin):
             else:
                 obj.no_bsn_code = new_no_bsn_code()
         super().save_model(request, obj, form, change)
+        changes = {f: (form.initial.get(f) if change else None, form.cleaned_data.get(f)) for f in form.changed_data}
+        changes.pop("bsn", None)
+        if form.cleaned_data.get("bsn"):
+            changes["bsn"] = (None, "ingevuld")
+        record_change(obj, action=Action.CHANGE if change else Action.CREATE, changes=changes, summary="beheer")
+
+    def delete_model(self, request, obj):
+        record_change(obj, action=Action.DELETE, summary="beheer")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        record_changes(
+            [(pupil, {}) for pupil in queryset.only("pk", "school_id")], action=Action.DELETE, summary="beheer"
+        )
+        super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):

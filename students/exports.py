@@ -21,6 +21,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from audit.context import acting_as
+from audit.models import Action
+from audit.services import record_pupils
+
 from .listing import PupilListing, Row
 from .schoolyear import label
 
@@ -52,6 +56,10 @@ class Exporter:
 
     def row_count(self) -> int:
         raise NotImplementedError
+
+    def pupils(self) -> list:
+        """The pupils whose data the export holds (for the audit log)."""
+        return []
 
     def column_widths(self, columns: list[str]) -> list[float]:
         """Excel column widths (characters): by default wide enough for the column's name."""
@@ -151,6 +159,9 @@ class OverviewExporter(Exporter):
 
     def row_count(self) -> int:
         return len(self.rows)
+
+    def pupils(self) -> list:
+        return [row.pupil for row in self.rows]
 
     def column_widths(self, columns: list[str]) -> list[float]:
         wide = {_("Verwachte bestemming"), _("Extra aandacht")}
@@ -310,6 +321,8 @@ def run_job(job_id: int) -> None:
         job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
         job.total = job.done = exporter.row_count()
         job.save(update_fields=["file", "filename", "state", "finished_at", "total", "done"])
+        with acting_as("", screen="students:export", user=job.user):
+            record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt} (op de achtergrond)")
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=type(exc).__name__, finished_at=timezone.now()

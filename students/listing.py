@@ -125,6 +125,22 @@ class PupilListing:
     def rows(self) -> list[Row]:
         return self.rows_and_counts()[0]
 
+    def audit_summary(self, request) -> str:
+        """What was listed, for the audit log; the search text itself (a name) is not written down."""
+        group = (
+            self.selected_group.name
+            if self.selected_group
+            else {ALL_GROUPS: "alle groepen", NO_GROUP: "niet ingedeeld"}.get(self.choice, self.choice)
+        )
+        parts = [
+            request.resolver_match.view_name if request.resolver_match else "",
+            f"schooljaar {self.year}",
+            f"groep {group}",
+        ]
+        if self.query:
+            parts.append("met zoekopdracht")
+        return ", ".join(p for p in parts if p)
+
     def link(self, **change: str) -> str:
         values = {
             "groep": self.choice,

@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
+from audit.context import current_request
+from audit.services import record_out_of_scope, record_view
 
 from .models import Pupil, SchoolLink, Source
 from .schoolyear import current_school_year
@@ -78,8 +80,17 @@ def rights_for(user: User, pupil: Pupil) -> PupilRights:
 
 
 def get_pupil_for_user(user: User, pk: int) -> tuple[Pupil, PupilRights]:
-    """The pupil and the user's rights on it, or 404 when it lies outside the user's scope."""
+    """The pupil and the user's rights on it, or 404 when it lies outside the user's scope.
+
+    The one way a screen fetches a pupil, so it is also where the audit log hears of it: a page that shows
+    the pupil (GET) is a view; a change is recorded by the service that makes it; a pupil outside the scope
+    is recorded as such.
+    """
     pupil = pupils_visible_to(user).select_related("school", "group", "created_by").filter(pk=pk).first()
     if pupil is None:
+        record_out_of_scope(pk)
         raise Http404
+    request = current_request()
+    if request is None or request.method in ("GET", "HEAD"):
+        record_view(pupil)
     return pupil, rights_for(user, pupil)

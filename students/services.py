@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit.models import Action
+from audit.services import diff, record_change
 
 from . import bsn as bsn_crypto
 from .models import Pupil, SchoolLink, SchoolYearStart, Source, new_no_bsn_code
@@ -84,12 +86,23 @@ def create_pupil(
         pupil.no_bsn_code = new_no_bsn_code()
     else:
         pupil.set_bsn(bsn)
-    return _save(pupil)
+    _save(pupil)
+    changes = {f: (None, getattr(pupil, f)) for f in PERSONAL_FIELDS if getattr(pupil, f) not in ("", None)}
+    changes.update({"group": (None, group), "bsn": (None, "ingevuld" if bsn else "geen BSN (leerlingcode)")})
+    record_change(pupil, action=Action.CREATE, changes=changes, summary="leerling toegevoegd")
+    return pupil
 
 
 @transaction.atomic
 def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...) -> Pupil:
     """Change personal data; a pupil without BSN may get one later (the code then goes)."""
+    # The stored values, not the instance's: a ModelForm has already put the new values on it.
+    stored = Pupil.objects.select_related("group").get(pk=pupil.pk)
+    changes = diff(stored, data, PERSONAL_FIELDS)
+    if group is not ... and group != stored.group:
+        changes["group"] = (stored.group, group)
+    if bsn:
+        changes["bsn"] = ("geen BSN (leerlingcode)", "ingevuld")  # the number itself is never written down
     for field in PERSONAL_FIELDS:
         if field in data:
             setattr(pupil, field, data[field])
@@ -97,11 +110,15 @@ def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...)
         pupil.group = group
     if bsn:
         pupil.set_bsn(bsn)
-    return _save(pupil)
+    _save(pupil)
+    if changes:
+        record_change(pupil, changes=changes, summary="leerlinggegevens")
+    return pupil
 
 
 @transaction.atomic
 def delete_pupil(*, pupil: Pupil) -> None:
+    record_change(pupil, action=Action.DELETE, summary="leerling verwijderd door de school")
     pupil.delete()
 
 
@@ -110,6 +127,7 @@ def link_pupil_to_school(*, pupil: Pupil, school: Organisation, by: User | None,
     link = SchoolLink(pupil=pupil, school=school, created_by=by, note=note)
     link.full_clean()
     link.save()
+    record_change(pupil, changes={"gekoppelde school": (None, school.name)}, summary="gekoppeld aan een school")
     return link
 
 
@@ -168,6 +186,10 @@ def start_school_year(*, year: int, by: str) -> int:
 @transaction.atomic
 def bring_to_current_year(*, pupil: Pupil) -> Pupil:
     """A pupil who stays another year (e.g. "blijft op het vo"): back from Oud leerlingen into this year's list."""
+    previous = pupil.school_year
     pupil.school_year = current_school_year()
     pupil.save(update_fields=["school_year", "updated_at"])
+    record_change(
+        pupil, changes={"school_year": (previous, pupil.school_year)}, summary="terug in de lijst van dit jaar"
+    )
     return pupil

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import GEMEENTE_ROLES, MBO_ROLES
 from accounts.views.planned import PlannedScreenView
 
-from .views import aanmelding, exports, overview, pupil
+from .views import aanmelding, exports, logboek, overview, pupil
 
 app_name = "students"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("aanmeldingen/<int:pk>/status/", aanmelding.update_status, name="status_bijwerken"),
     path("aanmeldingen/<int:pk>/verwijderen/", aanmelding.remove, name="aanmelding_verwijderen"),
     path("oud-leerlingen/", overview.FormerPupilsView.as_view(), name="oud"),
+    path("logboek/", logboek.logboek, name="logboek"),
+    path("leerlingen/<int:pk>/logboek/", logboek.logboek_pupil, name="logboek_leerling"),
     path("leerlingen/overzicht/", exports.export_view, name="export"),
     path("leerlingen/overzicht/printen/", exports.print_view, name="print"),
     path("leerlingen/overzicht/export/<int:pk>/", exports.job_view, name="export_job"),

@@ -88,6 +88,13 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:status": ("GET", "aanmelding-status", only(VO, 200, 404), ALL_404),
     "students:status_bijwerken": ("GET", "aanmelding", editing_own(), ALL_404),
     "students:aanmelding_verwijderen": ("GET", "aanmelding", editing_own(), ALL_404),
+    "students:logboek": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
+    "students:logboek_leerling": (
+        "GET",
+        "pupil",
+        only(["beheerder.vo1"], 200, 403),
+        only(["beheerder.vo1"], 404, 403),
+    ),
     "students:export": ("GET", "xlsx-query", only(VO, 200, 403), None),
     "students:print": ("GET", "-", only(VO, 200, 403), None),
     "students:export_job": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),

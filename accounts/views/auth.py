@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
 from ..security import client_ip
 from ..services import request_password_reset, unlock_login
+from ..signals import password_changed
 
 
 class LoginView(auth_views.LoginView):
@@ -81,5 +82,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever can read the account's mail may log in again at once, even after a lockout.
         unlock_login(username=form.user.username)
+        password_changed.send(sender=type(form.user), user=form.user, how="herstellink")
         messages.success(self.request, _("Uw nieuwe wachtwoord is opgeslagen. U kunt nu inloggen."))
         return response

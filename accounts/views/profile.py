@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
 from ..services import send_password_changed_mail, update_profile
+from ..signals import password_changed
 from .modals import close_modal, modal_or_page
 
 
@@ -38,6 +39,7 @@ def change_password(request):
         user = form.save()
         # Keeps this session; every other session of this user ends (their auth hash no longer matches).
         update_session_auth_hash(request, user)
+        password_changed.send(sender=User, user=user, how="profiel")
         send_password_changed_mail(user=user)
         return close_modal(
             request,

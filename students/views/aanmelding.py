@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+from audit.models import Action
+from audit.services import record_pupils
 
 from ..aanmelding_forms import (
     DIPLOMA_VALUES,
@@ -224,6 +226,8 @@ def group_diploma(request):
     if not pupils:
         raise PermissionDenied
     back = reverse("students:overzicht") + f"?groep={listing.selected_group.pk}"
+    if request.method == "GET":
+        record_pupils(Action.LIST, pupils, summary=f"diploma-uitslag, groep {listing.selected_group.name}")
     errors = []
     if request.method == "POST":
         chosen = {p.pk: request.POST.get(f"diploma-{p.pk}", "") for p in pupils}

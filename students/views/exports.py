@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.access import VO_ROLES, role_required
+from audit.models import Action
+from audit.services import record_pupils
 
 from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, build_listing, render_export
 from ..models import ExportJob, Status
@@ -29,7 +31,9 @@ def export_view(request):
         transaction.on_commit(lambda: run_export.delay(job.pk))
         return redirect("students:export_job", pk=job.pk)
     exporter = build_exporter(request.user, params)
-    response = HttpResponse(render_export(exporter, fmt), content_type=FORMATS[fmt])
+    content = render_export(exporter, fmt)
+    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt}")
+    response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
     return response
 
@@ -64,4 +68,5 @@ def download_view(request, pk: int):
 def print_view(request):
     exporter = build_exporter(request.user, request.GET.dict())
     context = exporter.pdf_context(None)
+    record_pupils(Action.EXPORT, exporter.pupils(), summary="overzicht geprint")
     return render(request, "students/print.html", {**context, "former": exporter.former, "statuses": list(Status)})

@@ -9,6 +9,8 @@ from django.views.generic import TemplateView
 
 from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
+from audit.models import Action
+from audit.services import record_pupils
 
 from ..destination import Heading
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
@@ -30,6 +32,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
         year = self.year()
         listing = PupilListing(user=user, year=year, params=self.request.GET.dict())
         rows, counts = listing.rows_and_counts()
+        record_pupils(Action.LIST, (row.pupil for row in rows), summary=listing.audit_summary(self.request))
         sort = listing.sort
         return {
             **super().get_context_data(**kwargs),

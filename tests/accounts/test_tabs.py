@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 EXPECTED_TABS = {
-    "beheerder.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Gebruikers"],
+    "beheerder.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Gebruikers", "Logboek"],
     "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen"],
     "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
     "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],

@@ -1,0 +1,45 @@
+"""The servicedesk reads the whole audit log; nobody adds, changes or deletes entries here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+from .services import details_of
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "actor_role", "action", "screen", "pupil_id", "count", "summary", "ip")
+    list_filter = ("action", "actor_role", ("at", admin.DateFieldListFilter))
+    search_fields = ("actor_name", "summary", "screen", "=pupil_id", "=ip")
+    search_help_text = _("Zoek op gebruiker, scherm, omschrijving, leerling-id of adres.")
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False  # counting millions of rows for every page is wasted work
+    readonly_fields = [f.name for f in AuditEntry._meta.fields if f.name != "detail"] + ["changes"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    @admin.display(description=_("oud → nieuw"))
+    def changes(self, obj: AuditEntry) -> str:
+        if not obj.detail:
+            return "–"
+        values = details_of([obj]).get(obj.pk)
+        if values is None:
+            return str(_("niet meer leesbaar: de leerling is volledig verwijderd"))
+        return format_html_join(
+            "", "<div><b>{}</b>: {} → {}</div>", ((k, o or "–", n or "–") for k, (o, n) in values.items())
+        )
