@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from .forms import NewUserForm
 from .models import GemeentePostcode, Organisation, User
-from .services import invite_user, unlock_login
+from .services import end_sessions, invite_user, unlock_login
 
 # VOROC does not use Django's permission groups ("Groepen" in VOROC are a school's class groups).
 admin.site.unregister(Group)
@@ -71,12 +71,12 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "voornaam", "achternaam", "email", "organisation__name", "organisation__code")
     ordering = ("username",)
     autocomplete_fields = ("organisation",)
-    actions = ["unlock_logins"]
+    actions = ["unlock_logins", "end_all_sessions"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Organisatie en rol"), {"fields": ("organisation", "role", "is_active")}),
         (_("Persoonsgegevens"), {"fields": ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "telefoon", "email")}),
-        (_("Datums"), {"fields": ("last_login", "date_joined", "profile_checked_at")}),
+        (_("Datums"), {"fields": ("last_login", "date_joined", "profile_checked_at", "sessions_ended_at")}),
     )
     add_fieldsets = (
         (
@@ -93,7 +93,7 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("aanhef", "voornaam", "tussenvoegsel", "achternaam", "email", "telefoon")},
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "sessions_ended_at")
     filter_horizontal = ()
 
     def get_queryset(self, request):
@@ -134,6 +134,21 @@ class UserAdmin(BaseUserAdmin):
             ngettext(
                 "De inlogblokkade van %(count)d gebruiker is opgeheven.",
                 "De inlogblokkade van %(count)d gebruikers is opgeheven.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
+
+    @admin.action(description=_("Alle sessies beëindigen (opnieuw inloggen nodig)"))
+    def end_all_sessions(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            end_sessions(user=user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "De sessies van %(count)d gebruiker zijn beëindigd.",
+                "De sessies van %(count)d gebruikers zijn beëindigd.",
                 len(users),
             )
             % {"count": len(users)},

@@ -28,13 +28,15 @@ LAST_SEEN_RESOLUTION = 60
 def start_session(request: HttpRequest, user) -> None:
     """Called at login: start the session clocks and remember whether a second factor is due."""
     now = int(time.time())
-    request.session[LOGIN_AT] = now
+    # Precise, so that a session begun just after the servicedesk ended the others is not ended too.
+    request.session[LOGIN_AT] = time.time()
     request.session[LAST_SEEN] = now
     request.session[OTP_REQUIRED] = bool(user.requires_second_factor or user_has_device(user))
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours after login, or after 30 minutes without a request."""
+    """Ends a session 12 hours after login, after 30 minutes without a request, or when the servicedesk
+    ended the user's sessions."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -44,9 +46,18 @@ class SessionLifetimeMiddleware:
             now = int(time.time())
             login_at = request.session.get(LOGIN_AT, now)
             last_seen = request.session.get(LAST_SEEN, now)
-            if now - login_at > settings.SESSION_COOKIE_AGE or now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            ended = request.user.sessions_ended_at  # type: ignore[union-attr]
+            ended_by_servicedesk = ended is not None and login_at < ended.timestamp()
+            if (
+                ended_by_servicedesk
+                or now - login_at > settings.SESSION_COOKIE_AGE
+                or now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            ):
                 logout(request)
-                messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
+                if ended_by_servicedesk:
+                    messages.info(request, _("Uw sessie is beëindigd door de servicedesk. Log opnieuw in."))
+                else:
+                    messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
                 login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
                 if request.headers.get("HX-Request"):
                     # A pop-up asked: send the whole page to the login, not the login into the pop-up.

@@ -201,6 +201,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Eén e-mail per dag met het aantal nieuwe meldingen; zonder namen of andere leerlinggegevens."),
     )
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sessions_ended_at = models.DateTimeField(
+        _("sessies beëindigd op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Elke sessie die vóór dit moment begon, is beëindigd (door de servicedesk)."),
+    )
     profile_checked_at = models.DateTimeField(
         _("persoonsgegevens gecontroleerd op"),
         null=True,
@@ -266,8 +273,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def requires_second_factor(self) -> bool:
-        """Users who must pass a TOTP code after their password."""
-        return self.role == Role.SERVICEDESK
+        """Users who must pass a TOTP code after their password: the servicedesk (who sees everything) and
+        the decaan schoolbeheerder (who makes accounts for the school). Anyone else may choose to."""
+        return self.role in (Role.SERVICEDESK, Role.DECAAN_BEHEERDER)
 
     @property
     def profile_is_complete(self) -> bool:

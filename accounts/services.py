@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .mail import send_templated_mail
 from .models import VO_STAFF_ROLES, Organisation, User
+from .signals import sessions_ended
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,14 @@ def update_profile(*, user: User, data: dict, confirm: bool = False) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=[*PROFILE_FIELDS, "profile_checked_at"])
     return user
+
+
+@transaction.atomic
+def end_sessions(*, user: User, by: User | None) -> None:
+    """End every session of ``user`` now (a lost laptop, someone who left): the next request logs them out."""
+    user.sessions_ended_at = timezone.now()
+    user.save(update_fields=["sessions_ended_at"])
+    sessions_ended.send(sender=User, user=user, by=by)
 
 
 def send_password_changed_mail(*, user: User) -> None:

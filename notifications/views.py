@@ -9,24 +9,33 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import record_pupils
 
 from .models import MeldingKind
-from .selectors import VISIBLE_DAYS, meldingen_visible_to, recent, search
+from .selectors import VISIBLE_DAYS, is_bsn_key, meldingen_visible_to, recent, search, search_key
 from .services import mark_read
 
 PAGE_SIZE = 200
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def meldingen(request):
-    """The last 30 days, newest first, grouped by day; a search on name or BSN also finds older ones."""
+    """The last 30 days, newest first, grouped by day; a search on name or BSN also finds older ones.
+
+    The search is posted and kept in the session (accounts.privacy); a BSN is kept only as its keyed index.
+    """
+    if needs_search_redirect(request):
+        source = request.POST if request.method == "POST" else request.GET
+        return search_redirect(
+            request, request.path, {"soort": source.get("soort", "")}, search_key(source.get("q", ""))
+        )
     user = request.user
-    query = request.GET.get("q", "").strip()[:100]
+    query = params_with_search(request, request.GET).get("q", "")
     kind = request.GET.get("soort", "")
     items = meldingen_visible_to(user)
     items = search(items, query) if query else recent(items)
@@ -45,6 +54,7 @@ def meldingen(request):
         {
             "days": days,
             "query": query,
+            "query_is_bsn": is_bsn_key(query),
             "kind": kind,
             "kinds": MeldingKind.choices,
             "unread": len([m for m in shown if not getattr(m, "is_read", False)]),

@@ -76,7 +76,9 @@ class PupilListing:
         if choice not in (ALL_GROUPS, NO_GROUP) and self.selected_group is None:
             choice = ALL_GROUPS  # a group that is gone, or not the user's: show all rather than an error
         self.choice = choice
+        # The search text (``q``) comes from the session; the address carries only its token (accounts.privacy).
         self.query = params.get("q", "").strip()[:100]
+        self.search_token = params.get("zoek", "") if self.query else ""
         self.sort = params.get("sort", "naam") if params.get("sort") in SORTS else "naam"
         self.heading = next((h for h in Heading if h.value == params.get("bestemming")), None)
         # "open": everyone without a settled destination (no definitieve keuze and no Elders).
@@ -144,7 +146,7 @@ class PupilListing:
     def link(self, **change: str) -> str:
         values = {
             "groep": self.choice,
-            "q": self.query,
+            "zoek": self.search_token,
             "sort": self.sort,
             "bestemming": self.heading.value if self.heading else (OPEN if self.open_only else ""),
             "diploma": self.diploma,

@@ -61,8 +61,8 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "accounts:change_password": ("GET", "-", expect(200), None),
     "accounts:profile_check": ("GET", "-", expect(302), None),
     "accounts:otp_verify": ("GET", "-", expect(302), None),
-    # Any user may set up an authenticator; the servicedesk has one already (verified at login).
-    "accounts:otp_setup": ("GET", "-", expect(200, servicedesk=302), None),
+    # Any user may set up an authenticator; the servicedesk and the schoolbeheerder have one already.
+    "accounts:otp_setup": ("GET", "-", expect(200, servicedesk=302, beheerder_vo1=302), None),
     "accounts:users": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_create": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_delete": ("GET", "user", only(["beheerder.vo1"], 200, 403), only(["beheerder.vo1"], 404, 403)),

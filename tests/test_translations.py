@@ -36,7 +36,17 @@ def test_every_translatable_string_is_in_the_english_catalogue(tmp_path, setting
         pytest.fail("GNU gettext is missing: scripts/test installs it (apt-get install gettext)")
     # A copy of the sources, so makemessages cannot touch the committed catalogue.
     source = tmp_path / "src"
-    for folder in ("accounts", "audit", "students", "groups", "doorstroom", "feedback", "notifications", "voroc", "templates"):
+    for folder in (
+        "accounts",
+        "audit",
+        "students",
+        "groups",
+        "doorstroom",
+        "feedback",
+        "notifications",
+        "voroc",
+        "templates",
+    ):
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (source / "locale").mkdir()
     settings.LOCALE_PATHS = [source / "locale"]

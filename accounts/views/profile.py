@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
 
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
@@ -27,7 +28,11 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data)
         return close_modal(request, _("Uw gegevens zijn opgeslagen."), page_url=reverse("notifications:meldingen"))
-    return modal_or_page(request, "accounts/partials/profile.html", {"form": form, "profile_user": user})
+    return modal_or_page(
+        request,
+        "accounts/partials/profile.html",
+        {"form": form, "profile_user": user, "has_second_factor": user_has_device(user)},
+    )
 
 
 @sensitive_post_parameters()

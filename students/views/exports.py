@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.access import VO_ROLES, role_required
+from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import record_pupils
 
@@ -20,7 +21,9 @@ from ..tasks import run_export
 @role_required(VO_ROLES)
 @require_GET
 def export_view(request):
-    params = request.GET.dict()
+    if needs_search_redirect(request):  # a typed address with the name itself: on to its token
+        return search_redirect(request, request.path, request.GET.dict(), request.GET.get("q", ""))
+    params = params_with_search(request, request.GET)
     fmt = params.get("formaat", "xlsx")
     if fmt not in FORMATS:
         raise Http404
@@ -66,7 +69,9 @@ def download_view(request, pk: int):
 @role_required(VO_ROLES)
 @require_GET
 def print_view(request):
-    exporter = build_exporter(request.user, request.GET.dict())
+    if needs_search_redirect(request):
+        return search_redirect(request, request.path, request.GET.dict(), request.GET.get("q", ""))
+    exporter = build_exporter(request.user, params_with_search(request, request.GET))
     context = exporter.pdf_context(None)
     record_pupils(Action.EXPORT, exporter.pupils(), summary="overzicht geprint")
     return render(request, "students/print.html", {**context, "former": exporter.former, "statuses": list(Status)})

@@ -68,7 +68,12 @@ def logboek(request):
     return render(
         request,
         "students/logboek.html",
-        {"page": page, "rows": rows, "action": action, "actions": [(a.value, a.label) for a in Action if a in PUPIL_ACTIONS]},
+        {
+            "page": page,
+            "rows": rows,
+            "action": action,
+            "actions": [(a.value, a.label) for a in Action if a in PUPIL_ACTIONS],
+        },
     )
 
 

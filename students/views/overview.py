@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
+from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import record_pupils
 
@@ -27,10 +28,17 @@ class OverviewView(RoleRequiredMixin, TemplateView):
     def year(self) -> int:
         return current_school_year() - (1 if self.former else 0)
 
+    def dispatch(self, request, *args, **kwargs):
+        # The search form is posted: the name searched for goes into the session, not into the address.
+        if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
+            source = request.POST if request.method == "POST" else request.GET
+            return search_redirect(request, request.path, source.dict(), source.get("q", ""))
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = cast(User, self.request.user)  # RoleRequiredMixin let only logged-in users in
         year = self.year()
-        listing = PupilListing(user=user, year=year, params=self.request.GET.dict())
+        listing = PupilListing(user=user, year=year, params=params_with_search(self.request, self.request.GET))
         rows, counts = listing.rows_and_counts()
         record_pupils(Action.LIST, (row.pupil for row in rows), summary=listing.audit_summary(self.request))
         sort = listing.sort

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from groups.models import MentorGrant
+from tests.conftest import login_as
 from tests.factories import GroupFactory, OrganisationFactory, PupilFactory
 
 USERS = reverse("accounts:users")
@@ -24,7 +25,7 @@ DATA = {
 
 @pytest.fixture
 def beheerder_client(client, demo):
-    client.force_login(demo["beheerder.vo1"])
+    login_as(client, demo["beheerder.vo1"])
     return client
 
 

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import login_as
+
 EXPECTED_TABS = {
     "beheerder.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Gebruikers", "Logboek"],
     "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen"],
@@ -14,7 +16,7 @@ EXPECTED_TABS = {
 @pytest.mark.django_db
 @pytest.mark.parametrize(("username", "labels"), EXPECTED_TABS.items())
 def test_tabs_fit_the_role_and_each_tab_opens(client, demo, username, labels):
-    client.force_login(demo[username])
+    login_as(client, demo[username])
     response = client.get(reverse("notifications:meldingen"))
     tabs = response.context["nav_tabs"]
     assert [str(t["label"]) for t in tabs] == labels

@@ -1,0 +1,60 @@
+"""Personal data stays out of addresses (browser history, proxy and server logs, Referer headers).
+
+A search on a name is posted, kept in the user's session under a short random token, and the address
+carries only the token (``?zoek=k3J9xQ``). A typed address with ``?q=…`` is moved to a token at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.http import urlencode
+
+SESSION_KEY = "voroc_searches"
+TOKEN_PARAM = "zoek"  # noqa: S105 (a query parameter's name, not a secret)
+TEXT_PARAM = "q"
+MAX_KEPT = 20  # the newest searches of a session; an older token simply finds nothing
+
+
+def keep_search(request: HttpRequest, text: str) -> str:
+    """The token for ``text`` in this session (the same text keeps its token)."""
+    searches: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
+    for token, kept in searches.items():
+        if kept == text:
+            return token
+    token = secrets.token_urlsafe(6)
+    searches[token] = text
+    while len(searches) > MAX_KEPT:
+        searches.pop(next(iter(searches)))
+    request.session[SESSION_KEY] = searches
+    return token
+
+
+def kept_search(request: HttpRequest, token: str) -> str:
+    return request.session.get(SESSION_KEY, {}).get(token, "") if token else ""
+
+
+def params_with_search(request: HttpRequest, params: Mapping[str, str]) -> dict[str, str]:
+    """The page's parameters with the search text put back (``q``) from the token (``zoek``)."""
+    values = {k: v for k, v in params.items() if k not in (TEXT_PARAM, TOKEN_PARAM)}
+    text = kept_search(request, params.get(TOKEN_PARAM, ""))
+    if text:
+        values[TEXT_PARAM] = text
+        values[TOKEN_PARAM] = params[TOKEN_PARAM]
+    return values
+
+
+def search_redirect(request: HttpRequest, path: str, params: Mapping[str, str], text: str) -> HttpResponseRedirect:
+    """To ``path`` with ``params`` and, instead of the search text, its token."""
+    values = {k: v for k, v in params.items() if v and k not in (TEXT_PARAM, TOKEN_PARAM, "csrfmiddlewaretoken")}
+    text = text.strip()[:100]
+    if text:
+        values[TOKEN_PARAM] = keep_search(request, text)
+    return HttpResponseRedirect(f"{path}?{urlencode(values)}" if values else path)
+
+
+def needs_search_redirect(request: HttpRequest) -> bool:
+    """A posted search form, or an address that carries the search text itself."""
+    return request.method == "POST" or TEXT_PARAM in request.GET
