@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisaties en gebruikers")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import retention_rules, signals  # noqa: F401

@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Logboek")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers, retention  # noqa: F401

@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Meldingen en e-mail")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import privacy, receivers  # noqa: F401

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,6 +30,7 @@ from .models import (
     StatusChange,
     new_no_bsn_code,
 )
+from .privacy import inzage_zip, remove_pupil_completely
 from .services import PERSONAL_FIELDS
 
 
@@ -90,6 +95,44 @@ class PupilAdmin(admin.ModelAdmin):
     @admin.display(description=_("BSN bekend"), boolean=True)
     def has_bsn_display(self, obj: Pupil) -> bool:
         return obj.has_bsn
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/inzage/", self.admin_site.admin_view(self.inzage_view), name="students_pupil_inzage"),
+            path(
+                "<int:pk>/volledig-verwijderen/",
+                self.admin_site.admin_view(self.remove_view),
+                name="students_pupil_remove",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def inzage_view(self, request, pk: int):
+        """Everything VOROC holds about this pupil, as one download (AVG, right of access)."""
+        pupil = get_object_or_404(Pupil.objects.select_related("school", "group"), pk=pk)
+        name, content = inzage_zip(pupil=pupil, by=request.user)
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def remove_view(self, request, pk: int):
+        """Remove the pupil completely (AVG, right to erasure), after typing the pupil's number."""
+        pupil = get_object_or_404(Pupil.objects.select_related("school"), pk=pk)
+        error = ""
+        if request.method == "POST":
+            if request.POST.get("confirm", "").strip() == str(pupil.pk):
+                name = pupil.full_name
+                remove_pupil_completely(pupil=pupil, reason="avg", by=request.user)
+                self.message_user(request, _("%(name)s is volledig verwijderd.") % {"name": name}, messages.SUCCESS)
+                return redirect("admin:students_pupil_changelist")
+            error = _("Het nummer klopt niet; er is niets verwijderd.")
+        context = {
+            **self.admin_site.each_context(request),
+            "pupil": pupil,
+            "error": error,
+            "title": _("Volledig verwijderen"),
+        }
+        return TemplateResponse(request, "admin/students/pupil/remove_completely.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deadline warnings and the daily digest of new meldingen, early in the morning.
     "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # Retention periods (accounts/retention.py), at night.
+    "purge-expired": {"task": "voroc.tasks.purge_expired", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------
@@ -302,6 +304,9 @@ VOROC_SERVICEDESK_PHONE = env.str("VOROC_SERVICEDESK_PHONE", default="070-315635
 VOROC_BASE_URL = env.str("VOROC_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not VOROC_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("VOROC_BASE_URL must be set in production, to the https address of the site.")
+
+# --- Retention: days per category (accounts/retention.py); unset categories keep their defaults ---------
+VOROC_RETENTION_DAYS = {k: int(v) for k, v in env.dict("VOROC_RETENTION_DAYS", default={}).items()}
 
 # --- Logging: no personal data in log lines (the BSN never reaches a logger) -------------------------
 LOGGING = {
