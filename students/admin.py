@@ -125,7 +125,7 @@ class PupilAdmin(admin.ModelAdmin):
                 remove_pupil_completely(pupil=pupil, reason="avg", by=request.user)
                 self.message_user(request, _("%(name)s is volledig verwijderd.") % {"name": name}, messages.SUCCESS)
                 return redirect("admin:students_pupil_changelist")
-            error = _("Het nummer klopt niet; er is niets verwijderd.")
+            error = str(_("Het nummer klopt niet; er is niets verwijderd."))
         context = {
             **self.admin_site.each_context(request),
             "pupil": pupil,
