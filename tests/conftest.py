@@ -1,6 +1,7 @@
 """Fixed users per role in two schools, two mbo-schools and two gemeenten (as in seed_demo)."""
 
 import io
+import logging
 
 import pytest
 from django.core.cache import cache
@@ -27,6 +28,28 @@ def bsn_like_numbers(text: str) -> list[str]:
 
     found = re.findall(r"(?<![\w/=-])[0-9][0-9 .]{7,10}[0-9](?![\w/=-])", text)
     return [n for n in found if passes_elfproef(re.sub(r"[ .]", "", n))]
+
+
+class _EveryLogLine(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[tuple[str, str]] = []
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, self.format(record)))  # the message with its arguments and traceback
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_bsn_in_any_log_line():
+    """The whole run: no line that reaches the log (as it would in production) holds a BSN-like number."""
+    handler = _EveryLogLine()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield handler
+    root.removeHandler(handler)
+    leaking = sorted({name for name, line in handler.lines if bsn_like_numbers(line)})
+    assert not leaking, f"log lines of these loggers hold a BSN-like number: {leaking}"
 
 
 @pytest.fixture(autouse=True)

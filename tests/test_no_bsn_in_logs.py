@@ -1,0 +1,30 @@
+"""The suite-wide check on log lines (tests/conftest.py) itself: it sees what reaches the log, and spots a BSN."""
+
+import logging
+
+from tests.conftest import _EveryLogLine, bsn_like_numbers
+
+
+def test_the_log_check_catches_a_bsn_in_a_message_its_arguments_or_a_traceback():
+    handler = _EveryLogLine()
+    logger = logging.getLogger("voroc.test.logcheck.isolated")
+    logger.addHandler(handler)
+    logger.propagate = False  # these lines must not reach the suite-wide check, which would fail the run
+    try:
+        logger.warning("pupil saved")
+        logger.warning("pupil %s saved", "111 222 333")
+        try:
+            raise ValueError("bad number 123456782")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    flagged = [line for _name, line in handler.lines if bsn_like_numbers(line)]
+    assert len(handler.lines) == 3 and len(flagged) == 2
+
+
+def test_the_session_check_is_listening(_no_bsn_in_any_log_line):
+    before = len(_no_bsn_in_any_log_line.lines)
+    logging.getLogger("voroc.test.logcheck").warning("an ordinary line")
+    assert len(_no_bsn_in_any_log_line.lines) == before + 1
