@@ -76,7 +76,7 @@ class FormFinder(HTMLParser):
 def pages_with_forms() -> list[tuple[str, str]]:
     """(url name, role) for every screen that opens with GET for some role."""
     found = []
-    for name, (method, kind, own, _other) in SPEC.items():
+    for name, (method, _kind, own, _other) in SPEC.items():
         if method != "GET" or name in ("root", "favicon", "accounts:logout", "accounts:password_reset_sent"):
             continue
         role = next((r for r in PREFERRED_ROLES if own.get(r) == 200), None)
@@ -108,7 +108,7 @@ def value_for(field: dict) -> st.SearchStrategy:
     derandomize=True,  # the same examples in every run: CI stays repeatable, a failure can be replayed
 )
 @given(data=st.data())
-def test_no_form_answers_a_server_error_and_what_was_typed_comes_back(client, demo_pupils, objects, name, role, data):
+def test_no_form_answers_a_server_error_and_what_was_typed_comes_back(client, demo_pupils, objects, name, role, data):  # noqa: F811
     client.raise_request_exception = False
     if role != "anon":
         login_as(client, demo_pupils[role])
