@@ -33,3 +33,17 @@ def normalise_username(request: HttpRequest, credentials: dict | None = None) ->
     source = credentials or getattr(request, "POST", None)
     value = (source or {}).get(settings.AXES_USERNAME_FORM_FIELD) or ""
     return str(value).strip().lower()
+
+
+def loggable_username(value) -> str:
+    """The login name as typed, for log lines and the audit log. Someone may type a BSN or a password into
+    the field: anything made of digits or holding a space is not written down."""
+    text = str(value or "").strip().lower()[:150]
+    if not text or text.replace(" ", "").replace(".", "").replace("-", "").isdigit() or any(c.isspace() for c in text):
+        return "(onleesbare loginnaam)"
+    return text
+
+
+def client_str(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes names a client in its log lines (AXES_CLIENT_STR_CALLABLE)."""
+    return f"{{username: {loggable_username(username)!r}, ip_address: {ip_address!r}, path_info: {path_info!r}}}"

@@ -6,18 +6,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.security import loggable_username
 from accounts.signals import password_changed, sessions_ended
 
 from .models import Action
 from .services import record_event
-
-
-def _typed_name(value) -> str:
-    """The login name as typed, for a failed login; never something that could be a BSN or a password."""
-    text = str(value or "").strip().lower()[:150]
-    if not text or text.replace(" ", "").isdigit() or any(ch.isspace() for ch in text):
-        return "(onleesbare loginnaam)"
-    return text
 
 
 @receiver(user_logged_in)
@@ -33,12 +26,12 @@ def on_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    record_event(Action.LOGIN_FAILED, name=_typed_name(credentials.get("username")))
+    record_event(Action.LOGIN_FAILED, name=loggable_username(credentials.get("username")))
 
 
 @receiver(user_locked_out)
 def on_lockout(sender, request, username, ip_address, **kwargs) -> None:
-    record_event(Action.LOCKOUT, name=_typed_name(username))
+    record_event(Action.LOCKOUT, name=loggable_username(username))
 
 
 @receiver(password_changed)

@@ -222,6 +222,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.normalise_username"
+# Its log lines name a client without a login name that could be a BSN or a password typed in the wrong field.
+AXES_CLIENT_STR_CALLABLE = "accounts.security.client_str"
 
 OTP_TOTP_ISSUER = "VOROC"
 # django-guardian holds per-object grants for real users only; no anonymous user is created.

@@ -120,3 +120,16 @@ def test_logout_by_address_asks_first_and_says_goodbye(decaan_client):
     assert decaan_client.get(reverse("notifications:meldingen")).status_code == 200  # still logged in
     goodbye = decaan_client.post(reverse("accounts:logout"), follow=True)
     assert "U bent uitgelogd." in goodbye.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bsn_typed_as_login_name_reaches_no_log_line(client, demo, caplog):
+    import logging
+
+    from tests.conftest import bsn_like_numbers
+
+    caplog.set_level(logging.INFO)
+    for _ in range(6):
+        client.post(reverse("accounts:login"), {"username": "111222333", "password": "iets-anders-1"})
+    assert any("Locking out" in r.getMessage() for r in caplog.records)  # axes did write its lines
+    assert not bsn_like_numbers("\n".join(r.getMessage() for r in caplog.records))
