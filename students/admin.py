@@ -130,7 +130,7 @@ class PupilAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "pupil": pupil,
             "error": error,
-            "title": _("Volledig verwijderen"),
+            "title": _("%(name)s volledig verwijderen") % {"name": pupil.full_name},
         }
         return TemplateResponse(request, "admin/students/pupil/remove_completely.html", context)
 

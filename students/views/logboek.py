@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import SCHOOL_ADMIN_ROLES, role_required
+from accounts.models import Role
 from audit.models import PUPIL_ACTIONS, Action, AuditEntry
 from audit.services import details_of
 
@@ -53,6 +54,8 @@ def _page(request, entries):
         entry.pupil_name = names.get(entry.pupil_id)  # type: ignore[attr-defined]
         entry.screen_label = screen_label(entry.screen)  # type: ignore[attr-defined]
         entry.values = details.get(entry.pk)  # type: ignore[attr-defined]
+        entry.role_label = Role(entry.actor_role).label if entry.actor_role in Role.values else ""  # type: ignore[attr-defined]
+        entry.show_summary = entry.summary.lower() != entry.screen_label.lower()  # type: ignore[attr-defined]
     return page, rows
 
 
