@@ -9,14 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from students.admin_audit import AuditedPupilDataAdmin
+
 from .models import Deadline, Melding, OutgoingMail
 
 
 @admin.register(Melding)
-class MeldingAdmin(admin.ModelAdmin):
+class MeldingAdmin(AuditedPupilDataAdmin):
     list_display = ("created_at", "organisation", "kind", "short_text")
     list_filter = ("kind", "organisation__kind")
-    list_select_related = ("organisation",)
+    list_select_related = ("organisation", "pupil")
     search_fields = ("text", "organisation__name")
     fields = ("organisation", "user", "kind", "text", "link")
     autocomplete_fields = ("organisation", "user")

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.models import Action
-from audit.services import record_change, record_changes, record_view
+from audit.services import record_change, record_changes
 
 from . import bsn as bsn_crypto
+from .admin_audit import AuditedPupilDataAdmin
 from .forms import BsnField
 from .models import (
     Aanmelding,
@@ -66,8 +67,9 @@ class PupilAdminForm(forms.ModelForm):
 
 
 @admin.register(Pupil)
-class PupilAdmin(admin.ModelAdmin):
+class PupilAdmin(AuditedPupilDataAdmin):
     form = PupilAdminForm
+    pupil_attribute = ""
     list_display = ("sort_name", "school", "school_year", "group", "has_bsn_display", "source")
     list_filter = ("school_year", "source", "school")
     list_select_related = ("school", "group")
@@ -134,13 +136,6 @@ class PupilAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/students/pupil/remove_completely.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            pupil = Pupil.objects.filter(pk=object_id).only("pk", "school_id").first() if object_id.isdigit() else None
-            if pupil is not None:
-                record_view(pupil, summary="beheer")
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.source = Source.SERVICEDESK
@@ -203,7 +198,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Aanmelding)
-class AanmeldingAdmin(admin.ModelAdmin):
+class AanmeldingAdmin(AuditedPupilDataAdmin):
     """Read-only: aanmeldingen are recorded by schools and feeds; here the servicedesk can look them up."""
 
     list_display = ("pupil", "opleiding", "mbo_school", "status", "status_at", "school_year")

@@ -40,6 +40,15 @@ def test_the_servicedesk_opening_a_pupil_in_admin_is_recorded(client, demo_pupil
     assert entry.screen == "admin:students_pupil_change"
 
 
+def test_admin_lists_with_pupil_data_are_recorded_with_their_pupils(client, demo_pupils):
+    login_as(client, demo_pupils["servicedesk"])
+    for name in ("admin:students_pupil_changelist", "admin:students_aanmelding_changelist"):
+        assert client.get(reverse(name)).status_code == 200
+    lists = entries(action=Action.LIST)
+    assert {e.screen for e in lists} == {"admin:students_pupil_changelist", "admin:students_aanmelding_changelist"}
+    assert all(e.count and e.actor_role == "servicedesk" for e in lists)
+
+
 def test_a_pupil_outside_the_scope_is_recorded_as_such(client, demo_pupils):
     other = Pupil.objects.filter(school__code="00BB").first()
     login_as(client, demo_pupils["decaan.vo1"])

@@ -1,0 +1,37 @@
+"""Admin screens that show pupil data tell the audit log, as the app's own screens do."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+from audit.models import Action
+from audit.services import record_pupils, record_view
+
+
+class AuditedPupilDataAdmin(admin.ModelAdmin):
+    """A list in admin is one audit line for the pupils on the page; opening one record is a view of its pupil.
+
+    ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself).
+    """
+
+    pupil_attribute = "pupil"
+
+    def _pupil_of(self, obj):
+        return getattr(obj, self.pupil_attribute) if self.pupil_attribute else obj
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if isinstance(response, TemplateResponse) else None
+        if changelist is not None:
+            pupils = {self._pupil_of(obj) for obj in changelist.result_list} - {None}
+            record_pupils(Action.LIST, pupils, summary=f"beheer: {self.model._meta.verbose_name_plural}")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            pupil = self._pupil_of(obj) if obj is not None else None
+            if pupil is not None:
+                record_view(pupil, summary=f"beheer: {self.model._meta.verbose_name}")
+        return super().change_view(request, object_id, form_url, extra_context)
