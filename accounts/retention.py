@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,6 +29,20 @@ class Category:
     @property
     def days(self) -> int:
         return int(settings.VOROC_RETENTION_DAYS.get(self.key, self.default_days))
+
+    @classmethod
+    def of_records(
+        cls, *, key: str, label: str, default_days: int, counts_from: str, records: Callable[[datetime.datetime], Any]
+    ) -> Category:
+        """The common case: ``records(cutoff)`` is a QuerySet of what is past; it is counted, or deleted."""
+        return cls(
+            key=key,
+            label=label,
+            default_days=default_days,
+            counts_from=counts_from,
+            expired=lambda cutoff: records(cutoff).count(),
+            purge=lambda cutoff: records(cutoff).delete()[0],
+        )
 
     def cutoff(self, now: datetime.datetime | None = None) -> datetime.datetime:
         """Records older than this (counted from ``counts_from``) are past their period."""

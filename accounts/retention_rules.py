@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .retention import Category, register
@@ -29,12 +28,11 @@ register(
     )
 )
 register(
-    Category(
+    Category.of_records(
         key="sessions",
         label=str(_("verlopen sessies")),
         default_days=0,
         counts_from=str(_("het verlopen van de sessie")),
-        expired=lambda cutoff: Session.objects.filter(expire_date__lt=timezone.now()).count(),
-        purge=lambda cutoff: Session.objects.filter(expire_date__lt=timezone.now()).delete()[0],
+        records=lambda cutoff: Session.objects.filter(expire_date__lt=cutoff),
     )
 )

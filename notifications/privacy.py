@@ -19,22 +19,20 @@ def _meldingen(pupil) -> list[dict]:
 
 register_section(Section("meldingen", "Meldingen over de leerling", _meldingen, position=30))
 register(
-    Category(
+    Category.of_records(
         key="meldingen",
         label=str(_("meldingen")),
         default_days=365,
         counts_from=str(_("het maken van de melding")),
-        expired=lambda cutoff: Melding.objects.filter(created_at__lt=cutoff).count(),
-        purge=lambda cutoff: Melding.objects.filter(created_at__lt=cutoff).delete()[0],
+        records=lambda cutoff: Melding.objects.filter(created_at__lt=cutoff),
     )
 )
 register(
-    Category(
+    Category.of_records(
         key="outgoing_mail",
         label=str(_("verzonden en mislukte e-mails (adres en onderwerp)")),
         default_days=180,
         counts_from=str(_("het aanmaken van de e-mail")),
-        expired=lambda cutoff: OutgoingMail.objects.filter(created_at__lt=cutoff).count(),
-        purge=lambda cutoff: OutgoingMail.objects.filter(created_at__lt=cutoff).delete()[0],
+        records=lambda cutoff: OutgoingMail.objects.filter(created_at__lt=cutoff),
     )
 )
