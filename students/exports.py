@@ -287,6 +287,23 @@ def render_export(exporter: Exporter, fmt: str, progress: Progress | None = None
     return out.getvalue()
 
 
+# A runner makes the file of one kind of job: runner(job, progress) → (filename, content, count).
+Runner = Callable[[Any, Progress], tuple[str, bytes, int]]
+_RUNNERS: dict[str, Runner] = {}
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    """Another app's background file (e.g. doorstroom's bundle of forms), made and kept like an export."""
+    _RUNNERS[kind] = runner
+
+
+def _run_overview(job, progress: Progress) -> tuple[str, bytes, int]:
+    exporter = build_exporter(job.user, job.params)
+    fmt = job.params.get("formaat", "xlsx")
+    content = render_export(exporter, fmt, progress)
+    return exporter.filename(fmt), content, exporter.row_count()
+
+
 def run_job(job_id: int) -> None:
     """Make the file of an ExportJob, reporting progress; idempotent (a finished job is left alone)."""
     from django.core.files.base import ContentFile
@@ -298,17 +315,16 @@ def run_job(job_id: int) -> None:
         return
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING)
     try:
-        exporter = build_exporter(job.user, job.params)
-        fmt = job.params.get("formaat", "xlsx")
+        runner = _run_overview if job.kind == ExportJob.OVERVIEW else _RUNNERS[job.kind]
 
         def progress(done: int, total: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
-        content = render_export(exporter, fmt, progress)
-        job.filename = exporter.filename(fmt)
+        filename, content, count = runner(job, progress)
+        job.filename = filename
         job.file.save(job.filename, ContentFile(content), save=False)
         job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
-        job.total = job.done = exporter.row_count()
+        job.total = job.done = count
         job.save(update_fields=["file", "filename", "state", "finished_at", "total", "done"])
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 
 from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
+from .formstate import FormIcon, icon_for_pupil, with_form_state
 from .models import Aanmelding, Elders, Pupil
 from .models.pupil import fold
 from .selectors import groups_visible_to, pupils_visible_to, rights_for
@@ -42,6 +43,7 @@ class Row:
     applications: list[tuple[Aanmelding, list[Block]]]
     elders: Elders | None
     destination: Destination
+    form: FormIcon
 
 
 def search(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
@@ -85,6 +87,7 @@ class PupilListing:
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
+        pupils = with_form_state(pupils)  # the doorstroomformulier's state, joined in (no query per row)
         if self.selected_group is not None:
             pupils = pupils.filter(group=self.selected_group)
         elif self.choice == NO_GROUP:
@@ -109,6 +112,7 @@ class PupilListing:
                     applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
                     elders=elders[-1] if elders else None,
                     destination=expected_destination(pupil),
+                    form=icon_for_pupil(pupil),
                 )
             )
         return rows

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import USERS, demo_password, seed_accounts
 from accounts.models import Role
+from doorstroom.demo import seed_forms
 from groups.demo import seed_pupils_and_groups
 from notifications.demo import seed_meldingen
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         if not no_pupils:
             created += seed_pupils_and_groups(orgs)
             created += seed_meldingen()
+            created += seed_forms()
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")

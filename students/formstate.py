@@ -1,0 +1,82 @@
+"""The state of a pupil's doorstroomformulier as the overview and the pupil's page show it (an icon).
+
+The forms belong to doorstroom/, which imports students and not the other way round: the overview reads the
+state of the current version through the lazy relation ``doorstroomformulieren``, in the same query as
+the pupils (a join, no query per row). The state values are doorstroom's ``Formulier.State``; a test in
+tests/doorstroom keeps the two in step.
+
+"Vergrendeld" (locked) is decided here, in one place, for doorstroom too: a form can no longer change or be
+corrected once the pupil's school year is over (Oud leerlingen), or once it has been sent and the pupil has
+made a definitieve keuze at an mbo-school.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Status
+from .schoolyear import current_school_year
+
+RELATION = "doorstroomformulieren"
+SENT = "verzonden"
+
+
+class FormIcon(NamedTuple):
+    key: str
+    icon: str
+    label: str | Promise
+    version: int = 0
+
+    @property
+    def correction(self) -> bool:
+        return self.version > 1
+
+
+# key → (Bootstrap icon, label); the handleiding's icons are deels ingevuld, compleet en geaccordeerd,
+# verzonden and vergrendeld.
+ICONS: dict[str, tuple[str, str | Promise]] = {
+    "nieuw": ("file-earmark", _("Doorstroomformulier: nog niet gestart")),
+    "deels": ("file-earmark-text", _("Doorstroomformulier: deels ingevuld")),
+    "compleet": ("file-earmark-check", _("Doorstroomformulier: compleet, nog niet geaccordeerd")),
+    "geaccordeerd": ("file-earmark-check-fill", _("Doorstroomformulier: compleet en geaccordeerd")),
+    SENT: ("send-check-fill", _("Doorstroomformulier: verzonden naar het mbo")),
+    "vergrendeld": ("file-earmark-lock-fill", _("Doorstroomformulier: vergrendeld, wijzigen is niet meer mogelijk")),
+}
+
+
+def with_form_state(pupils: QuerySet) -> QuerySet:
+    """Pupils annotated with ``form_state`` and ``form_version`` of their current form (None: not started)."""
+    return pupils.annotate(
+        current_form=FilteredRelation(RELATION, condition=Q(doorstroomformulieren__is_current=True)),
+        form_state=F("current_form__state"),
+        form_version=F("current_form__version"),
+    )
+
+
+def is_locked(*, school_year: int, ever_sent: bool, definitief: bool) -> bool:
+    return school_year < current_school_year() or (ever_sent and definitief)
+
+
+def form_icon(state: str | None, version: int | None, *, school_year: int, definitief: bool) -> FormIcon:
+    state = state or "nieuw"
+    version = version or 0
+    ever_sent = state == SENT or version > 1
+    if is_locked(school_year=school_year, ever_sent=ever_sent, definitief=definitief):
+        state = "vergrendeld"
+    icon, label = ICONS.get(state, ICONS["nieuw"])
+    return FormIcon(state, icon, label, version)
+
+
+def icon_for_pupil(pupil) -> FormIcon:
+    """From a pupil of ``with_form_state`` whose aanmeldingen are prefetched (no query)."""
+    definitief = any(a.status == Status.DEFINITIEF for a in pupil.aanmeldingen.all())
+    return form_icon(
+        getattr(pupil, "form_state", None),
+        getattr(pupil, "form_version", None),
+        school_year=pupil.school_year,
+        definitief=definitief,
+    )
