@@ -63,8 +63,18 @@ TEXTS: dict[str, list[str]] = {
     ],
     "sterke_punten": ["Behulpzaam, betrouwbaar en altijd op tijd.", "Creatief en handig; neemt initiatief."],
     "mentor_naam": ["Sanne de Vries", "Kevin Pinas", "Joyce Bakker"],
-    "mentor_contact": ["mentor@vo.demo.voroc.nl"],
+    "mentor_contact": ["mentor@vo.demo.voroc.nl", "070-3456789 (school)"],
+    "examenvakken_overig": ["Keuzevak Ondernemen", "Keuzevak Voeding en beweging"],
+    "gedoubleerd_toelichting": ["leerjaar 2", "leerjaar 3"],
+    "isk_moedertaal": ["Arabisch", "Pools", "Tigrinya", "Oekraïens"],
+    "vavo_instelling": ["VAVO Lyceum Den Haag"],
 }
+# Text for the other (long) answers, by step.
+NOTES = [
+    "Besproken met de leerling en de ouders; zie ook het LOB-paspoort.",
+    "Gaat goed met vaste afspraken en een vast aanspreekpunt.",
+    "Geen bijzonderheden sinds het vorige schooljaar.",
+]
 COMPANIES = [
     ("Albert Heijn", "Den Haag", "Vakkenvullen en kassa"),
     ("Kinderopvang De Ballon", "Delft", "Meehelpen op de peutergroep"),
@@ -106,7 +116,9 @@ def _value(fld: Field, rng: random.Random) -> Any:
     if fld.type in (TEXT, TEXTAREA):
         if fld.key in TEXTS:
             return rng.choice(TEXTS[fld.key])
-        return "Zie toelichting in het gesprek met de mentor." if fld.type == TEXTAREA else "—"
+        if fld.type == TEXTAREA:
+            return rng.choice(NOTES)
+        return "Zie toelichting" if fld.required else None
     return None
 
 
