@@ -259,8 +259,10 @@ def _seed_school(school: Organisation, year: int, rng: random.Random) -> int:
     created = 0
     for kind, count in PLAN:
         for n in range(count):
-            if kind in ("deels", "compleet"):
+            if kind == "deels" or (kind == "compleet" and n % 2):
                 pupil = picker.take(applied=None)
+            elif kind == "compleet":
+                pupil = picker.take(applied=True)  # ready for the decaan: approving sends it at once
             elif kind == "geaccordeerd" and n == 0:
                 pupil = picker.take(applied=False)  # approved, and sent as soon as the pupil applies somewhere
             elif kind == "vergrendeld":

@@ -117,19 +117,20 @@ def evaluate(
     for step in declaration.steps:
         shown = step.show_if is None or step.show_if.holds(effective)
         progress = StepProgress(step=step, shown=shown)
-        if shown:
-            for fld in step.fields:
-                if fld.show_if is not None and not fld.show_if.holds(effective):
-                    continue
-                progress.fields.append(fld)
-                if fld.is_answer:
-                    effective[fld.key] = answers.get(fld.key)
-                if fld.required:
-                    progress.required += 1
-                    if answer_filled(fld, answers, attachments):
-                        progress.filled += 1
-                    else:
-                        progress.missing.append(fld)
+        # A hidden step is measured too (the browser may show it at once), but its answers count for nothing.
+        seen = effective if shown else dict(effective)
+        for fld in step.fields:
+            if fld.show_if is not None and not fld.show_if.holds(seen):
+                continue
+            progress.fields.append(fld)
+            if fld.is_answer:
+                seen[fld.key] = answers.get(fld.key)
+            if fld.required:
+                progress.required += 1
+                if answer_filled(fld, answers, attachments):
+                    progress.filled += 1
+                else:
+                    progress.missing.append(fld)
         steps.append(progress)
     return Progress(steps=steps)
 

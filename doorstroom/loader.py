@@ -68,3 +68,16 @@ def load(*, document: dict, region: str | None = None, school_year: int | None =
     declaration.full_clean()
     declaration.save()
     return Loaded(declaration, "new version" if newest else "new")
+
+
+SHIPPED = Path(__file__).resolve().parent / "declarations"
+
+
+def load_shipped() -> int:
+    """The declarations that ship with VOROC (declarations/*.json), loaded where missing or changed (the data
+    migration loads them on a new database; this puts them back in a demo database that was emptied).
+    Returns how many were new or changed."""
+    changed = 0
+    for path in sorted(SHIPPED.glob("*.json")):
+        changed += load(document=read(path), source=path.name).outcome != "unchanged"
+    return changed

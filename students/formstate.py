@@ -28,7 +28,8 @@ SENT = "verzonden"
 class FormIcon(NamedTuple):
     key: str
     icon: str
-    label: str | Promise
+    label: str | Promise  # says what it is about, for an icon on its own (title, screen readers)
+    short: str | Promise  # beside the word "Doorstroomformulier" (legend, the pupil's page)
     version: int = 0
 
     @property
@@ -38,13 +39,25 @@ class FormIcon(NamedTuple):
 
 # key → (Bootstrap icon, label); the handleiding's icons are deels ingevuld, compleet en geaccordeerd,
 # verzonden and vergrendeld.
-ICONS: dict[str, tuple[str, str | Promise]] = {
-    "nieuw": ("file-earmark", _("Doorstroomformulier: nog niet gestart")),
-    "deels": ("file-earmark-text", _("Doorstroomformulier: deels ingevuld")),
-    "compleet": ("file-earmark-check", _("Doorstroomformulier: compleet, nog niet geaccordeerd")),
-    "geaccordeerd": ("file-earmark-check-fill", _("Doorstroomformulier: compleet en geaccordeerd")),
-    SENT: ("send-check-fill", _("Doorstroomformulier: verzonden naar het mbo")),
-    "vergrendeld": ("file-earmark-lock-fill", _("Doorstroomformulier: vergrendeld, wijzigen is niet meer mogelijk")),
+ICONS: dict[str, tuple[str, str | Promise, str | Promise]] = {
+    "nieuw": ("file-earmark", _("Doorstroomformulier: nog niet gestart"), _("nog niet gestart")),
+    "deels": ("file-earmark-text", _("Doorstroomformulier: deels ingevuld"), _("deels ingevuld")),
+    "compleet": (
+        "file-earmark-check",
+        _("Doorstroomformulier: compleet, nog niet geaccordeerd"),
+        _("compleet, nog niet geaccordeerd"),
+    ),
+    "geaccordeerd": (
+        "file-earmark-check-fill",
+        _("Doorstroomformulier: compleet en geaccordeerd"),
+        _("compleet en geaccordeerd"),
+    ),
+    SENT: ("send-check-fill", _("Doorstroomformulier: verzonden naar het mbo"), _("verzonden naar het mbo")),
+    "vergrendeld": (
+        "file-earmark-lock-fill",
+        _("Doorstroomformulier: vergrendeld, wijzigen is niet meer mogelijk"),
+        _("vergrendeld, wijzigen is niet meer mogelijk"),
+    ),
 }
 
 
@@ -67,8 +80,8 @@ def form_icon(state: str | None, version: int | None, *, school_year: int, defin
     ever_sent = state == SENT or version > 1
     if is_locked(school_year=school_year, ever_sent=ever_sent, definitief=definitief):
         state = "vergrendeld"
-    icon, label = ICONS.get(state, ICONS["nieuw"])
-    return FormIcon(state, icon, label, version)
+    icon, label, short = ICONS.get(state, ICONS["nieuw"])
+    return FormIcon(state, icon, label, short, version)
 
 
 def icon_for_pupil(pupil) -> FormIcon:

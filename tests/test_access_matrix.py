@@ -184,9 +184,7 @@ def _forms(own_pupil, other_pupil, own_sent, other_sent, users) -> dict:
         "attachment": (own.attachments.get().pk, other.attachments.get().pk),
         "sent-pupil": (own_sent.pk, other_sent.pk),
         "snapshot": (own_snapshot.pk, other_snapshot.pk),
-        "sent-attachment": tuple(
-            SnapshotAttachment.objects.get(snapshot=s).pk for s in (own_snapshot, other_snapshot)
-        ),
+        "sent-attachment": tuple(SnapshotAttachment.objects.get(snapshot=s).pk for s in (own_snapshot, other_snapshot)),
     }
 
 

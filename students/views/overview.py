@@ -59,7 +59,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "can_add": user.role in MANAGING_ROLES and not self.former,
             "can_edit_pupils": user.role in EDITING_ROLES,
             "show_no_group": user.role != Role.MENTOR,
-            "form_icons": [(key, icon, label) for key, (icon, label) in ICONS.items()],
+            "form_icons": [(key, icon, short) for key, (icon, _label, short) in ICONS.items()],
             # Downloaden van alle doorstroomformulieren: "alle groepen" first (handleiding).
             "show_bundle": not self.former and listing.choice == ALL_GROUPS,
         }

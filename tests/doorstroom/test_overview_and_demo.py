@@ -44,7 +44,7 @@ def test_each_pupil_shows_the_state_of_the_current_form(client, demo, school, gr
     assert 'data-testid="form-legend"' in html and "Doorstroomformulier: compleet en geaccordeerd" in html
     assert f'href="{reverse("doorstroom:formulier", args=[partly.pk])}"' in html
     page = client.get(reverse("students:leerling", args=[sent.pk])).content.decode()
-    assert 'data-testid="form-panel"' in page and "verzonden naar het mbo" in page
+    assert 'data-testid="form-panel"' in page and "Verzonden naar het mbo" in page
     assert none.pk  # a pupil without a form is "nog niet gestart"
 
 
