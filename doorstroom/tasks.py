@@ -31,3 +31,10 @@ def purge_stale_drafts() -> int:
     from .services import purge_stale_drafts as purge
 
     return purge()
+
+
+@shared_task
+def check_forms_deadline() -> int:
+    from .deadline import check_forms_deadline as check
+
+    return check()

@@ -153,7 +153,7 @@ class OverviewExporter(Exporter):
         return len(self.rows)
 
     def column_widths(self, columns: list[str]) -> list[float]:
-        wide = {_("Verwachte bestemming"), _("Extra aandacht")}
+        wide = {_("Verwachte bestemming"), _("Extra aandacht"), _("Doorstroomformulier")}
         long_text = (_("Opleiding %(n)s") % {"n": ""}, _("Statusverloop %(n)s") % {"n": ""})  # "Opleiding 1", …
         widths = []
         for name in columns:
@@ -181,6 +181,8 @@ class OverviewExporter(Exporter):
             lines.append(_("Zoekopdracht: %(query)s") % {"query": self.listing.query})
         if self.listing.heading:
             lines.append(_("Verwachte bestemming: %(heading)s") % {"heading": self.listing.heading.label})
+        if self.listing.form:
+            lines.append(_("Doorstroomformulier: %(state)s") % {"state": self.listing.form_label})
         return lines
 
     def columns(self) -> list[str]:
@@ -199,6 +201,7 @@ class OverviewExporter(Exporter):
             _("vmbo-diploma"),
             _("Extra aandacht"),
             _("Verwachte bestemming"),
+            _("Doorstroomformulier"),
             _("Zonder BSN"),
         ]
         return columns
@@ -237,6 +240,7 @@ class OverviewExporter(Exporter):
                 diploma_text(pupil.diploma),
                 pupil.extra_aandacht,
                 row.destination.text,
+                str(row.form.short) + (f" ({_('versie')} {row.form.version})" if row.form.correction else ""),
                 _("ja") if not pupil.has_bsn else "",
             ]
             yield values

@@ -93,3 +93,27 @@ def icon_for_pupil(pupil) -> FormIcon:
         school_year=pupil.school_year,
         definitief=definitief,
     )
+
+
+COMPLETE = ("compleet", "geaccordeerd", SENT)
+# The overview's filter on the form (?formulier=…); "onvolledig" is what the 1 February deadline counts.
+FORM_FILTERS: dict[str, str | Promise] = {
+    "onvolledig": _("Nog geen compleet formulier"),
+    "compleet": _("Compleet, nog niet geaccordeerd"),
+    "geaccordeerd": _("Geaccordeerd, nog niet verzonden"),
+    SENT: _("Verzonden naar het mbo"),
+}
+
+
+def without_complete_form(pupils: QuerySet) -> QuerySet:
+    """Pupils with no complete version of the form (a correction being made after a sent one does not count)."""
+    return pupils.exclude(**{f"{RELATION}__state__in": COMPLETE})
+
+
+def filter_by_form(pupils: QuerySet, choice: str) -> QuerySet:
+    """``pupils`` of with_form_state, narrowed to one of FORM_FILTERS."""
+    if choice == "onvolledig":
+        return without_complete_form(pupils)
+    if choice in FORM_FILTERS:
+        return pupils.filter(form_state=choice)
+    return pupils

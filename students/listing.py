@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 
 from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
-from .formstate import FormIcon, icon_for_pupil, with_form_state
+from .formstate import FORM_FILTERS, FormIcon, filter_by_form, icon_for_pupil, with_form_state
 from .models import Aanmelding, Elders, Pupil
 from .models.pupil import fold
 from .selectors import groups_visible_to, pupils_visible_to, rights_for
@@ -84,6 +84,7 @@ class PupilListing:
         # "open": everyone without a settled destination (no definitieve keuze and no Elders).
         self.open_only = params.get("bestemming") == OPEN
         self.diploma = params.get("diploma", "") if params.get("diploma") in DIPLOMA_FILTERS else ""
+        self.form = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
@@ -96,6 +97,8 @@ class PupilListing:
             pupils = search(pupils, self.query)
         if self.diploma:
             pupils = pupils.filter(diploma=DIPLOMA_FILTERS[self.diploma])
+        if self.form:
+            pupils = filter_by_form(pupils, self.form)
         return pupils.order_by(*SORTS[self.sort])
 
     def all_rows(self) -> list[Row]:
@@ -136,6 +139,7 @@ class PupilListing:
             "sort": self.sort,
             "bestemming": self.heading.value if self.heading else (OPEN if self.open_only else ""),
             "diploma": self.diploma,
+            "formulier": self.form,
             **change,
         }
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -145,6 +149,10 @@ class PupilListing:
         if self.heading is None and not self.open_only:
             return self.pupils().count()
         return len(self.rows())
+
+    @property
+    def form_label(self) -> str:
+        return str(FORM_FILTERS.get(self.form, ""))
 
     @property
     def group_label(self) -> str:

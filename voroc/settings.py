@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deadline warnings and the daily digest of new meldingen, early in the morning.
     "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # 1 February: which schools still have pupils without a complete doorstroomformulier.
+    "check-forms-deadline": {"task": "doorstroom.tasks.check_forms_deadline", "schedule": crontab(hour=6, minute=5)},
     # Unsaved input of a doorstroomformulier that nobody came back to in 30 days (it may hold care data).
     "purge-stale-form-drafts": {"task": "doorstroom.tasks.purge_stale_drafts", "schedule": crontab(hour=3, minute=30)},
 }

@@ -11,7 +11,7 @@ from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
 
 from ..destination import Heading
-from ..formstate import ICONS
+from ..formstate import FORM_FILTERS, ICONS
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
@@ -59,6 +59,7 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "can_add": user.role in MANAGING_ROLES and not self.former,
             "can_edit_pupils": user.role in EDITING_ROLES,
             "show_no_group": user.role != Role.MENTOR,
+            "form_filters": list(FORM_FILTERS.items()),
             "form_icons": [(key, icon, short) for key, (icon, _label, short) in ICONS.items()],
             # Downloaden van alle doorstroomformulieren: "alle groepen" first (handleiding).
             "show_bundle": not self.former and listing.choice == ALL_GROUPS,
