@@ -78,6 +78,18 @@ def form_locked(form: Formulier) -> bool:
     )
 
 
+def icon_for(form: Formulier | None, pupil: Pupil):
+    """The state icon of the pupil's current form (students.formstate), for the school's pages."""
+    from students.formstate import form_icon
+
+    return form_icon(
+        form.state if form else None,
+        form.version if form else None,
+        school_year=pupil.school_year,
+        definitief=has_definitief(pupil),
+    )
+
+
 def ensure_editable(form: Formulier) -> None:
     if form.is_sent:
         raise ValidationError(

@@ -33,8 +33,7 @@ def widget(bound, *, invalid: bool = False, extra_class: str = ""):
 @register.inclusion_tag("doorstroom/partials/pupil_panel.html", takes_context=True)
 def doorstroom_panel(context, pupil, pupil_rights):
     from ..access import form_rights
-    from ..services import current_form, form_locked
-    from ..views.read import icon_for
+    from ..services import current_form, form_locked, icon_for
 
     user = context["request"].user
     rights = form_rights(user, pupil_rights)

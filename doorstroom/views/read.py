@@ -12,21 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.views.modals import go_to, modal_or_page
-from students.formstate import FormIcon, form_icon
 
 from .. import document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Formulier
-from ..services import approve, current_form, form_locked, has_definitief, start_correction, withdraw_approval
-
-
-def icon_for(form: Formulier | None, pupil) -> FormIcon:
-    return form_icon(
-        form.state if form else None,
-        form.version if form else None,
-        school_year=pupil.school_year,
-        definitief=has_definitief(pupil),
-    )
+from ..services import approve, current_form, form_locked, icon_for, start_correction, withdraw_approval
 
 
 def _version(pupil, request) -> Formulier | None:

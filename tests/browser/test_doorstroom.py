@@ -194,6 +194,28 @@ def test_the_decaan_approves_and_the_mbo_reads_what_was_sent(page, demo_live, de
     expect(page.get_by_test_id("status-line")).to_contain_text("Verzonden naar het mbo")
     expect(page.get_by_test_id("versions")).to_contain_text("MBO1 – ROC Haaglanden-Zuid")
     shot("86-verzonden")
+    # A correction is asked for in a pop-up first.
+    page.get_by_test_id("correct").click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_test_id("correction-form")).to_contain_text("blijft zoals hij is")
+    assert axe("#voroc-modal") == [], "correction pop-up"
+    shot("86b-correctie-vragen")
+    dialog.get_by_role("button", name="Annuleer").click()
+    expect(dialog).to_be_hidden()
+    # Mailing the form to the pupil, from the pupil's page.
+    page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/")
+    page.get_by_test_id("form-mail").click()
+    expect(dialog.get_by_test_id("mail-form")).to_contain_text(pupil.email)
+    assert axe("#voroc-modal") == [], "mail pop-up"
+    shot("86c-mailen-vragen")
+    dialog.get_by_role("button", name="Mailen").click()
+    expect(page.get_by_text("wordt als pdf gemaild naar")).to_be_visible()
+    # All complete forms of the school as one ZIP, made in the background.
+    page.goto(f"{demo_live.url}/leerlingen/?groep=alle")
+    page.get_by_test_id("download-forms").click()
+    expect(page.get_by_test_id("export-download")).to_be_visible(timeout=60_000)
+    assert axe() == [], "bundle ready"
+    shot("86d-formulieren-zip")
 
     page.get_by_role("button", name="Uitloggen").click()
     login(page, demo_live.url, "roc.mbo1", demo_pw)

@@ -32,7 +32,9 @@ def test_after_1_february_each_school_hears_how_many_forms_are_missing(
     from doorstroom.services import start_correction
 
     start_correction(form=form, by=demo["decaan.vo1"])  # a correction being made: it was complete once
-    complete_form(PupilFactory(school=OrganisationFactory(), achternaam="Elders"))  # another school, where every form is complete
+    complete_form(
+        PupilFactory(school=OrganisationFactory(), achternaam="Elders")
+    )  # another school, where every form is complete
     PupilFactory(school=school, school_year=year - 1)  # last year's pupil: not counted
 
     assert Deadline.objects.get(rule="formulieren").date_in(year) == datetime.date(year + 1, 2, 1)

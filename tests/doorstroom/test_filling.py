@@ -219,3 +219,25 @@ def test_a_mentor_of_another_group_gets_404(client, demo, pupil, school):
     login_as(client, demo["mentor.vo1"])
     assert client.get(form_url(stranger)).status_code == 404
     assert client.get(form_url(pupil)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_save_tells_which_fields_changed_from_what_to_what(mentor, pupil):
+    from doorstroom.signals import form_saved
+
+    heard = []
+
+    def listen(sender, form, user, changes, **kwargs):
+        heard.append((user.username, [(c.key, c.old, c.new) for c in changes]))
+
+    form_saved.connect(listen)
+    try:
+        mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok"))
+        mentor.post(form_url(pupil), posted(pupil, "loopbaan", "opslaan", beroepswens="Bakker"))
+        mentor.post(form_url(pupil), posted(pupil, "loopbaan", "opslaan"))  # nothing changed: nothing heard
+    finally:
+        form_saved.disconnect(listen)
+    assert heard == [
+        ("mentor.vo1", [("beroepswens", None, "Kok")]),
+        ("mentor.vo1", [("beroepswens", "Kok", "Bakker")]),
+    ]
