@@ -58,7 +58,8 @@ def _view_url(pupil) -> str:
 @login_required
 def fill(request, pk: int):
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > MAX_REQUEST:
             return HttpResponse(
                 _(
                     "Wat u verstuurde is te groot (een bijlage mag hoogstens %(max)s MB zijn). Ga terug en probeer het opnieuw."
@@ -79,6 +80,7 @@ def _fill(request, pk: int):
     if not rights.fill_any:
         return redirect(_view_url(pupil))
     if form is not None and (form.is_sent or form_locked(form)):
+        _tell_about_unsaved_input(request, form)
         return redirect(_view_url(pupil))
     if form is None and form_locked_for_new(pupil):
         return redirect(_view_url(pupil))
@@ -92,6 +94,35 @@ def _fill(request, pk: int):
             return redirect(_pupil_url(pupil))
         form = Formulier(pupil=pupil, declaration=declaration)  # made on the first post
     return _page(request, pupil, rights, form, step_key=request.GET.get("stap", ""))
+
+
+def _tell_about_unsaved_input(request, form) -> None:
+    """Someone sent (or locked) the form while this user still had unsaved input: say what it was, so nothing is
+    lost without a word (it can go into a correction), and clear it."""
+    from ..engine import display
+    from ..models import FormDraft
+
+    draft = FormDraft.objects.filter(form=form, user=request.user).first()
+    if draft is None:
+        return
+    spec = form.declaration.parsed()
+    lines = []
+    for key, value in list(draft.values.items()) + list(draft.invalid.items()):
+        fld = spec.fields.get(key)
+        if fld is not None:
+            text = display(fld, value) if key in draft.values else " ".join(map(str, value))
+            text = ", ".join(map(str, text)) if isinstance(text, list) else str(text or "–")
+            lines.append(f"{fld.label}: {text[:80]}")
+    if lines:
+        messages.warning(
+            request,
+            _(
+                "Het formulier is intussen verzonden of vergrendeld. Wat u nog niet had opgeslagen, staat er niet in: "
+                "%(fields)s. Neem het zo nodig op in een correctie."
+            )
+            % {"fields": "; ".join(lines)},
+        )
+    draft.delete()
 
 
 def form_locked_for_new(pupil) -> bool:

@@ -194,3 +194,21 @@ def test_withdrawing_an_approval_keeps_the_form_from_going(client, demo, pupil, 
     committed(add_aanmelding, pupil=pupil, opleiding=opleiding1, source="feed")
     form.refresh_from_db()
     assert form.state == Formulier.State.COMPLEET and not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unsaved_input_of_a_form_that_was_sent_meanwhile_is_named_not_dropped_silently(
+    client, demo, pupil, opleiding1, committed
+):
+    add_aanmelding(pupil=pupil, opleiding=opleiding1, source="feed")
+    form = complete_form(pupil)
+    login_as(client, demo["mentor.vo1"])
+    client.post(
+        reverse("doorstroom:formulier", args=[pupil.pk]), posted(pupil, "advies", "verder", sterke_punten="Doorzetter")
+    )
+    committed(approve, form=form, by=demo["decaan.vo1"])  # the decaan approves and it is sent meanwhile
+    page = client.get(reverse("doorstroom:formulier", args=[pupil.pk]), follow=True).content.decode()
+    assert "Wat u nog niet had opgeslagen, staat er niet in: Sterke punten van de leerling: Doorzetter" in page
+    from doorstroom.models import FormDraft
+
+    assert not FormDraft.objects.exists()
