@@ -23,6 +23,12 @@ def widget(bound, *, invalid: bool = False, extra_class: str = ""):
     if bound.errors or invalid:
         attrs["aria-invalid"] = "true"
         css = f"{css} is-invalid"
+        # A browser empties a date or number field that holds something it cannot read, so the user would see
+        # nothing of what they typed: show it as text until it is right.
+        if getattr(bound.field.widget, "input_type", "") in ("date", "number"):
+            if bound.field.widget.input_type == "date":
+                attrs["placeholder"] = "dd-mm-jjjj"
+            bound.field.widget.input_type = "text"
     if extra_class:
         css = f"{css} {extra_class}"
     if css.strip():

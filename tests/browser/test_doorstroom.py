@@ -243,3 +243,41 @@ def test_on_a_phone_the_form_does_not_scroll_sideways(page, demo_live, demo_pw, 
         assert widths[0] <= widths[1], (step, widths)
         expect(page.locator("#stap-titel")).to_contain_text(re.compile(r"Stap \d+ van \d+"))
         shot(f"89-smal-{step}")
+
+
+def test_what_goes_wrong_is_said_and_the_zorgcoordinator_reads_the_other_steps(
+    page, demo_live, demo_pw, axe, shot, tmp_path
+):
+    pupil = _pupil_without_form()
+    login(page, demo_live.url, "decaan.vo1", demo_pw)
+    page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/doorstroomformulier/?stap=akkoord")
+    # A date that does not exist and a file that is no PDF: both said, what was typed stays.
+    page.get_by_label("Datum van de bespreking").evaluate(
+        "el => el.type = 'text'"
+    )  # as a browser without a date picker
+    page.get_by_label("Datum van de bespreking").fill("31-02-2027")
+    page.get_by_label("Overige opmerkingen voor het mbo").fill("Graag een warme overdracht.")
+    fake = tmp_path / "opp.pdf"
+    fake.write_bytes(b"Dit is geen pdf")
+    page.get_by_label("Overige bijlagen: kies een pdf-bestand").set_input_files(str(fake))
+    page.get_by_test_id("form-save").click()
+    expect(page.get_by_test_id("upload-error")).to_contain_text("“opp.pdf” is geen pdf-bestand")
+    expect(page.get_by_label("Overige opmerkingen voor het mbo")).to_have_value("Graag een warme overdracht.")
+    page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/doorstroomformulier/?stap=akkoord")
+    expect(page.get_by_label("Datum van de bespreking")).to_have_value("31-02-2027")
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    assert axe() == [], "errors on a step"
+    _top(page, shot, "90-fouten-gemeld")
+
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, demo_live.url, "zorg.vo1", demo_pw)
+    page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/doorstroomformulier/?stap=akkoord")
+    expect(page.get_by_test_id("step-read-only")).to_contain_text("zorgstappen")
+    expect(page.get_by_test_id("item-opmerkingen")).to_contain_text("Graag een warme overdracht.")
+    assert axe() == [], "a step the zorgcoördinator reads"
+    _top(page, shot, "91-zorg-leest")
+    page.get_by_test_id("nav-ondersteuning").click()
+    expect(page.get_by_label("Welke hulpmiddelen of faciliteiten gebruikt de leerling?")).to_be_hidden()
+    page.get_by_test_id("item-dyslexieverklaring").get_by_label("Ja").check()
+    expect(page.get_by_label("Welke hulpmiddelen of faciliteiten gebruikt de leerling?")).to_be_visible()
+    _top(page, shot, "92-zorg-vult-zorgstap-in")
