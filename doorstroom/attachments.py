@@ -3,7 +3,7 @@
 A file is checked by its content, not its name: it must start with the PDF signature and pypdf must be
 able to open it (not encrypted, at least one page). Its text must not hold a number that passes as a BSN
 (the BSN never leaves VOROC, also not inside an attachment). An upload larger than the limit is dropped
-while it streams in (``LimitedUploadHandler``), so it is never held whole.
+while it streams in (accounts.uploads), so it is never held whole.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
@@ -37,31 +36,6 @@ _BSN_LIKE = re.compile(r"(?<![\w/=-])[0-9][0-9 .]{7,10}[0-9](?![\w/=-])")
 
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """Drops a file that grows beyond the limit while it arrives (the other fields of the request still
-    count); ``too_large`` names the dropped files so the page can say so."""
-
-    def __init__(self, request=None, limit: int = MAX_BYTES):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.too_large: list[tuple[str, str]] = []  # (posted field name, file name)
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.too_large.append((self.field_name or "", self.file_name or ""))
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handler (memory or temporary file) keeps the file
 
 
 def too_large_message(name: str) -> str:

@@ -278,6 +278,13 @@ STORAGES = {
     },
 }
 
+# A view marked with accounts.uploads.upload_limit drops a larger file while it arrives; others are not touched.
+FILE_UPLOAD_HANDLERS = [
+    "accounts.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

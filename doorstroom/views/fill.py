@@ -4,7 +4,7 @@ Every button posts the step that is on screen, so nothing typed is lost, with or
 "Verder"/"Terug" and the step list keep it in the user's working copy, "Opslaan" saves it (also when the
 form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added with
 whichever button is pressed. Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
-is why the CSRF check runs after the handler is in place.
+is what @upload_limit asks for (accounts/uploads.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from accounts.uploads import dropped_files, upload_limit
+
 from ..access import get_pupil_with_form_rights
-from ..attachments import MAX_BYTES, LimitedUploadHandler, add_attachment, remove_attachment, too_large_message
+from ..attachments import MAX_BYTES, add_attachment, remove_attachment, too_large_message
 from ..declaration import ATTACHMENT, MAX_ATTACHMENTS, ROWS
 from ..engine import evaluate, record_sources
 from ..forms import field_name, read_post, remove_row
@@ -42,7 +43,8 @@ from ..services import (
 from ..steps import condition_values, items_for, nav
 from .results import pop_result, push_result
 
-# A request larger than five full attachments and the form is not read at all.
+# A request larger than five full attachments and the form is refused with a message (its files were
+# already dropped while it arrived; the reverse proxy limits the size of a request as a whole).
 MAX_REQUEST = MAX_ATTACHMENTS * MAX_BYTES + 1024 * 1024
 
 
@@ -54,8 +56,9 @@ def _view_url(pupil) -> str:
     return reverse("doorstroom:bekijken", args=[pupil.pk])
 
 
-@csrf_exempt
 @login_required
+@upload_limit(MAX_BYTES)
+@require_http_methods(["GET", "POST"])
 def fill(request, pk: int):
     if request.method == "POST":
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -68,13 +71,6 @@ def fill(request, pk: int):
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
-    return _fill(request, pk)
-
-
-@csrf_protect
-@require_http_methods(["GET", "POST"])
-def _fill(request, pk: int):
     pupil, rights = get_pupil_with_form_rights(request.user, pk)
     form = current_form(pupil)
     if not rights.fill_any:
@@ -294,13 +290,11 @@ def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
 def _uploads(request, form, step, rights) -> dict[str, list[str]]:
     """Add the files chosen in this step's attachment fields; say per field what was refused and why."""
     errors: dict[str, list[str]] = {}
-    limited = next((h for h in request.upload_handlers if isinstance(h, LimitedUploadHandler)), None)
     names = {field_name(f.key): f.key for f in step.fields if f.type == ATTACHMENT}
-    if limited is not None:
-        for posted_name, dropped in limited.too_large:
-            key = names.get(posted_name)
-            if key is not None:
-                errors.setdefault(key, []).append(too_large_message(dropped))
+    for posted_name, dropped in dropped_files(request):
+        key = names.get(posted_name)
+        if key is not None:
+            errors.setdefault(key, []).append(too_large_message(dropped))
     for name, key in names.items():
         for upload in request.FILES.getlist(name):
             try:

@@ -105,7 +105,7 @@ def test_a_file_over_10_mb_is_refused_while_it_arrives(mentor, pupil):
 
 @pytest.mark.django_db
 def test_the_upload_handler_drops_a_large_file_without_holding_it(rf):
-    from doorstroom.attachments import LimitedUploadHandler
+    from accounts.uploads import LimitedUploadHandler
 
     handler = LimitedUploadHandler(limit=1000)
     handler.new_file("a-bijlagen", "groot.pdf", "application/pdf", 5000)
@@ -115,6 +115,10 @@ def test_the_upload_handler_drops_a_large_file_without_holding_it(rf):
     with pytest.raises(SkipFile):
         handler.receive_data_chunk(b"x" * 600, 600)
     assert handler.too_large == [("a-bijlagen", "groot.pdf")]
+    # A view that sets no limit is not touched (the handler is on the settings' list for every upload).
+    unmarked = LimitedUploadHandler(rf.post("/elders/"))
+    unmarked.new_file("bestand", "groot.csv", "text/csv", 5000)
+    assert unmarked.receive_data_chunk(b"x" * 5000, 0) == b"x" * 5000 and unmarked.limit is None
 
 
 @pytest.mark.django_db

@@ -51,13 +51,16 @@ def test_a_real_worker_sends_an_approved_form_and_makes_the_bundle(client, demo,
 
 
 @pytest.mark.django_db
-def test_the_fill_in_page_checks_csrf_after_setting_up_the_upload_limit(demo, pupil):
+def test_the_fill_in_page_checks_csrf(demo, pupil):
     browser = Client(enforce_csrf_checks=True)
     login_as(browser, demo["mentor.vo1"])
     response = browser.post(
         reverse("doorstroom:formulier", args=[pupil.pk]), posted(pupil, "loopbaan", "opslaan", beroepswens="X")
     )
     assert response.status_code == 403 and not Formulier.objects.exists()
+    from django.urls import resolve
+
+    assert not getattr(resolve(reverse("doorstroom:formulier", args=[pupil.pk])).func, "csrf_exempt", False)
 
 
 @pytest.mark.django_db
