@@ -4,7 +4,9 @@ the status, and whether the vo-school has sent the doorstroomformulier (opened o
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.views.generic import TemplateView
 
@@ -18,6 +20,7 @@ from ..schoolyear import current_school_year, label
 from ..selectors import pupils_visible_to
 
 FORM_FILTERS = {"ontvangen", "niet"}
+PAGE_SIZE = 100  # a large mbo-school has thousands of applicants
 # Through the lazy relation to doorstroom's forms (students does not import doorstroom).
 DELIVERIES = "doorstroomformulieren__snapshot__deliveries"
 
@@ -59,10 +62,14 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
             pupils = pupils.filter(forms_received__gt=0)
         elif form_filter == "niet":
             pupils = pupils.filter(forms_received=0)
-        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in pupils]
+        page = Paginator(pupils, PAGE_SIZE).get_page(params.get("pagina"))
+        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in page.object_list]
+        keep = {k: v for k, v in (("q", query), ("formulier", form_filter), ("jaar", params.get("jaar", ""))) if v}
         return {
             **super().get_context_data(**kwargs),
             "rows": rows,
+            "page": page,
+            "page_query": urlencode(keep),
             "query": query,
             "form_filter": form_filter,
             "former": params.get("jaar") == "vorig",

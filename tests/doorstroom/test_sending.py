@@ -143,7 +143,7 @@ def test_the_mbo_reads_only_what_was_sent_to_it(client, demo, pupil, opleiding1,
 
 @pytest.mark.django_db
 def test_the_mbo_list_shows_applicants_their_status_and_received_forms(
-    client, demo, pupil, opleiding1, school, django_assert_num_queries, committed
+    client, demo, pupil, opleiding1, school, django_assert_num_queries, committed, monkeypatch
 ):
     from tests.conftest import session_queries
     from tests.factories import PupilFactory
@@ -155,19 +155,24 @@ def test_the_mbo_list_shows_applicants_their_status_and_received_forms(
     login_as(client, demo["roc.mbo1"])
     url = reverse("students:aanmeldingen")
     client.get(url)
-    # (session,) user, organisation (header), pupils with their school and received forms (one joined query),
-    # their aanmeldingen at this school, the status history.
-    with django_assert_num_queries(session_queries() + 5):
+    # (session,) user, organisation (header), how many pupils (for the pages), one page of pupils with their
+    # school and received forms (one joined query), their aanmeldingen at this school, the status history.
+    with django_assert_num_queries(session_queries() + 6):
         response = client.get(url)
     html = response.content.decode()
     assert "Jansen, Sem" in html and "Wachtend" in html and "nog niet ontvangen" in html and "ontvangen " in html
     for n in range(5):
         extra = PupilFactory(school=school, achternaam=f"Extra{n}")
         add_aanmelding(pupil=extra, opleiding=opleiding1, source="feed")
-    with django_assert_num_queries(session_queries() + 5):
+    with django_assert_num_queries(session_queries() + 6):
         client.get(url)
     only_received = client.get(url, {"formulier": "ontvangen"}).context["rows"]
     assert [p.achternaam for p, _apps in only_received] == ["Jansen"]
+    # A large mbo-school pages through its applicants.
+    monkeypatch.setattr("students.views.mbo.PAGE_SIZE", 3)
+    first, second = client.get(url), client.get(url, {"pagina": 3})
+    assert len(first.context["rows"]) == 3 and "pagina 1 van 3" in first.content.decode()
+    assert [p.achternaam for p, _apps in second.context["rows"]] == ["Wachtend"]
 
 
 @pytest.mark.django_db
