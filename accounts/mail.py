@@ -11,7 +11,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def send_templated_mail(*, to: list[str], subject: str, template: str, context: dict) -> None:
+def send_templated_mail(
+    *,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
+    """``attachments``: (filename, content, mimetype); kept in the queue only until the mail is delivered."""
     context = {
         "servicedesk_email": settings.VOROC_SERVICEDESK_EMAIL,
         "servicedesk_phone": settings.VOROC_SERVICEDESK_PHONE,
@@ -22,4 +30,6 @@ def send_templated_mail(*, to: list[str], subject: str, template: str, context: 
     html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()

@@ -52,24 +52,31 @@ def check_all(today: datetime.date | None = None) -> int:
     schools = Organisation.objects.filter(kind=OrganisationKind.VO_SCHOOL)
     for deadline in Deadline.objects.filter(active=True):
         due = deadline.date_in(year)
-        if today <= due:
-            continue
+        if today <= due or deadline.rule not in LINKS:
+            continue  # not yet, or checked by the app that owns what it is about (the forms: doorstroom)
         for school in schools.filter(region=deadline.region):
             count = missing(deadline.rule, Pupil.objects.filter(school=school, school_year=year)).count()
-            if not count:
-                continue
-            with override("nl"):  # meldingen are stored in Dutch, the language of the procedure
-                text = ngettext(
-                    "%(name)s (%(date)s) is verstreken: %(count)d leerling voldoet er nog niet aan.",
-                    "%(name)s (%(date)s) is verstreken: %(count)d leerlingen voldoen er nog niet aan.",
-                    count,
-                ) % {"name": deadline.name, "date": due.strftime("%d-%m-%Y"), "count": count}
-            made = notify(
-                organisation=school,
-                kind=MeldingKind.DEADLINE,
-                text=text,
-                link=f"{reverse('students:overzicht')}?{LINKS[deadline.rule]}",
-                dedupe_key=f"deadline:{deadline.pk}:{school.pk}:{year}",
-            )
-            created += made is not None
+            created += warn(deadline=deadline, school=school, year=year, count=count, query=LINKS[deadline.rule])
     return created
+
+
+def warn(*, deadline: Deadline, school: Organisation, year: int, count: int, query: str) -> bool:
+    """One melding for a school that has ``count`` pupils missing a deadline (none when count is 0, or when
+    the school was warned already); ``query`` picks exactly those pupils in Leerling overzicht."""
+    if not count:
+        return False
+    due = deadline.date_in(year)
+    with override("nl"):  # meldingen are stored in Dutch, the language of the procedure
+        text = ngettext(
+            "%(name)s (%(date)s) is verstreken: %(count)d leerling voldoet er nog niet aan.",
+            "%(name)s (%(date)s) is verstreken: %(count)d leerlingen voldoen er nog niet aan.",
+            count,
+        ) % {"name": deadline.name, "date": due.strftime("%d-%m-%Y"), "count": count}
+    made = notify(
+        organisation=school,
+        kind=MeldingKind.DEADLINE,
+        text=text,
+        link=f"{reverse('students:overzicht')}?{query}",
+        dedupe_key=f"deadline:{deadline.pk}:{school.pk}:{year}",
+    )
+    return made is not None

@@ -81,8 +81,10 @@ class MeldingRead(models.Model):
 
 
 class DeadlineCheck(models.TextChoices):
-    """What a deadline checks; the forms deadline (1 February) comes with the doorstroomformulier."""
+    """What a deadline checks. The forms deadline is checked by doorstroom (doorstroom/deadline.py), which
+    owns the forms; notifications.deadlines checks the others."""
 
+    FORMULIEREN = "formulieren", _("Iedere leerling heeft een volledig ingevuld doorstroomformulier")
     AANGEMELD = "aangemeld", _("Iedere leerling is aangemeld bij een mbo-opleiding (of heeft een bestemming)")
     TERUGKOPPELING = "terugkoppeling", _("Het mbo heeft op iedere aanmelding een besluit teruggekoppeld")
     DIPLOMA = "diploma", _("De diploma-uitslag is verwerkt")

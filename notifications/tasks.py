@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 
+from .mail import deserialise_attachments
 from .models import OutgoingMail
 
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -37,6 +38,8 @@ def deliver_mail(self, mail_id: int) -> None:
     )
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in deserialise_attachments(payload.get("attachments", [])):
+        message.attach(filename, content, mimetype)
     OutgoingMail.objects.filter(pk=mail_id).update(attempts=outgoing.attempts + 1)
     try:
         message.send()
@@ -51,7 +54,7 @@ def deliver_mail(self, mail_id: int) -> None:
             deliver_mail.apply(args=[mail_id], retries=self.request.retries + 1)
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
-    # Delivered: the content (which may hold a password link) is not kept.
+    # Delivered: the content (which may hold a password link, or an attachment with pupil data) is not kept.
     OutgoingMail.objects.filter(pk=mail_id).update(
         state=OutgoingMail.State.SENT, sent_at=timezone.now(), payload={}, last_error=""
     )

@@ -73,10 +73,11 @@ def open_melding(request, pk: int):
     if melding is None:
         raise Http404
     mark_read(user=request.user, meldingen=[melding])
-    if melding.pupil_id:
-        return redirect("students:leerling", pk=melding.pupil_id)
+    # Its own link first (an mbo-school's melding about a pupil opens what that school may see), else the pupil.
     if melding.link.startswith("/") and not melding.link.startswith("//"):
         return redirect(melding.link)
+    if melding.pupil_id:
+        return redirect("students:leerling", pk=melding.pupil_id)
     return redirect("notifications:meldingen")
 
 

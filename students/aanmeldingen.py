@@ -25,7 +25,7 @@ from .models import (
     StatusChange,
     StatusSource,
 )
-from .signals import current_status_changed
+from .signals import aanmelding_created, current_status_changed
 
 
 def _name(user: User | None) -> str:
@@ -107,6 +107,7 @@ def add_aanmelding(
     StatusChange.objects.create(
         aanmelding=aanmelding, status=status, at=when, source=source, user=by, user_name=_name(by), note=note
     )
+    aanmelding_created.send(sender=Aanmelding, aanmelding=aanmelding, source=source)
     record_change(
         pupil,
         changes={"aanmelding": (None, f"{opleiding} – {opleiding.school.name}: {Status(status).label}")},

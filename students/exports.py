@@ -164,7 +164,7 @@ class OverviewExporter(Exporter):
         return [row.pupil for row in self.rows]
 
     def column_widths(self, columns: list[str]) -> list[float]:
-        wide = {_("Verwachte bestemming"), _("Extra aandacht")}
+        wide = {_("Verwachte bestemming"), _("Extra aandacht"), _("Doorstroomformulier")}
         long_text = (_("Opleiding %(n)s") % {"n": ""}, _("Statusverloop %(n)s") % {"n": ""})  # "Opleiding 1", …
         widths = []
         for name in columns:
@@ -192,6 +192,8 @@ class OverviewExporter(Exporter):
             lines.append(_("Zoekopdracht: %(query)s") % {"query": self.listing.query})
         if self.listing.heading:
             lines.append(_("Verwachte bestemming: %(heading)s") % {"heading": self.listing.heading.label})
+        if self.listing.form:
+            lines.append(_("Doorstroomformulier: %(state)s") % {"state": self.listing.form_label})
         return lines
 
     def columns(self) -> list[str]:
@@ -210,6 +212,7 @@ class OverviewExporter(Exporter):
             _("vmbo-diploma"),
             _("Extra aandacht"),
             _("Verwachte bestemming"),
+            _("Doorstroomformulier"),
             _("Zonder BSN"),
         ]
         return columns
@@ -248,6 +251,7 @@ class OverviewExporter(Exporter):
                 diploma_text(pupil.diploma),
                 pupil.extra_aandacht,
                 row.destination.text,
+                str(row.form.short) + (f" ({_('versie')} {row.form.version})" if row.form.correction else ""),
                 _("ja") if not pupil.has_bsn else "",
             ]
             yield values
@@ -298,6 +302,25 @@ def render_export(exporter: Exporter, fmt: str, progress: Progress | None = None
     return out.getvalue()
 
 
+# A runner makes the file of one kind of job: runner(job, progress) → (filename, content, count).
+Runner = Callable[[Any, Progress], tuple[str, bytes, int]]
+_RUNNERS: dict[str, Runner] = {}
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    """Another app's background file (e.g. doorstroom's bundle of forms), made and kept like an export."""
+    _RUNNERS[kind] = runner
+
+
+def _run_overview(job, progress: Progress) -> tuple[str, bytes, int]:
+    exporter = build_exporter(job.user, job.params)
+    fmt = job.params.get("formaat", "xlsx")
+    content = render_export(exporter, fmt, progress)
+    with acting_as("", screen="students:export", user=job.user):
+        record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt} (op de achtergrond)")
+    return exporter.filename(fmt), content, exporter.row_count()
+
+
 def run_job(job_id: int) -> None:
     """Make the file of an ExportJob, reporting progress; idempotent (a finished job is left alone)."""
     from django.core.files.base import ContentFile
@@ -309,20 +332,17 @@ def run_job(job_id: int) -> None:
         return
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING)
     try:
-        exporter = build_exporter(job.user, job.params)
-        fmt = job.params.get("formaat", "xlsx")
+        runner = _run_overview if job.kind == ExportJob.OVERVIEW else _RUNNERS[job.kind]
 
         def progress(done: int, total: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
-        content = render_export(exporter, fmt, progress)
-        job.filename = exporter.filename(fmt)
+        filename, content, count = runner(job, progress)
+        job.filename = filename
         job.file.save(job.filename, ContentFile(content), save=False)
         job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
-        job.total = job.done = exporter.row_count()
+        job.total = job.done = count
         job.save(update_fields=["file", "filename", "state", "finished_at", "total", "done"])
-        with acting_as("", screen="students:export", user=job.user):
-            record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt} (op de achtergrond)")
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=type(exc).__name__, finished_at=timezone.now()

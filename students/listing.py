@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 
 from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
+from .formstate import FORM_FILTERS, FormIcon, filter_by_form, icon_for_pupil, with_form_state
 from .models import Aanmelding, Elders, Pupil
 from .models.pupil import fold
 from .selectors import groups_visible_to, pupils_visible_to, rights_for
@@ -42,6 +43,7 @@ class Row:
     applications: list[tuple[Aanmelding, list[Block]]]
     elders: Elders | None
     destination: Destination
+    form: FormIcon
 
 
 def search(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
@@ -84,9 +86,11 @@ class PupilListing:
         # "open": everyone without a settled destination (no definitieve keuze and no Elders).
         self.open_only = params.get("bestemming") == OPEN
         self.diploma = params.get("diploma", "") if params.get("diploma") in DIPLOMA_FILTERS else ""
+        self.form = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
+        pupils = with_form_state(pupils)  # the doorstroomformulier's state, joined in (no query per row)
         if self.selected_group is not None:
             pupils = pupils.filter(group=self.selected_group)
         elif self.choice == NO_GROUP:
@@ -95,6 +99,8 @@ class PupilListing:
             pupils = search(pupils, self.query)
         if self.diploma:
             pupils = pupils.filter(diploma=DIPLOMA_FILTERS[self.diploma])
+        if self.form:
+            pupils = filter_by_form(pupils, self.form)
         return pupils.order_by(*SORTS[self.sort])
 
     def all_rows(self) -> list[Row]:
@@ -111,6 +117,7 @@ class PupilListing:
                     applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
                     elders=elders[-1] if elders else None,
                     destination=expected_destination(pupil),
+                    form=icon_for_pupil(pupil),
                 )
             )
         return rows
@@ -150,6 +157,7 @@ class PupilListing:
             "sort": self.sort,
             "bestemming": self.heading.value if self.heading else (OPEN if self.open_only else ""),
             "diploma": self.diploma,
+            "formulier": self.form,
             **change,
         }
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -159,6 +167,10 @@ class PupilListing:
         if self.heading is None and not self.open_only:
             return self.pupils().count()
         return len(self.rows())
+
+    @property
+    def form_label(self) -> str:
+        return str(FORM_FILTERS.get(self.form, ""))
 
     @property
     def group_label(self) -> str:

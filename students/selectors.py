@@ -3,7 +3,9 @@
 * decaan schoolbeheerder, decaan, zorgcoördinator: every pupil of their school, and pupils the
   servicedesk linked to their school;
 * mentor: the pupils in the groups they are linked to (a django-guardian grant on the group);
-* everyone else: nobody yet (mbo and gemeente scopes come with their screens).
+* ROC-gebruiker: the pupils with an aanmelding at their mbo-school (and of those only the aanmeldingen
+  there and the doorstroomformulieren sent there; not the school's pupil page);
+* everyone else: nobody yet (the gemeente scope comes with its screens).
 
 Pupils of this school year and of the previous one (Oud leerlingen) are in view; older ones are not.
 
@@ -22,7 +24,7 @@ from accounts.models import Role, User
 from audit.context import current_request
 from audit.services import record_out_of_scope, record_view
 
-from .models import Pupil, SchoolLink, Source
+from .models import Aanmelding, Pupil, SchoolLink, Source
 from .schoolyear import current_school_year
 
 SCHOOL_WIDE_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN, Role.ZORGCOORDINATOR})
@@ -47,7 +49,18 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
             group__mentor_grants__user=user,
             group__mentor_grants__permission__codename=MENTOR_CODENAME,
         )
+    if user.role == Role.ROC:
+        applied = Aanmelding.objects.filter(mbo_school_id=user.organisation_id).values("pupil_id")
+        return pupils.filter(pk__in=applied)
     return pupils.none()
+
+
+def aanmeldingen_visible_to(user: User) -> QuerySet[Aanmelding]:
+    """The aanmeldingen of the pupils in scope; an mbo-school sees only the ones made at that school."""
+    aanmeldingen = Aanmelding.objects.filter(pupil__in=pupils_visible_to(user))
+    if user.is_authenticated and user.role == Role.ROC:
+        aanmeldingen = aanmeldingen.filter(mbo_school_id=user.organisation_id)
+    return aanmeldingen
 
 
 def groups_visible_to(user: User) -> QuerySet:
@@ -65,10 +78,22 @@ class PupilRights:
     can_edit: bool
     can_delete: bool
     can_change_group: bool
+    # The vo-school's page of the pupil (all aanmeldingen, Elders, flags): the school's own staff.
+    can_view_dossier: bool = True
+    # Set for an mbo-school's user: the pupil is in view as an applicant of this school only.
+    mbo_school_id: int | None = None
 
 
 def rights_for(user: User, pupil: Pupil) -> PupilRights:
     """What a user may do with a pupil already known to be in their scope."""
+    if user.role == Role.ROC:
+        return PupilRights(
+            can_edit=False,
+            can_delete=False,
+            can_change_group=False,
+            can_view_dossier=False,
+            mbo_school_id=user.organisation_id,
+        )
     own_school = pupil.school_id == user.organisation_id
     managing = user.role in MANAGING_ROLES
     return PupilRights(

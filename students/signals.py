@@ -1,9 +1,14 @@
-"""Signals other apps listen to (students imports none of them): a pupil's aanmelding got a new current status."""
+"""Signals other apps listen to (students imports none of them): a pupil's aanmelding got a new current status,
+or a pupil got a new aanmelding."""
 
 from django.dispatch import Signal
 
 # Sent after commit-ready changes with: aanmelding, previous (status or None), source ("feed" or "hand").
 current_status_changed = Signal()
+
+# Sent inside the transaction that records a new aanmelding, with: aanmelding, source ("feed" or "hand").
+# A receiver that starts work elsewhere does so with transaction.on_commit.
+aanmelding_created = Signal()
 
 # Sent with ``pupil`` (and ``reason``: "avg" or "retention") just before a pupil is removed completely; apps
 # remove what does not go with the pupil's row by itself (stored files, rows matched by the BSN's index).

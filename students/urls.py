@@ -1,10 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import GEMEENTE_ROLES, MBO_ROLES
+from accounts.access import GEMEENTE_ROLES
 from accounts.views.planned import PlannedScreenView
 
-from .views import aanmelding, exports, logboek, overview, pupil
+from .views import aanmelding, exports, logboek, mbo, overview, pupil
 
 app_name = "students"
 
@@ -31,18 +31,7 @@ urlpatterns = [
     path("leerlingen/overzicht/printen/", exports.print_view, name="print"),
     path("leerlingen/overzicht/export/<int:pk>/", exports.job_view, name="export_job"),
     path("leerlingen/overzicht/export/<int:pk>/download/", exports.download_view, name="export_download"),
-    path(
-        "aanmeldingen/",
-        PlannedScreenView.as_view(
-            roles=MBO_ROLES,
-            title=_("Aanmeldingen"),
-            description=_(
-                "Hier ziet u de leerlingen die zich bij uw mbo-school hebben aangemeld, met hun status en, "
-                "zodra de vo-school het heeft verstuurd, hun doorstroomformulier."
-            ),
-        ),
-        name="aanmeldingen",
-    ),
+    path("aanmeldingen/", mbo.MboApplicationsView.as_view(), name="aanmeldingen"),
     path(
         "gemeente/leerlingen/",
         PlannedScreenView.as_view(

@@ -52,15 +52,39 @@ def _no_bsn_in_any_log_line():
     assert not leaking, f"log lines of these loggers hold a BSN-like number: {leaking}"
 
 
+def attachment_texts(message) -> list[str]:
+    """The text of a mail's attachments: text as it is, a PDF's pages read back with pypdf."""
+    import io
+
+    from pypdf import PdfReader
+
+    texts = []
+    for attachment in message.attachments:
+        _name, content, mimetype = attachment if isinstance(attachment, tuple) else (None, None, None)
+        if isinstance(content, str):
+            texts.append(content)
+        elif mimetype == "application/pdf" and content:
+            texts.extend(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return texts
+
+
 @pytest.fixture(autouse=True)
 def _no_bsn_in_any_mail():
-    """Every test: no mail that left (the test outbox) holds anything that passes as a BSN."""
+    """Every test: no mail that left (the test outbox) holds anything that passes as a BSN, also not in an
+    attachment."""
     from django.core import mail
 
     yield
     for message in getattr(mail, "outbox", []):
         parts = [message.subject, message.body, *(content for content, _mime in getattr(message, "alternatives", []))]
+        parts += attachment_texts(message)
         assert not bsn_like_numbers(" ".join(parts)), f"a mail holds a BSN-like number: {message.subject}"
+
+
+@pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path_factory):
+    # Uploaded and generated files (attachments, exports) land in a folder of this test, not in var/.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)

@@ -40,8 +40,20 @@ def only(roles, status: int, otherwise: int, anon: int = 302) -> dict[str, int]:
 
 
 def editing_own(ok: int = 200) -> dict[str, int]:
-    """A pupil's write URL: editing roles may, the zorgcoördinator is in scope but may not, others see nothing."""
-    return {**only(EDITING, ok, 404), "zorg.vo1": 403}
+    """A pupil's write URL: editing roles may; the zorgcoördinator, and the mbo-school the pupil applied to, are in
+    scope but may not; others see nothing."""
+    return {**only(EDITING, ok, 404), "zorg.vo1": 403, "roc.mbo1": 403}
+
+
+def form_own(roles, ok: int = 200) -> dict[str, int]:
+    """A doorstroomformulier URL of the school: ``roles`` may; the rest of the school and the mbo-school the pupil
+    applied to are in scope but may not (the mbo only reads what was sent); others see nothing."""
+    return {**only(roles, ok, 404), **{role: 403 for role in (*VO, "roc.mbo1") if role not in roles}}
+
+
+def mbo_own(ok: int = 200) -> dict[str, int]:
+    """What was sent to the mbo-school: only its own users read it here; the school reads it on its own pages."""
+    return {**only(["roc.mbo1"], ok, 404), **{role: 403 for role in VO}}
 
 
 ALL_404 = expect(404)
@@ -69,25 +81,32 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:overzicht": ("GET", "-", only(VO, 200, 403), None),
     "students:oud": ("GET", "-", only(VO, 200, 403), None),
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
-    "students:leerling": ("GET", "pupil", only(VO, 200, 404), ALL_404),
+    # The mbo-school the pupil applied to has the pupil in scope, but not the school's page of it.
+    "students:leerling": ("GET", "pupil", {**only(VO, 200, 404), "roc.mbo1": 403}, ALL_404),
     "students:bewerken": ("GET", "pupil", editing_own(), ALL_404),
     # POST on a pupil of this year: nothing to bring back (403 in scope); the flow itself: test_school_year.py
     "students:terug_naar_dit_jaar": (
         "POST",
         "pupil",
-        {**only(MANAGING, 403, 404), "mentor.vo1": 403, "zorg.vo1": 403},
+        {**only(MANAGING, 403, 404), "mentor.vo1": 403, "zorg.vo1": 403, "roc.mbo1": 403},
         ALL_404,
     ),
-    "students:verwijderen": ("GET", "pupil", {**only(MANAGING, 200, 404), "mentor.vo1": 403, "zorg.vo1": 403}, ALL_404),
+    "students:verwijderen": (
+        "GET",
+        "pupil",
+        {**only(MANAGING, 200, 404), "mentor.vo1": 403, "zorg.vo1": 403, "roc.mbo1": 403},
+        ALL_404,
+    ),
     "students:aanmelding_toevoegen": ("GET", "pupil", editing_own(), ALL_404),
     "students:elders": ("GET", "pupil", editing_own(), ALL_404),
     "students:elders_verwijderen": ("GET", "elders", editing_own(), ALL_404),
     "students:extra_aandacht": ("GET", "pupil", editing_own(), ALL_404),
     "students:diploma": ("POST", "pupil", editing_own(302), ALL_404),
-    "students:diploma_groep": ("GET", "group-query", editing_own(), ALL_404),
+    "students:diploma_groep": ("GET", "group-query", {**editing_own(), "roc.mbo1": 404}, ALL_404),
     "students:status": ("GET", "aanmelding-status", only(VO, 200, 404), ALL_404),
-    "students:status_bijwerken": ("GET", "aanmelding", editing_own(), ALL_404),
-    "students:aanmelding_verwijderen": ("GET", "aanmelding", editing_own(), ALL_404),
+    # The own aanmelding is at the other mbo-school (entered by hand): not in roc.mbo1's scope.
+    "students:status_bijwerken": ("GET", "aanmelding", {**editing_own(), "roc.mbo1": 404}, ALL_404),
+    "students:aanmelding_verwijderen": ("GET", "aanmelding", {**editing_own(), "roc.mbo1": 404}, ALL_404),
     "students:logboek": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "students:logboek_leerling": (
         "GET",
@@ -102,6 +121,21 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:aanmeldingen": ("GET", "-", only(["roc.mbo1"], 200, 403), None),
     "students:gemeente": ("GET", "-", only(["gemeente.denhaag"], 200, 403), None),
     "students:monitor": ("GET", "-", only(["gemeente.denhaag"], 200, 403), None),
+    # The doorstroomformulier (own: a pupil of 4A who applied to roc.mbo1's school; other: a pupil of VO2 who
+    # did not). "pupil" has a form being filled in, "sent-pupil" one that was sent to the mbo-school it applied to.
+    "doorstroom:formulier": ("GET", "pupil", form_own(VO), ALL_404),
+    "doorstroom:bekijken": ("GET", "pupil", form_own(VO), ALL_404),
+    "doorstroom:pdf": ("GET", "pupil", form_own(VO), ALL_404),
+    "doorstroom:accorderen": ("POST", "pupil", form_own(MANAGING, 302), ALL_404),
+    "doorstroom:intrekken": ("POST", "pupil", form_own(MANAGING, 302), ALL_404),
+    "doorstroom:correctie": ("GET", "sent-pupil", form_own(MANAGING), ALL_404),
+    "doorstroom:mailen": ("GET", "pupil", form_own(EDITING), ALL_404),
+    "doorstroom:bundel": ("GET", "-", only(VO, 302, 403), None),
+    # A working version's attachment: the mbo-school never sees those (not even that they exist).
+    "doorstroom:bijlage": ("GET", "attachment", only(VO, 200, 404), ALL_404),
+    "doorstroom:verzonden_bijlage": ("GET", "sent-attachment", only([*VO, "roc.mbo1"], 200, 404), ALL_404),
+    "doorstroom:ontvangen": ("GET", "sent-pupil", mbo_own(), ALL_404),
+    "doorstroom:ontvangen_pdf": ("GET", "snapshot", mbo_own(), ALL_404),
     "groups:index": ("GET", "-", only(MANAGING, 200, 403), None),
     "groups:create": ("GET", "-", only(MANAGING, 200, 403), None),
     "groups:mentors": ("GET", "-", only(MANAGING, 200, 403), None),
@@ -137,14 +171,43 @@ def test_every_url_has_a_row_in_the_matrix():
     assert all_url_names() == set(SPEC)
 
 
+def _forms(own_pupil, other_pupil, own_sent, other_sent, users) -> dict:
+    """Forms for the doorstroom rows: being filled in (own, other) and sent (own to roc.mbo1's school, other to
+    the other mbo-school)."""
+    from django.test import TestCase
+
+    from doorstroom.models import Formulier, Snapshot, SnapshotAttachment
+    from doorstroom.services import approve
+    from tests.doorstroom.helpers import complete_form, make_form
+
+    Formulier.objects.filter(pupil__in=[own_pupil, other_pupil, own_sent, other_sent]).delete()
+    own = make_form(own_pupil, answers={"beroepswens": "Kok"})
+    other = make_form(other_pupil, answers={"beroepswens": "Bakker"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for pupil, decaan in ((own_sent, "decaan.vo1"), (other_sent, "decaan.vo2")):
+            approve(form=complete_form(pupil), by=users[decaan])
+    own_snapshot, other_snapshot = (Snapshot.objects.get(form__pupil=p) for p in (own_sent, other_sent))
+    return {
+        "attachment": (own.attachments.get().pk, other.attachments.get().pk),
+        "sent-pupil": (own_sent.pk, other_sent.pk),
+        "snapshot": (own_snapshot.pk, other_snapshot.pk),
+        "sent-attachment": tuple(SnapshotAttachment.objects.get(snapshot=s).pk for s in (own_snapshot, other_snapshot)),
+    }
+
+
 @pytest.fixture
-def objects(demo_pupils):
-    own_pupil = Pupil.objects.filter(school__code="00AA", group__name="4A").first()
-    other_pupil = Pupil.objects.filter(school__code="00BB").first()
+def objects(demo_pupils, eager):
+    # Own: pupils of 4A (mentor.vo1's group) who applied to roc.mbo1's school; other: pupils of VO2 who did not.
+    applied = Pupil.objects.filter(school__code="00AA", group__name="4A", aanmeldingen__mbo_school__code="25AA")
+    own_pupil, own_sent = applied.distinct().order_by("pk")[:2]
+    elsewhere = Pupil.objects.filter(school__code="00BB", aanmeldingen__mbo_school__code="25BB").exclude(
+        aanmeldingen__mbo_school__code="25AA"
+    )
+    other_pupil, other_sent = elsewhere.distinct().order_by("pk")[:2]
     own_aanmelding = Aanmelding.objects.filter(
         pupil__school__code="00AA", pupil__group__name="4A", mbo_school__connected=False
     ).first()
-    other_aanmelding = Aanmelding.objects.filter(pupil__school__code="00BB").first()
+    other_aanmelding = Aanmelding.objects.filter(pupil__school__code="00BB", mbo_school__code="25BB").first()
     decaan = demo_pupils["decaan.vo1"]
     return {
         "pupil": (own_pupil.pk, other_pupil.pk),
@@ -166,6 +229,7 @@ def objects(demo_pupils):
             notify(organisation=other_pupil.school, kind=MeldingKind.STATUS, text="Ander", pupil=other_pupil).pk,
         ),
         "job": _jobs(demo_pupils),
+        **_forms(own_pupil, other_pupil, own_sent, other_sent, demo_pupils),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
@@ -210,6 +274,8 @@ def test_the_matrix(client, demo_pupils, objects, role):
     for name, (method, kind, own, other) in SPEC.items():
         kind_key = {"group-query": "group", "xlsx-query": "-"}.get(kind, kind)
         values = objects.get(kind_key, (None, None))
+        if kind == "-" and name == "doorstroom:bundel":
+            values = (None, None)
         for side, expected in (("own", own), ("other", other)):
             if expected is None:
                 continue

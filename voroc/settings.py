@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
     # Retention periods (accounts/retention.py), at night.
     "purge-expired": {"task": "voroc.tasks.purge_expired", "schedule": crontab(hour=3, minute=30)},
+    # 1 February: which schools still have pupils without a complete doorstroomformulier.
+    "check-forms-deadline": {"task": "doorstroom.tasks.check_forms_deadline", "schedule": crontab(hour=6, minute=5)},
+    # Unsaved input of a doorstroomformulier that nobody came back to in 30 days (it may hold care data).
+    "purge-stale-form-drafts": {"task": "doorstroom.tasks.purge_stale_drafts", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------
@@ -279,6 +283,13 @@ STORAGES = {
         )
     },
 }
+
+# A view marked with accounts.uploads.upload_limit drops a larger file while it arrives; others are not touched.
+FILE_UPLOAD_HANDLERS = [
+    "accounts.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

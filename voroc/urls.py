@@ -10,6 +10,7 @@ urlpatterns = [
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("students.urls")),
+    path("", include("doorstroom.urls")),
     path("groepen/", include("groups.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

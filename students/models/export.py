@@ -1,4 +1,8 @@
-"""An export that runs in the background (more than a few hundred rows), with its progress and result."""
+"""A file made in the background (a long overview, a bundle of forms), with its progress and result.
+
+``kind`` says what is made: the overview (students/exports.py) or what another app registered with
+``students.exports.register_runner`` (doorstroom: every complete doorstroomformulier in one ZIP).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,11 @@ class ExportJob(models.Model):
         DONE = "done", _("klaar")
         FAILED = "failed", _("mislukt")
 
+    OVERVIEW = "overzicht"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40, default=OVERVIEW)
+    title = models.CharField(max_length=200, blank=True)  # what the progress page calls it
     params = models.JSONField(default=dict)  # the overview's choices (group, search, …) and the format
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     done = models.PositiveIntegerField(default=0)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
 from audit.services import record_pupils
@@ -32,7 +33,7 @@ from ..aanmeldingen import (
 from ..listing import PupilListing
 from ..models import Aanmelding, Elders, Status, StatusSource
 from ..schoolyear import current_school_year
-from ..selectors import get_pupil_for_user, pupils_visible_to, rights_for
+from ..selectors import aanmeldingen_visible_to, get_pupil_for_user, pupils_visible_to, rights_for
 
 
 def _renamed(exc: ValidationError) -> ValidationError:
@@ -56,8 +57,9 @@ def _editable_pupil(request, pk: int):
 def _aanmelding_for_user(request, pk: int) -> tuple[Aanmelding, bool]:
     """The aanmelding of a pupil in the user's scope (else 404), and whether the user may edit it."""
     aanmelding = (
-        Aanmelding.objects.select_related("opleiding", "mbo_school", "pupil", "location")
-        .filter(pk=pk, pupil__in=pupils_visible_to(request.user))
+        aanmeldingen_visible_to(request.user)
+        .select_related("opleiding", "mbo_school", "pupil", "location")
+        .filter(pk=pk)
         .first()
     )
     if aanmelding is None:
@@ -84,7 +86,10 @@ def status_popup(request, pk: int, status: int):
             "status": Status(status),
             "changes": changes,
             "can_edit": can_edit and not aanmelding.from_feed,
-            "cancel_url": _pupil_url(aanmelding.pupil),
+            # An mbo-school's user has no page of the pupil at the vo-school: back to their Aanmeldingen.
+            "cancel_url": reverse("students:aanmeldingen")
+            if request.user.role == Role.ROC
+            else _pupil_url(aanmelding.pupil),
         },
     )
 

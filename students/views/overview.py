@@ -14,6 +14,7 @@ from audit.models import Action
 from audit.services import record_pupils
 
 from ..destination import Heading
+from ..formstate import FORM_FILTERS, ICONS
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
@@ -69,6 +70,10 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "can_add": user.role in MANAGING_ROLES and not self.former,
             "can_edit_pupils": user.role in EDITING_ROLES,
             "show_no_group": user.role != Role.MENTOR,
+            "form_filters": list(FORM_FILTERS.items()),
+            "form_icons": [(key, icon, short) for key, (icon, _label, short) in ICONS.items()],
+            # Downloaden van alle doorstroomformulieren: "alle groepen" first (handleiding).
+            "show_bundle": not self.former and listing.choice == ALL_GROUPS,
         }
 
 

@@ -99,6 +99,8 @@ def add_pupil(request):
 def pupil_page(request, pk: int):
     """The pupil's page ("Aanmelding van de leerling"): aanmeldingen with their status rows, Elders, flags."""
     _found, rights = get_pupil_for_user(request.user, pk)
+    if not rights.can_view_dossier:
+        raise PermissionDenied  # an mbo-school's user sees the pupil on their Aanmeldingen screen only
     pupil = with_applications(Pupil.objects.select_related("school", "group", "created_by")).get(pk=pk)
     applications = [(a, status_row(a)) for a in pupil.aanmeldingen.all()]
     return render(

@@ -53,6 +53,6 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 @pytest.mark.django_db
 def test_planned_screens_say_so(client, demo):
-    client.force_login(demo["roc.mbo1"])
-    html = client.get(reverse("students:aanmeldingen")).content.decode()
+    client.force_login(demo["gemeente.denhaag"])
+    html = client.get(reverse("students:gemeente")).content.decode()
     assert "Dit scherm is nog in aanbouw" in html

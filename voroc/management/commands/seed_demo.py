@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import USERS, demo_password, seed_accounts
 from accounts.models import Role
+from doorstroom.demo import seed_forms
+from doorstroom.loader import load_shipped
 from groups.demo import seed_pupils_and_groups
 from notifications.demo import seed_meldingen
 
@@ -24,9 +26,11 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo fills a demo region with known passwords; it does not run in production.")
         orgs, created = seed_accounts()
+        created += load_shipped()  # the region's doorstroomformulier (normally there since the migration)
         if not no_pupils:
             created += seed_pupils_and_groups(orgs)
             created += seed_meldingen()
+            created += seed_forms()
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")

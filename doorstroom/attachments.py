@@ -1,0 +1,187 @@
+"""Attachments: real PDFs only, at most 10 MB each, at most 5 per form, never holding a BSN.
+
+A file is checked by its content, not its name: it must start with the PDF signature and pypdf must be
+able to open it (not encrypted, at least one page). Its text must not hold a number that passes as a BSN
+(the BSN never leaves VOROC, also not inside an attachment). An upload larger than the limit is dropped
+while it streams in (accounts.uploads), so it is never held whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+
+from accounts.models import User
+from students.bsn import passes_elfproef
+
+from .declaration import ATTACHMENT, MAX_ATTACHMENTS
+from .models import Attachment, FormRevision, Formulier, StoredFile
+from .models.files import blob_path
+from .services import ensure_editable, refresh_state, user_name
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+PDF_SIGNATURE = b"%PDF-"
+TEXT_PAGES_CHECKED = 200
+_BSN_LIKE = re.compile(r"(?<![\w/=-])[0-9][0-9 .]{7,10}[0-9](?![\w/=-])")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def too_large_message(name: str) -> str:
+    return _(
+        "“%(name)s” is groter dan %(max)s MB en is niet toegevoegd. Maak het bestand kleiner en probeer het opnieuw."
+    ) % {
+        "name": name,
+        "max": MAX_BYTES // (1024 * 1024),
+    }
+
+
+def bsn_like_numbers(text: str) -> list[str]:
+    """Numbers standing on their own (also written with spaces or dots) that pass the elfproef."""
+    return [n for n in _BSN_LIKE.findall(text) if passes_elfproef(re.sub(r"[ .]", "", n))]
+
+
+def check_pdf(upload: UploadedFile) -> tuple[str, int]:
+    """The file's SHA-256 and page count, or a ValidationError saying in Dutch why it is refused."""
+    name = upload.name or _("het bestand")
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise ValidationError(too_large_message(name))
+    upload.seek(0)
+    if not upload.read(len(PDF_SIGNATURE)) == PDF_SIGNATURE:
+        raise ValidationError(
+            _(
+                "“%(name)s” is geen pdf-bestand (de inhoud is geen pdf, wat de naam ook zegt). Alleen pdf-bestanden kunnen als bijlage mee."
+            )
+            % {"name": name}
+        )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _(
+                    "“%(name)s” is beveiligd met een wachtwoord. Het mbo kan het dan niet openen: voeg een pdf zonder wachtwoord toe."
+                )
+                % {"name": name}
+            )
+        pages = len(reader.pages)
+        text = " ".join((page.extract_text() or "") for page in reader.pages[:TEXT_PAGES_CHECKED])
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors on a broken file
+        logger.info("attachment refused, pypdf: %s", type(exc).__name__)
+        raise ValidationError(
+            _("“%(name)s” kan niet worden geopend: het bestand is beschadigd of geen echte pdf.") % {"name": name}
+        ) from exc
+    if pages < 1:
+        raise ValidationError(_("“%(name)s” heeft geen pagina's.") % {"name": name})
+    if bsn_like_numbers(text):
+        raise ValidationError(
+            _(
+                "“%(name)s” lijkt een BSN te bevatten (een nummer van 9 cijfers dat aan de elfproef voldoet). Het BSN "
+                "gaat niet mee naar het mbo: haal het uit het document en voeg het opnieuw toe."
+            )
+            % {"name": name}
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), pages
+
+
+def stored_file(*, sha: str, size: int, pages: int, content) -> StoredFile:
+    """The StoredFile of this content: the one there is, or a new one (its bytes written once, by hash)."""
+    blob = StoredFile.objects.filter(sha256=sha).first()
+    if blob is not None:
+        return blob
+    blob = StoredFile(sha256=sha, size=size, pages=pages)
+    storage = blob.file.storage
+    path = blob_path(blob, "")
+    if storage.exists(path):  # the same bytes were stored before (the name is their hash)
+        blob.file.name = path
+    else:
+        blob.file.save(path, content, save=False)
+    try:
+        with transaction.atomic():
+            blob.save()
+    except IntegrityError:  # the same file, uploaded at the same moment by someone else
+        return StoredFile.objects.get(sha256=sha)
+    return blob
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"[\x00-\x1f/\\]", "", name or "").strip() or "bijlage.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    return name[-150:]
+
+
+@transaction.atomic
+def add_attachment(*, form: Formulier, field_key: str, upload: UploadedFile, by: User) -> Attachment:
+    form = Formulier.objects.select_for_update().select_related("declaration", "pupil").get(pk=form.pk)
+    ensure_editable(form)
+    fld = form.declaration.parsed().fields.get(field_key)
+    if fld is None or fld.type != ATTACHMENT:
+        raise ValidationError(_("Dit formulier kent geen bijlage met deze naam."))
+    name = _clean_name(upload.name or "")
+    if form.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            _(
+                "“%(name)s” is niet toegevoegd: bij een formulier horen hoogstens %(max)s bijlagen. Verwijder eerst een andere bijlage."
+            )
+            % {"name": name, "max": MAX_ATTACHMENTS}
+        )
+    if form.attachments.filter(field=field_key).count() >= fld.max_files:
+        raise ValidationError(
+            _(
+                "“%(name)s” is niet toegevoegd: bij “%(field)s” hoort hoogstens %(max)s bestand. Verwijder eerst het vorige."
+            )
+            % {"name": name, "field": fld.label, "max": fld.max_files}
+        )
+    sha, pages = check_pdf(upload)
+    blob = stored_file(sha=sha, size=upload.size or 0, pages=pages, content=upload)
+    attachment = Attachment.objects.create(
+        form=form, field=field_key, name=name, blob=blob, uploaded_by=by, uploaded_by_name=user_name(by)
+    )
+    FormRevision.objects.create(
+        form=form, action=FormRevision.Action.ATTACHED, note=name, user=by, user_name=user_name(by)
+    )
+    refresh_state(form, changed=True, by=by)
+    form.save(update_fields=["state", "percent", "approved_by", "approved_by_name", "approved_at", "updated_at"])
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: User) -> None:
+    form = Formulier.objects.select_for_update().select_related("declaration", "pupil").get(pk=attachment.form_id)
+    ensure_editable(form)
+    name = attachment.name
+    attachment.delete()  # the stored file goes when nothing else points to it (receivers.release_blob)
+    FormRevision.objects.create(
+        form=form, action=FormRevision.Action.DETACHED, note=name, user=by, user_name=user_name(by)
+    )
+    refresh_state(form, changed=True, by=by)
+    form.save(update_fields=["state", "percent", "approved_by", "approved_by_name", "approved_at", "updated_at"])
+
+
+def release(blob_id: int) -> None:
+    """Remove a stored file once no attachment and no sent snapshot points to it any more."""
+    blob = StoredFile.objects.filter(pk=blob_id).first()
+    if blob is None or blob.referenced:
+        return
+    path, storage = blob.file.name, blob.file.storage
+    blob.delete()
+    transaction.on_commit(lambda: storage.delete(path))

@@ -1,0 +1,80 @@
+"""A declaration as stored: one JSON document per region, school year and version, immutable once used."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from students.schoolyear import label as year_label
+
+from .. import declaration as spec
+
+_PARSED: dict[str, spec.Declaration] = {}
+
+
+def checksum(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class Declaration(models.Model):
+    region = models.CharField(_("regio"), max_length=60)
+    school_year = models.PositiveSmallIntegerField(_("schooljaar"))
+    version = models.PositiveSmallIntegerField(_("versie"))
+    title = models.CharField(_("titel"), max_length=200)
+    document = models.JSONField(_("declaratie"))
+    checksum = models.CharField(max_length=64, editable=False)
+    source = models.CharField(_("bron"), max_length=200, blank=True, help_text=_("Het bestand waaruit hij is geladen."))
+    created_at = models.DateTimeField(_("geladen op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["region", "-school_year", "-version"]
+        verbose_name = _("declaratie van het doorstroomformulier")
+        verbose_name_plural = _("declaraties van het doorstroomformulier")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "school_year", "version"], name="declaration_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.region} {year_label(self.school_year)} (versie {self.version})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.checksum = checksum(self.document)
+        if self.pk is not None:
+            stored = Declaration.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
+            if stored is not None and stored != self.checksum and self.in_use:
+                raise ValidationError(
+                    _(
+                        "Deze declaratie is al gebruikt door een formulier en kan niet meer veranderen; laad een nieuwe versie."
+                    )
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            parsed = spec.parse(self.document)
+        except spec.DeclarationError as exc:
+            raise ValidationError({"document": str(exc)}) from exc
+        self.title = parsed.title[:200]
+
+    @property
+    def label(self) -> str:
+        return _("%(region)s %(year)s, versie %(version)s") % {
+            "region": self.region,
+            "year": year_label(self.school_year),
+            "version": self.version,
+        }
+
+    def parsed(self) -> spec.Declaration:
+        """The checked declaration (parsed once per content: a stored version never changes)."""
+        found = _PARSED.get(self.checksum)
+        if found is None:
+            found = _PARSED[self.checksum] = spec.parse(self.document)
+        return found
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and self.forms.exists()

@@ -1,0 +1,29 @@
+"""doorstroom listens to students (a new aanmelding) and to its own deletes (stored files no one points to)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from students.models import Aanmelding
+from students.signals import aanmelding_created
+
+from .models import Attachment, SnapshotAttachment
+
+
+@receiver(aanmelding_created, sender=Aanmelding)
+def send_to_the_new_school(sender, aanmelding: Aanmelding, **kwargs) -> None:
+    """A later aanmelding at another mbo-school gets the form too (the version that is sent or approved)."""
+    from .tasks import deliver_to_new_schools
+
+    pupil_id = aanmelding.pupil_id
+    transaction.on_commit(lambda: deliver_to_new_schools.delay(pupil_id))
+
+
+@receiver(post_delete, sender=Attachment)
+@receiver(post_delete, sender=SnapshotAttachment)
+def release_blob(sender, instance, **kwargs) -> None:
+    from .attachments import release
+
+    release(instance.blob_id)

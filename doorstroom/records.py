@@ -1,0 +1,66 @@
+"""Read-only fields of the form that come from the pupil record ("Leerlinggegevens", the aanmeldingen).
+
+A declaration names a source (``"source": "pupil.naam"``); the value is read from VOROC's own data when a
+form is shown, and frozen into the snapshot when the form is sent, so the mbo keeps what it received.
+Never the BSN: there is no source for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.formats import date_format
+
+from students.models import Pupil
+from students.schoolyear import label as year_label
+
+
+def _aanmeldingen(pupil: Pupil) -> list[str]:
+    lines = []
+    for aanmelding in pupil.aanmeldingen.select_related("opleiding", "mbo_school").filter(
+        school_year=pupil.school_year
+    ):
+        o = aanmelding.opleiding
+        lines.append(
+            f"{o.name} – niveau {o.niveau} {o.leerweg}, crebo {o.crebo} – {aanmelding.mbo_school.name} "
+            f"({aanmelding.get_status_display().lower()})"
+        )
+    return lines
+
+
+def _address(pupil: Pupil) -> str:
+    number = f"{pupil.huisnummer}{(' ' + pupil.toevoeging) if pupil.toevoeging else ''}"
+    return f"{pupil.straat} {number}"
+
+
+# source → how to read it from a pupil. Values are text, an ISO date, or a list of lines (JSON for the snapshot).
+SOURCES: dict[str, Callable[[Pupil], Any]] = {
+    "pupil.naam": lambda p: p.full_name,
+    "pupil.geboortedatum": lambda p: p.geboortedatum.isoformat(),
+    "pupil.geslacht": lambda p: str(p.get_geslacht_display()),
+    "pupil.adres": _address,
+    "pupil.postcode_woonplaats": lambda p: f"{p.postcode} {p.woonplaats}",
+    "pupil.telefoon": lambda p: p.telefoon,
+    "pupil.email": lambda p: p.email,
+    "pupil.groep": lambda p: p.group.name if p.group is not None else "niet ingedeeld",
+    "pupil.schooljaar": lambda p: year_label(p.school_year),
+    "school.naam": lambda p: p.school.name,
+    "school.brin": lambda p: p.school.code,
+    "aanmeldingen": _aanmeldingen,
+}
+DATE_SOURCES = frozenset({"pupil.geboortedatum"})
+
+
+def read_record(pupil: Pupil, sources: set[str]) -> dict[str, Any]:
+    """The values of ``sources`` for ``pupil`` (one query for the aanmeldingen, none for the rest)."""
+    return {source: SOURCES[source](pupil) for source in sorted(sources)}
+
+
+def display(source: str, value: Any) -> str | list[str]:
+    if value in (None, "", []):
+        return ""
+    if source in DATE_SOURCES:
+        return date_format(datetime.date.fromisoformat(value), "j F Y")
+    return value

@@ -1,0 +1,115 @@
+"""Sending: an approved form goes to every mbo-school where the pupil has an aanmelding (a Celery task after
+the commit), as an immutable snapshot; a later aanmelding at another mbo-school gets the version that is
+current then. Idempotent: running it again delivers nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import Organisation
+from notifications.models import MeldingKind
+from notifications.services import notify
+from students.models import Aanmelding, Pupil
+
+from . import signals
+from .engine import evaluate, record_sources
+from .models import Delivery, FormRevision, Formulier, Snapshot, SnapshotAttachment
+from .records import read_record
+from .services import attachment_counts
+
+State = Formulier.State
+
+
+def make_snapshot(form: Formulier) -> Snapshot:
+    """What the mbo receives: the answers of the shown fields (a hidden doelgroep step's old answers stay at
+    the school), the pupil record as it is now, and the attachments of shown fields."""
+    spec = form.declaration.parsed()
+    shown = evaluate(spec, form.answers, attachment_counts(form)).shown_fields
+    snapshot = Snapshot.objects.create(
+        form=form,
+        declaration=form.declaration,
+        answers={k: v for k, v in form.answers.items() if k in shown},
+        record=read_record(form.pupil, record_sources(spec)),
+        approved_by_name=form.approved_by_name,
+        approved_at=form.approved_at,
+    )
+    SnapshotAttachment.objects.bulk_create(
+        [
+            SnapshotAttachment(
+                snapshot=snapshot, field=a.field, name=a.name, size=a.blob.size, blob=a.blob, uploaded_at=a.uploaded_at
+            )
+            for a in form.attachments.select_related("blob")
+            if a.field in shown
+        ]
+    )
+    return snapshot
+
+
+def applied_schools(pupil: Pupil) -> list[Organisation]:
+    ids = Aanmelding.objects.filter(pupil=pupil, school_year=pupil.school_year).values("mbo_school_id")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@transaction.atomic
+def deliver(*, form_id: int) -> list[Delivery]:
+    """Send an approved version (or deliver a sent one to mbo-schools that do not have it yet)."""
+    form = (
+        Formulier.objects.select_for_update()
+        .select_related("declaration", "pupil", "pupil__school")
+        .filter(pk=form_id)
+        .first()
+    )
+    if form is None or form.state not in (State.GEACCORDEERD, State.VERZONDEN):
+        return []  # meanwhile changed (approval dropped) or removed: nothing to send
+    schools = applied_schools(form.pupil)
+    if not schools:
+        return []  # approved, and sent as soon as the pupil applies somewhere
+    snapshot = Snapshot.objects.filter(form=form).first() or make_snapshot(form)
+    have = set(snapshot.deliveries.values_list("mbo_school_id", flat=True))
+    deliveries = [Delivery.objects.create(snapshot=snapshot, mbo_school=s) for s in schools if s.pk not in have]
+    if form.state == State.GEACCORDEERD:
+        form.state, form.sent_at = State.VERZONDEN, timezone.now()
+        form.save(update_fields=["state", "sent_at", "updated_at"])
+        # A draft someone still had open can no longer be saved; it stays until they open the form again.
+    if deliveries:
+        FormRevision.objects.create(
+            form=form,
+            action=FormRevision.Action.SENT,
+            note=", ".join(d.mbo_school.name for d in deliveries)[:300],
+        )
+        for delivery in deliveries:
+            _tell_the_mbo(form, delivery)
+        signals.form_sent.send(sender=Formulier, form=form, snapshot=snapshot, deliveries=deliveries)
+    return deliveries
+
+
+def _tell_the_mbo(form: Formulier, delivery: Delivery) -> None:
+    pupil = form.pupil
+    with override("nl"):  # meldingen are stored in Dutch, the language of the procedure
+        if form.version > 1:
+            text = _("Gecorrigeerd doorstroomformulier (versie %(version)s) ontvangen van %(name)s, %(school)s.")
+        else:
+            text = _("Doorstroomformulier ontvangen van %(name)s, %(school)s.")
+        text %= {"version": form.version, "name": pupil.full_name, "school": pupil.school.name}
+    notify(
+        organisation=delivery.mbo_school,
+        kind=MeldingKind.LEERLING,
+        text=text,
+        pupil=pupil,
+        link=reverse("doorstroom:ontvangen", args=[pupil.pk]),
+        dedupe_key=f"doorstroom:delivery:{delivery.pk}",
+    )
+
+
+def deliver_to_new_schools(*, pupil_id: int) -> list[Delivery]:
+    """After a new aanmelding: the approved current version, or else the last sent one, goes there too."""
+    current = Formulier.objects.filter(pupil_id=pupil_id, is_current=True).first()
+    if current is not None and current.state == State.GEACCORDEERD:
+        return deliver(form_id=current.pk)
+    last_sent = Formulier.objects.filter(pupil_id=pupil_id, state=State.VERZONDEN).order_by("-version").first()
+    return deliver(form_id=last_sent.pk) if last_sent else []

@@ -1,0 +1,390 @@
+"""Writes on doorstroomformulieren: start, fill in (a working copy per user), save, cancel, approve, correct.
+
+States: not started → deels ingevuld → compleet → geaccordeerd (a decaan approves a complete form) →
+verzonden (sending.py, after commit). A change to an approved form that is not sent yet drops the approval;
+a sent version does not change any more: a correction is a new version. Every save knows which fields
+changed (old → new) and sends them with ``signals.form_saved``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from students.formstate import is_locked
+from students.models import Aanmelding, Pupil, Status
+
+from . import signals
+from .access import FormRights
+from .declaration import Declaration as Spec
+from .declaration import Field
+from .engine import Progress, evaluate
+from .models import Declaration, FormDraft, FormRevision, Formulier
+
+State = Formulier.State
+
+
+def user_name(user: User | None) -> str:
+    return (user.full_name or user.username) if user else ""
+
+
+# --- reading what a write needs ------------------------------------------------------------------------------
+
+
+def current_declaration(*, region: str, school_year: int) -> Declaration:
+    """The newest version for the region and year; else the newest of an earlier year (a region that did not
+    publish a new one keeps using the last)."""
+    found = (
+        Declaration.objects.filter(region=region, school_year__lte=school_year)
+        .order_by("-school_year", "-version")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(
+            _(
+                "Voor regio %(region)s is nog geen doorstroomformulier vastgesteld. Neem contact op met de "
+                "VOROC Servicedesk."
+            )
+            % {"region": region}
+        )
+    return found
+
+
+def attachment_counts(form: Formulier) -> dict[str, int]:
+    if form.pk is None:
+        return {}
+    return dict(form.attachments.values_list("field").annotate(n=Count("pk")).values_list("field", "n"))
+
+
+def progress_of(form: Formulier, answers: dict | None = None) -> Progress:
+    return evaluate(form.declaration.parsed(), form.answers if answers is None else answers, attachment_counts(form))
+
+
+def has_definitief(pupil: Pupil) -> bool:
+    return Aanmelding.objects.filter(pupil=pupil, status=Status.DEFINITIEF).exists()
+
+
+def form_locked(form: Formulier) -> bool:
+    return is_locked(
+        school_year=form.pupil.school_year, ever_sent=form.ever_sent, definitief=has_definitief(form.pupil)
+    )
+
+
+def icon_for(form: Formulier | None, pupil: Pupil):
+    """The state icon of the pupil's current form (students.formstate), for the school's pages."""
+    from students.formstate import form_icon
+
+    return form_icon(
+        form.state if form else None,
+        form.version if form else None,
+        school_year=pupil.school_year,
+        definitief=has_definitief(pupil),
+    )
+
+
+def ensure_editable(form: Formulier) -> None:
+    if form.is_sent:
+        raise ValidationError(
+            _(
+                "Dit formulier is verzonden naar het mbo en kan niet meer veranderen. Maak een correctie (nieuwe versie)."
+            )
+        )
+    if form_locked(form):
+        raise ValidationError(_("Dit formulier is vergrendeld: wijzigen is niet meer mogelijk."))
+    if not form.is_current:
+        raise ValidationError(_("Dit is een oudere versie van het formulier; die verandert niet meer."))
+
+
+def editable_keys(spec: Spec, rights: FormRights) -> set[str]:
+    return {f.key for step in spec.steps if rights.may_edit(step) for f in step.fields}
+
+
+def _state_for(form: Formulier, progress: Progress, *, changed: bool) -> str:
+    if form.state == State.GEACCORDEERD and not changed and progress.complete:
+        return State.GEACCORDEERD
+    if progress.complete:
+        return State.COMPLEET
+    if form.answers or (form.pk and form.attachments.exists()):
+        return State.DEELS
+    return State.NIEUW
+
+
+def refresh_state(form: Formulier, *, changed: bool, by: User | None) -> bool:
+    """Recompute completion and state after a change; returns whether an approval was dropped."""
+    progress = progress_of(form)
+    dropped = form.state == State.GEACCORDEERD and changed
+    form.state = _state_for(form, progress, changed=changed)
+    form.percent = progress.percent
+    if dropped:
+        form.approved_by, form.approved_by_name, form.approved_at = None, "", None
+        FormRevision.objects.create(
+            form=form, action=FormRevision.Action.APPROVAL_DROPPED, user=by, user_name=user_name(by)
+        )
+    return dropped
+
+
+# --- starting ---------------------------------------------------------------------------------------------
+
+
+def current_form(pupil: Pupil) -> Formulier | None:
+    return (
+        Formulier.objects.select_related("declaration", "pupil", "pupil__school")
+        .filter(pupil=pupil, is_current=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def start_form(*, pupil: Pupil, by: User | None) -> Formulier:
+    """The pupil's current form, made (version 1, under the current declaration) when there is none yet."""
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    existing = current_form(pupil)
+    if existing is not None:
+        return existing
+    if is_locked(school_year=pupil.school_year, ever_sent=False, definitief=False):
+        raise ValidationError(_("Het schooljaar van deze leerling is voorbij; er kan geen formulier meer bij."))
+    declaration = current_declaration(region=pupil.school.region, school_year=pupil.school_year)
+    form = Formulier(pupil=pupil, declaration=declaration, created_by=by, updated_by_name=user_name(by))
+    form.full_clean()
+    form.save()
+    return form
+
+
+# --- the working copy ("Verder", "Terug") ------------------------------------------------------------------
+
+
+def open_draft(*, form: Formulier, user: User) -> FormDraft:
+    """The user's unsaved input for this form (a new, unsaved one when there is none)."""
+    return FormDraft.objects.filter(form=form, user=user).first() or FormDraft(form=form, user=user)
+
+
+def effective_answers(form: Formulier, draft: FormDraft | None) -> dict[str, Any]:
+    """What the user sees: the saved answers with their own unsaved changes on top."""
+    answers = dict(form.answers)
+    for key, value in (draft.values if draft else {}).items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    return answers
+
+
+def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], invalid: dict[str, Any]) -> None:
+    """Put one step's posted input in the working copy. ``draft.values`` holds only what differs from the
+    saved answers (None: emptied), ``draft.base`` the saved value each change started from."""
+    saved = draft.form.answers
+    for key in keys:
+        if key in invalid:
+            draft.invalid[key] = invalid[key]
+            continue
+        if key not in values:
+            continue
+        draft.invalid.pop(key, None)
+        new = values[key]
+        if key not in draft.values:
+            if new == saved.get(key):
+                continue
+            draft.base[key] = saved.get(key)
+            draft.values[key] = new
+        elif new == draft.base.get(key) and new == saved.get(key):
+            draft.values.pop(key)
+            draft.base.pop(key, None)
+        else:
+            draft.values[key] = new
+
+
+def keep_draft(draft: FormDraft) -> None:
+    """Store the working copy, or remove it when nothing in it differs from what is saved."""
+    if draft.values or draft.invalid:
+        draft.save()
+    elif draft.pk:
+        draft.delete()
+
+
+def cancel(*, form: Formulier, user: User) -> None:
+    """Annuleer: back to the last save."""
+    FormDraft.objects.filter(form=form, user=user).delete()
+
+
+# --- Opslaan ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str
+    label: str
+    step: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Conflict:
+    field: Field
+    theirs: Any
+    mine: Any
+
+
+@dataclass
+class SaveResult:
+    form: Formulier
+    progress: Progress
+    changes: list[FieldChange] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    approval_dropped: bool = False
+    left_out: list[str] = field(default_factory=list)  # changes in steps this user may not edit
+
+
+@transaction.atomic
+def save(*, form: Formulier, draft: FormDraft, rights: FormRights, by: User) -> SaveResult:
+    """Opslaan: the user's changes go into the saved answers, also when the form is not complete.
+
+    Only fields of steps the user may edit count. A field someone else saved meanwhile (since this user's
+    change started) is not overwritten: it is reported and stays in the working copy, as does input that
+    is not valid yet."""
+    form = Formulier.objects.select_for_update().select_related("declaration", "pupil", "pupil__school").get(pk=form.pk)
+    ensure_editable(form)
+    spec = form.declaration.parsed()
+    editable = editable_keys(spec, rights)
+    answers = dict(form.answers)
+    changes, conflicts, left_out = [], [], []
+    for key, new in draft.values.items():
+        fld = spec.fields.get(key)
+        if fld is None:
+            continue
+        if key not in editable:
+            left_out.append(key)
+            continue
+        current, started_from = answers.get(key), draft.base.get(key)
+        if current != started_from and current != new:
+            conflicts.append(Conflict(fld, current, new))
+            continue
+        if current == new:
+            continue
+        changes.append(FieldChange(key, fld.label, fld.step, current, new))
+        if new is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = new
+    form.answers = answers
+    dropped = refresh_state(form, changed=bool(changes), by=by)
+    if changes:
+        form.updated_by_name = user_name(by)
+        FormRevision.objects.create(
+            form=form,
+            action=FormRevision.Action.SAVED,
+            fields=[c.key for c in changes],
+            user=by,
+            user_name=user_name(by),
+        )
+    form.full_clean()
+    form.save()
+    if changes:
+        signals.form_saved.send(sender=Formulier, form=form, user=by, changes=changes)
+    # What could not be saved stays in the working copy, now measured against what is saved.
+    draft.form = form
+    draft.values = {c.field.key: c.mine for c in conflicts}
+    draft.base = {c.field.key: c.theirs for c in conflicts}
+    keep_draft(draft)
+    return SaveResult(form, progress_of(form), changes, conflicts, dropped, left_out)
+
+
+# --- accorderen, correctie ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve(*, form: Formulier, by: User) -> Formulier:
+    """A decaan approves a complete form; it is sent after the commit (sending.py)."""
+    from .tasks import send_form
+
+    form = Formulier.objects.select_for_update().select_related("declaration", "pupil", "pupil__school").get(pk=form.pk)
+    ensure_editable(form)
+    if form.state == State.GEACCORDEERD:
+        return form
+    if not progress_of(form).complete:
+        raise ValidationError(
+            _("Het formulier is nog niet compleet; alleen een compleet formulier kan worden geaccordeerd.")
+        )
+    form.state = State.GEACCORDEERD
+    form.approved_by, form.approved_by_name, form.approved_at = by, user_name(by), timezone.now()
+    form.save()
+    FormRevision.objects.create(form=form, action=FormRevision.Action.APPROVED, user=by, user_name=user_name(by))
+    transaction.on_commit(lambda: send_form.delay(form.pk))
+    return form
+
+
+@transaction.atomic
+def withdraw_approval(*, form: Formulier, by: User) -> Formulier:
+    form = Formulier.objects.select_for_update().select_related("pupil").get(pk=form.pk)
+    ensure_editable(form)
+    if form.state != State.GEACCORDEERD:
+        return form
+    form.state = State.COMPLEET
+    form.approved_by, form.approved_by_name, form.approved_at = None, "", None
+    form.save()
+    FormRevision.objects.create(form=form, action=FormRevision.Action.UNAPPROVED, user=by, user_name=user_name(by))
+    return form
+
+
+@transaction.atomic
+def start_correction(*, form: Formulier, by: User | None) -> Formulier:
+    """A new version from the sent one: the same answers and attachments, to change, approve and send again.
+    The sent version and what the mbo received stay as they are."""
+    from .models import Attachment
+
+    Pupil.objects.select_for_update().filter(pk=form.pupil_id).first()
+    form = Formulier.objects.select_related("declaration", "pupil", "pupil__school").get(pk=form.pk)
+    if not form.is_current or not form.is_sent:
+        raise ValidationError(_("Alleen de laatst verzonden versie kan worden gecorrigeerd."))
+    if form_locked(form):
+        raise ValidationError(_("Dit formulier is vergrendeld: een correctie is niet meer mogelijk."))
+    Formulier.objects.filter(pk=form.pk).update(is_current=False)
+    correction = Formulier(
+        pupil=form.pupil,
+        version=form.version + 1,
+        declaration=form.declaration,  # the version it was filled under, so nothing is lost
+        answers=dict(form.answers),
+        created_by=by,
+        updated_by_name=user_name(by),
+    )
+    correction.full_clean()
+    correction.save()
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                form=correction,
+                field=a.field,
+                name=a.name,
+                blob_id=a.blob_id,
+                uploaded_by_id=a.uploaded_by_id,
+                uploaded_by_name=a.uploaded_by_name,
+                uploaded_at=a.uploaded_at,
+            )
+            for a in form.attachments.all()
+        ]
+    )
+    refresh_state(correction, changed=False, by=by)
+    correction.save()
+    note = _("versie %(version)s") % {"version": correction.version}
+    for item in (form, correction):
+        FormRevision.objects.create(
+            form=item, action=FormRevision.Action.CORRECTION, note=note, user=by, user_name=user_name(by)
+        )
+    return correction
+
+
+DRAFT_LIFETIME = datetime.timedelta(days=30)
+
+
+def purge_stale_drafts() -> int:
+    """Unsaved input nobody came back to in 30 days is removed (it may hold care data)."""
+    count, _by_model = FormDraft.objects.filter(updated_at__lt=timezone.now() - DRAFT_LIFETIME).delete()
+    return count

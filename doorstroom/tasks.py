@@ -1,0 +1,40 @@
+"""Background work for doorstroomformulieren. Tasks take ids and call the code that does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_form(form_id: int) -> int:
+    from .sending import deliver
+
+    return len(deliver(form_id=form_id))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_to_new_schools(pupil_id: int) -> int:
+    from .sending import deliver_to_new_schools as deliver
+
+    return len(deliver(pupil_id=pupil_id))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def mail_form(form_id: int, user_id: int) -> bool:
+    from .mail import mail_to_pupil
+
+    return mail_to_pupil(form_id=form_id, user_id=user_id)
+
+
+@shared_task
+def purge_stale_drafts() -> int:
+    from .services import purge_stale_drafts as purge
+
+    return purge()
+
+
+@shared_task
+def check_forms_deadline() -> int:
+    from .deadline import check_forms_deadline as check
+
+    return check()

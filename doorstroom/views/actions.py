@@ -1,0 +1,62 @@
+"""Mailing the form to the pupil (from the pupil's page) and the bundle of all complete forms (from the overview)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import VO_ROLES, role_required
+from accounts.views.modals import go_to, modal_or_page
+from students.models import ExportJob
+from students.tasks import run_export
+
+from ..access import get_pupil_with_form_rights
+from ..bundle import KIND, count_complete
+from ..services import current_form
+from ..tasks import mail_form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_view(request, pk: int):
+    pupil, rights = get_pupil_with_form_rights(request.user, pk)
+    form = current_form(pupil)
+    back = reverse("students:leerling", args=[pupil.pk])
+    if not rights.mail or form is None or form.state == form.State.NIEUW or not pupil.email:
+        raise PermissionDenied  # the button is only offered when this is possible
+    if request.method == "POST":
+        form_id, user_id = form.pk, request.user.pk
+        transaction.on_commit(lambda: mail_form.delay(form_id, user_id))
+        return go_to(
+            request,
+            back,
+            _("Het doorstroomformulier wordt als pdf gemaild naar %(email)s.") % {"email": pupil.email},
+        )
+    return modal_or_page(
+        request, "doorstroom/partials/mail_confirm.html", {"pupil": pupil, "form": form, "cancel_url": back}
+    )
+
+
+@role_required(VO_ROLES)
+@require_GET
+def bundle_view(request):
+    """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht): in the background."""
+    count = count_complete(request.user)
+    if not count:
+        messages.info(request, _("Er zijn nog geen volledig ingevulde doorstroomformulieren om te downloaden."))
+        return redirect(f"{reverse('students:overzicht')}?groep=alle")
+    job = ExportJob.objects.create(
+        user=request.user,
+        kind=KIND,
+        title=_("Alle volledig ingevulde doorstroomformulieren (zip)"),
+        params={},
+        total=count,
+    )
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return redirect("students:export_job", pk=job.pk)

@@ -1,0 +1,70 @@
+"""Downloads of attachments, only through the access rule; always as a download, never shown inline."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+from students.selectors import get_pupil_for_user, pupils_visible_to
+
+from ..access import form_rights
+from ..models import Attachment, SnapshotAttachment
+
+
+def _download(blob, name: str) -> FileResponse:
+    response = FileResponse(blob.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _step_is_care(declaration, field_key: str) -> bool:
+    spec = declaration.parsed()
+    fld = spec.fields.get(field_key)
+    return bool(fld and spec.step(fld.step).care)
+
+
+@login_required
+@require_GET
+def attachment(request, pk: int):
+    """An attachment of a school's working version: the school's staff who may read the form."""
+    found = (
+        Attachment.objects.select_related("blob", "form", "form__declaration")
+        .filter(pk=pk, form__pupil__in=pupils_visible_to(request.user))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    _pupil, pupil_rights = get_pupil_for_user(request.user, found.form.pupil_id)
+    rights = form_rights(request.user, pupil_rights)
+    if not rights.read_drafts:
+        raise Http404  # an mbo-school only knows what was sent to it
+    if _step_is_care(found.form.declaration, found.field) and not rights.read_care:
+        raise Http404
+    return _download(found.blob, found.name)
+
+
+@login_required
+@require_GET
+def sent_attachment(request, pk: int):
+    """An attachment as it was sent: the school's staff, and the mbo-schools it was sent to."""
+    found = (
+        SnapshotAttachment.objects.select_related("blob", "snapshot", "snapshot__form", "snapshot__declaration")
+        .filter(pk=pk, snapshot__form__pupil__in=pupils_visible_to(request.user))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    _pupil, pupil_rights = get_pupil_for_user(request.user, found.snapshot.form.pupil_id)
+    rights = form_rights(request.user, pupil_rights)
+    if not rights.read:
+        raise Http404
+    if (
+        rights.mbo_school_id is not None
+        and not found.snapshot.deliveries.filter(mbo_school_id=rights.mbo_school_id).exists()
+    ):
+        raise Http404
+    if _step_is_care(found.snapshot.declaration, found.field) and not rights.read_care:
+        raise Http404
+    return _download(found.blob, found.name)

@@ -1,0 +1,306 @@
+"""Doorstroomformulier invullen: one page per step with the step list on the left (and each step's %).
+
+Every button posts the step that is on screen, so nothing typed is lost, with or without JavaScript:
+"Verder"/"Terug" and the step list keep it in the user's working copy, "Opslaan" saves it (also when the
+form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added with
+whichever button is pressed. Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
+is what @upload_limit asks for (accounts/uploads.py).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.uploads import dropped_files, upload_limit
+
+from ..access import get_pupil_with_form_rights
+from ..attachments import MAX_BYTES, add_attachment, remove_attachment, too_large_message
+from ..declaration import ATTACHMENT, MAX_ATTACHMENTS, ROWS
+from ..engine import evaluate, record_sources
+from ..forms import field_name, read_post, remove_row
+from ..models import Formulier
+from ..records import read_record
+from ..services import (
+    apply_input,
+    cancel,
+    current_declaration,
+    current_form,
+    effective_answers,
+    ensure_editable,
+    form_locked,
+    keep_draft,
+    open_draft,
+    save,
+    start_form,
+)
+from ..steps import condition_values, items_for, nav
+from .results import pop_result, push_result
+
+# A request larger than five full attachments and the form is refused with a message (its files were
+# already dropped while it arrived; the reverse proxy limits the size of a request as a whole).
+MAX_REQUEST = MAX_ATTACHMENTS * MAX_BYTES + 1024 * 1024
+
+
+def _pupil_url(pupil) -> str:
+    return reverse("students:leerling", args=[pupil.pk])
+
+
+def _view_url(pupil) -> str:
+    return reverse("doorstroom:bekijken", args=[pupil.pk])
+
+
+@login_required
+@upload_limit(MAX_BYTES)
+@require_http_methods(["GET", "POST"])
+def fill(request, pk: int):
+    if request.method == "POST":
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > MAX_REQUEST:
+            return HttpResponse(
+                _(
+                    "Wat u verstuurde is te groot (een bijlage mag hoogstens %(max)s MB zijn). Ga terug en probeer het opnieuw."
+                )
+                % {"max": MAX_BYTES // (1024 * 1024)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+    pupil, rights = get_pupil_with_form_rights(request.user, pk)
+    form = current_form(pupil)
+    if not rights.fill_any:
+        return redirect(_view_url(pupil))
+    if form is not None and (form.is_sent or form_locked(form)):
+        _tell_about_unsaved_input(request, form)
+        return redirect(_view_url(pupil))
+    if form is None and form_locked_for_new(pupil):
+        return redirect(_view_url(pupil))
+    if request.method == "POST":
+        return _post(request, pupil, rights, form)
+    if form is None:
+        try:
+            declaration = current_declaration(region=pupil.school.region, school_year=pupil.school_year)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_pupil_url(pupil))
+        form = Formulier(pupil=pupil, declaration=declaration)  # made on the first post
+    return _page(request, pupil, rights, form, step_key=request.GET.get("stap", ""))
+
+
+def _tell_about_unsaved_input(request, form) -> None:
+    """Someone sent (or locked) the form while this user still had unsaved input: say what it was, so nothing is
+    lost without a word (it can go into a correction), and clear it."""
+    from ..engine import display
+    from ..models import FormDraft
+
+    draft = FormDraft.objects.filter(form=form, user=request.user).first()
+    if draft is None:
+        return
+    spec = form.declaration.parsed()
+    lines = []
+    for key, value in list(draft.values.items()) + list(draft.invalid.items()):
+        fld = spec.fields.get(key)
+        if fld is not None:
+            text = display(fld, value) if key in draft.values else " ".join(map(str, value))
+            text = ", ".join(map(str, text)) if isinstance(text, list) else str(text or "–")
+            lines.append(f"{fld.label}: {text[:80]}")
+    if lines:
+        messages.warning(
+            request,
+            _(
+                "Het formulier is intussen verzonden of vergrendeld. Wat u nog niet had opgeslagen, staat er niet in: "
+                "%(fields)s. Neem het zo nodig op in een correctie."
+            )
+            % {"fields": "; ".join(lines)},
+        )
+    draft.delete()
+
+
+def form_locked_for_new(pupil) -> bool:
+    from students.formstate import is_locked
+
+    return is_locked(school_year=pupil.school_year, ever_sent=False, definitief=False)
+
+
+def _page(
+    request, pupil, rights, form, *, step_key: str, extra_rows=None, upload_errors=None, confirm=None, status=200
+):
+    spec = form.declaration.parsed()
+    draft = open_draft(form=form, user=request.user) if form.pk else None
+    answers = effective_answers(form, draft)
+    invalid = draft.invalid if draft else {}
+    files = list(form.attachments.select_related("blob")) if form.pk else []
+    by_field: dict[str, list] = {}
+    for item in files:
+        by_field.setdefault(item.field, []).append(item)
+    progress = evaluate(spec, answers, {k: len(v) for k, v in by_field.items()})
+    readable = [s for s in progress.shown_steps if rights.may_read(s.step)]
+    step = next((s.step for s in readable if s.step.key == step_key), None)
+    if step is None:
+        wanted = draft.step if draft else ""
+        step = next((s.step for s in readable if s.step.key == wanted), readable[0].step)
+    position = [s.step.key for s in readable].index(step.key)
+    editable = rights.may_edit(step)
+    result = pop_result(request, form)
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "spec": spec,
+        "rights": rights,
+        "step": step,
+        "step_progress": progress.of(step.key),
+        "position": position + 1,
+        "count": len(readable),
+        "previous": readable[position - 1].step if position else None,
+        "next": readable[position + 1].step if position + 1 < len(readable) else None,
+        "nav": nav(spec, progress, rights, step, invalid),
+        "progress": progress,
+        "items": items_for(
+            step,
+            progress,
+            answers,
+            invalid,
+            read_record(pupil, record_sources(spec)),
+            by_field,
+            editable=editable,
+            extra_rows=extra_rows,
+            upload_errors=upload_errors,
+        ),
+        "editable": editable,
+        "unsaved": bool(draft and (draft.values or draft.invalid)),
+        "draft": draft,
+        "condition_values": condition_values(spec, answers),
+        "attachment_count": len(files),
+        "max_attachments": MAX_ATTACHMENTS,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        "result": result,
+        "confirm": confirm,
+    }
+    return render(request, "doorstroom/fill.html", context, status=status)
+
+
+def _post(request, pupil, rights, form):
+    action = request.POST.get("actie", "")
+    try:
+        form = form or start_form(pupil=pupil, by=request.user)
+        ensure_editable(form)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_view_url(pupil) if form else _pupil_url(pupil))
+    if action == "annuleer":
+        cancel(form=form, user=request.user)
+        messages.info(request, _("Het formulier staat weer zoals het de laatste keer is opgeslagen."))
+        return redirect(_pupil_url(pupil))
+
+    spec = form.declaration.parsed()
+    step = spec.step(request.POST.get("stap", ""))
+    draft = open_draft(form=form, user=request.user)
+    extra_rows: dict[str, int] = {}
+    upload_errors: dict[str, list[str]] = {}
+    stay = False
+    if step is not None and rights.may_edit(step):
+        keys = [f.key for f in step.fields]
+        values, invalid = read_post(step, request.POST, set(keys))
+        kind, _sep, argument = action.partition(":")
+        if kind == "rij":  # "Stage toevoegen": one more empty row on this step
+            extra_rows[argument] = 1
+            stay = True
+        elif kind == "rij-weg":
+            key, _sep, index = argument.partition(":")
+            fld = spec.fields.get(key)
+            if fld is not None and fld.type == ROWS and index.isdigit():
+                remove_row(fld, int(index), request.POST, values, invalid)
+            stay = True
+        apply_input(draft=draft, keys=keys, values=values, invalid=invalid)
+        upload_errors = _uploads(request, form, step, rights)
+        stay = stay or bool(upload_errors) or any(k in draft.invalid for k in keys)
+        if kind == "bijlage-weg":
+            keep_draft(draft)
+            found = form.attachments.filter(pk=argument if argument.isdigit() else 0, field__in=keys).first()
+            return _page(request, pupil, rights, form, step_key=step.key, confirm=found)
+        if kind == "bijlage-weg-ja":
+            found = form.attachments.filter(pk=argument if argument.isdigit() else 0, field__in=keys).first()
+            if found is not None:
+                try:
+                    remove_attachment(attachment=found, by=request.user)
+                    messages.success(request, _("De bijlage “%(name)s” is verwijderd.") % {"name": found.name})
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+            stay = True
+    elif request.FILES:
+        raise PermissionDenied  # files for a step this user may not change
+
+    if action == "opslaan":
+        try:
+            result = save(form=form, draft=draft, rights=rights, by=request.user)
+        except ValidationError as exc:
+            keep_draft(draft)
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_view_url(pupil))
+        push_result(request, result, draft)
+        target = step.key if step else ""
+        if upload_errors:
+            return _page(request, pupil, rights, result.form, step_key=target, upload_errors=upload_errors)
+        return redirect(f"{reverse('doorstroom:formulier', args=[pupil.pk])}?stap={target}")
+
+    target = _target(request, spec, draft, form, step, action, stay)
+    draft.step = target
+    keep_draft(draft)
+    if extra_rows or upload_errors:
+        return _page(request, pupil, rights, form, step_key=target, extra_rows=extra_rows, upload_errors=upload_errors)
+    if stay and step is not None and any(f.key in draft.invalid for f in step.fields):
+        messages.warning(
+            request,
+            _(
+                "Controleer de rood gemarkeerde velden. Wat u typte staat er nog, maar is pas op te slaan als het klopt."
+            ),
+        )
+    return redirect(f"{reverse('doorstroom:formulier', args=[pupil.pk])}?stap={target}")
+
+
+def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
+    if step is None:
+        return ""
+    if stay:
+        return step.key
+    from ..services import attachment_counts
+
+    answers = effective_answers(form, draft)
+    shown = [s.step.key for s in evaluate(spec, answers, attachment_counts(form)).shown_steps]
+    if action.startswith("naar:"):
+        wanted = action.partition(":")[2]
+        return wanted if wanted in shown else step.key
+    if step.key not in shown:  # this step disappeared by its own answer: go on from where it was
+        order = {s.key: n for n, s in enumerate(spec.steps)}
+        later = [k for k in shown if order[k] > order[step.key]]
+        return later[0] if later else shown[-1]
+    index = shown.index(step.key)
+    if action == "verder":
+        return shown[min(index + 1, len(shown) - 1)]
+    if action == "terug":
+        return shown[max(index - 1, 0)]
+    return step.key
+
+
+def _uploads(request, form, step, rights) -> dict[str, list[str]]:
+    """Add the files chosen in this step's attachment fields; say per field what was refused and why."""
+    errors: dict[str, list[str]] = {}
+    names = {field_name(f.key): f.key for f in step.fields if f.type == ATTACHMENT}
+    for posted_name, dropped in dropped_files(request):
+        key = names.get(posted_name)
+        if key is not None:
+            errors.setdefault(key, []).append(too_large_message(dropped))
+    for name, key in names.items():
+        for upload in request.FILES.getlist(name):
+            try:
+                add_attachment(form=form, field_key=key, upload=upload, by=request.user)
+            except ValidationError as exc:
+                errors.setdefault(key, []).extend(exc.messages)
+            else:
+                messages.success(request, _("“%(name)s” is toegevoegd.") % {"name": upload.name})
+    return errors

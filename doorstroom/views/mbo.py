@@ -1,0 +1,80 @@
+"""The mbo-school's view: the forms that were sent to it, newest version first, read-only, with PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from students.destination import status_row
+from students.models import Status
+from students.selectors import aanmeldingen_visible_to
+
+from .. import document, pdf
+from ..access import get_pupil_with_form_rights
+from ..models import Snapshot
+
+
+def _mbo_pupil(request, pk: int):
+    pupil, rights = get_pupil_with_form_rights(request.user, pk, drafts=False)
+    if rights.mbo_school_id is None:
+        raise PermissionDenied  # the school's own staff read the form on the school's pages
+    return pupil, rights
+
+
+def received_snapshots(pupil, mbo_school_id: int):
+    return (
+        Snapshot.objects.filter(form__pupil=pupil, deliveries__mbo_school_id=mbo_school_id)
+        .select_related("form", "form__pupil", "form__pupil__school", "declaration")
+        .order_by("-form__version")
+        .distinct()
+    )
+
+
+@login_required
+@require_GET
+def received(request, pk: int):
+    pupil, rights = _mbo_pupil(request, pk)
+    snapshots = list(received_snapshots(pupil, rights.mbo_school_id))
+    chosen = snapshots[0] if snapshots else None
+    wanted = request.GET.get("versie", "")
+    if wanted:
+        chosen = next((s for s in snapshots if str(s.form.version) == wanted), None)
+        if chosen is None:
+            raise Http404
+    aanmeldingen = (
+        aanmeldingen_visible_to(request.user)
+        .filter(pupil=pupil)
+        .select_related("opleiding", "mbo_school", "location")
+        .prefetch_related("history")
+    )
+    doc = document.build(chosen.form, mbo_school_id=rights.mbo_school_id) if chosen else None
+    return render(
+        request,
+        "doorstroom/received.html",
+        {
+            "pupil": pupil,
+            "snapshots": snapshots,
+            "chosen": chosen,
+            "doc": doc,
+            "applications": [(a, status_row(a)) for a in aanmeldingen],
+            "statuses": list(Status),
+        },
+    )
+
+
+@login_required
+@require_GET
+def received_pdf(request, pk: int):
+    snapshot = Snapshot.objects.select_related("form", "form__pupil").filter(pk=pk).first()
+    if snapshot is None:
+        raise Http404
+    pupil, rights = _mbo_pupil(request, snapshot.form.pupil_id)
+    if not snapshot.deliveries.filter(mbo_school_id=rights.mbo_school_id).exists():
+        raise Http404
+    doc = document.build(snapshot.form, mbo_school_id=rights.mbo_school_id, links=False)
+    response = HttpResponse(pdf.render(doc), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(doc)}"'
+    return response

@@ -1,0 +1,78 @@
+"""Aanmeldingen for the ROC-gebruiker: the pupils who applied to their mbo-school, their aanmeldingen there with
+the status, and whether the vo-school has sent the doorstroomformulier (opened on doorstroom's pages)."""
+
+from __future__ import annotations
+
+from typing import cast
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.views.generic import TemplateView
+
+from accounts.access import MBO_ROLES, RoleRequiredMixin
+from accounts.models import User
+
+from ..destination import status_row
+from ..listing import search
+from ..models import Aanmelding, Status, StatusChange
+from ..schoolyear import current_school_year, label
+from ..selectors import pupils_visible_to
+
+FORM_FILTERS = {"ontvangen", "niet"}
+PAGE_SIZE = 100  # a large mbo-school has thousands of applicants
+# Through the lazy relation to doorstroom's forms (students does not import doorstroom).
+DELIVERIES = "doorstroomformulieren__snapshot__deliveries"
+
+
+class MboApplicationsView(RoleRequiredMixin, TemplateView):
+    roles = MBO_ROLES
+    template_name = "students/aanmeldingen.html"
+
+    def get_context_data(self, **kwargs):
+        user = cast(User, self.request.user)
+        params = self.request.GET
+        year = current_school_year() - (1 if params.get("jaar") == "vorig" else 0)
+        query = params.get("q", "").strip()[:100]
+        form_filter = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
+        at_school = Q(**{f"{DELIVERIES}__mbo_school_id": user.organisation_id})
+        pupils: QuerySet = (
+            pupils_visible_to(user)
+            .filter(school_year=year)
+            .select_related("school")
+            .annotate(
+                form_received_at=Max(f"{DELIVERIES}__delivered_at", filter=at_school),
+                forms_received=Count(f"{DELIVERIES}", filter=at_school, distinct=True),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "aanmeldingen",
+                    queryset=Aanmelding.objects.filter(mbo_school_id=user.organisation_id)
+                    .select_related("opleiding", "location", "mbo_school")
+                    .prefetch_related(
+                        Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"))
+                    ),
+                )
+            )
+            .order_by("achternaam", "voornaam", "pk")
+        )
+        if query:
+            pupils = search(pupils, query)
+        if form_filter == "ontvangen":
+            pupils = pupils.filter(forms_received__gt=0)
+        elif form_filter == "niet":
+            pupils = pupils.filter(forms_received=0)
+        page = Paginator(pupils, PAGE_SIZE).get_page(params.get("pagina"))
+        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in page.object_list]
+        keep = {k: v for k, v in (("q", query), ("formulier", form_filter), ("jaar", params.get("jaar", ""))) if v}
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "page": page,
+            "page_query": urlencode(keep),
+            "query": query,
+            "form_filter": form_filter,
+            "former": params.get("jaar") == "vorig",
+            "school_year": label(year),
+            "statuses": list(Status),
+        }

@@ -1,0 +1,244 @@
+"""Filling in: Verder/Terug keep what is typed, Opslaan saves (also incomplete), Annuleer goes back to the last
+save, invalid input is kept and named, conditional steps come and go, each role edits what it may."""
+
+import pytest
+from django.urls import reverse
+
+from doorstroom.models import FormDraft, FormRevision, Formulier
+from tests.conftest import login_as
+from tests.doorstroom.conftest import posted, step_data
+from tests.doorstroom.helpers import complete_form, make_form
+
+
+def form_url(pupil, step: str = "") -> str:
+    url = reverse("doorstroom:formulier", args=[pupil.pk])
+    return f"{url}?stap={step}" if step else url
+
+
+@pytest.fixture
+def mentor(client, demo):
+    login_as(client, demo["mentor.vo1"])
+    return client
+
+
+@pytest.mark.django_db
+def test_verder_keeps_what_is_typed_and_only_opslaan_saves_it(mentor, pupil):
+    response = mentor.post(form_url(pupil), step_data("vooropleiding", "verder", schoolsoort="vmbo", leerweg="kb"))
+    assert response.status_code == 302 and response.url == form_url(pupil, "loopbaan")
+    form = Formulier.objects.get(pupil=pupil)
+    assert form.answers == {} and form.state == Formulier.State.NIEUW  # not saved yet
+    page = mentor.get(form_url(pupil, "vooropleiding")).content.decode()
+    assert 'value="kb" class="form-check-input" id="id_a-leerweg_1" checked' in page
+    assert 'data-testid="unsaved"' in page
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Verpleegkundige"))
+    form.refresh_from_db()
+    assert form.answers == {"schoolsoort": "vmbo", "leerweg": "kb", "beroepswens": "Verpleegkundige"}
+    assert form.state == Formulier.State.DEELS and 0 < form.percent < 100
+    assert not FormDraft.objects.exists()
+    revision = FormRevision.objects.get(form=form, action=FormRevision.Action.SAVED)
+    assert set(revision.fields) == {"schoolsoort", "leerweg", "beroepswens"} and revision.user_name == "Sanne de Vries"
+
+
+@pytest.mark.django_db
+def test_annuleer_restores_the_last_save(mentor, pupil):
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok"))
+    mentor.post(form_url(pupil), step_data("loopbaan", "verder", beroepswens="Bakker"))
+    assert "Bakker" in mentor.get(form_url(pupil, "loopbaan")).content.decode()
+    response = mentor.post(form_url(pupil), step_data("loopbaan", "annuleer", beroepswens="Bakker en kok"))
+    assert response.url == reverse("students:leerling", args=[pupil.pk])
+    assert Formulier.objects.get(pupil=pupil).answers["beroepswens"] == "Kok"
+    page = mentor.get(form_url(pupil, "loopbaan")).content.decode()
+    assert "\nKok</textarea>" in page and "Bakker" not in page
+
+
+@pytest.mark.django_db
+def test_input_that_is_not_valid_is_kept_named_and_not_saved(mentor, pupil):
+    data = step_data("akkoord", "opslaan", datum_bespreking="31-02-2026", opmerkingen="Graag warme overdracht")
+    mentor.post(form_url(pupil), data)
+    form = Formulier.objects.get(pupil=pupil)
+    assert form.answers == {"opmerkingen": "Graag warme overdracht"}  # the valid field is saved
+    page = mentor.get(form_url(pupil, "akkoord")).content.decode()
+    assert "Niet opgeslagen, want nog niet goed ingevuld" in page and "Datum van de bespreking" in page
+    # As typed, with its error; as text, since a browser would empty a date field it cannot read.
+    assert 'type="text" name="a-datum_bespreking" value="31-02-2026"' in page and 'aria-invalid="true"' in page
+    # Verder does not go on while the step has such input, and says why.
+    response = mentor.post(form_url(pupil), step_data("akkoord", "verder", datum_bespreking="31-02-2026"))
+    assert response.url == form_url(pupil, "akkoord")
+    assert "rood gemarkeerde velden" in mentor.get(response.url).content.decode()
+    # Once it is right, it is saved.
+    mentor.post(form_url(pupil), step_data("akkoord", "opslaan", datum_bespreking="28-02-2026"))
+    assert Formulier.objects.get(pupil=pupil).answers["datum_bespreking"] == "2026-02-28"
+
+
+@pytest.mark.django_db
+def test_required_fields_carry_an_asterisk_and_help_text(mentor, pupil):
+    page = mentor.get(form_url(pupil, "vooropleiding")).content.decode()
+    assert 'Schoolsoort<span class="asteriskField" aria-hidden="true">*</span>' in page
+    assert "Velden met een * zijn verplicht" in page
+    assert "Weet u het niet precies, kies dan &#x27;Intersectoraal&#x27;." in page
+    assert 'data-testid="step-percent">0% ingevuld' in page
+
+
+@pytest.mark.django_db
+def test_saving_an_incomplete_form_says_what_is_missing_per_step(mentor, pupil):
+    mentor.post(form_url(pupil), step_data("vooropleiding", "opslaan", schoolsoort="vmbo"))
+    page = mentor.get(form_url(pupil, "vooropleiding")).content.decode()
+    assert "Het formulier is nog niet volledig" in page
+    missing = page[page.index('data-testid="missing-per-step"') :]
+    missing = missing[: missing.index("</ul>")]
+    assert (
+        "Vooropleiding</button>: Leerweg, Sector of profiel, Verwacht diploma, Verwachting voor het examen" in missing
+    )
+    assert "Competenties</button>: Samenwerken en overleggen" in missing
+    assert "Doelgroep" not in missing  # a doelgroep step that is not shown asks nothing
+
+
+@pytest.mark.django_db
+def test_saving_a_complete_form_says_so_and_offers_the_pdf(mentor, pupil):
+    form = complete_form(pupil)
+    assert form.state == Formulier.State.COMPLEET
+    mentor.post(form_url(pupil), posted(pupil, "advies", "opslaan", sterke_punten="Zorgzaam"))
+    page = mentor.get(form_url(pupil, "advies")).content.decode()
+    assert "Het doorstroomformulier is volledig ingevuld" in page
+    assert f'{reverse("doorstroom:pdf", args=[pupil.pk])}?versie=1" data-testid="result-pdf"' in page
+    assert "De decaan accordeert het" in page  # a mentor does not approve
+
+
+@pytest.mark.django_db
+def test_a_doelgroep_step_appears_and_disappears_with_its_answer(mentor, pupil):
+    response = mentor.post(form_url(pupil), step_data("aandachtspunten", "verder", doelgroep="isk"))
+    assert response.url == form_url(pupil, "doelgroep_isk")  # without JavaScript: after Verder
+    page = mentor.get(response.url).content.decode()
+    assert '<li data-step="doelgroep_isk" data-show-if=' in page and "Verblijfsduur in Nederland" in page
+    mentor.post(form_url(pupil), step_data("doelgroep_isk", "opslaan", isk_taalniveau="a2"))
+    isk = Formulier.objects.get(pupil=pupil)
+    mentor.post(form_url(pupil), step_data("aandachtspunten", "opslaan", doelgroep="geen"))
+    geen = Formulier.objects.get(pupil=pupil)
+    page = mentor.get(form_url(pupil, "aandachtspunten")).content.decode()
+    nav = page[page.index('data-step="doelgroep_isk"') :][:200]
+    assert "hidden" in nav
+    # The ISK answer is kept (nothing lost) but no longer counts: one required field fewer to fill in.
+    assert geen.answers["isk_taalniveau"] == "a2"
+    from doorstroom.services import progress_of
+
+    assert progress_of(isk).required == progress_of(geen).required + 2
+    assert progress_of(isk).filled == progress_of(geen).filled + 1
+
+
+@pytest.mark.django_db
+def test_the_zorgcoordinator_reads_everything_and_edits_only_the_care_steps(client, demo, pupil):
+    login_as(client, demo["zorg.vo1"])
+    page = client.get(form_url(pupil, "vooropleiding")).content.decode()
+    assert 'data-testid="step-read-only"' in page and 'name="a-schoolsoort"' not in page
+    client.post(form_url(pupil), step_data("vooropleiding", "opslaan", schoolsoort="havo"))
+    client.post(form_url(pupil), step_data("ondersteuning", "opslaan", dyslexieverklaring="ja"))
+    answers = Formulier.objects.get(pupil=pupil).answers
+    assert answers == {"dyslexieverklaring": "ja"}
+    page = client.get(form_url(pupil, "ondersteuning")).content.decode()
+    assert 'name="a-dyslexieverklaring"' in page and "Zorgstap" in page
+
+
+@pytest.mark.django_db
+def test_two_users_at_once_nothing_is_overwritten_unseen(client, demo, pupil):
+    from django.test import Client
+
+    mentor, decaan = Client(), Client()
+    login_as(mentor, demo["mentor.vo1"])
+    login_as(decaan, demo["decaan.vo1"])
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok"))
+    decaan.post(
+        form_url(pupil), step_data("loopbaan", "verder", beroepswens="Kok en bakker", motivatie="Houdt van koken")
+    )
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Zelfstandig kok"))
+    decaan.post(form_url(pupil), step_data("advies", "opslaan", mentor_naam="S. de Vries"))
+    answers = Formulier.objects.get(pupil=pupil).answers
+    # The decaan's other changes are saved; the field the mentor changed meanwhile keeps the mentor's value …
+    assert answers["beroepswens"] == "Zelfstandig kok"
+    assert answers["motivatie"] == "Houdt van koken" and answers["mentor_naam"] == "S. de Vries"
+    # … and the decaan is told, with both values, and still has their own input to choose from.
+    page = decaan.get(form_url(pupil, "loopbaan")).content.decode()
+    assert "Iemand anders heeft intussen deze velden opgeslagen" in page
+    assert "opgeslagen “Zelfstandig kok”, uw invoer “Kok en bakker”" in page
+    decaan.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok en bakker"))
+    assert Formulier.objects.get(pupil=pupil).answers["beroepswens"] == "Kok en bakker"
+
+
+@pytest.mark.django_db
+def test_repeatable_rows_are_added_and_removed(mentor, pupil):
+    page = mentor.post(form_url(pupil), step_data("ervaring", "rij:stages")).content.decode()
+    assert 'name="a-stages-0-bedrijf"' in page  # one empty row to fill in
+    rows = [
+        {"bedrijf": "Albert Heijn", "plaats": "Den Haag", "werkzaamheden": "Vakkenvullen", "periode": "2025"},
+        {"bedrijf": "Garage Van Leeuwen", "plaats": "Rijswijk", "werkzaamheden": "", "periode": ""},
+    ]
+    mentor.post(form_url(pupil), step_data("ervaring", "opslaan", stages=rows))
+    assert [r["bedrijf"] for r in Formulier.objects.get(pupil=pupil).answers["stages"]] == [
+        "Albert Heijn",
+        "Garage Van Leeuwen",
+    ]
+    mentor.post(form_url(pupil), step_data("ervaring", "rij-weg:stages:0", stages=rows))
+    mentor.post(form_url(pupil), step_data("ervaring", "opslaan", stages=rows[1:]))
+    assert Formulier.objects.get(pupil=pupil).answers["stages"] == [
+        {"bedrijf": "Garage Van Leeuwen", "plaats": "Rijswijk"}
+    ]
+    # A row without its required column is not saved, and says which column.
+    bad = [{"bedrijf": "", "plaats": "Delft", "werkzaamheden": "Helpen", "periode": ""}]
+    mentor.post(form_url(pupil), step_data("ervaring", "opslaan", stages=bad))
+    page = mentor.get(form_url(pupil, "ervaring")).content.decode()
+    assert "Vul “Bedrijf” in, of verwijder deze stage." in page and 'value="Delft"' in page
+
+
+@pytest.mark.django_db
+def test_changing_an_approved_form_drops_the_approval(client, demo, pupil):
+    from doorstroom.services import approve
+
+    form = complete_form(pupil)
+    approve(form=form, by=demo["decaan.vo1"])  # no aanmelding yet: approved, waiting to be sent
+    login_as(client, demo["mentor.vo1"])
+    client.post(form_url(pupil), posted(pupil, "advies", "opslaan", sterke_punten="Doorzetter"))
+    form.refresh_from_db()
+    assert form.state == Formulier.State.COMPLEET and form.approved_at is None
+    assert FormRevision.objects.filter(form=form, action=FormRevision.Action.APPROVAL_DROPPED).exists()
+    assert "De accordering is vervallen" in client.get(form_url(pupil, "advies")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["mentor.vo2", "decaan.vo2", "roc.mbo1", "gemeente.denhaag"])
+def test_outside_the_scope_the_form_does_not_exist(client, demo, pupil, username):
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    login_as(client, demo[username])
+    assert client.get(form_url(pupil)).status_code == 404
+    assert client.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="X")).status_code == 404
+    assert Formulier.objects.get(pupil=pupil).answers == {"beroepswens": "Kok"}
+
+
+@pytest.mark.django_db
+def test_a_mentor_of_another_group_gets_404(client, demo, pupil, school):
+    from tests.factories import GroupFactory, PupilFactory
+
+    stranger = PupilFactory(school=school, group=GroupFactory(school=school, name="4C"))
+    login_as(client, demo["mentor.vo1"])
+    assert client.get(form_url(stranger)).status_code == 404
+    assert client.get(form_url(pupil)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_save_tells_which_fields_changed_from_what_to_what(mentor, pupil):
+    from doorstroom.signals import form_saved
+
+    heard = []
+
+    def listen(sender, form, user, changes, **kwargs):
+        heard.append((user.username, [(c.key, c.old, c.new) for c in changes]))
+
+    form_saved.connect(listen)
+    try:
+        mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok"))
+        mentor.post(form_url(pupil), posted(pupil, "loopbaan", "opslaan", beroepswens="Bakker"))
+        mentor.post(form_url(pupil), posted(pupil, "loopbaan", "opslaan"))  # nothing changed: nothing heard
+    finally:
+        form_saved.disconnect(listen)
+    assert heard == [
+        ("mentor.vo1", [("beroepswens", None, "Kok")]),
+        ("mentor.vo1", [("beroepswens", "Kok", "Bakker")]),
+    ]
