@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from students.models import Aanmelding, StatusSource
+from students.models import Aanmelding, Status, StatusSource
 from students.signals import current_status_changed
 
 from .models import MeldingKind
@@ -20,13 +20,12 @@ def melding_for_new_status(sender, aanmelding: Aanmelding, previous, source: str
     if source != StatusSource.FEED:
         return  # the school made this change itself
     pupil = aanmelding.pupil
-    with override("nl"):
-        text = _("Nieuwe status voor %(name)s: %(status)s (%(opleiding)s, %(school)s).") % {
-            "name": pupil.full_name,
-            "status": aanmelding.get_status_display(),
-            "opleiding": aanmelding.opleiding.name,
-            "school": aanmelding.mbo_school.name,
-        }
+    text = fed_status_text(
+        name=pupil.full_name,
+        status=aanmelding.status,
+        opleiding=aanmelding.opleiding.name,
+        school=aanmelding.mbo_school.name,
+    )
     notify(
         organisation=pupil.school,
         kind=MeldingKind.STATUS,
@@ -34,3 +33,14 @@ def melding_for_new_status(sender, aanmelding: Aanmelding, previous, source: str
         pupil=pupil,
         link=reverse("students:leerling", args=[pupil.pk]),
     )
+
+
+def fed_status_text(*, name: str, status: int, opleiding: str, school: str) -> str:
+    """The melding's text for a fed-back status (also used by the feed when it writes meldingen in bulk)."""
+    with override("nl"):
+        return _("Nieuwe status voor %(name)s: %(status)s (%(opleiding)s, %(school)s).") % {
+            "name": name,
+            "status": Status(status).label,
+            "opleiding": opleiding,
+            "school": school,
+        }

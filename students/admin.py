@@ -23,7 +23,7 @@ from .models import (
     StatusChange,
     new_no_bsn_code,
 )
-from .services import PERSONAL_FIELDS
+from .services import PERSONAL_FIELDS, announce_bsn
 
 
 class SchoolLinkInline(admin.TabularInline):
@@ -97,6 +97,8 @@ class PupilAdmin(admin.ModelAdmin):
             else:
                 obj.no_bsn_code = new_no_bsn_code()
         super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("bsn"):
+            announce_bsn(pupil=obj)
 
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):

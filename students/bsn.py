@@ -8,6 +8,10 @@ A BSN is stored twice and never in plain text:
   indexes, so look-ups work without decrypting; without the key the index cannot be reversed by
   trying the ~91 million numbers that pass the elfproef.
 
+Other material that holds BSNs (a feed file as an mbo-school sent it) is sealed with the same keys by
+``encrypt_bytes()`` / ``decrypt_bytes()``: bytes in, ``b"<key id>:" + nonce + ciphertext`` out, with its
+purpose bound as associated data so a sealed file can never be opened as a BSN or the other way round.
+
 Nothing here logs or formats a BSN into a message.
 """
 
@@ -133,3 +137,33 @@ def decrypt(token: str) -> str:
 def blind_index(bsn: str) -> str:
     """Keyed HMAC-SHA256 of the normalised BSN, hex; what look-ups and uniqueness use."""
     return hmac.new(_keys().index_key, normalise(bsn).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """Seal BSN-bearing bytes (e.g. a received feed file) under the current key: ``b"<key id>:" + nonce + ciphertext``."""
+    keys = _keys()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(keys.by_id[keys.current_id]).encrypt(nonce, data, _purpose_aad(purpose))
+    return keys.current_id.encode() + b":" + nonce + sealed
+
+
+def key_id_of_bytes(token: bytes) -> str:
+    return bytes(token).partition(b":")[0].decode()
+
+
+def decrypt_bytes(token: bytes, *, purpose: str) -> bytes:
+    keys = _keys()
+    key_id, _sep, raw = bytes(token).partition(b":")
+    key = keys.by_id.get(key_id.decode())
+    if key is None:
+        raise ImproperlyConfigured(f"No BSN key with id {key_id.decode()} in BSN_ENCRYPTION_KEYS.")
+    try:
+        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _purpose_aad(purpose))
+    except InvalidTag:
+        raise ValueError(f"Sealed {purpose} data with key id {key_id.decode()} does not decrypt.") from None
+
+
+def _purpose_aad(purpose: str) -> bytes:
+    if not purpose.isidentifier() or purpose == "bsn":
+        raise ValueError("A purpose is a plain name other than 'bsn'.")
+    return b"voroc:" + purpose.encode()

@@ -15,6 +15,7 @@ from accounts.models import Organisation, User
 from . import bsn as bsn_crypto
 from .models import Pupil, SchoolLink, SchoolYearStart, Source, new_no_bsn_code
 from .schoolyear import current_school_year, forget_current_school_year, label
+from .signals import pupil_bsn_set
 
 PERSONAL_FIELDS = (
     "voornaam",
@@ -84,7 +85,10 @@ def create_pupil(
         pupil.no_bsn_code = new_no_bsn_code()
     else:
         pupil.set_bsn(bsn)
-    return _save(pupil)
+    _save(pupil)
+    if bsn is not None:
+        announce_bsn(pupil=pupil)
+    return pupil
 
 
 @transaction.atomic
@@ -97,7 +101,15 @@ def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...)
         pupil.group = group
     if bsn:
         pupil.set_bsn(bsn)
-    return _save(pupil)
+    _save(pupil)
+    if bsn:
+        announce_bsn(pupil=pupil)
+    return pupil
+
+
+def announce_bsn(*, pupil: Pupil) -> None:
+    """After the commit: tell other apps (the mbo feed) that this pupil now has a BSN."""
+    transaction.on_commit(lambda: pupil_bsn_set.send(sender=Pupil, pupil=pupil))
 
 
 @transaction.atomic
