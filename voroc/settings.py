@@ -170,7 +170,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Above the longest task (bulk PDF, feed ingest), so Redis does not hand a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE: dict = {
     # Background exports hold pupil data: their files go after a day.
@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deadline warnings and the daily digest of new meldingen, early in the morning.
     "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # The mbo feed: the inbox folders every morning (before the digest), the safety net for waiting rows,
+    # and batches past their retention period.
+    "pickup-feedback-inbox": {"task": "feedback.tasks.pickup_inbox", "schedule": crontab(hour=5, minute=30)},
+    "match-waiting-feedback": {"task": "feedback.tasks.match_all_waiting", "schedule": crontab(hour=6, minute=30)},
+    "purge-expired-feedback": {"task": "feedback.tasks.purge_expired_batches", "schedule": crontab(hour=4, minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------
@@ -300,6 +305,20 @@ VOROC_SERVICEDESK_PHONE = env.str("VOROC_SERVICEDESK_PHONE", default="070-315635
 VOROC_BASE_URL = env.str("VOROC_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not VOROC_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("VOROC_BASE_URL must be set in production, to the https address of the site.")
+
+# --- The mbo feedback feed (feedback/, README "The mbo feedback feed") --------------------------------
+# Inbox: files dropped in FEEDBACK_INBOX/<BRIN>/ (an SFTP drop) are picked up daily and on demand.
+FEEDBACK_INBOX = env.path("FEEDBACK_INBOX", default=VAR_DIR / "feedback-inbox")
+# A file younger than this may still be uploading: it waits for the next pickup.
+FEEDBACK_INBOX_SETTLE_SECONDS = env.int("FEEDBACK_INBOX_SETTLE_SECONDS", default=60)
+# The largest batch accepted through any transport (the API answers 413 above it without reading it).
+FEEDBACK_MAX_BYTES = env.int("FEEDBACK_MAX_BYTES", default=25_000_000)
+# Rows per chunk: each chunk is applied in one transaction and recorded as done.
+FEEDBACK_CHUNK_ROWS = env.int("FEEDBACK_CHUNK_ROWS", default=2000)
+# How long a batch (the sealed file, its report and rows still waiting for a pupil) is kept.
+FEEDBACK_RETENTION_DAYS = env.int("FEEDBACK_RETENTION_DAYS", default=180)
+if FEEDBACK_MAX_BYTES < 1 or FEEDBACK_CHUNK_ROWS < 1 or FEEDBACK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("FEEDBACK_MAX_BYTES, FEEDBACK_CHUNK_ROWS and FEEDBACK_RETENTION_DAYS must be positive.")
 
 # --- Logging: no personal data in log lines (the BSN never reaches a logger) -------------------------
 LOGGING = {
