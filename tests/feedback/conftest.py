@@ -15,7 +15,18 @@ from feedback.parser import guess_format
 from feedback.services import ingest, receive
 from tests.factories import MboSchoolFactory, OpleidingFactory, OrganisationFactory, PupilFactory, valid_bsn
 
-HEADER = ["aanmelding_id", "bsn", "crebo", "opleiding", "niveau", "leerweg", "locatie", "cohort", "status", "status_datum"]
+HEADER = [
+    "aanmelding_id",
+    "bsn",
+    "crebo",
+    "opleiding",
+    "niveau",
+    "leerweg",
+    "locatie",
+    "cohort",
+    "status",
+    "status_datum",
+]
 
 
 def feed_csv(rows: list[dict], *, header=HEADER, sep=";", bom=False, crlf=False, encoding="utf-8") -> bytes:
@@ -82,7 +93,9 @@ def verpleegkunde(mbo):
 @pytest.fixture
 def pupils(vo):
     """Three pupils of the vo-school with BSNs 0, 1 and 2 of tests.factories.valid_bsn."""
-    return [PupilFactory(school=vo, bsn=valid_bsn(900 + n), voornaam=f"Leerling{n}", achternaam="Jansen") for n in range(3)]
+    return [
+        PupilFactory(school=vo, bsn=valid_bsn(900 + n), voornaam=f"Leerling{n}", achternaam="Jansen") for n in range(3)
+    ]
 
 
 def bsn_of(n: int) -> str:

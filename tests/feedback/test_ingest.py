@@ -66,11 +66,21 @@ def test_the_same_batch_twice_changes_nothing_and_says_so(tmp_path, mbo, verplee
     ]
     path = write(tmp_path, "dag.csv", feed_csv(rows))
     first = run_file(mbo, path)
-    before = (StatusChange.objects.count(), Melding.objects.count(), WaitingRow.objects.count(), Aanmelding.objects.count())
+    before = (
+        StatusChange.objects.count(),
+        Melding.objects.count(),
+        WaitingRow.objects.count(),
+        Aanmelding.objects.count(),
+    )
     again = run_file(mbo, path)
     assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
     assert again.duplicate_of == first and again.checksum == first.checksum and again.nothing_changed
-    after = (StatusChange.objects.count(), Melding.objects.count(), WaitingRow.objects.count(), Aanmelding.objects.count())
+    after = (
+        StatusChange.objects.count(),
+        Melding.objects.count(),
+        WaitingRow.objects.count(),
+        Aanmelding.objects.count(),
+    )
     assert after == before == (3, 3, 1, 2)
 
 
@@ -88,7 +98,9 @@ def test_an_older_row_adds_history_once_and_never_moves_the_status_back(tmp_path
     assert aanmelding.history.count() == 2 and Melding.objects.count() == meldingen == 1
 
 
-def test_two_rows_for_one_aanmelding_in_a_batch_the_newest_wins_whatever_their_order(tmp_path, mbo, verpleegkunde, pupils):
+def test_two_rows_for_one_aanmelding_in_a_batch_the_newest_wins_whatever_their_order(
+    tmp_path, mbo, verpleegkunde, pupils
+):
     rows = [
         row(0, "MB-1", "POSITIEF_BESLUIT", "2026-10-20"),
         row(0, "MB-1", "INTAKE", "2026-10-10"),
@@ -161,7 +173,9 @@ def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpl
     bbl = OpleidingFactory(school=mbo, crebo="25655", name="Verpleegkundige", leerweg="BBL")
     run_file(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10", locatie="Zoetermeer")])))
     # An older row names another locatie: it adds history but does not change the aanmelding.
-    run_file(mbo, write(tmp_path, "2.csv", feed_csv([row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-02", locatie="Delft")])))
+    run_file(
+        mbo, write(tmp_path, "2.csv", feed_csv([row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-02", locatie="Delft")]))
+    )
     aanmelding = Aanmelding.objects.get()
     assert aanmelding.location.name == "Zoetermeer"
     # The current row again, now BBL, at another locatie (any capitals) and with a cohort: all three follow.
@@ -173,7 +187,10 @@ def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpl
     assert (aanmelding.opleiding, aanmelding.location.name, aanmelding.cohort) == (bbl, "Campus Laakhaven", 2027)
     assert aanmelding.history.count() == 2
     # An older row creates no locatie either.
-    assert sorted(Location.objects.filter(school=mbo).values_list("name", flat=True)) == ["Campus Laakhaven", "Zoetermeer"]
+    assert sorted(Location.objects.filter(school=mbo).values_list("name", flat=True)) == [
+        "Campus Laakhaven",
+        "Zoetermeer",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +208,9 @@ def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpl
         ("Intakegesprek", Status.INTAKE),
     ],
 )
-def test_the_national_vva_vocabulary_and_the_dutch_labels_are_accepted(tmp_path, mbo, verpleegkunde, pupils, word, status):
+def test_the_national_vva_vocabulary_and_the_dutch_labels_are_accepted(
+    tmp_path, mbo, verpleegkunde, pupils, word, status
+):
     batch = run_file(mbo, write(tmp_path, "vva.csv", feed_csv([row(0, "VVA-1", word)])))
     assert counts(batch)["new"] == 1
     assert Aanmelding.objects.get().status == status
@@ -210,3 +229,14 @@ def test_the_same_bsn_at_two_schools_or_years_goes_to_the_newest_school_year_the
     run_file(mbo, write(tmp_path, "dag.csv", feed_csv([{**row(0, "MB-1"), "bsn": bsn}])))
     assert Aanmelding.objects.get().pupil == moved_to
     assert Melding.objects.get().organisation == moved_to.school
+
+
+def test_two_statuses_at_the_same_moment_the_later_line_wins_with_its_locatie(tmp_path, mbo, verpleegkunde, pupils):
+    rows = [
+        row(0, "MB-1", "INTAKE", "2026-10-10T10:00:00+02:00"),
+        row(0, "MB-1", "POSITIEF_BESLUIT", "2026-10-10T10:00:00+02:00", locatie="Delft"),
+    ]
+    run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    aanmelding = Aanmelding.objects.get()
+    assert (aanmelding.status, aanmelding.location.name) == (Status.POSITIEF_BESLUIT, "Delft")
+    assert aanmelding.history.count() == 2
