@@ -115,3 +115,24 @@ def row(n: int, aanmelding_id: str, status: str = "ONTVANGSTBEVESTIGING", datum:
         "status_datum": datum,
         **extra,
     }
+
+
+def personal_data(**overrides) -> dict:
+    """What a school types in for a new pupil (students.services.create_pupil)."""
+    import datetime
+
+    return {
+        "voornaam": "Nieuw",
+        "tussenvoegsel": "",
+        "achternaam": "Toegevoegd",
+        "geboortedatum": datetime.date(2010, 5, 17),
+        "geslacht": "v",
+        "email": "nieuw@example.com",
+        "telefoon": "06-12345678",
+        "straat": "Spui",
+        "huisnummer": 1,
+        "toevoeging": "",
+        "postcode": "2511 BL",
+        "woonplaats": "Den Haag",
+        **overrides,
+    }
