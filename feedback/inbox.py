@@ -85,7 +85,8 @@ def _pickup() -> list[Batch]:
             if any(p.is_file() for p in folder.iterdir()):
                 logger.warning("Feed inbox folder %s belongs to no connected mbo-school; its files wait.", folder.name)
             continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        # In the order they arrived (then by name): the contract is order-safe, but meldingen follow this order.
+        for path in sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: (p.stat().st_mtime, p.name)):
             if not _settled(path, now):
                 continue
             try:

@@ -185,8 +185,12 @@ def ingest(batch_id: int) -> Batch:
 
 def _ingest(batch: Batch) -> None:
     school = batch.mbo_school
+    if not batch.payload:
+        with transaction.atomic():
+            _fail(batch, _("Van deze levering is geen inhoud bewaard; er is niets te verwerken."))
+        return
     try:
-        data = payload.unseal(bytes(batch.payload or b""))
+        data = payload.unseal(bytes(batch.payload))
         result = parse(data, batch.format, now=batch.received_at)
     except FileError as exc:
         with transaction.atomic():

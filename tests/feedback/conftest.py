@@ -43,8 +43,9 @@ def feed_json(rows: list[dict]) -> bytes:
     return json.dumps({"rows": rows}, indent=2).encode()
 
 
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
+def write(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     path.write_bytes(data)
     return path
 
