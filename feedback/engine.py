@@ -22,15 +22,31 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.utils import timezone
+
 from accounts.models import Organisation
 from notifications.models import Melding, MeldingKind
 from students.models import Aanmelding, StatusChange, StatusSource
 
-from . import rules
+from . import bulk_sql, rules
 from .parser import FeedRow
 from .rules import Catalogue, Outcome, PupilInfo, RowResult
 
-UPDATE_FIELDS = ["external_id", "status", "status_at", "opleiding_id", "location_id", "cohort"]
+UPDATE_FIELDS = ["external_id", "status", "status_at", "opleiding", "location", "cohort"]
+AANMELDING_INSERT = [
+    "pupil",
+    "opleiding",
+    "mbo_school",
+    "location",
+    "school_year",
+    "external_id",
+    "cohort",
+    "status",
+    "status_at",
+    "created_at",
+]
+HISTORY_INSERT = ["aanmelding", "status", "at", "source", "user_name", "note", "recorded_at"]
+MELDING_INSERT = ["organisation", "kind", "text", "pupil", "link", "dedupe_key", "created_at"]
 
 
 class _State:
@@ -116,52 +132,31 @@ class _Chunk:
     def load(self) -> None:
         school = self.school
         ext_ids = list({r.aanmelding_id for r in self.rows})
-        # 1. The aanmeldingen the feed already knows, with their pupil.
-        known_pupils: dict[int, PupilInfo] = {}
-        for values in (
-            Aanmelding.objects.filter(mbo_school=school, external_id__in=ext_ids)
-            .order_by()
-            .values(
-                *_AANMELDING_FIELDS,
-                "pupil__bsn_index",
-                "pupil__school_id",
-                "pupil__school_year",
-                "pupil__voornaam",
-                "pupil__tussenvoegsel",
-                "pupil__achternaam",
-            )
-        ):
-            pupil = known_pupils.setdefault(
-                values["pupil_id"],
-                PupilInfo(
-                    pk=values["pupil_id"],
-                    bsn_index=values["pupil__bsn_index"] or "",
-                    school_id=values["pupil__school_id"],
-                    school_year=values["pupil__school_year"],
-                    full_name=rules.full_name(
-                        values["pupil__voornaam"], values["pupil__tussenvoegsel"], values["pupil__achternaam"]
-                    ),
-                ),
-            )
-            self._remember(self._state(values, pupil))
+        # 1. The aanmeldingen the feed already knows, and (1b) their pupils.
+        known = bulk_sql.by_keys(
+            Aanmelding, "external_id", ext_ids, where={"mbo_school": school.pk}, fields=_AANMELDING_FIELDS
+        )
+        known_pupils = {info.pk: info for info in rules.pupils_by_pk({values["pupil_id"] for values in known})}
+        for values in known:
+            self._remember(self._state(values, known_pupils[values["pupil_id"]]))
         # 2. The pupils of the rows whose aanmelding is new to the feed.
         self.pupils = rules.best_pupils(r.bsn_index for r in self.rows if r.aanmelding_id not in self.states)
         pupils_by_pk = {**known_pupils, **{p.pk: p for p in self.pupils.values()}}
         # 3. Their other aanmeldingen at this school (to take over, to keep one per opleiding, to count).
-        known_pks = [s.pk for s in self.states.values()]
-        for values in (
-            Aanmelding.objects.filter(mbo_school=school, pupil_id__in=list(pupils_by_pk))
-            .exclude(pk__in=known_pks)
-            .order_by("pk")
-            .values(*_AANMELDING_FIELDS)
-        ):
-            self._remember(self._state(values, pupils_by_pk[values["pupil_id"]]))
+        known_pks = {s.pk for s in self.states.values()}
+        others = bulk_sql.by_keys(
+            Aanmelding, "pupil_id", list(pupils_by_pk), where={"mbo_school": school.pk}, fields=_AANMELDING_FIELDS
+        )
+        for values in sorted(others, key=lambda v: v["pk"]):
+            if values["pk"] not in known_pks:
+                self._remember(self._state(values, pupils_by_pk[values["pupil_id"]]))
         # 4. Their history.
         by_pk = {s.pk: s for s in self._all_states()}
-        for aanmelding_id, status, moment in StatusChange.objects.filter(aanmelding_id__in=list(by_pk)).values_list(
-            "aanmelding_id", "status", "at"
-        ):
-            by_pk[aanmelding_id].history.add(rules.history_key(status, moment))
+        history = bulk_sql.by_keys(
+            StatusChange, "aanmelding_id", list(by_pk), where={}, fields=("aanmelding_id", "status", "at")
+        )
+        for line in history:
+            by_pk[line["aanmelding_id"]].history.add(rules.history_key(line["status"], line["at"]))
         # 5. The opleidingen the rows name, and those the aanmeldingen have (for the meldingen' texts).
         self.catalogue = Catalogue(school, {r.crebo for r in self.rows}, also={s.opleiding_id for s in by_pk.values()})
 
@@ -294,73 +289,62 @@ class _Chunk:
 
     def write(self) -> None:
         school = self.school
+        now = timezone.now()
         created = [s for s in self._all_states() if s.new]
-        objects = [
-            Aanmelding(
-                pupil_id=s.pupil.pk,
-                opleiding_id=s.opleiding_id,
-                mbo_school=school,
-                location_id=s.location_id,
-                school_year=s.school_year,
-                external_id=s.external_id,
-                cohort=s.cohort,
-                status=s.status,
-                status_at=s.status_at,
-            )
-            for s in created
-        ]
-        Aanmelding.objects.bulk_create(objects, batch_size=1000)
-        if objects and objects[0].pk is None:  # a database that does not return ids from a bulk insert
-            ids = dict(
-                Aanmelding.objects.filter(
-                    mbo_school=school, external_id__in=[s.external_id for s in created]
-                ).values_list("external_id", "pk")
-            )
-            for obj in objects:
-                obj.pk = ids[obj.external_id]
-        for state, obj in zip(created, objects, strict=True):
-            state.pk = obj.pk
-        changed = [
-            Aanmelding(
-                pk=s.pk,
-                external_id=s.external_id,
-                status=s.status,
-                status_at=s.status_at,
-                opleiding_id=s.opleiding_id,
-                location_id=s.location_id,
-                cohort=s.cohort,
-            )
-            for s in self._all_states()
-            if s.dirty and not s.new
-        ]
-        if changed:
-            Aanmelding.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
-        StatusChange.objects.bulk_create(
+        ids = bulk_sql.insert_returning(
+            Aanmelding,
+            AANMELDING_INSERT,
             [
-                StatusChange(
-                    aanmelding_id=state.pk,
-                    status=status,
-                    at=moment,
-                    source=StatusSource.FEED,
-                    note=rules.history_note(self.batch_id, line),
+                (
+                    s.pupil.pk,
+                    s.opleiding_id,
+                    school.pk,
+                    s.location_id,
+                    s.school_year,
+                    s.external_id,
+                    s.cohort,
+                    s.status,
+                    s.status_at,
+                    now,
                 )
+                for s in created
+            ],
+            key="external_id",
+        )
+        for state in created:
+            state.pk = ids[state.external_id]
+        bulk_sql.update(
+            Aanmelding,
+            UPDATE_FIELDS,
+            [
+                (s.pk, s.external_id, s.status, s.status_at, s.opleiding_id, s.location_id, s.cohort)
+                for s in self._all_states()
+                if s.dirty and not s.new
+            ],
+        )
+        bulk_sql.insert(
+            StatusChange,
+            HISTORY_INSERT,
+            [
+                (state.pk, status, moment, StatusSource.FEED, "", rules.history_note(self.batch_id, line), now)
                 for state, status, moment, line in self.new_history
             ],
-            batch_size=1000,
         )
         # A melding per event at most once, also when a chunk is ever applied twice.
-        Melding.objects.bulk_create(
+        bulk_sql.insert(
+            Melding,
+            MELDING_INSERT,
             [
-                Melding(
-                    organisation_id=state.pupil.school_id,
-                    kind=MeldingKind.STATUS,
-                    text=text,
-                    pupil_id=state.pupil.pk,
-                    link=rules.pupil_link(state.pupil.pk),
-                    dedupe_key=f"feed:{state.pk}:{event}",
+                (
+                    state.pupil.school_id,
+                    MeldingKind.STATUS,
+                    text,
+                    state.pupil.pk,
+                    rules.pupil_link(state.pupil.pk),
+                    f"feed:{state.pk}:{event}",
+                    now,
                 )
                 for state, text, event in self.meldingen
             ],
-            batch_size=1000,
             ignore_conflicts=True,
         )

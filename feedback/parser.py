@@ -296,6 +296,10 @@ class _RowChecker:
         self.earliest = datetime.datetime(2000, 1, 1, tzinfo=AMSTERDAM)
         self.year = timezone.localtime(now).year
         self.cohort_max = self.year + 3
+        self._statuses: dict[str, int | None] = {}
+        # Translated once, not per row.
+        self.niveau_message = _("moet 1, 2, 3 of 4 zijn")
+        self.cohort_message = _("moet een jaartal zijn, bijv. %(year)s") % {"year": self.year}
 
     def check(self, line: int, values: dict[str, str]) -> FeedRow | Rejection:
         get = values.get
@@ -310,20 +314,20 @@ class _RowChecker:
             problems.append(("aanmelding_id", _("ontbreekt")))
         elif len(aanmelding_id) > 64:
             problems.append(("aanmelding_id", _("is langer dan 64 tekens")))
-        bsn = bsn_crypto.normalise(raw_bsn)
+        bsn = raw_bsn if len(raw_bsn) == 9 and raw_bsn.isdigit() else bsn_crypto.normalise(raw_bsn)
         if not raw_bsn:
             problems.append(("bsn", _("ontbreekt")))
         elif len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit():
             problems.append(("bsn", _("moet 9 cijfers zijn")))
         elif not bsn_crypto.passes_elfproef(bsn):
             problems.append(("bsn", _("voldoet niet aan de elfproef")))
-        elif aanmelding_id and bsn_crypto.normalise(aanmelding_id) == bsn:
+        elif aanmelding_id[:1].isdigit() and bsn_crypto.normalise(aanmelding_id) == bsn:
             problems.append(("aanmelding_id", _("is gelijk aan het BSN; gebruik het eigen nummer van de aanmelding")))
         if not crebo:
             problems.append(("crebo", _("ontbreekt")))
         elif len(crebo) != 5 or not crebo.isascii() or not crebo.isdigit():
             problems.append(("crebo", _("moet 5 cijfers zijn") + _quoted(crebo)))
-        status = status_from(raw_status) if raw_status else None
+        status = self._statuses.get(raw_status) if raw_status in self._statuses else self._status(raw_status)
         if not raw_status:
             problems.append(("status", _("ontbreekt")))
         elif status is None:
@@ -337,18 +341,11 @@ class _RowChecker:
         for name, value in (("opleiding", opleiding), ("locatie", locatie)):
             if len(value) > MAX_LENGTHS[name]:
                 problems.append((name, _("is langer dan %(max)s tekens") % {"max": MAX_LENGTHS[name]}))
-        niveau = self._number(get("niveau"), 1, 4, "niveau", problems, _("moet 1, 2, 3 of 4 zijn"))
+        niveau = self._number(get("niveau"), 1, 4, "niveau", problems, self.niveau_message)
         leerweg = (get("leerweg") or "").strip().upper()
         if leerweg and leerweg not in ("BOL", "BBL"):
             problems.append(("leerweg", _("moet BOL of BBL zijn") + _quoted(leerweg)))
-        cohort = self._number(
-            get("cohort"),
-            2000,
-            self.cohort_max,
-            "cohort",
-            problems,
-            _("moet een jaartal zijn, bijv. %(year)s") % {"year": self.year},
-        )
+        cohort = self._number(get("cohort"), 2000, self.cohort_max, "cohort", problems, self.cohort_message)
 
         if problems:
             return Rejection(
@@ -372,6 +369,10 @@ class _RowChecker:
             cohort=cohort,
             bsn=bsn,
         )
+
+    def _status(self, text: str) -> int | None:
+        status = self._statuses[text] = status_from(text) if text else None
+        return status
 
     @staticmethod
     def _number(raw, low: int, high: int, name: str, problems: list, message: str) -> int | None:

@@ -14,15 +14,17 @@ import datetime
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Organisation
-from notifications.receivers import fed_status_text
+from notifications.receivers import FED_STATUS_TEXT
 from students.models import MAX_AANMELDINGEN_PER_MBO_SCHOOL, Location, Opleiding, Pupil, Status
 
+from .bulk_sql import by_keys, one_of
 from .parser import FeedRow, shown_id
 
 
@@ -77,20 +79,31 @@ def full_name(voornaam: str, tussenvoegsel: str, achternaam: str) -> str:
     return " ".join(p for p in (voornaam, tussenvoegsel, achternaam) if p)
 
 
+def _info(values: dict) -> PupilInfo:
+    return PupilInfo(
+        pk=values["pk"],
+        bsn_index=values["bsn_index"] or "",
+        school_id=values["school_id"],
+        school_year=values["school_year"],
+        full_name=full_name(values["voornaam"], values["tussenvoegsel"], values["achternaam"]),
+    )
+
+
+def pupils_by_pk(pks: Iterable[int]) -> list[PupilInfo]:
+    wanted = list(set(pks))
+    if not wanted:
+        return []
+    return [_info(values) for values in Pupil.objects.filter(one_of("pk", wanted)).order_by().values(*PUPIL_FIELDS)]
+
+
 def best_pupils(indexes: Iterable[str]) -> dict[str, PupilInfo]:
     """For each blind index, the pupil a row goes to (see the matching rule above). One query."""
     best: dict[str, PupilInfo] = {}
     wanted = list(set(indexes))
     if not wanted:
         return best
-    for values in Pupil.objects.filter(bsn_index__in=wanted).order_by().values(*PUPIL_FIELDS):
-        info = PupilInfo(
-            pk=values["pk"],
-            bsn_index=values["bsn_index"],
-            school_id=values["school_id"],
-            school_year=values["school_year"],
-            full_name=full_name(values["voornaam"], values["tussenvoegsel"], values["achternaam"]),
-        )
+    for values in by_keys(Pupil, "bsn_index", wanted, where={}, fields=PUPIL_FIELDS):
+        info = _info(values)
         current = best.get(info.bsn_index)
         if current is None or (info.school_year, info.pk) > (current.school_year, current.pk):
             best[info.bsn_index] = info
@@ -198,39 +211,54 @@ class Catalogue:
 
 
 # --- texts ----------------------------------------------------------------------------------------------
+# Stored texts (meldingen, history notes) are Dutch, the source language; translated once per process.
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict:
+    with override("nl"):
+        return {
+            "new": _("Nieuwe aanmelding voor %(name)s: %(opleiding)s bij %(school)s, status %(status)s."),
+            "limit": _(
+                "Let op: de leerling heeft nu %(count)s aanmeldingen bij %(school)s; de procedure staat er twee toe."
+            ),
+            "status": str(FED_STATUS_TEXT),
+            "note": _("Terugkoppeling van de mbo-school (levering %(batch)s, regel %(line)s)"),
+            "note_plain": _("Terugkoppeling van de mbo-school"),
+            "labels": {int(status): str(status.label) for status in Status},
+        }
+
+
+_LINK_PLACEHOLDER = 987654321
+
+
+@lru_cache(maxsize=1)
+def _link_template() -> str:
+    return reverse("students:leerling", args=[_LINK_PLACEHOLDER])
 
 
 def pupil_link(pupil_id: int) -> str:
-    return reverse("students:leerling", args=[pupil_id])
+    """reverse("students:leerling", args=[pupil_id]), without resolving the URL for every melding."""
+    return _link_template().replace(str(_LINK_PLACEHOLDER), str(pupil_id))
 
 
 def new_aanmelding_text(*, name: str, status: int, opleiding: str, school: str, count: int) -> str:
-    with override("nl"):
-        text = _("Nieuwe aanmelding voor %(name)s: %(opleiding)s bij %(school)s, status %(status)s.") % {
-            "name": name,
-            "opleiding": opleiding,
-            "school": school,
-            "status": Status(status).label,
-        }
-        if count > MAX_AANMELDINGEN_PER_MBO_SCHOOL:
-            text += " " + _(
-                "Let op: de leerling heeft nu %(count)s aanmeldingen bij %(school)s; de procedure staat er twee toe."
-            ) % {"count": count, "school": school}
-        return text
+    texts = _texts()
+    text = texts["new"] % {"name": name, "opleiding": opleiding, "school": school, "status": texts["labels"][status]}
+    if count > MAX_AANMELDINGEN_PER_MBO_SCHOOL:
+        text += " " + texts["limit"] % {"count": count, "school": school}
+    return text
 
 
 def status_text(*, name: str, status: int, opleiding: str, school: str) -> str:
-    return fed_status_text(name=name, status=status, opleiding=opleiding, school=school)
+    """The same text as notifications.receivers.fed_status_text (tests/feedback/test_rules_agree.py)."""
+    texts = _texts()
+    return texts["status"] % {"name": name, "status": texts["labels"][status], "opleiding": opleiding, "school": school}
 
 
 def history_note(batch_id: int | None, line: int) -> str:
-    with override("nl"):
-        if batch_id is None:
-            return _("Terugkoppeling van de mbo-school")
-        return _("Terugkoppeling van de mbo-school (levering %(batch)s, regel %(line)s)") % {
-            "batch": batch_id,
-            "line": line,
-        }
+    texts = _texts()
+    return texts["note_plain"] if batch_id is None else texts["note"] % {"batch": batch_id, "line": line}
 
 
 def reason_unmatched() -> str:

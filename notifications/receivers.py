@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from students.models import Aanmelding, Status, StatusSource
 from students.signals import current_status_changed
@@ -35,10 +34,13 @@ def melding_for_new_status(sender, aanmelding: Aanmelding, previous, source: str
     )
 
 
+# The melding's text for a fed-back status (the feed writes the same text when it makes meldingen in bulk).
+FED_STATUS_TEXT = gettext_lazy("Nieuwe status voor %(name)s: %(status)s (%(opleiding)s, %(school)s).")
+
+
 def fed_status_text(*, name: str, status: int, opleiding: str, school: str) -> str:
-    """The melding's text for a fed-back status (also used by the feed when it writes meldingen in bulk)."""
     with override("nl"):
-        return _("Nieuwe status voor %(name)s: %(status)s (%(opleiding)s, %(school)s).") % {
+        return str(FED_STATUS_TEXT) % {
             "name": name,
             "status": Status(status).label,
             "opleiding": opleiding,

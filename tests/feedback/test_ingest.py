@@ -240,3 +240,33 @@ def test_two_statuses_at_the_same_moment_the_later_line_wins_with_its_locatie(tm
     aanmelding = Aanmelding.objects.get()
     assert (aanmelding.status, aanmelding.location.name) == (Status.POSITIEF_BESLUIT, "Delft")
     assert aanmelding.history.count() == 2
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_a_chunk_takes_the_same_number_of_queries_for_10_rows_or_200(
+    mbo, verpleegkunde, vo, size, django_assert_num_queries
+):
+    from django.db import connection
+
+    from feedback import engine
+    from feedback.parser import parse
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite Django splits a bulk insert every 999 parameters; the set-based writes are PostgreSQL's")
+    pupils = [PupilFactory(school=vo, bsn=valid_bsn(2000 + n)) for n in range(size)]
+
+    def day(status, datum, start=0):
+        rows = [
+            {**row(0, f"Q-{n}", status, datum, locatie="Delft"), "bsn": valid_bsn(2000 + n)} for n in range(start, size)
+        ]
+        return sorted(parse(feed_csv(rows), "csv").rows, key=lambda r: r.sort_key)
+
+    engine.apply_chunk(school=mbo, rows=day("ONTVANGSTBEVESTIGING", "2026-10-01", start=size // 2), batch_id=1)
+    rows = day("INTAKE", "2026-10-05")  # half of them known and moving on, half new
+    # known aanmeldingen by id, their pupils, the pupils of the new ones by BSN, their other aanmeldingen,
+    # the history, the opleidingen, the locaties; insert aanmeldingen, update aanmeldingen, insert history,
+    # insert meldingen.
+    with django_assert_num_queries(11):
+        results = engine.apply_chunk(school=mbo, rows=rows, batch_id=2).results
+    assert {r.outcome for r in results} == {"new", "updated"} and len(pupils) == size
+    assert Melding.objects.count() == size + size // 2

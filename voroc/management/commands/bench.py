@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 
 BENCHMARKS = {
     "export_overview": "students.bench.export_overview",
+    "feed_ingest": "feedback.bench.feed_ingest",
 }
 
 
