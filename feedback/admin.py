@@ -145,21 +145,8 @@ class FeedTokenAdmin(admin.ModelAdmin):
 class BatchAdmin(admin.ModelAdmin):
     """Every batch of every mbo-school with its report. The file itself is never shown (it holds BSNs)."""
 
-    list_display = (
-        "pk",
-        "mbo_school",
-        "received_at",
-        "transport",
-        "state",
-        "rows_read",
-        "rows_new",
-        "rows_updated",
-        "rows_unchanged",
-        "rows_unmatched",
-        "rows_rejected",
-        "duration_display",
-    )
-    list_display_links = ("pk", "received_at")
+    list_display = ("number", "mbo_school", "received_at", "transport", "state", "report_display", "duration_display")
+    list_display_links = ("number", "received_at")
     list_filter = ("state", "transport", "mbo_school")
     list_select_related = ("mbo_school",)
     search_fields = ("filename", "checksum", "sender")
@@ -217,6 +204,26 @@ class BatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # batches go when their retention period ends (FEEDBACK_RETENTION_DAYS)
+
+    @admin.display(description=_("nr."), ordering="pk")
+    def number(self, obj: Batch) -> int:
+        return obj.pk
+
+    @admin.display(description=_("verslag"))
+    def report_display(self, obj: Batch) -> str:
+        if obj.failure:
+            return obj.failure[:120]
+        return _(
+            "%(read)s gelezen: %(new)s nieuw, %(updated)s bijgewerkt, %(unchanged)s ongewijzigd, "
+            "%(unmatched)s leerling onbekend, %(rejected)s afgewezen"
+        ) % {
+            "read": obj.rows_read,
+            "new": obj.rows_new,
+            "updated": obj.rows_updated,
+            "unchanged": obj.rows_unchanged,
+            "unmatched": obj.rows_unmatched,
+            "rejected": obj.rows_rejected,
+        }
 
     @admin.display(description=_("duur"))
     def duration_display(self, obj: Batch) -> str:

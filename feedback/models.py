@@ -92,9 +92,16 @@ class Batch(models.Model):
     )
     transport = models.CharField(_("hoe ontvangen"), max_length=10, choices=Transport.choices)
     sender = models.CharField(_("afzender"), max_length=200, blank=True, help_text=_("Token, postvak of gebruiker."))
-    token = models.ForeignKey(FeedToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="batches")
+    token = models.ForeignKey(
+        FeedToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="batches", verbose_name=_("token")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door (servicedesk)"),
     )
     filename = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
     format = models.CharField(_("formaat"), max_length=4, choices=Format.choices, default=Format.CSV)
@@ -153,6 +160,11 @@ class Batch(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def seconds(self) -> float | None:
+        duration = self.duration
+        return duration.total_seconds() if duration else None
 
     @property
     def line_word(self) -> str:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import MBO_ROLES, role_required
@@ -15,6 +17,11 @@ from .models import LineKind
 from .selectors import batch_lines, batches_visible_to, get_batch_for_user
 
 BATCHES_PER_PAGE = 30
+TAB_LABELS: dict[str, Promise] = {
+    LineKind.REJECTED: _("Afgewezen"),
+    LineKind.UNMATCHED: _("Wacht op leerling"),
+    LineKind.WARNING: _("Waarschuwingen"),
+}
 LINES_PER_PAGE = 100
 
 
@@ -64,7 +71,7 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "counts": counts,
             "kind": kind,
-            "kinds": [(value, label, counts[value]) for value, label in LineKind.choices],
+            "kinds": [(value, TAB_LABELS[value], counts[value]) for value in LineKind.values],
             "page": page,
         },
     )
