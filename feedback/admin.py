@@ -19,7 +19,8 @@ from accounts.models import Organisation, OrganisationKind
 from students import bsn as bsn_crypto
 
 from .models import Batch, BatchLine, FeedToken, WaitingRow
-from .services import create_token, rerun, revoke_token
+from .services import rerun
+from .tokens import create_token, revoke_token
 
 
 class FeedTokenForm(forms.ModelForm):

@@ -22,7 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from .models import Batch, BatchState, FeedToken, Format, Transport
 from .openapi import document
 from .selectors import batch_lines
-from .services import receive, refuse_too_large, token_for
+from .services import receive, refuse_too_large
+from .tokens import token_for
 
 CONTENT_TYPES = {
     "text/csv": Format.CSV,
@@ -35,14 +36,16 @@ LIST_LIMIT = 50
 
 
 def error(status: int, detail: str, **extra) -> JsonResponse:
-    response = JsonResponse({"detail": detail, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+    response = _ok({"detail": detail, **extra}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="VOROC"'
     return response
 
 
 def _ok(data: dict, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"  # reports name a school's aanmeldingen: no proxy or browser keeps them
+    return response
 
 
 def token_required(view: Callable) -> Callable:

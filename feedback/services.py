@@ -1,5 +1,5 @@
-"""Writes of the feed: receive a batch (sealed, before any row is read), ingest it chunk by chunk, re-run it,
-match rows that waited for a pupil, and the tokens mbo-schools push with.
+"""Writes of the feed: receive a batch (sealed, before any row is read), ingest it chunk by chunk, re-run it.
+Rows that wait for a pupil: matching.py; the tokens mbo-schools push with: tokens.py.
 
 Ingest is idempotent and can be interrupted anywhere: the rows are parsed the same way every time (the
 moment of receipt is the reference for dates), cut into the same chunks, and each chunk is applied and
@@ -10,11 +10,9 @@ what was not.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -24,16 +22,14 @@ from django.utils.translation import override
 
 from accounts.models import Organisation, OrganisationKind, User
 from students import bsn as bsn_crypto
-from students.models import Pupil
 
-from . import engine, payload, rowwise
+from . import engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
 from .parser import FeedRow, FileError, check_readable, parse, shown_id
 from .rules import Outcome, RowResult
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "vrc_"  # noqa: S105 (the public start of every token, not a secret)
 PROGRESS_FIELDS = [
     "rows_new",
     "rows_updated",
@@ -337,114 +333,20 @@ def rerun(*, batch: Batch, by: User | None) -> Batch:
     )
 
 
-# --- rows waiting for a pupil ---------------------------------------------------------------------------------
+def resume_stalled(*, older_than: datetime.timedelta = datetime.timedelta(hours=3)) -> list[int]:
+    """Queue again the batches that were received or being processed long ago and never finished (a message the
+    broker lost, a worker gone without its message coming back). Ingest continues where it was; a batch that
+    stopped with an error waits for the servicedesk (Opnieuw verwerken)."""
+    from .tasks import ingest_batch
 
-
-@dataclass
-class Matched:
-    applied: int = 0
-    rejected: int = 0
-
-
-def match_waiting(*, bsn_index: str) -> Matched:
-    """Apply the rows that waited for a pupil with this blind index, oldest first, through the one-row path."""
-    done = Matched()
-    with transaction.atomic(), override("nl"):
-        waiting = list(
-            WaitingRow.objects.select_for_update()
-            .select_related("mbo_school")
-            .filter(bsn_index=bsn_index, matched_at__isnull=True)
-            .order_by("mbo_school_id", "aanmelding_id", "status_at", "batch_id", "line")
-        )
-        now = timezone.now()
-        for item in waiting:
-            result = rowwise.apply_row(school=item.mbo_school, row=_feed_row(item), batch_id=item.batch_id)
-            if result.outcome == Outcome.UNMATCHED:
-                continue  # the pupil is gone again: keep waiting
-            item.matched_at, item.pupil_id = now, result.pupil_id
-            if result.outcome == Outcome.REJECTED:
-                item.outcome = result.reason[:300]
-                done.rejected += 1
-            else:
-                item.outcome = str(_("verwerkt"))
-                done.applied += 1
-            item.save(update_fields=["matched_at", "pupil", "outcome"])
-    return done
-
-
-def match_all_waiting() -> Matched:
-    """The safety net (daily): every waiting row whose BSN now belongs to a pupil, however that pupil came in."""
-    total = Matched()
-    indexes = (
-        WaitingRow.objects.filter(matched_at__isnull=True, bsn_index__in=Pupil.objects.values("bsn_index"))
-        .values_list("bsn_index", flat=True)
-        .distinct()
+    cutoff = timezone.now() - older_than
+    stalled = list(
+        Batch.objects.filter(state__in=[BatchState.RECEIVED, BatchState.PROCESSING], received_at__lt=cutoff)
+        .values_list("pk", flat=True)
+        .order_by("pk")
     )
-    for index in list(indexes):
-        done = match_waiting(bsn_index=index)
-        total.applied += done.applied
-        total.rejected += done.rejected
-    return total
-
-
-def _feed_row(item: WaitingRow) -> FeedRow:
-    return FeedRow(
-        line=item.line,
-        aanmelding_id=item.aanmelding_id,
-        bsn_index=item.bsn_index,
-        crebo=item.crebo,
-        status=item.status,
-        at=item.status_at,
-        opleiding=item.opleiding,
-        niveau=item.niveau,
-        leerweg=item.leerweg,
-        locatie=item.locatie,
-        cohort=item.cohort,
-    )
-
-
-# --- tokens ------------------------------------------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def create_token(*, school: Organisation, name: str, by: User | None) -> tuple[FeedToken, str]:
-    """A new token for ``school``; the token itself is returned once and only its hash is kept."""
-    if school.kind != OrganisationKind.MBO_SCHOOL:
-        raise ValueError("Only an mbo-school gets a feed token.")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = FeedToken(
-        mbo_school=school, name=name.strip(), prefix=secret[:10], key_hash=hash_token(secret), created_by=by
-    )
-    token.full_clean()
-    token.save()
-    return token, secret
-
-
-@transaction.atomic
-def revoke_token(*, token: FeedToken, by: User | None) -> bool:
-    if token.revoked_at is not None:
-        return False
-    token.revoked_at, token.revoked_by = timezone.now(), by
-    token.save(update_fields=["revoked_at", "revoked_by"])
-    return True
-
-
-def token_for(secret: str) -> FeedToken | None:
-    """The active token with this value (of a connected mbo-school or not), or None."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
-        return None
-    token = (
-        FeedToken.objects.select_related("mbo_school")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if token is not None and (token.last_used_at is None or timezone.now() - token.last_used_at > _TOUCH):
-        FeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token
-
-
-_TOUCH = datetime.timedelta(minutes=1)
+    for pk in stalled:
+        transaction.on_commit(partial(ingest_batch.delay, pk))
+    if stalled:
+        logger.warning("Feed batches %s had not finished; queued again.", ", ".join(map(str, stalled)))
+    return stalled

@@ -34,7 +34,7 @@ def match_waiting_for_pupil(pupil_id: int) -> int:
     """A pupil got a BSN: apply the rows that waited for it."""
     from students.models import Pupil
 
-    from .services import match_waiting
+    from .matching import match_waiting
 
     index = Pupil.objects.filter(pk=pupil_id).values_list("bsn_index", flat=True).first()
     if not index:
@@ -45,7 +45,7 @@ def match_waiting_for_pupil(pupil_id: int) -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def match_all_waiting() -> int:
-    from .services import match_all_waiting as match_all
+    from .matching import match_all_waiting as match_all
 
     done = match_all()
     return done.applied + done.rejected
@@ -56,3 +56,10 @@ def purge_expired_batches() -> int:
     from .retention import purge_expired
 
     return purge_expired()
+
+
+@shared_task
+def resume_stalled_batches() -> int:
+    from .services import resume_stalled
+
+    return len(resume_stalled())

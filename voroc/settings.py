@@ -179,10 +179,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
     # The mbo feed: the inbox folders every morning (before the digest), the safety net for waiting rows,
-    # and batches past their retention period.
+    # batches past their retention period, and (hourly) batches whose processing never finished.
     "pickup-feedback-inbox": {"task": "feedback.tasks.pickup_inbox", "schedule": crontab(hour=5, minute=30)},
     "match-waiting-feedback": {"task": "feedback.tasks.match_all_waiting", "schedule": crontab(hour=6, minute=30)},
     "purge-expired-feedback": {"task": "feedback.tasks.purge_expired_batches", "schedule": crontab(hour=4, minute=0)},
+    "resume-stalled-feedback": {"task": "feedback.tasks.resume_stalled_batches", "schedule": crontab(minute=15)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import Batch, BatchState, FeedToken
-from feedback.services import hash_token
+from feedback.tokens import hash_token
 from tests.conftest import bsn_like_numbers
 from tests.factories import MboSchoolFactory, valid_bsn
 

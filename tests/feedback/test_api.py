@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from feedback.models import Batch, BatchLine, BatchState, FeedToken
-from feedback.services import create_token, revoke_token
+from feedback.tokens import create_token, revoke_token
 from students.models import Aanmelding
 from tests.factories import MboSchoolFactory, valid_bsn
 
@@ -282,6 +282,8 @@ def test_every_documented_path_method_and_status_happens_and_matches_its_schema(
             response.status_code,
         )
         assert response["Content-Type"] == "application/json"
+        if path != "/api/v1/openapi.json":
+            assert response["Cache-Control"] == "no-store"
         if response.status_code >= 400:
             assert " " in body["detail"]  # a sentence, not a code
 

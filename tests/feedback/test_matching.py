@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from feedback import payload
+from feedback.matching import match_all_waiting
 from feedback.models import WaitingRow
-from feedback.services import match_all_waiting
 from notifications.models import Melding
 from students import bsn as bsn_crypto
 from students.models import Aanmelding, Pupil, Status

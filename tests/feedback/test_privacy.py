@@ -14,7 +14,7 @@ from django.db import connection, reset_queries
 from django.test import Client
 
 from feedback.models import BatchLine, BatchState, WaitingRow
-from feedback.services import create_token
+from feedback.tokens import create_token
 from students import bsn as bsn_crypto
 from students.models import Pupil
 from tests.conftest import bsn_like_numbers

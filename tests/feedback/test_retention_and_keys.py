@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from feedback import payload
+from feedback.matching import match_waiting
 from feedback.models import Batch, BatchLine, WaitingRow
 from feedback.retention import purge_expired
-from feedback.services import match_waiting
 from students import bsn as bsn_crypto
 from students.models import Aanmelding
 from tests.factories import PupilFactory, valid_bsn

@@ -159,7 +159,7 @@ def test_the_api_command_and_inbox_give_the_same_result_for_the_same_file(
 ):
     from django.test import Client
 
-    from feedback.services import create_token
+    from feedback.tokens import create_token
 
     data = feed_csv(
         [row(0, "MB-1"), row(0, "MB-1", "INTAKE", "2026-10-03"), {**row(1, "MB-2"), "bsn": valid_bsn(6000)}]
@@ -178,3 +178,23 @@ def test_the_api_command_and_inbox_give_the_same_result_for_the_same_file(
     assert (first.rows_new, first.rows_updated, first.rows_unmatched) == (1, 1, 1)
     for batch in repeats:
         assert (batch.rows_unchanged, batch.rows_unmatched, batch.duplicate_of_id) == (2, 1, first.pk)
+
+
+def test_a_batch_that_never_finished_is_queued_again_within_the_hour(
+    mbo, verpleegkunde, pupils, settings, eager, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from feedback.services import receive
+    from feedback.tasks import resume_stalled_batches
+
+    assert settings.CELERY_BEAT_SCHEDULE["resume-stalled-feedback"]["task"] == "feedback.tasks.resume_stalled_batches"
+    lost = receive(school=mbo, data=feed_csv([row(0, "MB-1")]), transport="api", fmt="csv", enqueue=False)
+    recent = receive(school=mbo, data=feed_csv([row(1, "MB-2")]), transport="api", fmt="csv", enqueue=False)
+    Batch.objects.filter(pk=lost.pk).update(received_at=timezone.now() - datetime.timedelta(hours=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_stalled_batches() == 1
+    assert Batch.objects.get(pk=lost.pk).state == BatchState.DONE
+    assert Batch.objects.get(pk=recent.pk).state == BatchState.RECEIVED  # maybe still in the queue: left alone

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation, OrganisationKind
-from feedback.services import create_token
+from feedback.tokens import create_token
 
 
 class Command(BaseCommand):
