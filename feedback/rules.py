@@ -48,7 +48,7 @@ class RowResult:
 
 def second(moment: datetime.datetime) -> datetime.datetime:
     """The feed's precision: a history line is the same when status and moment agree to the second."""
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def history_key(status: int, moment: datetime.datetime) -> tuple[int, datetime.datetime]:
