@@ -27,7 +27,7 @@ from django.utils.translation import override
 from accounts.models import Organisation, OrganisationKind
 
 from .models import Batch, BatchState, Transport
-from .parser import guess_format
+from .parser import guess_format, scrub
 from .services import receive, refuse_too_large
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,9 @@ def _pickup() -> list[Batch]:
                 batch = _take(school, path)
             except Exception:
                 logger.exception(
-                    "Feed inbox file %s/%s could not be stored; it stays for the next pickup.", folder.name, path.name
+                    "Feed inbox file %s/%s could not be stored; it stays for the next pickup.",
+                    folder.name,
+                    scrub(path.name),
                 )
                 continue
             batches.append(batch)
@@ -101,7 +103,7 @@ def _pickup() -> list[Batch]:
 
 
 def _take(school: Organisation, path: Path) -> Batch:
-    sender = f"{school.code}/{path.name}"
+    sender = scrub(f"{school.code}/{path.name}")
     size = path.stat().st_size
     if size > settings.FEEDBACK_MAX_BYTES:
         batch = refuse_too_large(school=school, size=size, transport=Transport.INBOX, sender=sender, filename=path.name)
@@ -130,13 +132,13 @@ def _write_receipt(path: Path, batch: Batch) -> None:
     failed = batch.state == BatchState.FAILED
     target = path.parent / (FAILED if failed else PROCESSED)
     target.mkdir(exist_ok=True)
-    receipt = target / f"{_safe_name(path.name)}.levering-{batch.pk}.txt"
+    receipt = target / f"{_safe_name(scrub(path.name))}.levering-{batch.pk}.txt"
     base = settings.VOROC_BASE_URL.rstrip("/")
     with override("nl"):
         lines = [
             _("VOROC – ontvangstbewijs van een levering"),
             "",
-            _("Bestand: %(name)s") % {"name": path.name},
+            _("Bestand: %(name)s") % {"name": scrub(path.name)},
             _("Ontvangen: %(when)s") % {"when": timezone.localtime(batch.received_at).strftime("%d-%m-%Y %H:%M:%S")},
             _("Levering: %(id)s") % {"id": batch.pk},
             _("Grootte: %(size)s bytes") % {"size": batch.size},

@@ -91,6 +91,14 @@ def shown_id(aanmelding_id: str) -> str:
     return "•••••••••" if looks_like_bsn(aanmelding_id) else aanmelding_id
 
 
+_NUMBERS = re.compile(r"(?<![0-9])[0-9][0-9 .-]{6,10}[0-9](?![0-9])")
+
+
+def scrub(text: str) -> str:
+    """Free text from outside (a file name, a sender) with anything that could be a BSN masked."""
+    return _NUMBERS.sub(lambda m: "•••••••••" if looks_like_bsn(m.group()) else m.group(), text)
+
+
 def _quoted(value: str) -> str:
     """A value for a reason, only when it cannot be a BSN (short, without long runs of digits)."""
     if len(value) > 40 or _DIGIT_RUN.search(value):

@@ -16,7 +16,9 @@ def checksum(data: bytes) -> str:
 
 def seal(data: bytes) -> tuple[bytes, str]:
     """The sealed bytes and the id of the key that sealed them (for key rotation)."""
-    sealed = bsn_crypto.encrypt_bytes(zlib.compress(data, 3), purpose=PURPOSE)  # level 3: most of the gain, a third of the time
+    sealed = bsn_crypto.encrypt_bytes(
+        zlib.compress(data, 3), purpose=PURPOSE
+    )  # level 3: most of the gain, a third of the time
     return sealed, bsn_crypto.key_id_of_bytes(sealed)
 
 

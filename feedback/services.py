@@ -25,7 +25,7 @@ from students import bsn as bsn_crypto
 
 from . import engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
-from .parser import FeedRow, FileError, check_readable, parse, shown_id
+from .parser import FeedRow, FileError, check_readable, parse, scrub, shown_id
 from .rules import Outcome, RowResult
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def receive(
     at all; a readable batch is queued for ingest after the commit."""
     if school.kind != OrganisationKind.MBO_SCHOOL:
         raise ValueError("A feed batch comes from an mbo-school.")
+    sender, filename = scrub(sender), scrub(filename)  # a file named after a pupil's BSN keeps no BSN here
     if len(data) > settings.FEEDBACK_MAX_BYTES:
         return refuse_too_large(
             school=school, size=len(data), transport=transport, sender=sender, filename=filename, token=token, by=by
@@ -116,6 +117,7 @@ def refuse_too_large(
     by: User | None = None,
 ) -> Batch:
     """A delivery over FEEDBACK_MAX_BYTES is not read (nor kept); the attempt is recorded as a failed batch."""
+    sender, filename = scrub(sender), scrub(filename)
     batch = Batch.objects.create(
         mbo_school=school,
         transport=transport,

@@ -198,3 +198,17 @@ def test_a_batch_that_never_finished_is_queued_again_within_the_hour(
         assert resume_stalled_batches() == 1
     assert Batch.objects.get(pk=lost.pk).state == BatchState.DONE
     assert Batch.objects.get(pk=recent.pk).state == BatchState.RECEIVED  # maybe still in the queue: left alone
+
+
+def test_a_file_named_after_a_bsn_leaves_no_bsn_in_the_batch_the_receipt_or_the_log(inbox, mbo, caplog):
+    import logging
+
+    number = valid_bsn(4242)
+    caplog.set_level(logging.INFO)
+    write(inbox / "25AA", f"leerling-{number}.csv", feed_csv([row(0, "MB-1")]))
+    pickup_inbox()
+    batch = Batch.objects.get()
+    receipt = next((inbox / "25AA" / "processed").iterdir())
+    for text in (batch.filename, batch.sender, receipt.name, receipt.read_text(), caplog.text):
+        assert number not in text
+    assert batch.filename == "leerling-•••••••••.csv"
