@@ -16,7 +16,7 @@ RUN VOROC_PRODUCTION=1 SECRET_KEY=build-only-not-a-real-secret-build-only-not-a-
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
     EMAIL_URL=smtp://build:25 VOROC_BASE_URL=https://build \
     python manage.py collectstatic --no-input -v0 \
- && mkdir -p /app/var && chown voroc /app/var
+ && mkdir -p /app/var /app/feedback-inbox && chown voroc /app/var /app/feedback-inbox
 USER voroc
 EXPOSE 8000
 CMD ["gunicorn", "voroc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]

@@ -31,6 +31,7 @@ LOGBOEK = Tab(_("Logboek"), "students:logboek", "journal-text")
 AANMELDINGEN = Tab(_("Aanmeldingen"), "students:aanmeldingen", "inboxes")
 GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "students:gemeente", "geo-alt")
 MONITOR = Tab(_("Monitor"), "students:monitor", "bar-chart")
+TERUGKOPPELING = Tab(_("Terugkoppeling"), "feedback:batches", "arrow-left-right")
 
 _VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN)
 TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
@@ -38,7 +39,7 @@ TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
     Role.DECAAN: _VO,
     Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
     Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
-    Role.ROC: (MELDINGEN, AANMELDINGEN),
+    Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING),
     Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, MONITOR),
     Role.SERVICEDESK: (MELDINGEN,),
 }

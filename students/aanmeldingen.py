@@ -68,9 +68,15 @@ def add_aanmelding(
     by: User | None = None,
     location: Location | None = None,
     external_id: str | None = None,
+    cohort: int | None = None,
     note: str = "",
 ) -> Aanmelding:
-    """Record an aanmelding; at most two opleidingen at one mbo-school in one school year."""
+    """Record an aanmelding; at most two opleidingen at one mbo-school in one school year.
+
+    The limit is the procedure's rule for what a vo-school enters. What a connected mbo-school feeds back
+    (``source="feed"``) is its own record of the applications it holds, and is kept even beyond two: the
+    feed reports such a case as a warning instead of losing it.
+    """
     if source == StatusSource.HAND:
         refuse_hand_edit_of_connected(opleiding)
     # Lock the pupil so that two simultaneous additions cannot both pass the count.
@@ -78,7 +84,7 @@ def add_aanmelding(
     existing = Aanmelding.objects.filter(pupil=pupil, mbo_school=opleiding.school, school_year=pupil.school_year)
     if existing.filter(opleiding=opleiding).exists():
         raise ValidationError({"opleiding": _("De leerling is al aangemeld voor deze opleiding.")})
-    if existing.count() >= MAX_AANMELDINGEN_PER_MBO_SCHOOL:
+    if source == StatusSource.HAND and existing.count() >= MAX_AANMELDINGEN_PER_MBO_SCHOOL:
         raise ValidationError(
             {
                 "opleiding": _(
@@ -98,6 +104,7 @@ def add_aanmelding(
         location=location,
         school_year=pupil.school_year,
         external_id=external_id,
+        cohort=cohort,
         status=status,
         status_at=when,
         created_by=by,

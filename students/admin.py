@@ -32,7 +32,7 @@ from .models import (
     new_no_bsn_code,
 )
 from .privacy import inzage_zip, remove_pupil_completely
-from .services import PERSONAL_FIELDS
+from .services import PERSONAL_FIELDS, announce_bsn
 
 
 class SchoolLinkInline(admin.TabularInline):
@@ -145,6 +145,8 @@ class PupilAdmin(AuditedPupilDataAdmin):
             else:
                 obj.no_bsn_code = new_no_bsn_code()
         super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("bsn"):
+            announce_bsn(pupil=obj)
         changes = {f: (form.initial.get(f) if change else None, form.cleaned_data.get(f)) for f in form.changed_data}
         changes.pop("bsn", None)
         if form.cleaned_data.get("bsn"):

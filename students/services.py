@@ -17,6 +17,7 @@ from audit.services import diff, record_change
 from . import bsn as bsn_crypto
 from .models import Pupil, SchoolLink, SchoolYearStart, Source, new_no_bsn_code
 from .schoolyear import current_school_year, forget_current_school_year, label
+from .signals import pupil_bsn_set
 
 PERSONAL_FIELDS = (
     "voornaam",
@@ -87,6 +88,8 @@ def create_pupil(
     else:
         pupil.set_bsn(bsn)
     _save(pupil)
+    if bsn is not None:
+        announce_bsn(pupil=pupil)
     changes = {f: (None, getattr(pupil, f)) for f in PERSONAL_FIELDS if getattr(pupil, f) not in ("", None)}
     changes.update({"group": (None, group), "bsn": (None, "ingevuld" if bsn else "geen BSN (leerlingcode)")})
     record_change(pupil, action=Action.CREATE, changes=changes, summary="leerling toegevoegd")
@@ -113,7 +116,14 @@ def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...)
     _save(pupil)
     if changes:
         record_change(pupil, changes=changes, summary="leerlinggegevens")
+    if bsn:
+        announce_bsn(pupil=pupil)
     return pupil
+
+
+def announce_bsn(*, pupil: Pupil) -> None:
+    """After the commit: tell other apps (the mbo feed) that this pupil now has a BSN."""
+    transaction.on_commit(lambda: pupil_bsn_set.send(sender=Pupil, pupil=pupil))
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """Signals other apps listen to (students imports none of them): a pupil's aanmelding got a new current status,
-or a pupil got a new aanmelding."""
+a pupil got a new aanmelding or a BSN, a pupil is about to be removed completely."""
 
 from django.dispatch import Signal
 
@@ -13,3 +13,7 @@ aanmelding_created = Signal()
 # Sent with ``pupil`` (and ``reason``: "avg" or "retention") just before a pupil is removed completely; apps
 # remove what does not go with the pupil's row by itself (stored files, rows matched by the BSN's index).
 pupil_removing = Signal()
+
+# Sent after the commit when a pupil was saved with a BSN it did not have before (a new pupil with a BSN, or a
+# BSN added to a pupil without one), with: pupil. The mbo feed matches rows that waited for this pupil.
+pupil_bsn_set = Signal()

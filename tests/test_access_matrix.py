@@ -143,6 +143,13 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "groups:delete": ("GET", "group", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
     "groups:members": ("POST", "group", only(MANAGING, 302, 403), only(MANAGING, 404, 403)),
     "set_language": ("POST", "-", expect(302, anon=302), None),
+    # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only
+    # (tests/feedback/test_api.py has the token × own/other school cells).
+    "feedback:batches": ("GET", "-", only(["roc.mbo1"], 200, 403), None),
+    "feedback:batch": ("GET", "batch", only(["roc.mbo1"], 200, 403), only(["roc.mbo1"], 404, 403)),
+    "feedback_api:batches": ("GET", "-", expect(401, anon=401), None),
+    "feedback_api:batch": ("GET", "batch", expect(401, anon=401), expect(401, anon=401)),
+    "feedback_api:openapi": ("GET", "-", expect(200, anon=200), None),
 }
 UNNAMED = {"": "root", "favicon.ico": "favicon"}
 
@@ -230,6 +237,7 @@ def objects(demo_pupils, eager):
         ),
         "job": _jobs(demo_pupils),
         **_forms(own_pupil, other_pupil, own_sent, other_sent, demo_pupils),
+        "batch": _batches(),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
@@ -244,6 +252,14 @@ def _jobs(users) -> tuple[int, int]:
     other = ExportJob.objects.create(user=users["decaan.vo2"], params={"formaat": "xlsx"})
     exports.run_job(own.pk)
     exports.run_job(other.pk)
+    return own.pk, other.pk
+
+
+def _batches() -> tuple[int, int]:
+    from accounts.models import Organisation
+    from feedback.models import Batch
+
+    own, other = (Batch.objects.create(mbo_school=Organisation.objects.get(code=c), transport="api") for c in ("25AA", "25BB"))
     return own.pk, other.pk
 
 

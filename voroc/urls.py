@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("students.urls")),
     path("", include("doorstroom.urls")),
     path("groepen/", include("groups.urls")),
+    path("terugkoppeling/", include("feedback.urls")),
+    path("api/v1/", include("feedback.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

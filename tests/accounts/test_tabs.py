@@ -8,7 +8,7 @@ EXPECTED_TABS = {
     "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen"],
     "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
     "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
-    "roc.mbo1": ["Meldingen", "Aanmeldingen"],
+    "roc.mbo1": ["Meldingen", "Aanmeldingen", "Terugkoppeling"],
     "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Monitor"],
 }
 

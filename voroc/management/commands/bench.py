@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 BENCHMARKS = {
     "export_overview": "students.bench.export_overview",
     "form_pdf": "doorstroom.bench.form_pdf",
+    "feed_ingest": "feedback.bench.feed_ingest",
 }
 
 

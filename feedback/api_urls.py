@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import api
+
+app_name = "feedback_api"
+
+urlpatterns = [
+    path("feedback/batches", api.batches, name="batches"),
+    path("feedback/batches/<int:pk>", api.batch_report, name="batch"),
+    path("openapi.json", api.openapi, name="openapi"),
+]

@@ -1,0 +1,204 @@
+"""``manage.py bench feed_ingest``: 100,000 rows for 50,000 pupils, ingested twice, beside PostgreSQL COPY.
+
+The same bytes go three ways in one run: COPY into a bare table (the limit: what loading the rows costs at
+the least), a first ingest (a school's first feed: every aanmelding new) and a second ingest of the same
+file (a normal day: nothing changes). Each ingest is the whole path: store the batch sealed, parse and
+check every row, apply it in chunks. All of it runs inside one transaction that is rolled back afterwards,
+so the chunks' own transactions are savepoints here (the commit per chunk is not in the figures). Before
+each ingest the tables are analysed, as autovacuum keeps them on a live database (not timed).
+
+On SQLite there is no COPY: the stand-in limit is one executemany INSERT of the same rows into a bare
+table, and the JSON says so. The aims (first run within 10x the limit, the repeat within 5x) are about
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+
+from django.db import connection, transaction
+
+FIRST_AIM, REPEAT_AIM = 10, 5
+COLUMNS = (
+    "aanmelding_id",
+    "bsn",
+    "crebo",
+    "opleiding",
+    "niveau",
+    "leerweg",
+    "locatie",
+    "cohort",
+    "status",
+    "status_datum",
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def feed_ingest(rows: int = 100_000, pupils: int = 50_000) -> dict:
+    result: dict = {}
+    try:
+        with transaction.atomic():
+            result = _run(rows, pupils)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _generate(rng: random.Random, rows: int, pupils: int) -> tuple[bytes, list[str], dict]:
+    """The school's feed: every pupil one or two aanmeldingen with one to three status lines, ~1.5% unknown
+    pupils, ~0.5% bad rows."""
+    from students.demo_data import generate_bsns
+
+    bsns = generate_bsns(rng, pupils + max(rows // 60, 1))
+    known, unknown = bsns[:pupils], bsns[pupils:]
+    crebos = [(f"25{n:03d}", "BOL" if n % 3 else "BBL", 2 + n % 3) for n in range(40)]
+    flow = ["ONTVANGSTBEVESTIGING", "INTAKE", "POSITIEF_BESLUIT", "DEFINITIEF"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(COLUMNS)
+    written = bad = missing = 0
+    aanmelding = 0
+    while written < rows:
+        roll = rng.random()
+        if roll < 0.005:
+            writer.writerow([f"F{written}", "123456789", "25001", "", "", "", "", "", "INTAKE", "2026-10-01"])
+            bad += 1
+            written += 1
+            continue
+        if roll < 0.02:
+            bsn = rng.choice(unknown)
+            missing += 1
+        else:
+            bsn = known[aanmelding % pupils] if aanmelding < pupils else rng.choice(known)
+        aanmelding += 1
+        crebo, leerweg, niveau = rng.choice(crebos)
+        steps = rng.choice([1, 1, 2, 2, 3])
+        for step in range(min(steps, rows - written)):
+            writer.writerow(
+                [
+                    f"A{aanmelding:07d}",
+                    bsn,
+                    crebo,
+                    f"Opleiding {crebo}",
+                    niveau,
+                    leerweg,
+                    rng.choice(["Campus Noord", "Campus Zuid", ""]),
+                    2027,
+                    flow[step],
+                    f"2026-{9 + step:02d}-{1 + aanmelding % 28:02d}T{8 + step:02d}:{aanmelding % 60:02d}:00+02:00",
+                ]
+            )
+            written += 1
+    return out.getvalue().encode(), known, {"bad_rows": bad, "unknown_pupil_aanmeldingen": missing}
+
+
+def _copy_limit(data: bytes) -> tuple[float, str]:
+    columns = ", ".join(f"{c} text" for c in COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMP TABLE bench_feed_copy ({columns}) ON COMMIT DROP")
+            start = time.perf_counter()
+            with cursor.cursor.copy("COPY bench_feed_copy FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy:
+                copy.write(data)
+            return time.perf_counter() - start, "postgresql COPY into a bare table"
+        cursor.execute(f"CREATE TEMP TABLE bench_feed_copy ({columns})")
+        records = list(csv.reader(io.StringIO(data.decode()), delimiter=";"))[1:]
+        start = time.perf_counter()
+        placeholders = ", ".join(["%s"] * len(COLUMNS))  # fixed column names, no input
+        cursor.executemany(f"INSERT INTO bench_feed_copy VALUES ({placeholders})", records)  # noqa: S608
+        seconds = time.perf_counter() - start
+        cursor.execute("DROP TABLE bench_feed_copy")
+        return seconds, "sqlite executemany INSERT into a bare table (stand-in for COPY)"
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE students_pupil, students_aanmelding, students_statuschange, notifications_melding")
+
+
+def _run(rows: int, pupils: int) -> dict:
+    from accounts.models import Organisation, OrganisationKind
+    from notifications.models import Melding
+    from students.demo_data import generate_pupils
+    from students.models import Aanmelding, Pupil, StatusChange
+    from students.schoolyear import current_school_year
+
+    from .models import Transport
+    from .services import ingest, receive
+
+    rng = random.Random(2026)  # noqa: S311 (generated data)
+    year = current_school_year()
+    mbo = Organisation.objects.create(kind=OrganisationKind.MBO_SCHOOL, code="98FB", name="Bench-mbo", connected=True)
+    schools = [
+        Organisation.objects.create(kind=OrganisationKind.VO_SCHOOL, code=f"9{n}VB", name=f"Bench-vo {n}")
+        for n in range(5)
+    ]
+    data, bsns, extra = _generate(rng, rows, pupils)
+    people = generate_pupils(rng, pupils, postcode_areas=["2511", "2512"], woonplaats="Den Haag", school_year=year)
+    batch_rows = []
+    for n, (person, number) in enumerate(zip(people, bsns, strict=True)):
+        pupil = Pupil(school=schools[n % len(schools)], school_year=year, **person.__dict__)
+        pupil.set_bsn(number)
+        pupil.refresh_search_name()
+        batch_rows.append(pupil)
+    Pupil.objects.bulk_create(batch_rows, batch_size=2000)
+    del batch_rows
+
+    copy_seconds, limit_kind = _copy_limit(data)
+    timings = []
+    batches = []
+    for _run_number in range(2):
+        _analyze()  # what autovacuum does on a live database: statistics for the planner (not timed)
+        start = time.perf_counter()
+        batch = receive(school=mbo, data=data, transport=Transport.COMMAND, fmt="csv", enqueue=False)
+        batch = ingest(batch.pk)
+        timings.append(time.perf_counter() - start)
+        batches.append(batch)
+    first, repeat = batches
+    copy_rate = rows / copy_seconds
+    first_rate, repeat_rate = rows / timings[0], rows / timings[1]
+    return {
+        "benchmark": "feed_ingest",
+        "database": connection.vendor,
+        "rows": rows,
+        "pupils": pupils,
+        "bytes": len(data),
+        "chunk_rows": first.chunks_total and -(-first.rows_read // first.chunks_total),
+        "limit": limit_kind,
+        "copy_seconds": round(copy_seconds, 3),
+        "copy_rows_per_second": round(copy_rate),
+        "first_seconds": round(timings[0], 3),
+        "first_rows_per_second": round(first_rate),
+        "first_ratio": round(copy_rate / first_rate, 2),
+        "repeat_seconds": round(timings[1], 3),
+        "repeat_rows_per_second": round(repeat_rate),
+        "repeat_ratio": round(copy_rate / repeat_rate, 2),
+        "first_within_aim": copy_rate / first_rate <= FIRST_AIM,
+        "repeat_within_aim": copy_rate / repeat_rate <= REPEAT_AIM,
+        "first": {
+            "new": first.rows_new,
+            "updated": first.rows_updated,
+            "unchanged": first.rows_unchanged,
+            "unmatched": first.rows_unmatched,
+            "rejected": first.rows_rejected,
+        },
+        "repeat": {
+            "new": repeat.rows_new,
+            "updated": repeat.rows_updated,
+            "unchanged": repeat.rows_unchanged,
+            "unmatched": repeat.rows_unmatched,
+            "rejected": repeat.rows_rejected,
+        },
+        "aanmeldingen": Aanmelding.objects.filter(mbo_school=mbo).count(),
+        "history_lines": StatusChange.objects.filter(aanmelding__mbo_school=mbo).count(),
+        "meldingen": Melding.objects.filter(organisation__in=schools).count(),
+        **extra,
+    }

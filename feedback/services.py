@@ -1,0 +1,354 @@
+"""Writes of the feed: receive a batch (sealed, before any row is read), ingest it chunk by chunk, re-run it.
+Rows that wait for a pupil: matching.py; the tokens mbo-schools push with: tokens.py.
+
+Ingest is idempotent and can be interrupted anywhere: the rows are parsed the same way every time (the
+moment of receipt is the reference for dates), cut into the same chunks, and each chunk is applied and
+counted in one transaction that also records it as done. A second run skips what is done and repeats
+what was not.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import Organisation, OrganisationKind, User
+from students import bsn as bsn_crypto
+
+from . import engine, payload
+from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
+from .parser import FeedRow, FileError, check_readable, parse, scrub, shown_id
+from .rules import Outcome, RowResult
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_FIELDS = [
+    "rows_new",
+    "rows_updated",
+    "rows_unchanged",
+    "rows_unmatched",
+    "rows_rejected",
+    "warnings",
+    "chunks_done",
+    "rows_done",
+]
+
+
+# --- receiving ----------------------------------------------------------------------------------------------
+
+
+def size_refusal(size: int) -> str:
+    limit = settings.FEEDBACK_MAX_BYTES
+    return _(
+        "Het bestand is te groot: %(size)s MB, terwijl VOROC per levering ten hoogste %(limit)s MB aanneemt. "
+        "Verdeel de aanmeldingen over meer leveringen."
+    ) % {"size": f"{size / 1_000_000:.1f}".replace(".", ","), "limit": f"{limit / 1_000_000:.1f}".replace(".", ",")}
+
+
+@transaction.atomic
+def receive(
+    *,
+    school: Organisation,
+    data: bytes,
+    transport: str,
+    fmt: str,
+    sender: str = "",
+    filename: str = "",
+    token: FeedToken | None = None,
+    by: User | None = None,
+    enqueue: bool = True,
+    rerun_of: Batch | None = None,
+) -> Batch:
+    """Store a batch as received (sealed, with checksum, size, sender, time), then see whether it can be read
+    at all; a readable batch is queued for ingest after the commit."""
+    if school.kind != OrganisationKind.MBO_SCHOOL:
+        raise ValueError("A feed batch comes from an mbo-school.")
+    sender, filename = scrub(sender), scrub(filename)  # a file named after a pupil's BSN keeps no BSN here
+    if len(data) > settings.FEEDBACK_MAX_BYTES:
+        return refuse_too_large(
+            school=school, size=len(data), transport=transport, sender=sender, filename=filename, token=token, by=by
+        )
+    checksum = payload.checksum(data)
+    sealed, key_id = payload.seal(data)
+    batch = Batch.objects.create(
+        mbo_school=school,
+        transport=transport,
+        sender=sender[:200],
+        token=token,
+        created_by=by,
+        filename=filename[:200],
+        format=fmt,
+        size=len(data),
+        checksum=checksum,
+        payload=sealed,
+        payload_key_id=key_id,
+        duplicate_of=Batch.objects.filter(mbo_school=school, checksum=checksum).order_by("received_at", "pk").first(),
+        rerun_of=rerun_of,
+    )
+    try:
+        with override("nl"):
+            check_readable(data, fmt)
+    except FileError as exc:
+        _fail(batch, str(exc))
+        return batch
+    if enqueue:
+        from .tasks import ingest_batch
+
+        transaction.on_commit(lambda: ingest_batch.delay(batch.pk))
+    return batch
+
+
+def refuse_too_large(
+    *,
+    school: Organisation,
+    size: int,
+    transport: str,
+    sender: str = "",
+    filename: str = "",
+    token: FeedToken | None = None,
+    by: User | None = None,
+) -> Batch:
+    """A delivery over FEEDBACK_MAX_BYTES is not read (nor kept); the attempt is recorded as a failed batch."""
+    sender, filename = scrub(sender), scrub(filename)
+    batch = Batch.objects.create(
+        mbo_school=school,
+        transport=transport,
+        sender=sender[:200],
+        token=token,
+        created_by=by,
+        filename=filename[:200],
+        size=size,
+    )
+    with override("nl"):
+        _fail(batch, size_refusal(size))
+    return batch
+
+
+def _fail(batch: Batch, reason: str) -> None:
+    now = timezone.now()
+    batch.state, batch.failure = BatchState.FAILED, reason
+    batch.started_at = batch.started_at or now
+    batch.finished_at = now
+    batch.save(update_fields=["state", "failure", "started_at", "finished_at"])
+    logger.info("Feed batch %s of %s could not be read.", batch.pk, batch.mbo_school.code)
+
+
+# --- ingest --------------------------------------------------------------------------------------------------
+
+
+def chunks(rows: list[FeedRow], size: int) -> Iterator[list[FeedRow]]:
+    """Consecutive pieces of about ``size`` rows; the rows of one aanmelding stay in one piece."""
+    piece: list[FeedRow] = []
+    for row in rows:
+        if len(piece) >= size and row.aanmelding_id != piece[-1].aanmelding_id:
+            yield piece
+            piece = []
+        piece.append(row)
+    if piece:
+        yield piece
+
+
+def ingest(batch_id: int) -> Batch:
+    """Apply a received batch; safe to run again at any moment (it continues where it was)."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("mbo_school").get(pk=batch_id)
+        if batch.finished:
+            return batch
+        batch.state = BatchState.PROCESSING
+        batch.started_at = batch.started_at or timezone.now()
+        batch.attempts += 1
+        batch.save(update_fields=["state", "started_at", "attempts"])
+    try:
+        with override("nl"):
+            _ingest(batch)
+    except Exception:
+        # No message text: an exception from a row could carry its values. The type and the batch suffice.
+        logger.exception("Feed batch %s stopped with an error; it can be run again.", batch_id)
+        Batch.objects.filter(pk=batch_id, state=BatchState.PROCESSING).update(
+            state=BatchState.ERROR,
+            failure=_("Het verwerken is onderbroken door een fout; de servicedesk kan het opnieuw starten."),
+        )
+        raise
+    batch.refresh_from_db()
+    return batch
+
+
+def _ingest(batch: Batch) -> None:
+    school = batch.mbo_school
+    if not batch.payload:
+        with transaction.atomic():
+            _fail(batch, _("Van deze levering is geen inhoud bewaard; er is niets te verwerken."))
+        return
+    try:
+        data = payload.unseal(bytes(batch.payload))
+        result = parse(data, batch.format, now=batch.received_at)
+    except FileError as exc:
+        with transaction.atomic():
+            _fail(batch, str(exc))
+        return
+    rows = sorted(result.rows, key=lambda r: r.sort_key)
+    pieces = list(chunks(rows, settings.FEEDBACK_CHUNK_ROWS))
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
+        if not locked.parsed:
+            BatchLine.objects.bulk_create(
+                [
+                    BatchLine(
+                        batch=locked,
+                        line=r.line,
+                        aanmelding_id=r.aanmelding_id,
+                        kind=LineKind.REJECTED,
+                        field=r.field,
+                        reason=r.reason,
+                    )
+                    for r in result.rejections
+                ],
+                batch_size=2000,
+            )
+            locked.parsed = True
+            locked.rows_read = result.read
+            locked.rows_rejected = len(result.rejections)
+            locked.chunks_total = len(pieces)
+            locked.save(update_fields=["parsed", "rows_read", "rows_rejected", "chunks_total"])
+    for number, piece in enumerate(pieces):
+        with transaction.atomic():
+            # One mbo-school's chunks one at a time (two batches of a school never interleave inside a chunk).
+            Organisation.objects.select_for_update().filter(pk=school.pk).first()
+            locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
+            if locked.chunks_done > number:
+                continue  # done by an earlier run
+            outcome = engine.apply_chunk(school=school, rows=piece, batch_id=batch.pk)
+            _record(locked, outcome.results)
+            locked.chunks_done = number + 1
+            locked.rows_done += len(piece)
+            locked.save(update_fields=PROGRESS_FIELDS)
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
+        if locked.state == BatchState.PROCESSING:
+            locked.state = BatchState.DONE
+            locked.finished_at = timezone.now()
+            locked.failure = ""
+            locked.save(update_fields=["state", "finished_at", "failure"])
+            logger.info(
+                "Feed batch %s of %s done: %s read, %s new, %s updated, %s unchanged, %s unmatched, %s rejected.",
+                locked.pk,
+                school.code,
+                locked.rows_read,
+                locked.rows_new,
+                locked.rows_updated,
+                locked.rows_unchanged,
+                locked.rows_unmatched,
+                locked.rows_rejected,
+            )
+
+
+def _record(batch: Batch, results: list[RowResult]) -> None:
+    """Count a chunk's outcomes into the batch; keep its rejected, waiting and warned lines and its waiting rows."""
+    lines, waiting = [], []
+    counts = dict.fromkeys(Outcome, 0)
+    for result in results:
+        counts[result.outcome] += 1
+        row = result.row
+        if result.outcome in (Outcome.REJECTED, Outcome.UNMATCHED):
+            kind = LineKind.REJECTED if result.outcome == Outcome.REJECTED else LineKind.UNMATCHED
+            lines.append(
+                BatchLine(
+                    batch=batch,
+                    line=row.line,
+                    aanmelding_id=shown_id(row.aanmelding_id),
+                    kind=kind,
+                    field=result.field,
+                    reason=result.reason,
+                )
+            )
+        if result.warning:
+            lines.append(
+                BatchLine(
+                    batch=batch,
+                    line=row.line,
+                    aanmelding_id=shown_id(row.aanmelding_id),
+                    kind=LineKind.WARNING,
+                    reason=result.warning,
+                )
+            )
+        if result.outcome == Outcome.UNMATCHED:
+            waiting.append(_waiting_row(batch, row))
+    BatchLine.objects.bulk_create(lines, batch_size=2000)
+    WaitingRow.objects.bulk_create(waiting, batch_size=2000, ignore_conflicts=True)
+    batch.rows_new += counts[Outcome.NEW]
+    batch.rows_updated += counts[Outcome.UPDATED]
+    batch.rows_unchanged += counts[Outcome.UNCHANGED]
+    batch.rows_unmatched += counts[Outcome.UNMATCHED]
+    batch.rows_rejected += counts[Outcome.REJECTED]
+    batch.warnings += sum(1 for r in results if r.warning)
+
+
+def _waiting_row(batch: Batch, row: FeedRow) -> WaitingRow:
+    return WaitingRow(
+        mbo_school_id=batch.mbo_school_id,
+        batch=batch,
+        line=row.line,
+        aanmelding_id=row.aanmelding_id,
+        bsn_index=row.bsn_index,
+        bsn_encrypted=bsn_crypto.encrypt(row.bsn),
+        crebo=row.crebo,
+        opleiding=row.opleiding,
+        niveau=row.niveau,
+        leerweg=row.leerweg,
+        locatie=row.locatie,
+        cohort=row.cohort,
+        status=row.status,
+        status_at=row.at,
+    )
+
+
+@transaction.atomic
+def rerun(*, batch: Batch, by: User | None) -> Batch:
+    """Servicedesk: an unfinished batch continues; a finished one is applied again as a new batch from the same
+    stored bytes (its report stays as it was). Returns the batch that will run."""
+    if not batch.finished:
+        from .tasks import ingest_batch
+
+        Batch.objects.filter(pk=batch.pk, state=BatchState.ERROR).update(state=BatchState.RECEIVED, failure="")
+        transaction.on_commit(lambda: ingest_batch.delay(batch.pk))
+        return batch
+    if not batch.payload:
+        raise ValueError("This batch was refused before it was read; there is nothing to run again.")
+    return receive(
+        school=batch.mbo_school,
+        data=payload.unseal(bytes(batch.payload)),
+        transport=Transport.RERUN,
+        fmt=batch.format,
+        sender=_("servicedesk: %(name)s (levering %(id)s opnieuw)")
+        % {"name": by.get_username() if by else "-", "id": batch.pk},
+        filename=batch.filename,
+        by=by,
+        rerun_of=batch,
+    )
+
+
+def resume_stalled(*, older_than: datetime.timedelta = datetime.timedelta(hours=3)) -> list[int]:
+    """Queue again the batches that were received or being processed long ago and never finished (a message the
+    broker lost, a worker gone without its message coming back). Ingest continues where it was; a batch that
+    stopped with an error waits for the servicedesk (Opnieuw verwerken)."""
+    from .tasks import ingest_batch
+
+    cutoff = timezone.now() - older_than
+    stalled = list(
+        Batch.objects.filter(state__in=[BatchState.RECEIVED, BatchState.PROCESSING], received_at__lt=cutoff)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    for pk in stalled:
+        transaction.on_commit(partial(ingest_batch.delay, pk))
+    if stalled:
+        logger.warning("Feed batches %s had not finished; queued again.", ", ".join(map(str, stalled)))
+    return stalled

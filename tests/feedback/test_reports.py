@@ -1,0 +1,150 @@
+"""Terugkoppeling: the ROC-gebruiker's list of their school's batches and each batch's report."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import Batch, BatchLine, BatchState
+from students.services import create_pupil
+from tests.conftest import session_queries
+from tests.factories import MboSchoolFactory, OpleidingFactory, PupilFactory, valid_bsn
+
+from .conftest import feed_csv, personal_data, row, run_file, write
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("feedback:batches")
+
+
+@pytest.fixture
+def roc(client, demo):
+    client.force_login(demo["roc.mbo1"])
+    return client
+
+
+@pytest.fixture
+def school(demo):
+    return demo["roc.mbo1"].organisation
+
+
+def a_day(tmp_path, school, name="dag.csv"):
+    OpleidingFactory(school=school, crebo="25655", name="Verpleegkundige", leerweg="BOL")
+    vo = PupilFactory(bsn=valid_bsn(61)).school
+    PupilFactory(school=vo, bsn=valid_bsn(62))
+    rows = [
+        {**row(0, "MB-1"), "bsn": valid_bsn(61)},
+        {**row(0, "MB-2", "INTAKE"), "bsn": valid_bsn(62)},
+        {**row(0, "MB-3"), "bsn": valid_bsn(63)},  # nobody with this BSN yet
+        {**row(0, "MB-4"), "status_datum": "31-02-2026"},
+    ]
+    return run_file(school, write(tmp_path, name, feed_csv(rows)))
+
+
+def test_the_list_shows_the_own_schools_batches_newest_first_with_their_counts(roc, school, tmp_path):
+    first = a_day(tmp_path, school)
+    Batch.objects.filter(pk=first.pk).update(received_at=timezone.now() - datetime.timedelta(days=1))
+    second = run_file(school, write(tmp_path, "dag.csv", (tmp_path / "dag.csv").read_bytes()))
+    failed = run_file(school, write(tmp_path, "leeg.csv", b""))
+    Batch.objects.create(mbo_school=MboSchoolFactory(connected=True), transport="api", filename="van-een-ander.csv")
+    response = roc.get(LIST)
+    assert [b.pk for b in response.context["page"].object_list] == [failed.pk, second.pk, first.pk]
+    html = response.content.decode()
+    assert "van-een-ander.csv" not in html and "Het bestand is leeg." in html
+    assert f"gelijk aan nr. {first.pk}" in html
+    assert 'data-testid="not-connected"' not in html
+
+
+def test_the_report_page_has_counts_duration_and_the_lines_by_number_and_reason(
+    roc, school, tmp_path, eager, django_capture_on_commit_callbacks
+):
+    batch = a_day(tmp_path, school)
+    response = roc.get(reverse("feedback:batch", args=[batch.pk]))
+    html = response.content.decode()
+    assert response.context["counts"] == {"rejected": 1, "unmatched": 1, "warning": 0}
+    assert response.context["kind"] == "rejected"
+    assert "4 regels verwerkt in minder dan een seconde." in html
+    [line] = response.context["page"].object_list
+    assert (line.line, line.aanmelding_id) == (5, "MB-4") and "status_datum: geen geldige datum" in line.reason
+    waiting = roc.get(reverse("feedback:batch", args=[batch.pk]), {"soort": "unmatched"})
+    assert [item.line for item in waiting.context["page"].object_list] == [4]
+    assert "wacht tot een school de leerling met dit BSN toevoegt" in waiting.content.decode()
+    # Once a school adds the pupil, the line says it was applied.
+    with django_capture_on_commit_callbacks(execute=True):
+        create_pupil(school=PupilFactory(bsn=None).school, data=personal_data(), bsn=valid_bsn(63), created_by=None)
+    assert (
+        "inmiddels verwerkt"
+        in roc.get(reverse("feedback:batch", args=[batch.pk]), {"soort": "unmatched"}).content.decode()
+    )
+
+
+def test_another_schools_batch_is_404_and_other_roles_get_403(client, demo, roc):
+    theirs = Batch.objects.create(mbo_school=MboSchoolFactory(connected=True), transport="api")
+    assert roc.get(reverse("feedback:batch", args=[theirs.pk])).status_code == 404
+    client.force_login(demo["decaan.vo1"])
+    assert client.get(LIST).status_code == 403
+    assert client.get(reverse("feedback:batch", args=[theirs.pk])).status_code == 403
+
+
+def test_a_failed_and_a_running_batch(roc, school):
+    failed = Batch.objects.create(
+        mbo_school=school, transport="inbox", state=BatchState.FAILED, failure="Het bestand is leeg."
+    )
+    html = roc.get(reverse("feedback:batch", args=[failed.pk])).content.decode()
+    assert "kon niet worden gelezen" in html and "Het bestand is leeg." in html
+    running = Batch.objects.create(
+        mbo_school=school,
+        transport="api",
+        state=BatchState.PROCESSING,
+        rows_read=4000,
+        rows_done=2000,
+        chunks_total=2,
+        chunks_done=1,
+    )
+    html = roc.get(reverse("feedback:batch", args=[running.pk])).content.decode()
+    assert "2000 van 4000 regels verwerkt" in html and 'hx-trigger="every 2s"' in html
+    partial = roc.get(reverse("feedback:batch", args=[running.pk]), {"voortgang": "1"}, headers={"HX-Request": "true"})
+    assert partial.templates[0].name == "feedback/partials/progress.html"
+
+
+def test_an_empty_list_and_a_school_that_is_not_connected(roc, school):
+    html = roc.get(LIST).content.decode()
+    assert "Nog geen leveringen" in html
+    school.connected = False
+    school.save()
+    assert 'data-testid="not-connected"' in roc.get(LIST).content.decode()
+
+
+def test_the_list_keeps_a_fixed_number_of_queries(roc, school, django_assert_num_queries):
+    def add(count):
+        for n in range(count):
+            Batch.objects.create(mbo_school=school, transport="api", rows_read=n, filename=f"dag-{n}.csv")
+
+    add(3)
+    roc.get(LIST)  # warm up
+    # (session,) user, organisation (header), count of batches, the page of batches.
+    expected = session_queries() + 4
+    with django_assert_num_queries(expected):
+        small = roc.get(LIST)
+    add(40)
+    with django_assert_num_queries(expected):
+        large = roc.get(LIST)
+    assert len(small.context["page"].object_list) == 3 and len(large.context["page"].object_list) == 30
+
+
+def test_the_report_keeps_a_fixed_number_of_queries(roc, school, django_assert_num_queries):
+    batch = Batch.objects.create(mbo_school=school, transport="api", state=BatchState.DONE)
+    BatchLine.objects.create(batch=batch, line=2, kind="unmatched", aanmelding_id="A-0", reason="x")
+    url = reverse("feedback:batch", args=[batch.pk])
+    roc.get(url)
+    # (session,) user, organisation, the batch, counts per kind, count of lines, the page of lines,
+    # the aanmeldingen that exist now for those lines.
+    expected = session_queries() + 7
+    with django_assert_num_queries(expected):
+        roc.get(url, {"soort": "unmatched"})
+    BatchLine.objects.bulk_create(
+        [BatchLine(batch=batch, line=n, kind="unmatched", aanmelding_id=f"A-{n}", reason="x") for n in range(3, 300)]
+    )
+    with django_assert_num_queries(expected):
+        response = roc.get(url, {"soort": "unmatched"})
+    assert len(response.context["page"].object_list) == 100
