@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_search import PrivateSearchAdmin
 from .forms import NewUserForm
 from .models import GemeentePostcode, Organisation, User
 from .services import end_sessions, invite_user, unlock_login
@@ -62,7 +63,7 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivateSearchAdmin, BaseUserAdmin):
     add_form = InviteUserForm
     add_form_template = None
     list_display = ("username", "full_name", "organisation", "role", "is_active", "login_locked_display")

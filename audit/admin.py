@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_search import PrivateSearchAdmin
+
 from .models import AuditEntry
 from .services import details_of
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(PrivateSearchAdmin):
     list_display = ("at", "actor_name", "actor_role", "action", "screen", "pupil_id", "count", "summary", "ip")
     list_filter = ("action", "actor_role", ("at", admin.DateFieldListFilter))
     search_fields = ("actor_name", "summary", "screen", "=pupil_id", "=ip")

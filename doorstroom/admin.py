@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from students.admin_mixins import AuditedPupilDataAdmin
+
 from .models import Declaration, Delivery, Formulier
 
 
@@ -41,7 +43,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Formulier)
-class FormulierAdmin(admin.ModelAdmin):
+class FormulierAdmin(AuditedPupilDataAdmin):
     """Which forms exist and where they stand; the answers themselves stay in the app, behind the access rule."""
 
     list_display = ("pupil", "school", "version", "state", "percent", "updated_at", "sent_at")

@@ -9,7 +9,7 @@ class DoorstroomConfig(AppConfig):
     def ready(self) -> None:
         from students.exports import register_runner
 
-        from . import receivers  # noqa: F401
+        from . import audit, privacy, receivers  # noqa: F401
         from .bundle import KIND, run_bundle
 
         register_runner(KIND, run_bundle)

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from audit.context import acting_as
+from audit.models import Action
+from audit.services import record_pupils
 from students.schoolyear import current_school_year
 from students.selectors import pupils_visible_to
 
@@ -78,5 +81,7 @@ def run_bundle(job, progress) -> tuple[str, bytes, int]:
     out = io.BytesIO()
     include_care = ROLE_RIGHTS.get(job.user.role) is not None and ROLE_RIGHTS[job.user.role].read_care
     count = write_zip(forms, out, progress, include_care=include_care)
+    with acting_as("", screen="doorstroom:bundle", user=job.user):
+        record_pupils(Action.EXPORT, [form.pupil for form in forms], summary="alle doorstroomformulieren als ZIP")
     school = slugify(job.user.organisation.name)[:60]
     return f"doorstroomformulieren-{school}-{timezone.localtime():%Y-%m-%d}.zip", out.getvalue(), count

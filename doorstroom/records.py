@@ -44,7 +44,7 @@ SOURCES: dict[str, Callable[[Pupil], Any]] = {
     "pupil.postcode_woonplaats": lambda p: f"{p.postcode} {p.woonplaats}",
     "pupil.telefoon": lambda p: p.telefoon,
     "pupil.email": lambda p: p.email,
-    "pupil.groep": lambda p: p.group.name if p.group is not None else "niet ingedeeld",
+    "pupil.groep": lambda p: getattr(p.group, "name", None) or "niet ingedeeld",  # groups.Group, a lazy relation
     "pupil.schooljaar": lambda p: year_label(p.school_year),
     "school.naam": lambda p: p.school.name,
     "school.brin": lambda p: p.school.code,

@@ -8,7 +8,6 @@ changed (old → new) and sends them with ``signals.form_saved``.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -379,12 +378,3 @@ def start_correction(*, form: Formulier, by: User | None) -> Formulier:
             form=item, action=FormRevision.Action.CORRECTION, note=note, user=by, user_name=user_name(by)
         )
     return correction
-
-
-DRAFT_LIFETIME = datetime.timedelta(days=30)
-
-
-def purge_stale_drafts() -> int:
-    """Unsaved input nobody came back to in 30 days is removed (it may hold care data)."""
-    count, _by_model = FormDraft.objects.filter(updated_at__lt=timezone.now() - DRAFT_LIFETIME).delete()
-    return count

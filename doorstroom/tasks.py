@@ -27,13 +27,6 @@ def mail_form(form_id: int, user_id: int) -> bool:
 
 
 @shared_task
-def purge_stale_drafts() -> int:
-    from .services import purge_stale_drafts as purge
-
-    return purge()
-
-
-@shared_task
 def check_forms_deadline() -> int:
     from .deadline import check_forms_deadline as check
 

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation, OrganisationKind
-from students import bsn as bsn_crypto
+from students.admin_mixins import BsnSearchAdmin
 
 from .models import Batch, BatchLine, FeedToken, WaitingRow
 from .services import rerun
@@ -204,7 +204,7 @@ class BatchAdmin(admin.ModelAdmin):
         return False  # a report is what happened; it is read, not edited
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # batches go when their retention period ends (FEEDBACK_RETENTION_DAYS)
+        return False  # batches go when their retention period ends (purge_expired, feed_batches)
 
     @admin.display(description=_("nr."), ordering="pk")
     def number(self, obj: Batch) -> int:
@@ -321,7 +321,7 @@ class MatchedFilter(admin.SimpleListFilter):
 
 
 @admin.register(WaitingRow)
-class WaitingRowAdmin(admin.ModelAdmin):
+class WaitingRowAdmin(BsnSearchAdmin):
     """Rows that wait for a pupil. Find one by a full BSN (through the blind index); the BSN is never shown."""
 
     list_display = (
@@ -340,12 +340,6 @@ class WaitingRowAdmin(admin.ModelAdmin):
     search_fields = ("aanmelding_id",)
     search_help_text = _("Zoek op aanmelding_id of een volledig BSN (9 cijfers).")
     exclude = ("bsn_index", "bsn_encrypted")
-
-    def get_search_results(self, request, queryset, search_term):
-        candidate = bsn_crypto.normalise(search_term)
-        if bsn_crypto.passes_elfproef(candidate):
-            return queryset.filter(bsn_index=bsn_crypto.blind_index(candidate)), False
-        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,4 +7,4 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Terugkoppeling mbo")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import privacy, receivers, retention  # noqa: F401

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from audit.context import acting_as
 from students.models import Pupil
 
 from . import rowwise
@@ -31,7 +32,8 @@ class Matched:
 def match_waiting(*, bsn_index: str) -> Matched:
     """Apply the rows that waited for a pupil with this blind index, oldest first, through the one-row path."""
     done = Matched()
-    with transaction.atomic(), override("nl"):
+    # The statuses are the mbo-school's, also when applied during the request of the school that added the pupil.
+    with transaction.atomic(), override("nl"), acting_as("terugkoppeling mbo", screen="feedback:waiting"):
         waiting = list(
             WaitingRow.objects.select_for_update()
             .select_related("mbo_school")

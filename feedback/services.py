@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Organisation, OrganisationKind, User
+from audit.context import acting_as
+from audit.models import Action
+from audit.services import record_pupils
 from students import bsn as bsn_crypto
+from students.models import Pupil
 
 from . import engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
@@ -227,6 +231,7 @@ def _ingest(batch: Batch) -> None:
                 continue  # done by an earlier run
             outcome = engine.apply_chunk(school=school, rows=piece, batch_id=batch.pk)
             _record(locked, outcome.results)
+            _record_in_audit_log(school, batch.pk, outcome.results)
             locked.chunks_done = number + 1
             locked.rows_done += len(piece)
             locked.save(update_fields=PROGRESS_FIELDS)
@@ -289,6 +294,18 @@ def _record(batch: Batch, results: list[RowResult]) -> None:
     batch.rows_unmatched += counts[Outcome.UNMATCHED]
     batch.rows_rejected += counts[Outcome.REJECTED]
     batch.warnings += sum(1 for r in results if r.warning)
+
+
+def _record_in_audit_log(school: Organisation, batch_id: int, results: list[RowResult]) -> None:
+    """The pupils whose aanmeldingen this chunk changed: one audit line per vo-school, by the mbo-school."""
+    changed = {r.pupil_id for r in results if r.pupil_id and r.outcome in (Outcome.NEW, Outcome.UPDATED)}
+    if changed:
+        with acting_as(f"terugkoppeling {school.name}", screen="feedback:ingest"):
+            record_pupils(
+                Action.CHANGE,
+                Pupil.objects.filter(pk__in=changed).only("pk", "school_id"),
+                summary=f"statussen van de mbo-school (levering {batch_id})",
+            )
 
 
 def _waiting_row(batch: Batch, row: FeedRow) -> WaitingRow:

@@ -52,13 +52,6 @@ def match_all_waiting() -> int:
 
 
 @shared_task
-def purge_expired_batches() -> int:
-    from .retention import purge_expired
-
-    return purge_expired()
-
-
-@shared_task
 def resume_stalled_batches() -> int:
     from .services import resume_stalled
 

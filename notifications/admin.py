@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from students.admin_audit import AuditedPupilDataAdmin
+from accounts.admin_search import PrivateSearchAdmin
+from students.admin_mixins import AuditedPupilDataAdmin
 
 from .models import Deadline, Melding, OutgoingMail
 
@@ -40,7 +41,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(PrivateSearchAdmin):
     list_display = ("created_at", "subject", "to", "state", "attempts", "last_error", "sent_at")
     list_filter = ("state",)
     search_fields = ("subject", "to")

@@ -18,7 +18,7 @@ from audit.models import Action
 from audit.services import record_change, record_changes
 
 from . import bsn as bsn_crypto
-from .admin_audit import AuditedPupilDataAdmin
+from .admin_mixins import AuditedPupilDataAdmin, BsnSearchAdmin
 from .forms import BsnField
 from .models import (
     Aanmelding,
@@ -67,7 +67,7 @@ class PupilAdminForm(forms.ModelForm):
 
 
 @admin.register(Pupil)
-class PupilAdmin(AuditedPupilDataAdmin):
+class PupilAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
     form = PupilAdminForm
     pupil_attribute = ""
     list_display = ("sort_name", "school", "school_year", "group", "has_bsn_display", "source")
@@ -82,13 +82,6 @@ class PupilAdmin(AuditedPupilDataAdmin):
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "bsn"]
         return fields if obj else ["bsn", *fields]
-
-    def get_search_results(self, request, queryset, search_term):
-        # A full BSN is looked up through its keyed hash, never by decrypting or comparing plain text.
-        candidate = bsn_crypto.normalise(search_term)
-        if bsn_crypto.passes_elfproef(candidate):
-            return queryset.filter(bsn_index=bsn_crypto.blind_index(candidate)), False
-        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("naam"), ordering="achternaam")
     def sort_name(self, obj: Pupil) -> str:

@@ -259,7 +259,9 @@ def _batches() -> tuple[int, int]:
     from accounts.models import Organisation
     from feedback.models import Batch
 
-    own, other = (Batch.objects.create(mbo_school=Organisation.objects.get(code=c), transport="api") for c in ("25AA", "25BB"))
+    own, other = (
+        Batch.objects.create(mbo_school=Organisation.objects.get(code=c), transport="api") for c in ("25AA", "25BB")
+    )
     return own.pk, other.pk
 
 

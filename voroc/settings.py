@@ -184,13 +184,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired": {"task": "voroc.tasks.purge_expired", "schedule": crontab(hour=3, minute=30)},
     # 1 February: which schools still have pupils without a complete doorstroomformulier.
     "check-forms-deadline": {"task": "doorstroom.tasks.check_forms_deadline", "schedule": crontab(hour=6, minute=5)},
-    # Unsaved input of a doorstroomformulier that nobody came back to in 30 days (it may hold care data).
-    "purge-stale-form-drafts": {"task": "doorstroom.tasks.purge_stale_drafts", "schedule": crontab(hour=3, minute=30)},
     # The mbo feed: the inbox folders every morning (before the digest), the safety net for waiting rows,
-    # batches past their retention period, and (hourly) batches whose processing never finished.
+    # and (hourly) batches whose processing never finished. Batches past their period: purge-expired.
     "pickup-feedback-inbox": {"task": "feedback.tasks.pickup_inbox", "schedule": crontab(hour=5, minute=30)},
     "match-waiting-feedback": {"task": "feedback.tasks.match_all_waiting", "schedule": crontab(hour=6, minute=30)},
-    "purge-expired-feedback": {"task": "feedback.tasks.purge_expired_batches", "schedule": crontab(hour=4, minute=0)},
     "resume-stalled-feedback": {"task": "feedback.tasks.resume_stalled_batches", "schedule": crontab(minute=15)},
 }
 
@@ -335,10 +332,9 @@ FEEDBACK_INBOX_SETTLE_SECONDS = env.int("FEEDBACK_INBOX_SETTLE_SECONDS", default
 FEEDBACK_MAX_BYTES = env.int("FEEDBACK_MAX_BYTES", default=25_000_000)
 # Rows per chunk: each chunk is applied in one transaction and recorded as done.
 FEEDBACK_CHUNK_ROWS = env.int("FEEDBACK_CHUNK_ROWS", default=2000)
-# How long a batch (the sealed file, its report and rows still waiting for a pupil) is kept.
-FEEDBACK_RETENTION_DAYS = env.int("FEEDBACK_RETENTION_DAYS", default=180)
-if FEEDBACK_MAX_BYTES < 1 or FEEDBACK_CHUNK_ROWS < 1 or FEEDBACK_RETENTION_DAYS < 1:
-    raise ImproperlyConfigured("FEEDBACK_MAX_BYTES, FEEDBACK_CHUNK_ROWS and FEEDBACK_RETENTION_DAYS must be positive.")
+# How long a batch is kept: the retention category feed_batches (VOROC_RETENTION_DAYS), one year by default.
+if FEEDBACK_MAX_BYTES < 1 or FEEDBACK_CHUNK_ROWS < 1:
+    raise ImproperlyConfigured("FEEDBACK_MAX_BYTES and FEEDBACK_CHUNK_ROWS must be positive.")
 
 # --- Logging: no personal data in log lines (the BSN never reaches a logger) -------------------------
 LOGGING = {

@@ -66,7 +66,10 @@ class Aanmelding(models.Model):
     school_year = models.PositiveSmallIntegerField(_("schooljaar"))
     external_id = models.CharField(_("kenmerk van de mbo-school"), max_length=64, null=True, blank=True)
     cohort = models.PositiveSmallIntegerField(
-        _("cohort"), null=True, blank=True, help_text=_("Het jaar waarin de opleiding start, zoals de mbo-school meldt.")
+        _("cohort"),
+        null=True,
+        blank=True,
+        help_text=_("Het jaar waarin de opleiding start, zoals de mbo-school meldt."),
     )
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, default=Status.NIET_INGESCHREVEN)
     status_at = models.DateTimeField(_("statusdatum"), default=timezone.now)

@@ -12,6 +12,9 @@ from django.views.generic import TemplateView
 
 from accounts.access import MBO_ROLES, RoleRequiredMixin
 from accounts.models import User
+from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
+from audit.models import Action
+from audit.services import record_pupils
 
 from ..destination import status_row
 from ..listing import search
@@ -29,9 +32,16 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
     roles = MBO_ROLES
     template_name = "students/aanmeldingen.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # The search form is posted: the name searched for goes into the session, not into the address.
+        if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
+            source = request.POST if request.method == "POST" else request.GET
+            return search_redirect(request, request.path, source.dict(), source.get("q", ""))
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = cast(User, self.request.user)
-        params = self.request.GET
+        params = params_with_search(self.request, self.request.GET)
         year = current_school_year() - (1 if params.get("jaar") == "vorig" else 0)
         query = params.get("q", "").strip()[:100]
         form_filter = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
@@ -64,7 +74,16 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
             pupils = pupils.filter(forms_received=0)
         page = Paginator(pupils, PAGE_SIZE).get_page(params.get("pagina"))
         rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in page.object_list]
-        keep = {k: v for k, v in (("q", query), ("formulier", form_filter), ("jaar", params.get("jaar", ""))) if v}
+        record_pupils(
+            Action.LIST,
+            [p for p, _a in rows],
+            summary=f"aanmeldingen bij de mbo-school, schooljaar {year}" + (", met zoekopdracht" if query else ""),
+        )
+        keep = {
+            k: v
+            for k, v in (("zoek", params.get("zoek", "")), ("formulier", form_filter), ("jaar", params.get("jaar", "")))
+            if v
+        }
         return {
             **super().get_context_data(**kwargs),
             "rows": rows,

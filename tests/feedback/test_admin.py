@@ -125,6 +125,6 @@ def test_waiting_rows_are_found_by_a_full_bsn_and_never_show_it(servicedesk_clie
         ),
     )
     url = reverse("admin:feedback_waitingrow_changelist")
-    html = servicedesk_client.get(url, {"q": unknown}).content.decode()
+    html = servicedesk_client.get(url, {"q": unknown}, follow=True).content.decode()
     assert "WACHT-1" in html and "WACHT-2" not in html and bsn_like_numbers(html.replace(unknown, "")) == []
     assert unknown not in servicedesk_client.get(url).content.decode()

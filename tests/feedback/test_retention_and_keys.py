@@ -1,4 +1,4 @@
-"""Batches go after FEEDBACK_RETENTION_DAYS; new BSN keys: sealed batches and waiting rows follow them."""
+"""Batches go after their retention period (feed_batches); new BSN keys: sealed batches and waiting rows follow them."""
 
 import base64
 import datetime
@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.retention import categories
 from feedback import payload
 from feedback.matching import match_waiting
 from feedback.models import Batch, BatchLine, WaitingRow
-from feedback.retention import purge_expired
 from students import bsn as bsn_crypto
 from students.models import Aanmelding
 from tests.factories import PupilFactory, valid_bsn
@@ -25,7 +25,12 @@ pytestmark = pytest.mark.django_db
 def test_batches_past_their_retention_go_with_their_lines_and_waiting_rows(
     tmp_path, settings, mbo, verpleegkunde, pupils
 ):
-    settings.FEEDBACK_RETENTION_DAYS = 30
+    settings.VOROC_RETENTION_DAYS = {"feed_batches": 30}
+    (category,) = [c for c in categories() if c.key == "feed_batches"]
+
+    def purge_expired():
+        return category.purge(category.cutoff())
+
     old = run_file(
         mbo,
         write(
@@ -50,8 +55,11 @@ def test_batches_past_their_retention_go_with_their_lines_and_waiting_rows(
     assert purge_expired() == 0
 
 
-def test_the_purge_is_a_daily_beat_task(settings):
-    assert settings.CELERY_BEAT_SCHEDULE["purge-expired-feedback"]["task"] == "feedback.tasks.purge_expired_batches"
+def test_batches_are_kept_a_year_unless_configured_otherwise(settings):
+    (category,) = [c for c in categories() if c.key == "feed_batches"]
+    assert category.days == 365
+    settings.VOROC_RETENTION_DAYS = {"feed_batches": 90}
+    assert category.days == 90
 
 
 def test_new_keys_reseal_batches_and_reencrypt_and_reindex_waiting_rows(tmp_path, settings, mbo, verpleegkunde, vo):

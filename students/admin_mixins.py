@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.template.response import TemplateResponse
 
+from accounts.admin_search import PrivateSearchAdmin
 from audit.models import Action
 from audit.services import record_pupils, record_view
 
 
-class AuditedPupilDataAdmin(admin.ModelAdmin):
+class AuditedPupilDataAdmin(PrivateSearchAdmin):
     """A list in admin is one audit line for the pupils on the page; opening one record is a view of its pupil.
 
     ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself).
@@ -35,3 +35,27 @@ class AuditedPupilDataAdmin(admin.ModelAdmin):
             if pupil is not None:
                 record_view(pupil, summary=f"beheer: {self.model._meta.verbose_name}")
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+BSN_KEY = "bsn-index:"
+
+
+class BsnSearchAdmin(PrivateSearchAdmin):
+    """A whole BSN is searched through its keyed index; the session keeps only that index, never the number."""
+
+    bsn_index_field = "bsn_index"
+
+    def search_key(self, text: str) -> str:
+        from . import bsn as bsn_crypto
+
+        candidate = bsn_crypto.normalise(text)
+        return BSN_KEY + bsn_crypto.blind_index(candidate) if bsn_crypto.passes_elfproef(candidate) else text
+
+    def shown_search(self, kept: str) -> str:
+        return "" if kept.startswith(BSN_KEY) else kept
+
+    def get_search_results(self, request, queryset, search_term):
+        kept = self.search_key(self.kept(request, search_term))
+        if kept.startswith(BSN_KEY):
+            return queryset.filter(**{self.bsn_index_field: kept.removeprefix(BSN_KEY)}), False
+        return super().get_search_results(request, queryset, search_term)
