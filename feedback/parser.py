@@ -155,11 +155,15 @@ def _column(name: str) -> str:
 
 
 def _csv_header(text: str) -> tuple[str, list[str]]:
-    first = text.split("\n", 1)[0].rstrip("\r")
+    # Lines end in \r\n (Windows), \n, or a lone \r (Excel for Mac's "CSV (Macintosh)").
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     if not first.strip():
         raise FileError(_("De eerste regel is leeg; daar hoort de kopregel met de kolomnamen te staan."))
     delimiter = ";" if ";" in first else ","
-    header = [_column(h) for h in next(csv.reader([first], delimiter=delimiter))]
+    try:
+        header = [_column(h) for h in next(csv.reader([first], delimiter=delimiter, strict=True))]
+    except csv.Error:
+        raise FileError(_('De kopregel is niet te lezen: een aanhalingsteken (") wordt niet goed gesloten.')) from None
     doubles = sorted({h for h in header if h and header.count(h) > 1})
     if doubles:
         raise FileError(_("De kopregel noemt een kolom twee keer: %(columns)s.") % {"columns": ", ".join(doubles)})

@@ -126,7 +126,12 @@ def _boom(request):
     raise RuntimeError("something internal: /srv/voroc/secret.py line 12")
 
 
-urlpatterns = [path("boom/", _boom), path("", include("voroc.urls"))]
+def _api_boom(request):
+    raise RuntimeError("internal detail")
+
+
+urlpatterns = [path("boom/", _boom), path("api/boom/", _api_boom), path("", include("voroc.urls"))]
+handler404, handler500 = "voroc.views.page_not_found", "voroc.views.server_error"  # the project's, as voroc/urls.py
 
 
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
@@ -169,3 +174,29 @@ def test_the_second_factor_is_required_for_the_servicedesk_and_the_schoolbeheerd
 @pytest.mark.parametrize("username", ["decaan.vo1", "mentor.vo1", "zorg.vo1", "roc.mbo1", "gemeente.denhaag"])
 def test_the_second_factor_is_a_choice_for_the_others(demo, username):
     assert not demo[username].requires_second_factor
+
+
+def test_an_unknown_api_address_answers_in_json(client):
+    response = client.get("/api/v1/bestaat-niet")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert "bestaat niet" in response.json()["detail"]
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_a_server_error_under_the_api_is_json_without_details(client):
+    client.raise_request_exception = False
+    response = client.get("/api/boom/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert "internal detail" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "url_name"),
+    [("decaan.vo1", "students:overzicht"), ("decaan.vo1", "students:oud"), ("roc.mbo1", "students:aanmeldingen")],
+)
+def test_every_search_on_names_is_posted_and_kept_out_of_the_address(client, demo, username, url_name):
+    login_as(client, demo[username])
+    response = client.post(reverse(url_name), {"q": "jansen"}, follow=True)
+    assert response.status_code == 200
+    assert "jansen" not in response.redirect_chain[-1][0] and "zoek=" in response.redirect_chain[-1][0]
+    assert response.context["query"] == "jansen"

@@ -17,3 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
+
+handler404 = "voroc.views.page_not_found"
+handler500 = "voroc.views.server_error"

@@ -188,3 +188,43 @@ def test_a_permission_denial_is_recorded(client, demo):
     assert client.get(reverse("groups:index")).status_code == 403
     (entry,) = entries(action=Action.DENIED)
     assert entry.actor_id == demo["mentor.vo1"].pk and entry.screen == "groups:index"
+
+
+# --- the doorstroomformulier and the mbo --------------------------------------------------------------------------
+@pytest.fixture
+def sent_form(demo, django_capture_on_commit_callbacks, eager):
+    from doorstroom.services import approve
+    from students.aanmeldingen import add_aanmelding
+    from tests.doorstroom.helpers import complete_form
+    from tests.factories import OpleidingFactory
+
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    add_aanmelding(pupil=pupil, opleiding=OpleidingFactory(school=demo["roc.mbo1"].organisation), source="feed")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(form=complete_form(pupil), by=demo["decaan.vo1"])
+    return pupil
+
+
+def test_the_roc_gebruiker_opening_a_received_form_is_recorded(client, demo, sent_form):
+    login_as(client, demo["roc.mbo1"])
+    assert client.get(reverse("doorstroom:ontvangen", args=[sent_form.pk])).status_code == 200
+    (entry,) = entries(action=Action.VIEW, pupil_id=sent_form.pk)
+    assert entry.actor_role == "roc" and entry.screen == "doorstroom:ontvangen"
+    assert entry.actor_organisation_id == demo["roc.mbo1"].organisation_id
+
+
+def test_approving_and_sending_a_form_are_in_the_log_of_its_pupil(sent_form):
+    summaries = [e.summary for e in AuditEntry.objects.filter(pupil_id=sent_form.pk).order_by("pk")]
+    assert any("geaccordeerd" in s for s in summaries) and any("verzonden" in s for s in summaries)
+
+
+def test_saving_a_form_records_which_answers_changed_from_what_to_what(client, demo):
+    from tests.doorstroom.conftest import posted
+
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    login_as(client, demo["decaan.vo1"])
+    url = reverse("doorstroom:formulier", args=[pupil.pk])
+    client.post(url, posted(pupil, "loopbaan", "opslaan", beroepswens="Verpleegkundige"))
+    (entry,) = entries(action=Action.CHANGE, pupil_id=pupil.pk, summary__contains="opgeslagen")
+    (values,) = details_of([entry]).values()
+    assert list(values.values()) == [["", "Verpleegkundige"]] and "Beroepswens" in next(iter(values))

@@ -285,3 +285,17 @@ def _with_leading_zero() -> str:
         if check < 10:
             return prefix + str(check)
     raise AssertionError
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_every_kind_of_line_end_is_read_also_a_lone_carriage_return(newline):
+    text = newline.join(["aanmelding_id;bsn;crebo;status;status_datum", f"A-1;{valid_bsn(1)};25655;INTAKE;2026-10-01"])
+    result = parse(text.encode(), "csv")
+    assert [r.aanmelding_id for r in result.rows] == ["A-1"] and result.rejections == []
+
+
+@pytest.mark.parametrize("header", ['"aanmelding_id;bsn;crebo;status;status_datum', "aanmelding_id;b\rsn;crebo"])
+def test_a_header_that_cannot_be_read_fails_the_file_with_a_reason(header):
+    with pytest.raises(FileError) as caught:
+        parse((header + "\nA-1;x;y;z;w\n").encode(), "csv")
+    assert "kopregel" in str(caught.value)
