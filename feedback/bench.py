@@ -22,6 +22,7 @@ import time
 from django.db import connection, transaction
 
 FIRST_AIM, REPEAT_AIM = 10, 5
+# The generated file's columns, in the contract's order (the rows below are written in this order).
 COLUMNS = (
     "aanmelding_id",
     "bsn",

@@ -30,25 +30,38 @@ def bsn_like_numbers(text: str) -> list[str]:
     return [n for n in found if passes_elfproef(re.sub(r"[ .]", "", n))]
 
 
-class _EveryLogLine(logging.Handler):
+class _EveryLogLine:
+    """Sees every log record that is made (a record factory: unlike a handler on the root logger, no later logging
+    set-up — Django's, when a Celery worker starts it again — can take it away)."""
+
     def __init__(self):
-        super().__init__(level=logging.DEBUG)
         self.lines: list[tuple[str, str]] = []
-        self.setFormatter(logging.Formatter("%(message)s"))
+        self._formatter = logging.Formatter("%(message)s")
+        self._previous = logging.getLogRecordFactory()
+
+    def __call__(self, *args, **kwargs) -> logging.LogRecord:
+        record = self._previous(*args, **kwargs)
+        self.emit(record)
+        return record
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append((record.name, self.format(record)))  # the message with its arguments and traceback
+        self.lines.append((record.name, self._formatter.format(record)))  # message, arguments and traceback
+
+    def install(self) -> None:
+        logging.setLogRecordFactory(self)
+
+    def uninstall(self) -> None:
+        logging.setLogRecordFactory(self._previous)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_bsn_in_any_log_line():
-    """The whole run: no line that reaches the log (as it would in production) holds a BSN-like number."""
-    handler = _EveryLogLine()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield handler
-    root.removeHandler(handler)
-    leaking = sorted({name for name, line in handler.lines if bsn_like_numbers(line)})
+    """The whole run: no log record (as it would reach production's log) holds a BSN-like number."""
+    watcher = _EveryLogLine()
+    watcher.install()
+    yield watcher
+    watcher.uninstall()
+    leaking = sorted({name for name, line in watcher.lines if bsn_like_numbers(line)})
     assert not leaking, f"log lines of these loggers hold a BSN-like number: {leaking}"
 
 
@@ -66,6 +79,17 @@ def attachment_texts(message) -> list[str]:
         elif mimetype == "application/pdf" and content:
             texts.extend(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
     return texts
+
+
+@pytest.fixture(autouse=True)
+def _log_levels_as_configured():
+    """Whatever a test changed about log levels (logging.disable, a logger's level) is put back, so that the rest
+    of the run logs (and the check above sees) what production would."""
+    root = logging.getLogger()
+    level, disabled = root.level, logging.root.manager.disable
+    yield
+    root.setLevel(level)
+    logging.disable(disabled)
 
 
 @pytest.fixture(autouse=True)

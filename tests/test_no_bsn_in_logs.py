@@ -5,11 +5,13 @@ import logging
 from tests.conftest import _EveryLogLine, bsn_like_numbers
 
 
-def test_the_log_check_catches_a_bsn_in_a_message_its_arguments_or_a_traceback():
+def test_the_log_check_catches_a_bsn_in_a_message_its_arguments_or_a_traceback(_no_bsn_in_any_log_line):
+    session = _no_bsn_in_any_log_line
+    before = len(session.lines)
     handler = _EveryLogLine()
     logger = logging.getLogger("voroc.test.logcheck.isolated")
-    logger.addHandler(handler)
-    logger.propagate = False  # these lines must not reach the suite-wide check, which would fail the run
+    logger.setLevel(logging.DEBUG)
+    handler.install()
     try:
         logger.warning("pupil saved")
         logger.warning("pupil %s saved", "111 222 333")
@@ -18,13 +20,17 @@ def test_the_log_check_catches_a_bsn_in_a_message_its_arguments_or_a_traceback()
         except ValueError:
             logger.exception("failed")
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = True
+        handler.uninstall()
+        logger.setLevel(logging.NOTSET)
     flagged = [line for _name, line in handler.lines if bsn_like_numbers(line)]
     assert len(handler.lines) == 3 and len(flagged) == 2
+    # These three went through the session's watcher too: take them out again, or they would fail the run.
+    assert len(session.lines) == before + 3
+    del session.lines[before:]
 
 
 def test_the_session_check_is_listening(_no_bsn_in_any_log_line):
+    assert logging.getLogger().getEffectiveLevel() <= logging.INFO  # as configured, whatever ran before
     before = len(_no_bsn_in_any_log_line.lines)
     logging.getLogger("voroc.test.logcheck").warning("an ordinary line")
     assert len(_no_bsn_in_any_log_line.lines) == before + 1

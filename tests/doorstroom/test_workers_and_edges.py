@@ -38,7 +38,7 @@ def test_a_real_worker_sends_an_approved_form_and_makes_the_bundle(client, demo,
     form = complete_form(pupil)
     add_aanmelding(pupil=pupil, opleiding=opleiding1, source="feed")
     login_as(client, demo["decaan.vo1"])
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="INFO"):
         client.post(reverse("doorstroom:accorderen", args=[pupil.pk]))
         assert _wait(lambda: Formulier.objects.get(pk=form.pk).state == Formulier.State.VERZONDEN)
         assert Delivery.objects.get().mbo_school == opleiding1.school

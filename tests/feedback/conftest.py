@@ -10,23 +10,13 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Organisation
+from feedback.bench import COLUMNS
 from feedback.models import Batch, Transport
 from feedback.parser import guess_format
 from feedback.services import ingest, receive
 from tests.factories import MboSchoolFactory, OpleidingFactory, OrganisationFactory, PupilFactory, valid_bsn
 
-HEADER = [
-    "aanmelding_id",
-    "bsn",
-    "crebo",
-    "opleiding",
-    "niveau",
-    "leerweg",
-    "locatie",
-    "cohort",
-    "status",
-    "status_datum",
-]
+HEADER = list(COLUMNS)  # the contract's columns in its order
 
 
 def feed_csv(rows: list[dict], *, header=HEADER, sep=";", bom=False, crlf=False, encoding="utf-8") -> bytes:

@@ -20,6 +20,7 @@ from feedback.services import receive
 from feedback.tasks import ingest_batch
 from notifications.models import Melding
 from students.models import Aanmelding, Pupil, Status, StatusChange
+from tests.conftest import bsn_like_numbers
 from tests.factories import MboSchoolFactory, OpleidingFactory, OrganisationFactory, valid_bsn
 
 from .conftest import feed_csv
@@ -156,11 +157,17 @@ def test_a_killed_worker_leaves_the_batch_to_the_next_one_without_loss_or_double
         second = start_worker(queue, app="tests.feedback.worker_app")
         done = wait_for(lambda: (b := progress(batch.pk)).state == BatchState.DONE and b, 180, "the second worker")
     finally:
+        worker_output = []
         for worker in (first, second):
             if worker is not None and worker.poll() is None:
                 worker.terminate()
                 worker.wait(20)
+            if worker is not None and worker.stderr is not None:
+                worker_output.append(worker.stderr.read().decode(errors="replace"))
         _forget_queue(queue)
+
+    # What the workers logged holds no BSN either (they ran in processes of their own).
+    assert not bsn_like_numbers("\n".join(worker_output))
 
     assert (done.chunks_done, done.chunks_total, done.attempts) == (total, total, 2)
     assert (done.rows_read, done.rows_new, done.rows_updated, done.rows_unchanged, done.rows_rejected) == (

@@ -8,22 +8,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from feedback.parser import FileError, parse
+from feedback.parser import KNOWN, FileError, parse
 from tests.conftest import bsn_like_numbers
 from tests.factories import valid_bsn
 
-COLUMNS = [
-    "aanmelding_id",
-    "bsn",
-    "crebo",
-    "opleiding",
-    "niveau",
-    "leerweg",
-    "locatie",
-    "cohort",
-    "status",
-    "status_datum",
-]
 VALUES = {
     "aanmelding_id": st.one_of(st.text(max_size=20), st.sampled_from(["A-1", "A-2", valid_bsn(7)])),
     "bsn": st.one_of(st.sampled_from([valid_bsn(1), valid_bsn(2), "123456789", "", "0" * 9]), st.text(max_size=12)),
@@ -39,7 +27,7 @@ FIELD = st.one_of(st.text(max_size=30), st.sampled_from(['"', '""', ";", ",", "\
 @st.composite
 def feed_files(draw):
     sep = draw(st.sampled_from([";", ","]))
-    columns = draw(st.permutations(COLUMNS))
+    columns = draw(st.permutations(KNOWN))
     rows = []
     for _ in range(draw(st.integers(0, 8))):
         rows.append([draw(VALUES.get(c, FIELD)) if draw(st.booleans()) else draw(FIELD) for c in columns])

@@ -58,7 +58,7 @@ def test_a_real_worker_delivers_queued_mail_through_redis(settings):
     settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
     assert app.conf.task_always_eager is False and app.conf.broker_url.startswith("redis://")
     subject = f"Via Redis {uuid.uuid4()}"
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="INFO"):
         with transaction.atomic():
             send(subject)
         deadline = time.monotonic() + 30

@@ -158,7 +158,7 @@ def test_a_real_worker_makes_the_export_through_redis(client, demo, monkeypatch)
         PupilFactory(school=decaan.organisation, achternaam=f"Werker{n}")
     monkeypatch.setattr("students.views.exports.BACKGROUND_ROWS", {"xlsx": 2, "pdf": 2})
     client.force_login(decaan)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="INFO"):
         response = client.get(EXPORT, {"formaat": "pdf"})
         job = ExportJob.objects.get()
         deadline = time.monotonic() + 60
