@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from accounts.models import User
-from students.bsn import passes_elfproef
+from students.bsn import bsn_like_numbers
 
 from .declaration import ATTACHMENT, MAX_ATTACHMENTS
 from .models import Attachment, FormRevision, Formulier, StoredFile
@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 10 * 1024 * 1024
 PDF_SIGNATURE = b"%PDF-"
 TEXT_PAGES_CHECKED = 200
-_BSN_LIKE = re.compile(r"(?<![\w/=-])[0-9][0-9 .]{7,10}[0-9](?![\w/=-])")
 
 
 def megabytes(size: int) -> str:
@@ -45,11 +44,6 @@ def too_large_message(name: str) -> str:
         "name": name,
         "max": MAX_BYTES // (1024 * 1024),
     }
-
-
-def bsn_like_numbers(text: str) -> list[str]:
-    """Numbers standing on their own (also written with spaces or dots) that pass the elfproef."""
-    return [n for n in _BSN_LIKE.findall(text) if passes_elfproef(re.sub(r"[ .]", "", n))]
 
 
 def check_pdf(upload: UploadedFile) -> tuple[str, int]:

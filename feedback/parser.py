@@ -88,15 +88,10 @@ def looks_like_bsn(text: str) -> bool:
 
 def shown_id(aanmelding_id: str) -> str:
     """An ``aanmelding_id`` as a report may show it: one that could be a BSN is masked."""
-    return "•••••••••" if looks_like_bsn(aanmelding_id) else aanmelding_id
+    return bsn_crypto.MASK if looks_like_bsn(aanmelding_id) else aanmelding_id
 
 
-_NUMBERS = re.compile(r"(?<![0-9])[0-9][0-9 .-]{6,10}[0-9](?![0-9])")
-
-
-def scrub(text: str) -> str:
-    """Free text from outside (a file name, a sender) with anything that could be a BSN masked."""
-    return _NUMBERS.sub(lambda m: "•••••••••" if looks_like_bsn(m.group()) else m.group(), text)
+scrub = bsn_crypto.mask_bsn_like
 
 
 def _quoted(value: str) -> str:

@@ -127,7 +127,7 @@ def _check_hand_status(aanmelding: Aanmelding, status: int, when: datetime.datet
     """What a school records by hand must make sense: no future, no going back in time, one final choice."""
     if when > timezone.now() + datetime.timedelta(days=1):
         raise ValidationError({"at": _("De datum van een status kan niet in de toekomst liggen.")})
-    if aanmelding.pk and when.date() < timezone.localtime(aanmelding.status_at).date():
+    if aanmelding.pk and timezone.localtime(when).date() < timezone.localtime(aanmelding.status_at).date():
         raise ValidationError(
             {
                 "at": _("De datum ligt vóór die van de huidige status (%(date)s). Kies die datum of een latere.")

@@ -291,7 +291,7 @@ def seed_applications(rng: random.Random, pupils: list, mbo_schools: list) -> in
         if roll < 0.05:
             kind = rng.choice([EldersKind.HAVO, EldersKind.WERK, EldersKind.DAGBESTEDING, EldersKind.MBO_ANDERS])
             name = "Grafisch Lyceum Rotterdam" if kind == EldersKind.MBO_ANDERS else ""
-            day = (now - datetime.timedelta(days=rng.randint(1, 30))).date()
+            day = timezone.localdate(now - datetime.timedelta(days=rng.randint(1, 30)))
             elders.append(Elders(pupil=pupil, kind=kind, name=name, date=day))
             continue
         if roll < 0.2:

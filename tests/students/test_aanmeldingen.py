@@ -263,6 +263,22 @@ def test_hand_statuses_must_make_sense(decaan_client, pupil):
 
 
 @pytest.mark.django_db
+def test_a_status_just_after_midnight_counts_on_the_dutch_day(pupil):
+    """00:30 in Amsterdam is 23:30 UTC the day before: the same Dutch day is not 'before' the current status."""
+    just_after_midnight = timezone.make_aware(datetime.datetime(2026, 12, 2, 0, 10))
+    aanmelding = add_aanmelding(
+        pupil=pupil, opleiding=OpleidingFactory(), status=Status.ONTVANGSTBEVESTIGING, at=just_after_midnight
+    )
+    later_that_night = just_after_midnight + datetime.timedelta(minutes=20)
+    assert later_that_night.astimezone(datetime.UTC).date() == datetime.date(2026, 12, 1)
+    record_status(aanmelding=aanmelding, status=Status.INTAKE, at=later_that_night, source=StatusSource.HAND)
+    aanmelding.refresh_from_db()
+    assert aanmelding.status == Status.INTAKE
+    with pytest.raises(ValidationError, match="vóór die van de huidige status"):
+        record_status(aanmelding=aanmelding, status=Status.POSITIEF_BESLUIT, at=day(30), source=StatusSource.HAND)
+
+
+@pytest.mark.django_db
 def test_the_diploma_uitslag_button_is_only_for_those_who_may_use_it(client, demo):
     group = GroupFactory(school=demo["zorg.vo1"].organisation, name="4A")
     PupilFactory(school=group.school, group=group)

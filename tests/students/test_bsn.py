@@ -131,3 +131,35 @@ def test_pupil_repr_and_str_carry_no_bsn():
     pupil = Pupil(voornaam="Sem", achternaam="Jansen")
     pupil.set_bsn("111222333")
     assert "111222333" not in repr(pupil) + str(pupil) + pupil.bsn_encrypted + (pupil.bsn_index or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("BSN 111222333 van de leerling", ["111222333"]),
+        ("1112.22.333 en 111 222 333 en 111-22-2333", ["1112.22.333", "111 222 333", "111-22-2333"]),
+        ("nr.111222333.", ["111222333"]),
+        ("123456789 faalt de elfproef", []),
+        ("telefoon 070 123 4567, ordernummer 1112223330", []),
+        ("11222333 (acht cijfers) telt alleen als er een nul kan zijn weggevallen", []),
+    ],
+)
+def test_numbers_that_could_be_a_bsn_are_found_in_free_text(text, found):
+    assert bsn.bsn_like_numbers(text) == found
+
+
+def test_a_date_is_not_taken_for_a_bsn_whose_leading_zero_was_lost():
+    # 2026-12-02 and 12-01-2026 without dashes, with a zero in front, pass the elfproef.
+    assert bsn.passes_elfproef("020261202") and bsn.passes_elfproef("012012026")
+    for text in (
+        "terugkoppeling-2026-12-02.csv",
+        "levering 20261202.csv",
+        "12-01-2026 export.csv",
+        "12012026-export.csv",
+    ):
+        assert bsn.bsn_like_numbers(text, leading_zero_lost=True) == [], text
+        assert bsn.mask_bsn_like(text) == text, text
+    # the same digits that are no date, as a spreadsheet leaves a BSN that began with 0: masked
+    assert bsn.passes_elfproef("012345672")
+    assert bsn.mask_bsn_like("leerling 12345672.csv") == "leerling •••••••••.csv"
+    assert bsn.mask_bsn_like("van 111-22-2333 en 1112.22.333") == "van ••••••••• en •••••••••"
