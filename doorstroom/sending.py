@@ -6,6 +6,7 @@ current then. Idempotent: running it again delivers nothing twice.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,3 +114,34 @@ def deliver_to_new_schools(*, pupil_id: int) -> list[Delivery]:
         return deliver(form_id=current.pk)
     last_sent = Formulier.objects.filter(pupil_id=pupil_id, state=State.VERZONDEN).order_by("-version").first()
     return deliver(form_id=last_sent.pk) if last_sent else []
+
+
+def pupils_with_a_form_to_pass_on(pupil_ids) -> list[int]:
+    """Of these pupils, those with an approved current version or a sent one: what a new mbo-school gets."""
+    return sorted(
+        set(
+            Formulier.objects.filter(pupil_id__in=list(pupil_ids))
+            .filter(Q(is_current=True, state=State.GEACCORDEERD) | Q(state=State.VERZONDEN))
+            .values_list("pupil_id", flat=True)
+        )
+    )
+
+
+def pupils_missing_a_delivery() -> list[int]:
+    """Pupils with an aanmelding (this school year) at an mbo-school that has not received the form it should
+    have: an approved current version not sent yet, or the newest sent version not delivered there."""
+    applied = Aanmelding.objects.filter(pupil_id=OuterRef("pupil_id"), school_year=OuterRef("pupil__school_year"))
+    approved = Formulier.objects.filter(is_current=True, state=State.GEACCORDEERD).filter(Exists(applied))
+    newer_sent = Formulier.objects.filter(
+        pupil_id=OuterRef("pupil_id"), state=State.VERZONDEN, version__gt=OuterRef("version")
+    )
+    not_delivered = applied.exclude(
+        mbo_school_id__in=Delivery.objects.filter(snapshot__form_id=OuterRef(OuterRef("pk"))).values("mbo_school_id")
+    )
+    sent = Formulier.objects.filter(state=State.VERZONDEN).exclude(Exists(newer_sent)).filter(Exists(not_delivered))
+    return sorted(set(approved.values_list("pupil_id", flat=True)) | set(sent.values_list("pupil_id", flat=True)))
+
+
+def deliver_missing() -> int:
+    """Deliver what should have gone (idempotent; run hourly by Celery beat)."""
+    return sum(len(deliver_to_new_schools(pupil_id=pupil_id)) for pupil_id in pupils_missing_a_delivery())

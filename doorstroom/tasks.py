@@ -20,6 +20,21 @@ def deliver_to_new_schools(pupil_id: int) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_to_new_schools_of(pupil_ids: list[int]) -> int:
+    from .sending import deliver_to_new_schools as deliver
+
+    return sum(len(deliver(pupil_id=pupil_id)) for pupil_id in pupil_ids)
+
+
+@shared_task
+def deliver_missing_forms() -> int:
+    """Safety net: a form whose sending was never queued (the broker was down at the commit) goes now."""
+    from .sending import deliver_missing
+
+    return deliver_missing()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def mail_form(form_id: int, user_id: int) -> bool:
     from .mail import mail_to_pupil
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from notifications.models import Melding, MeldingKind
 from students.models import Aanmelding, StatusChange, StatusSource
+from students.signals import aanmeldingen_created_in_bulk
 
 from . import bulk_sql, rules
 from .parser import FeedRow
@@ -313,6 +314,8 @@ class _Chunk:
         )
         for state in created:
             state.pk = ids[state.external_id]
+        if created:  # e.g. an approved doorstroomformulier goes to the new mbo-school after the commit
+            aanmeldingen_created_in_bulk.send(sender=Aanmelding, pupil_ids={s.pupil.pk for s in created})
         bulk_sql.update(
             Aanmelding,
             UPDATE_FIELDS,

@@ -184,6 +184,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired": {"task": "voroc.tasks.purge_expired", "schedule": crontab(hour=3, minute=30)},
     # 1 February: which schools still have pupils without a complete doorstroomformulier.
     "check-forms-deadline": {"task": "doorstroom.tasks.check_forms_deadline", "schedule": crontab(hour=6, minute=5)},
+    "deliver-missing-forms": {"task": "doorstroom.tasks.deliver_missing_forms", "schedule": crontab(minute=40)},
     # The mbo feed: the inbox folders every morning (before the digest), the safety net for waiting rows,
     # and (hourly) batches whose processing never finished. Batches past their period: purge-expired.
     "pickup-feedback-inbox": {"task": "feedback.tasks.pickup_inbox", "schedule": crontab(hour=5, minute=30)},

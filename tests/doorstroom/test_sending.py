@@ -218,3 +218,55 @@ def test_unsaved_input_of_a_form_that_was_sent_meanwhile_is_named_not_dropped_si
     from doorstroom.models import FormDraft
 
     assert not FormDraft.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_aanmelding_brought_by_the_mbo_feed_gets_the_approved_form(demo, school, group, mbo1, committed, tmp_path):
+    """The feed records aanmeldingen in bulk (not one by one): the approved form still goes to that mbo-school."""
+    from feedback.models import Transport
+    from feedback.services import ingest, receive
+    from tests.factories import OpleidingFactory, PupilFactory, valid_bsn
+    from tests.feedback.conftest import feed_csv
+
+    OpleidingFactory(school=mbo1, crebo="25655", name="Verpleegkundige", niveau=4, leerweg="BOL")
+    pupil = PupilFactory(school=school, group=group, bsn=valid_bsn(4711))
+    waiting = PupilFactory(school=school, group=group, bsn=valid_bsn(4712))  # approved, no aanmelding in the feed
+    for each in (pupil, waiting):
+        committed(approve, form=complete_form(each), by=demo["decaan.vo1"])
+    assert not Delivery.objects.exists()
+    data = feed_csv(
+        [
+            {
+                "aanmelding_id": "A-1",
+                "bsn": valid_bsn(4711),
+                "crebo": "25655",
+                "status": "ONTVANGSTBEVESTIGING",
+                "status_datum": "2026-11-02",
+            },
+        ]
+    )
+    batch = receive(school=mbo1, data=data, transport=Transport.COMMAND, fmt="csv", filename="dag.csv", enqueue=False)
+    committed(ingest, batch.pk)
+    batch.refresh_from_db()
+    assert batch.rows_new == 1
+    assert [(d.snapshot.form.pupil_id, d.mbo_school.code) for d in Delivery.objects.all()] == [(pupil.pk, "25AA")]
+    assert Formulier.objects.get(pupil=pupil).state == Formulier.State.VERZONDEN
+    assert Formulier.objects.get(pupil=waiting).state == Formulier.State.GEACCORDEERD
+
+
+@pytest.mark.django_db
+def test_a_sending_that_was_never_queued_goes_with_the_hourly_safety_net(demo, pupil, opleiding1, opleiding2, eager):
+    from doorstroom.sending import deliver_missing, pupils_missing_a_delivery
+
+    add_aanmelding(pupil=pupil, opleiding=opleiding1, source="feed")
+    form = complete_form(pupil)
+    approve(form=form, by=demo["decaan.vo1"])  # the commit's callbacks never run: as if the broker was down
+    assert pupils_missing_a_delivery() == [pupil.pk]
+    assert deliver_missing() == 1
+    assert list(Delivery.objects.values_list("mbo_school__code", flat=True)) == ["25AA"]
+    # a later aanmelding whose task was lost too: the sent version still reaches that school
+    add_aanmelding(pupil=pupil, opleiding=opleiding2)
+    assert pupils_missing_a_delivery() == [pupil.pk]
+    assert deliver_missing() == 1 and deliver_missing() == 0
+    assert sorted(Delivery.objects.values_list("mbo_school__code", flat=True)) == ["25AA", "25BB"]
+    assert Snapshot.objects.count() == 1
