@@ -95,8 +95,9 @@ scrub = bsn_crypto.mask_bsn_like
 
 
 def _quoted(value: str) -> str:
-    """A value for a reason, only when it cannot be a BSN (short, without long runs of digits)."""
-    if len(value) > 40 or _DIGIT_RUN.search(value):
+    """A value for a reason, only when it cannot be a BSN, not even one written in groups or mistyped: short,
+    without a long run of digits and with fewer than 9 digits in all."""
+    if len(value) > 40 or _DIGIT_RUN.search(value) or sum(ch.isdigit() for ch in value) >= 9:
         return ""
     return f" “{value}”"
 

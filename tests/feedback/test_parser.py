@@ -178,10 +178,12 @@ def test_every_field_is_checked_and_named_without_repeating_a_bsn(tmp_path):
         good(aanmelding_id=BSN),  # an id that is the BSN itself
         good(aanmelding_id="x" * 65),
         good(status=not_elfproef),  # a BSN in the wrong column
+        good(crebo=f"{BSN[:3]}.{BSN[3:6]}.{BSN[6:]}", leerweg=f"{BSN[:4]} {BSN[4:6]} {BSN[6:]}"),  # written in groups
+        good(status_datum=f"{BSN[:3]}-{BSN[3:6]}-{BSN[6:]}", status=f"{not_elfproef[:4]}.{not_elfproef[4:]}"),
     ]
     result = parse_file(tmp_path, "velden.csv", feed_csv(rows))
     reasons = {r.line: (r.field, r.reason, r.aanmelding_id) for r in result.rejections}
-    assert result.rows == [] and len(reasons) == 11
+    assert result.rows == [] and len(reasons) == 13
     assert reasons[2][:2] == ("bsn", "bsn: voldoet niet aan de elfproef")
     assert reasons[3][:2] == ("bsn", "bsn: moet 9 cijfers zijn")
     assert reasons[4][:2] == ("bsn", "bsn: ontbreekt")
@@ -197,6 +199,9 @@ def test_every_field_is_checked_and_named_without_repeating_a_bsn(tmp_path):
     )
     assert reasons[11][1] == "aanmelding_id: is langer dan 64 tekens"
     assert reasons[12][1] == "status: onbekende status"  # the value could be a BSN: not repeated
+    assert reasons[13][1] == "crebo: moet 5 cijfers zijn; leerweg: moet BOL of BBL zijn"  # nor in groups
+    assert reasons[14][1].startswith("status: onbekende status; status_datum: geen geldige datum; gebruik")
+    assert reasons[14][1].endswith("+01:00")
     everything = " ".join(f"{r.aanmelding_id} {r.reason}" for r in result.rejections)
     assert bsn_like_numbers(everything) == []
     assert BSN not in everything and not_elfproef not in everything

@@ -21,7 +21,15 @@ VALUES = {
     "status": st.sampled_from(["INTAKE", "intake", "Intakegesprek", "ingeschreven", "aangemeld", "?", ""]),
     "status_datum": st.sampled_from(["2026-10-01", "2026-10-01T10:05:00+01:00", "01-10-2026", "2099-01-01", ""]),
 }
-FIELD = st.one_of(st.text(max_size=30), st.sampled_from(['"', '""', ";", ",", "\r", "\n", "\ufeff", "\x00", "é"]))
+# A BSN written in groups (with dots, spaces or dashes), as it may land in any column.
+GROUPED_BSN = st.sampled_from([valid_bsn(3), valid_bsn(4)]).flatmap(
+    lambda bsn: st.sampled_from([".", " ", "-"]).map(lambda sep: sep.join((bsn[:3], bsn[3:6], bsn[6:])))
+)
+FIELD = st.one_of(
+    st.text(max_size=30),
+    GROUPED_BSN,
+    st.sampled_from(['"', '""', ";", ",", "\r", "\n", "\ufeff", "\x00", "é"]),
+)
 
 
 @st.composite
