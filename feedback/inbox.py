@@ -3,8 +3,10 @@
 A pickup (Celery beat daily, or on demand) takes every settled file, stores it as a batch (sealed in the
 database) and then removes it from the inbox: a file full of BSNs does not stay on disk in plain text. In
 its place a receipt without personal data goes to ``<BRIN>/processed/`` (accepted, with the batch number
-and where its report is) or ``<BRIN>/failed/`` (not readable or too large, with the reason). A file that
-cannot be stored stays where it is and is tried again at the next pickup.
+and where its report is) or ``<BRIN>/failed/`` (not readable, with the reason). A file over the size limit
+cannot be stored: it is moved unread into ``failed/`` beside its receipt, so nothing the school delivered is
+lost, and removed after the retention period ``feed_refused_files``. A file that cannot be stored stays
+where it is and is tried again at the next pickup.
 
 Files still being uploaded are left alone: names starting with a dot or ending in ``.part``, ``.tmp`` or
 ``.filepart``, and files changed in the last FEEDBACK_INBOX_SETTLE_SECONDS.
@@ -12,6 +14,7 @@ Files still being uploaded are left alone: names starting with a dot or ending i
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import time
@@ -119,13 +122,38 @@ def _take(school: Organisation, path: Path) -> Batch:
         )
     # Stored (committed): the plain-text file goes, a receipt without personal data takes its place.
     _write_receipt(path, batch)
-    path.unlink()
+    if batch.payload:
+        path.unlink()
+    else:  # too large to store: kept unread beside its receipt (and its time starts now, for the retention)
+        kept = path.replace(refused_path(path, batch))
+        kept.touch()
     logger.info("Feed inbox file %s stored as batch %s.", sender, batch.pk)
     return batch
 
 
+def refused_retention_days() -> int:
+    from accounts.retention import categories
+
+    return next(c.days for c in categories() if c.key == "feed_refused_files")
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:150]
+
+
+REFUSED_SUFFIX = ".te-groot"
+
+
+def refused_path(path: Path, batch: Batch) -> Path:
+    return path.parent / FAILED / f"{_safe_name(scrub(path.name))}.levering-{batch.pk}{REFUSED_SUFFIX}"
+
+
+def refused_files(cutoff: datetime.datetime) -> list[Path]:
+    """Files kept unread in a ``failed/`` folder because they were too large, refused before ``cutoff``."""
+    if not root().is_dir():
+        return []
+    limit = cutoff.timestamp()
+    return [p for p in root().glob(f"*/{FAILED}/*{REFUSED_SUFFIX}") if p.is_file() and p.stat().st_mtime < limit]
 
 
 def _write_receipt(path: Path, batch: Batch) -> None:
@@ -153,6 +181,19 @@ def _write_receipt(path: Path, batch: Batch) -> None:
             _("Verslag: %(url)s") % {"url": base + reverse("feedback:batch", args=[batch.pk])},
             _("Verslag via de API: %(url)s") % {"url": base + reverse("feedback_api:batch", args=[batch.pk])},
             "",
-            _("Het bestand is versleuteld opgeslagen in VOROC en uit het postvak verwijderd."),
         ]
+        if batch.payload:
+            lines.append(_("Het bestand is versleuteld opgeslagen in VOROC en uit het postvak verwijderd."))
+        else:
+            lines.append(
+                _(
+                    "Het bestand is niet ingelezen en staat onveranderd in deze map als %(name)s. Lever het opnieuw "
+                    "aan in delen van ten hoogste %(max)s bytes. Het wordt na %(days)s dagen verwijderd."
+                )
+                % {
+                    "name": refused_path(path, batch).name,
+                    "max": settings.FEEDBACK_MAX_BYTES,
+                    "days": refused_retention_days(),
+                }
+            )
     receipt.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Batches are kept a year by default (the sealed file, its report and the rows still waiting), then go.
+"""Batches are kept a year by default (the sealed file, its report and the rows still waiting), then go; a file too
+large to read, kept unread in the inbox's failed/ folder, goes after 30 days.
 
 The period is the retention category ``feed_batches`` (accounts/retention.py, ``VOROC_RETENTION_DAYS``);
 ``manage.py purge_expired`` removes them with everything else that is past its period.
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.retention import Category, register
 
+from .inbox import refused_files
 from .models import Batch
 
 
@@ -39,5 +41,24 @@ register(
         counts_from=str(_("de ontvangst van de levering")),
         expired=lambda cutoff: Batch.objects.filter(received_at__lt=cutoff).count(),
         purge=purge_before,
+    )
+)
+
+
+def purge_refused_files(cutoff: datetime.datetime) -> int:
+    files = refused_files(cutoff)
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files)
+
+
+register(
+    Category(
+        key="feed_refused_files",
+        label=str(_("te grote bestanden in het postvak van de mbo-scholen, ongelezen bewaard")),
+        default_days=30,
+        counts_from=str(_("het weigeren van het bestand")),
+        expired=lambda cutoff: len(refused_files(cutoff)),
+        purge=purge_refused_files,
     )
 )

@@ -174,7 +174,7 @@ def ingest(batch_id: int) -> Batch:
         with override("nl"):
             _ingest(batch)
     except Exception:
-        # No message text: an exception from a row could carry its values. The type and the batch suffice.
+        # The traceback helps the servicedesk; the log format masks any BSN-like value an exception may quote.
         logger.exception("Feed batch %s stopped with an error; it can be run again.", batch_id)
         Batch.objects.filter(pk=batch_id, state=BatchState.PROCESSING).update(
             state=BatchState.ERROR,

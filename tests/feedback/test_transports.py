@@ -127,13 +127,34 @@ def test_the_inbox_leaves_files_still_being_written_and_folders_of_no_connected_
     assert pickup_inbox() == 1 and not fresh.exists()
 
 
-def test_a_file_over_the_size_limit_is_refused_from_the_inbox_and_removed(inbox, mbo, settings):
+def test_a_file_over_the_size_limit_is_refused_from_the_inbox_and_kept_unread_for_a_month(inbox, mbo, settings):
+    import datetime
+
+    import time_machine
+
     settings.FEEDBACK_MAX_BYTES = 100
-    big = write(inbox / "25AA", "groot.csv", feed_csv([row(0, f"MB-{n}") for n in range(10)]))
+    content = feed_csv([row(0, f"MB-{n}") for n in range(10)])
+    big = write(inbox / "25AA", "groot.csv", content)
     assert pickup_inbox() == 1
     batch = Batch.objects.get()
     assert batch.state == BatchState.FAILED and "te groot" in batch.failure and not batch.payload
-    assert not big.exists() and "te groot" in next((inbox / "25AA" / "failed").iterdir()).read_text()
+    failed = inbox / "25AA" / "failed"
+    kept = failed / f"groot.csv.levering-{batch.pk}.te-groot"
+    receipt = (failed / f"groot.csv.levering-{batch.pk}.txt").read_text()
+    assert not big.exists() and kept.read_bytes() == content  # nothing the school delivered is lost
+    assert "te groot" in receipt and kept.name in receipt and "na 30 dagen verwijderd" in receipt
+    assert bsn_like_numbers(receipt) == []
+    assert pickup_inbox() == 0  # what lies in failed/ is not picked up again
+
+    out = io.StringIO()
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=29)):
+        call_command("purge_expired", stdout=out)
+    assert kept.exists()
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=31)):
+        call_command("purge_expired", "--dry-run", stdout=out)
+        assert kept.exists()
+        call_command("purge_expired", stdout=out)
+    assert not kept.exists() and (failed / f"groot.csv.levering-{batch.pk}.txt").exists()
 
 
 def test_celery_beat_picks_up_the_inbox_daily_and_the_servicedesk_on_demand(
