@@ -295,6 +295,9 @@ class BatchLineAdmin(admin.ModelAdmin):
     search_fields = ("aanmelding_id", "reason")
     list_per_page = 200
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("batch__payload")  # the sealed file, megabytes per line
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -340,6 +343,9 @@ class WaitingRowAdmin(BsnSearchAdmin):
     search_fields = ("aanmelding_id",)
     search_help_text = _("Zoek op aanmelding_id of een volledig BSN (9 cijfers).")
     exclude = ("bsn_index", "bsn_encrypted")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("batch__payload")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -136,6 +136,9 @@ class Batch(models.Model):
     # Progress: the rows are parsed (and rejected ones recorded) once; then chunks, each in its own transaction.
     parsed = models.BooleanField(default=False, editable=False)
     chunks_total = models.PositiveIntegerField(default=0, editable=False)
+    # The chunk size the batch was cut with: a run that continues after a crash cuts it the same way, whatever
+    # FEEDBACK_CHUNK_ROWS says by then.
+    chunk_rows = models.PositiveIntegerField(default=0, editable=False)
     chunks_done = models.PositiveIntegerField(default=0, editable=False)
     rows_done = models.PositiveIntegerField(default=0, editable=False)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0, editable=False)

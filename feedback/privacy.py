@@ -60,7 +60,7 @@ def _rows(pupil: Pupil) -> list[dict]:
             "verwerkt_op": None,
             "uitkomst": line.reason,
         }
-        for line in _lines(pupil).select_related("batch", "batch__mbo_school")
+        for line in _lines(pupil).select_related("batch", "batch__mbo_school").defer("batch__payload")
     ]
     return rows
 

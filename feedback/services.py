@@ -199,9 +199,15 @@ def _ingest(batch: Batch) -> None:
             _fail(batch, str(exc))
         return
     rows = sorted(result.rows, key=lambda r: r.sort_key)
-    pieces = list(chunks(rows, settings.FEEDBACK_CHUNK_ROWS))
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
+        size = locked.chunk_rows if locked.parsed and locked.chunk_rows else settings.FEEDBACK_CHUNK_ROWS
+        pieces = list(chunks(rows, size))
+        if locked.parsed and len(pieces) != locked.chunks_total:
+            # The parser changed since the first run (an update in between): continuing by chunk number could skip
+            # or repeat rows. Start over; the rules are idempotent, so what was applied counts as unchanged.
+            logger.warning("Feed batch %s is read differently than before; it starts over.", batch.pk)
+            _start_over(locked)
         if not locked.parsed:
             BatchLine.objects.bulk_create(
                 [
@@ -221,7 +227,8 @@ def _ingest(batch: Batch) -> None:
             locked.rows_read = result.read
             locked.rows_rejected = len(result.rejections)
             locked.chunks_total = len(pieces)
-            locked.save(update_fields=["parsed", "rows_read", "rows_rejected", "chunks_total"])
+            locked.chunk_rows = size
+            locked.save(update_fields=["parsed", "rows_read", "rows_rejected", "chunks_total", "chunk_rows"])
     for number, piece in enumerate(pieces):
         with transaction.atomic():
             # One mbo-school's chunks one at a time (two batches of a school never interleave inside a chunk).
@@ -237,7 +244,8 @@ def _ingest(batch: Batch) -> None:
             locked.save(update_fields=PROGRESS_FIELDS)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
-        if locked.state == BatchState.PROCESSING:
+        # Every chunk applied: done, also when a second runner of the same batch failed meanwhile.
+        if locked.state in (BatchState.PROCESSING, BatchState.ERROR) and locked.chunks_done == locked.chunks_total:
             locked.state = BatchState.DONE
             locked.finished_at = timezone.now()
             locked.failure = ""
@@ -253,6 +261,15 @@ def _ingest(batch: Batch) -> None:
                 locked.rows_unmatched,
                 locked.rows_rejected,
             )
+
+
+def _start_over(batch: Batch) -> None:
+    BatchLine.objects.filter(batch=batch).delete()
+    WaitingRow.objects.filter(batch=batch, matched_at=None).delete()
+    for name in PROGRESS_FIELDS:
+        setattr(batch, name, 0)
+    batch.parsed, batch.rows_read = False, 0
+    batch.save(update_fields=[*PROGRESS_FIELDS, "parsed", "rows_read"])
 
 
 def _record(batch: Batch, results: list[RowResult]) -> None:

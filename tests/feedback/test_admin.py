@@ -128,3 +128,17 @@ def test_waiting_rows_are_found_by_a_full_bsn_and_never_show_it(servicedesk_clie
     html = servicedesk_client.get(url, {"q": unknown}, follow=True).content.decode()
     assert "WACHT-1" in html and "WACHT-2" not in html and bsn_like_numbers(html.replace(unknown, "")) == []
     assert unknown not in servicedesk_client.get(url).content.decode()
+
+
+def test_the_line_and_waiting_lists_do_not_load_the_sealed_file_per_line(servicedesk_client, tmp_path, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    school = demo["roc.mbo1"].organisation
+    rows = [{**row(0, f"MB-{n}"), "bsn": valid_bsn(7000 + n)} for n in range(5)] + [{**row(0, "X"), "status": "?"}]
+    batch = run_file(school, write(tmp_path, "dag.csv", feed_csv(rows)))
+    assert batch.rows_unmatched == 5 and batch.rows_rejected == 1
+    for url in (reverse("admin:feedback_batchline_changelist"), reverse("admin:feedback_waitingrow_changelist")):
+        with CaptureQueriesContext(connection) as queries:
+            assert servicedesk_client.get(url).status_code == 200
+        assert not [q["sql"] for q in queries if '"payload"' in q["sql"]], url

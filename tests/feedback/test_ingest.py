@@ -270,3 +270,27 @@ def test_a_chunk_takes_the_same_number_of_queries_for_10_rows_or_200(
         results = engine.apply_chunk(school=mbo, rows=rows, batch_id=2).results
     assert {r.outcome for r in results} == {"new", "updated"} and len(pupils) == size
     assert Melding.objects.count() == size + size // 2
+
+
+def test_a_batch_read_differently_after_an_update_starts_over_without_doubles(tmp_path, mbo, verpleegkunde, pupils):
+    """A run that continues after a crash cuts the batch as the first run did (its chunk size is kept). If the
+    file is read differently since (the parser changed in an update), it starts over: nothing doubles."""
+    from feedback.models import Batch, BatchState
+    from feedback.services import ingest
+
+    rows = [
+        row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-01"),
+        row(0, "MB-1", "INTAKE", "2026-10-10"),
+        row(1, "MB-2", "INTAKE", "2026-10-02"),
+        {**row(0, "MB-3"), "bsn": valid_bsn(5000)},  # waits for its pupil
+        {**row(0, "MB-4"), "status": "GEPLAATST"},  # rejected
+    ]
+    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    history = StatusChange.objects.count()
+    # As a crashed run under another cut would have left it: 4 chunks counted, 1 done, still processing.
+    Batch.objects.filter(pk=batch.pk).update(state=BatchState.PROCESSING, chunks_total=4, chunks_done=1)
+    again = ingest(batch.pk)
+    assert again.state == BatchState.DONE and again.chunks_done == again.chunks_total
+    assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
+    assert BatchLine.objects.filter(batch=batch).count() == 2 and WaitingRow.objects.count() == 1
+    assert StatusChange.objects.count() == history and Aanmelding.objects.count() == 2

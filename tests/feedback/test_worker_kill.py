@@ -42,11 +42,11 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def start_worker(queue: str, app: str = "voroc") -> subprocess.Popen:
+def start_worker(queue: str, app: str = "voroc", chunk: int = CHUNK) -> subprocess.Popen:
     environment = {
         **os.environ,
         "DATABASE_URL": database_url(),
-        "FEEDBACK_CHUNK_ROWS": str(CHUNK),
+        "FEEDBACK_CHUNK_ROWS": str(chunk),
         "LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
@@ -153,8 +153,9 @@ def test_a_killed_worker_leaves_the_batch_to_the_next_one_without_loss_or_double
         assert stopped.state == BatchState.PROCESSING and 5 <= stopped.chunks_done < total, (stopped.chunks_done, total)
         assert StatusChange.objects.filter(aanmelding__mbo_school=mbo).count() == stopped.rows_done  # chunk by chunk
         # The message was never acknowledged: a new worker gets it back once it is older than the visibility
-        # timeout (here 5 seconds instead of two hours) and continues after the last committed chunk.
-        second = start_worker(queue, app="tests.feedback.worker_app")
+        # timeout (here 5 seconds instead of two hours) and continues after the last committed chunk, cut as the
+        # first worker cut the batch even when the chunk size was changed in between (an update, say).
+        second = start_worker(queue, app="tests.feedback.worker_app", chunk=3 * CHUNK)
         done = wait_for(lambda: (b := progress(batch.pk)).state == BatchState.DONE and b, 180, "the second worker")
     finally:
         worker_output = []
