@@ -13,7 +13,7 @@ from students.schoolyear import label as year_label
 
 from .engine import ShownStep, document, record_sources
 from .models import Declaration, Delivery, Formulier, Snapshot
-from .records import read_record
+from .records import as_the_mbo_reads_it, read_record
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ def build(
         files = list(form.attachments.select_related("blob"))
         url_name = "doorstroom:bijlage"
         deliveries = []
+    if mbo_school_id is not None:
+        record = as_the_mbo_reads_it(form.pupil, record, mbo_school_id)
     infos: dict[str, list[AttachmentInfo]] = {}
     for item in files:
         fld = spec.fields.get(item.field)

@@ -17,11 +17,12 @@ from students.models import Pupil
 from students.schoolyear import label as year_label
 
 
-def _aanmeldingen(pupil: Pupil) -> list[str]:
+def _aanmeldingen(pupil: Pupil, *, mbo_school_id: int | None = None) -> list[str]:
     lines = []
-    for aanmelding in pupil.aanmeldingen.select_related("opleiding", "mbo_school").filter(
-        school_year=pupil.school_year
-    ):
+    aanmeldingen = pupil.aanmeldingen.select_related("opleiding", "mbo_school").filter(school_year=pupil.school_year)
+    if mbo_school_id is not None:
+        aanmeldingen = aanmeldingen.filter(mbo_school_id=mbo_school_id)
+    for aanmelding in aanmeldingen:
         o = aanmelding.opleiding
         lines.append(
             f"{o.name} – niveau {o.niveau} {o.leerweg}, crebo {o.crebo} – {aanmelding.mbo_school.name} "
@@ -56,6 +57,14 @@ DATE_SOURCES = frozenset({"pupil.geboortedatum"})
 def read_record(pupil: Pupil, sources: set[str]) -> dict[str, Any]:
     """The values of ``sources`` for ``pupil`` (one query for the aanmeldingen, none for the rest)."""
     return {source: SOURCES[source](pupil) for source in sorted(sources)}
+
+
+def as_the_mbo_reads_it(pupil: Pupil, record: dict[str, Any], mbo_school_id: int) -> dict[str, Any]:
+    """An mbo-school reads the pupil's aanmeldingen at that school only (now: also one that came after the form
+    was sent), never where else the pupil applied or how that went."""
+    if "aanmeldingen" not in record:
+        return record
+    return {**record, "aanmeldingen": _aanmeldingen(pupil, mbo_school_id=mbo_school_id)}
 
 
 def display(source: str, value: Any) -> str | list[str]:

@@ -4,6 +4,7 @@ version and the mbo sees both, newest first; sent or locked forms do not change.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstroom.models import Delivery, Formulier, Snapshot
 from doorstroom.services import approve, start_correction
@@ -270,3 +271,31 @@ def test_a_sending_that_was_never_queued_goes_with_the_hourly_safety_net(demo, p
     assert deliver_missing() == 1 and deliver_missing() == 0
     assert sorted(Delivery.objects.values_list("mbo_school__code", flat=True)) == ["25AA", "25BB"]
     assert Snapshot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_mbo_school_reads_only_its_own_aanmeldingen_in_the_form_also_one_that_came_later(
+    client, demo, pupil, opleiding1, opleiding2, mbo2, committed
+):
+    import io
+
+    from pypdf import PdfReader
+
+    add_aanmelding(pupil=pupil, opleiding=opleiding2)  # Kok at the other mbo-school (25BB)
+    record_status(aanmelding=pupil.aanmeldingen.get(), status=Status.NEGATIEF_BESLUIT, at=timezone.now(), source="hand")
+    committed(approve, form=complete_form(pupil), by=demo["decaan.vo1"])
+    committed(add_aanmelding, pupil=pupil, opleiding=opleiding1, source="feed")  # later, at roc.mbo1's school
+    snapshot = Snapshot.objects.get()
+    assert sorted(snapshot.deliveries.values_list("mbo_school__code", flat=True)) == ["25AA", "25BB"]
+
+    login_as(client, demo["roc.mbo1"])
+    page = client.get(reverse("doorstroom:ontvangen", args=[pupil.pk])).content.decode()
+    pdf = client.get(reverse("doorstroom:ontvangen_pdf", args=[snapshot.pk])).content
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for text in (page, pdf_text):
+        assert "Verpleegkundige" in text  # its own aanmelding, though it came after the form was sent
+        assert "Kok" not in text and mbo2.name not in text and "(negatief plaatsingsbesluit)" not in text
+    # The school itself reads the whole list as it was sent.
+    login_as(client, demo["decaan.vo1"])
+    school_view = client.get(reverse("doorstroom:bekijken", args=[pupil.pk])).content.decode()
+    assert "Kok" in school_view and mbo2.name in school_view and "(negatief plaatsingsbesluit)" in school_view
