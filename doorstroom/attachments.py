@@ -18,13 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from accounts.models import User
 from students.bsn import bsn_like_numbers
 
 from .declaration import ATTACHMENT, MAX_ATTACHMENTS
-from .models import Attachment, FormRevision, Formulier, StoredFile
+from .models import Attachment, FormDraft, Formulier, StoredFile
 from .models.files import blob_path
-from .services import ensure_editable, refresh_state, user_name
+from .services import ensure_editable, user_name, working_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -124,21 +123,23 @@ def _clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def add_attachment(*, form: Formulier, field_key: str, upload: UploadedFile, by: User) -> Attachment:
+def add_attachment(*, form: Formulier, draft: FormDraft, field_key: str, upload: UploadedFile) -> Attachment:
+    """Add a checked PDF to the user's working copy; it becomes part of the form on "Opslaan"."""
     form = Formulier.objects.select_for_update().select_related("declaration", "pupil").get(pk=form.pk)
     ensure_editable(form)
     fld = form.declaration.parsed().fields.get(field_key)
     if fld is None or fld.type != ATTACHMENT:
         raise ValidationError(_("Dit formulier kent geen bijlage met deze naam."))
     name = _clean_name(upload.name or "")
-    if form.attachments.count() >= MAX_ATTACHMENTS:
+    seen = working_attachments(form, draft)
+    if len(seen) >= MAX_ATTACHMENTS:
         raise ValidationError(
             _(
                 "“%(name)s” is niet toegevoegd: bij een formulier horen hoogstens %(max)s bijlagen. Verwijder eerst een andere bijlage."
             )
             % {"name": name, "max": MAX_ATTACHMENTS}
         )
-    if form.attachments.filter(field=field_key).count() >= fld.max_files:
+    if sum(1 for a in seen if a.field == field_key) >= fld.max_files:
         raise ValidationError(
             _(
                 "“%(name)s” is niet toegevoegd: bij “%(field)s” hoort hoogstens %(max)s bestand. Verwijder eerst het vorige."
@@ -147,28 +148,32 @@ def add_attachment(*, form: Formulier, field_key: str, upload: UploadedFile, by:
         )
     sha, pages = check_pdf(upload)
     blob = stored_file(sha=sha, size=upload.size or 0, pages=pages, content=upload)
-    attachment = Attachment.objects.create(
-        form=form, field=field_key, name=name, blob=blob, uploaded_by=by, uploaded_by_name=user_name(by)
+    if draft.pk is None:
+        draft.save()
+    return Attachment.with_pending.create(
+        form=form,
+        field=field_key,
+        name=name,
+        blob=blob,
+        uploaded_by=draft.user,
+        uploaded_by_name=user_name(draft.user),
+        pending_for=draft,
     )
-    FormRevision.objects.create(
-        form=form, action=FormRevision.Action.ATTACHED, note=name, user=by, user_name=user_name(by)
-    )
-    refresh_state(form, changed=True, by=by)
-    form.save(update_fields=["state", "percent", "approved_by", "approved_by_name", "approved_at", "updated_at"])
-    return attachment
 
 
 @transaction.atomic
-def remove_attachment(*, attachment: Attachment, by: User) -> None:
+def remove_attachment(*, draft: FormDraft, attachment: Attachment) -> None:
+    """Remove an attachment in the working copy: one added since the last save goes at once; a saved one goes
+    on "Opslaan" (until then "Annuleer" brings it back)."""
     form = Formulier.objects.select_for_update().select_related("declaration", "pupil").get(pk=attachment.form_id)
     ensure_editable(form)
-    name = attachment.name
-    attachment.delete()  # the stored file goes when nothing else points to it (receivers.release_blob)
-    FormRevision.objects.create(
-        form=form, action=FormRevision.Action.DETACHED, note=name, user=by, user_name=user_name(by)
-    )
-    refresh_state(form, changed=True, by=by)
-    form.save(update_fields=["state", "percent", "approved_by", "approved_by_name", "approved_at", "updated_at"])
+    if attachment.pending_for_id is not None:
+        if attachment.pending_for_id == draft.pk:
+            attachment.delete()  # the stored file goes when nothing else points to it (receivers.release_blob)
+        return
+    if attachment.pk not in draft.removed_attachments:
+        draft.removed_attachments = [*draft.removed_attachments, attachment.pk]
+        draft.save()
 
 
 def release(blob_id: int) -> None:

@@ -12,7 +12,7 @@ from accounts.retention import Category, register
 from students.privacy import Section, register_section
 
 from . import document, pdf
-from .models import FormDraft, Formulier
+from .models import Attachment, FormDraft, Formulier
 
 
 def _forms(pupil):
@@ -74,6 +74,7 @@ def _drafts(pupil) -> list[dict]:
             "van": d.user.full_name if d.user else "",
             "gewijzigd_op": d.updated_at,
             "invoer": str(d.values),
+            "verwijderde_bijlagen": str(d.removed_attachments),
         }
         for d in FormDraft.objects.filter(form__pupil=pupil).select_related("form", "user")
     ]
@@ -84,9 +85,11 @@ def _files(pupil) -> list[tuple[str, bytes]]:
     for form in _forms(pupil):
         doc = document.build(form, links=False)
         files.append((f"doorstroomformulier-versie-{form.version}.pdf", pdf.render(doc)))
-        for attachment in form.attachments.select_related("blob"):
+        for attachment in Attachment.with_pending.filter(form=form).select_related("blob"):
+            unsaved = "-niet-opgeslagen" if attachment.pending_for_id else ""
             with attachment.blob.file.open("rb") as handle:
-                files.append((f"versie-{form.version}-bijlage-{attachment.pk}-{attachment.name}", handle.read()))
+                name = f"versie-{form.version}-bijlage-{attachment.pk}{unsaved}-{attachment.name}"
+                files.append((name, handle.read()))
     return files
 
 

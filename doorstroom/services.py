@@ -8,12 +8,13 @@ changed (old → new) and sends them with ``signals.form_saved``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from .access import FormRights
 from .declaration import Declaration as Spec
 from .declaration import Field
 from .engine import Progress, evaluate
-from .models import Declaration, FormDraft, FormRevision, Formulier
+from .models import Attachment, Declaration, FormDraft, FormRevision, Formulier
 
 State = Formulier.State
 
@@ -57,10 +58,36 @@ def current_declaration(*, region: str, school_year: int) -> Declaration:
     return found
 
 
-def attachment_counts(form: Formulier) -> dict[str, int]:
+def attachment_counts(form: Formulier, draft: FormDraft | None = None) -> dict[str, int]:
+    """Attachments per field: the saved ones, or with ``draft`` what that user sees while filling in."""
     if form.pk is None:
         return {}
+    if draft is not None:
+        return dict(Counter(a.field for a in working_attachments(form, draft)))
     return dict(form.attachments.values_list("field").annotate(n=Count("pk")).values_list("field", "n"))
+
+
+def working_attachments(form: Formulier, draft: FormDraft | None) -> list[Attachment]:
+    """What the user sees while filling in: the saved attachments without those they removed, and those they
+    added since their last save."""
+    if form.pk is None:
+        return []
+    mine = Q(pending_for=draft) if draft is not None and draft.pk else Q(pk__in=[])
+    removed = set(draft.removed_attachments) if draft is not None else set()
+    found = Attachment.with_pending.filter(Q(form=form) & (Q(pending_for=None) | mine)).select_related("blob")
+    return [a for a in found if a.pk not in removed]
+
+
+def pending_attachments(draft: FormDraft) -> list[Attachment]:
+    return list(Attachment.with_pending.filter(pending_for=draft).select_related("blob")) if draft.pk else []
+
+
+def has_unsaved(draft: FormDraft | None) -> bool:
+    if draft is None:
+        return False
+    if draft.values or draft.invalid or draft.removed_attachments:
+        return True
+    return bool(draft.pk) and Attachment.with_pending.filter(pending_for=draft).exists()
 
 
 def progress_of(form: Formulier, answers: dict | None = None) -> Progress:
@@ -202,15 +229,15 @@ def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], in
 
 def keep_draft(draft: FormDraft) -> None:
     """Store the working copy, or remove it when nothing in it differs from what is saved."""
-    if draft.values or draft.invalid:
+    if has_unsaved(draft):
         draft.save()
     elif draft.pk:
         draft.delete()
 
 
 def cancel(*, form: Formulier, user: User) -> None:
-    """Annuleer: back to the last save."""
-    FormDraft.objects.filter(form=form, user=user).delete()
+    """Annuleer: back to the last save, attachments included (those added since go, removed ones come back)."""
+    FormDraft.objects.filter(form=form, user=user).delete()  # its added attachments go with it (cascade)
 
 
 # --- Opslaan ----------------------------------------------------------------------------------------------
@@ -274,13 +301,14 @@ def save(*, form: Formulier, draft: FormDraft, rights: FormRights, by: User) -> 
         else:
             answers[key] = new
     form.answers = answers
+    changes += _save_attachments(form, draft, spec, editable, by)
     dropped = refresh_state(form, changed=bool(changes), by=by)
     if changes:
         form.updated_by_name = user_name(by)
         FormRevision.objects.create(
             form=form,
             action=FormRevision.Action.SAVED,
-            fields=[c.key for c in changes],
+            fields=sorted({c.key for c in changes}),
             user=by,
             user_name=user_name(by),
         )
@@ -292,8 +320,58 @@ def save(*, form: Formulier, draft: FormDraft, rights: FormRights, by: User) -> 
     draft.form = form
     draft.values = {c.field.key: c.mine for c in conflicts}
     draft.base = {c.field.key: c.theirs for c in conflicts}
+    draft.removed_attachments = []
     keep_draft(draft)
     return SaveResult(form, progress_of(form), changes, conflicts, dropped, left_out)
+
+
+def _save_attachments(form: Formulier, draft: FormDraft, spec: Spec, editable: set[str], by: User) -> list[FieldChange]:
+    """The attachments this user added or removed since their last save become part of the form (within the
+    limits, counted again now: someone else may have added some meanwhile). Returns a change per field."""
+    from .declaration import MAX_ATTACHMENTS
+
+    added = [a for a in pending_attachments(draft) if a.field in editable]
+    removed = [a for a in form.attachments.filter(pk__in=draft.removed_attachments) if a.field in editable]
+    if not added and not removed:
+        return []
+    before: dict[str, list[str]] = {}
+    for a in form.attachments.all():
+        before.setdefault(a.field, []).append(a.name)
+    after = {key: list(names) for key, names in before.items()}
+    for a in removed:
+        after[a.field].remove(a.name)
+    for a in added:
+        after.setdefault(a.field, []).append(a.name)
+    if sum(map(len, after.values())) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            _(
+                "Er is niets opgeslagen: met uw nieuwe bijlagen zou het formulier meer dan %(max)s bijlagen hebben "
+                "(iemand anders heeft er intussen ook toegevoegd). Verwijder er een en sla opnieuw op."
+            )
+            % {"max": MAX_ATTACHMENTS}
+        )
+    for key, names in after.items():
+        fld = spec.fields.get(key)
+        if fld is not None and len(names) > fld.max_files:
+            raise ValidationError(
+                _(
+                    "Er is niets opgeslagen: bij “%(field)s” hoort hoogstens %(max)s bestand, en er is intussen al "
+                    "een opgeslagen. Verwijder er een en sla opnieuw op."
+                )
+                % {"field": fld.label, "max": fld.max_files}
+            )
+    Attachment.with_pending.filter(pk__in=[a.pk for a in added]).update(pending_for=None)
+    for a in removed:
+        a.delete()  # the stored file goes when nothing else points to it (receivers.release_blob)
+    for action, items in ((FormRevision.Action.ATTACHED, added), (FormRevision.Action.DETACHED, removed)):
+        for a in items:
+            FormRevision.objects.create(form=form, action=action, note=a.name, user=by, user_name=user_name(by))
+    changed = {a.field for a in added} | {a.field for a in removed}
+    return [
+        FieldChange(key, spec.fields[key].label, spec.fields[key].step, before.get(key, []), after.get(key, []))
+        for key in sorted(changed)
+        if key in spec.fields
+    ]
 
 
 # --- accorderen, correctie ------------------------------------------------------------------------------

@@ -34,7 +34,17 @@ class StoredFile(models.Model):
         return self.attachments.exists() or self.snapshot_attachments.exists()
 
 
+class SavedAttachments(models.Manager):
+    """What a form holds: the saved attachments, not one that is still in somebody's working copy."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pending_for=None)
+
+
 class Attachment(models.Model):
+    """A PDF of a form. One added while filling in belongs to that user's working copy (``pending_for``) until
+    "Opslaan"; "Annuleer" drops it with the rest of the working copy."""
+
     form = models.ForeignKey("doorstroom.Formulier", on_delete=models.CASCADE, related_name="attachments")
     field = models.CharField(_("veld"), max_length=40)
     name = models.CharField(_("bestandsnaam"), max_length=150)
@@ -44,8 +54,15 @@ class Attachment(models.Model):
     )
     uploaded_by_name = models.CharField(_("toegevoegd door"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("toegevoegd op"), default=timezone.now)
+    pending_for = models.ForeignKey(
+        "doorstroom.FormDraft", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
+
+    with_pending = models.Manager()
+    objects = SavedAttachments()  # the default manager, so also what ``form.attachments`` gives
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("bijlage")
         verbose_name_plural = _("bijlagen")

@@ -85,13 +85,16 @@ class Formulier(models.Model):
 class FormDraft(models.Model):
     """What one user typed since the last save ("Verder"/"Terug" keep it, "Opslaan" saves it, "Annuleer"
     drops it). ``base`` is the saved answers it started from, so a save changes only what this user changed
-    and notices what someone else saved meanwhile. ``invalid`` holds input that is not valid yet (raw)."""
+    and notices what someone else saved meanwhile. ``invalid`` holds input that is not valid yet (raw).
+    Attachments added meanwhile point to the draft (``Attachment.pending_for``); ``removed_attachments``
+    holds the ids of saved attachments this user removed."""
 
     form = models.ForeignKey(Formulier, on_delete=models.CASCADE, related_name="drafts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     base = models.JSONField(default=dict)
     values = models.JSONField(default=dict)
     invalid = models.JSONField(default=dict)
+    removed_attachments = models.JSONField(default=list)
     step = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -28,14 +28,15 @@ def _step_is_care(declaration, field_key: str) -> bool:
 @login_required
 @require_GET
 def attachment(request, pk: int):
-    """An attachment of a school's working version: the school's staff who may read the form."""
+    """An attachment of a school's working version: the school's staff who may read the form (one added but not
+    saved yet: only who added it)."""
     found = (
-        Attachment.objects.select_related("blob", "form", "form__declaration")
+        Attachment.with_pending.select_related("blob", "form", "form__declaration", "pending_for")
         .filter(pk=pk, form__pupil__in=pupils_visible_to(request.user))
         .first()
     )
-    if found is None:
-        raise Http404
+    if found is None or (found.pending_for is not None and found.pending_for.user_id != request.user.pk):
+        raise Http404  # one not saved yet is only for who added it
     _pupil, pupil_rights = get_pupil_for_user(request.user, found.form.pupil_id)
     rights = form_rights(request.user, pupil_rights)
     if not rights.read_drafts:

@@ -2,8 +2,8 @@
 
 Every button posts the step that is on screen, so nothing typed is lost, with or without JavaScript:
 "Verder"/"Terug" and the step list keep it in the user's working copy, "Opslaan" saves it (also when the
-form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added with
-whichever button is pressed. Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
+form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added to the
+working copy with whichever button is pressed, and saved with the rest on "Opslaan". Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
 is what @upload_limit asks for (accounts/uploads.py).
 """
 
@@ -35,10 +35,13 @@ from ..services import (
     effective_answers,
     ensure_editable,
     form_locked,
+    has_unsaved,
     keep_draft,
     open_draft,
+    pending_attachments,
     save,
     start_form,
+    working_attachments,
 )
 from ..steps import condition_values, items_for, nav
 from .results import pop_result, push_result
@@ -109,6 +112,7 @@ def _tell_about_unsaved_input(request, form) -> None:
             text = display(fld, value) if key in draft.values else " ".join(map(str, value))
             text = ", ".join(map(str, text)) if isinstance(text, list) else str(text or "–")
             lines.append(f"{fld.label}: {text[:80]}")
+    lines += [_("bijlage %(name)s") % {"name": a.name} for a in pending_attachments(draft)]
     if lines:
         messages.warning(
             request,
@@ -134,7 +138,7 @@ def _page(
     draft = open_draft(form=form, user=request.user) if form.pk else None
     answers = effective_answers(form, draft)
     invalid = draft.invalid if draft else {}
-    files = list(form.attachments.select_related("blob")) if form.pk else []
+    files = working_attachments(form, draft)
     by_field: dict[str, list] = {}
     for item in files:
         by_field.setdefault(item.field, []).append(item)
@@ -172,7 +176,7 @@ def _page(
             upload_errors=upload_errors,
         ),
         "editable": editable,
-        "unsaved": bool(draft and (draft.values or draft.invalid)),
+        "unsaved": has_unsaved(draft),
         "draft": draft,
         "condition_values": condition_values(spec, answers),
         "attachment_count": len(files),
@@ -217,17 +221,18 @@ def _post(request, pupil, rights, form):
                 remove_row(fld, int(index), request.POST, values, invalid)
             stay = True
         apply_input(draft=draft, keys=keys, values=values, invalid=invalid)
-        upload_errors = _uploads(request, form, step, rights)
+        upload_errors = _uploads(request, form, draft, step)
         stay = stay or bool(upload_errors) or any(k in draft.invalid for k in keys)
-        if kind == "bijlage-weg":
-            keep_draft(draft)
-            found = form.attachments.filter(pk=argument if argument.isdigit() else 0, field__in=keys).first()
-            return _page(request, pupil, rights, form, step_key=step.key, confirm=found)
-        if kind == "bijlage-weg-ja":
-            found = form.attachments.filter(pk=argument if argument.isdigit() else 0, field__in=keys).first()
+        if kind in ("bijlage-weg", "bijlage-weg-ja"):
+            found = next(
+                (a for a in working_attachments(form, draft) if str(a.pk) == argument and a.field in keys), None
+            )
+            if kind == "bijlage-weg":
+                keep_draft(draft)
+                return _page(request, pupil, rights, form, step_key=step.key, confirm=found)
             if found is not None:
                 try:
-                    remove_attachment(attachment=found, by=request.user)
+                    remove_attachment(draft=draft, attachment=found)
                     messages.success(request, _("De bijlage “%(name)s” is verwijderd.") % {"name": found.name})
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
@@ -271,7 +276,7 @@ def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
     from ..services import attachment_counts
 
     answers = effective_answers(form, draft)
-    shown = [s.step.key for s in evaluate(spec, answers, attachment_counts(form)).shown_steps]
+    shown = [s.step.key for s in evaluate(spec, answers, attachment_counts(form, draft)).shown_steps]
     if action.startswith("naar:"):
         wanted = action.partition(":")[2]
         return wanted if wanted in shown else step.key
@@ -287,8 +292,9 @@ def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
     return step.key
 
 
-def _uploads(request, form, step, rights) -> dict[str, list[str]]:
-    """Add the files chosen in this step's attachment fields; say per field what was refused and why."""
+def _uploads(request, form, draft, step) -> dict[str, list[str]]:
+    """Add the files chosen in this step's attachment fields to the working copy; say per field what was refused
+    and why."""
     errors: dict[str, list[str]] = {}
     names = {field_name(f.key): f.key for f in step.fields if f.type == ATTACHMENT}
     for posted_name, dropped in dropped_files(request):
@@ -298,7 +304,7 @@ def _uploads(request, form, step, rights) -> dict[str, list[str]]:
     for name, key in names.items():
         for upload in request.FILES.getlist(name):
             try:
-                add_attachment(form=form, field_key=key, upload=upload, by=request.user)
+                add_attachment(form=form, draft=draft, field_key=key, upload=upload)
             except ValidationError as exc:
                 errors.setdefault(key, []).extend(exc.messages)
             else:

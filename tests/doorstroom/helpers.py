@@ -68,14 +68,21 @@ def _any_value(fld):
     return f"Tekst voor {fld.label}"
 
 
+def attach_saved(form: Formulier, field_key: str, upload, *, by=None):
+    """An attachment that is part of the saved form (as after someone added it and pressed Opslaan)."""
+    from doorstroom.attachments import check_pdf, stored_file
+    from doorstroom.models import Attachment
+
+    sha, pages = check_pdf(upload)
+    blob = stored_file(sha=sha, size=upload.size, pages=pages, content=upload)
+    return Attachment.objects.create(form=form, field=field_key, name=upload.name, blob=blob, uploaded_by=by)
+
+
 def make_form(pupil: Pupil, *, answers: dict | None = None, by=None, lob: bool = True) -> Formulier:
     """A form with these answers (and an LOB-paspoort), its state computed as a save would."""
-    from doorstroom.attachments import add_attachment
-
     form = Formulier.objects.create(pupil=pupil, declaration=declaration_for(pupil), answers=answers or {})
     if lob:
-        add_attachment(form=form, field_key="lob_paspoort", upload=pdf_file(), by=by)
-        form.refresh_from_db()
+        attach_saved(form, "lob_paspoort", pdf_file(), by=by)
     refresh_state(form, changed=False, by=by)
     form.save()
     return form

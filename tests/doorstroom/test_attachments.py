@@ -34,7 +34,7 @@ def mentor(client, demo):
 def test_a_real_pdf_is_added_and_downloaded_only_as_a_file(mentor, pupil):
     response = upload(mentor, pupil, "lob_paspoort", pdf_file("Mijn LOB-paspoort.pdf"), step="loopbaan")
     assert response.status_code == 200 and "“Mijn LOB-paspoort.pdf” is toegevoegd." in response.content.decode()
-    attachment = Attachment.objects.get()
+    attachment = Attachment.with_pending.get()
     path = attachment.blob.file.path
     assert path.startswith(str(settings.MEDIA_ROOT)) and "Jansen" not in path and attachment.blob.pages == 1
     download = mentor.get(reverse("doorstroom:bijlage", args=[attachment.pk]))
@@ -56,10 +56,10 @@ def test_the_media_store_has_no_url():
 def test_a_file_that_only_says_pdf_is_refused(mentor, pupil):
     fake = SimpleUploadedFile("paspoort.pdf", b"MZ\x90\x00 dit is een programma", content_type="application/pdf")
     page = upload(mentor, pupil, "bijlagen", fake).content.decode()
-    assert "“paspoort.pdf” is geen pdf-bestand" in page and not Attachment.objects.exists()
+    assert "“paspoort.pdf” is geen pdf-bestand" in page and not Attachment.with_pending.exists()
     broken = SimpleUploadedFile("kapot.pdf", b"%PDF-1.7\n" + b"\x00" * 200, content_type="application/pdf")
     page = upload(mentor, pupil, "bijlagen", broken).content.decode()
-    assert "“kapot.pdf” kan niet worden geopend" in page and not Attachment.objects.exists()
+    assert "“kapot.pdf” kan niet worden geopend" in page and not Attachment.with_pending.exists()
 
 
 @pytest.mark.django_db
@@ -73,23 +73,25 @@ def test_a_password_protected_pdf_and_one_with_a_bsn_are_refused(mentor, pupil):
     assert "beveiligd met een wachtwoord" in page
     with_bsn = pdf_file("verslag.pdf", ["Verslag van het onderzoek", "BSN 111222333"])
     page = upload(mentor, pupil, "bijlagen", with_bsn).content.decode()
-    assert "lijkt een BSN te bevatten" in page and not Attachment.objects.exists()
+    assert "lijkt een BSN te bevatten" in page and not Attachment.with_pending.exists()
 
 
 @pytest.mark.django_db
 def test_a_sixth_attachment_is_refused(mentor, pupil):
     upload(mentor, pupil, "lob_paspoort", pdf_file("lob.pdf"), step="loopbaan")
     upload(mentor, pupil, "bijlagen", *[pdf_file(f"bijlage-{n}.pdf") for n in range(4)])
-    assert Attachment.objects.count() == 5
+    assert Attachment.with_pending.count() == 5
     page = upload(mentor, pupil, "bijlagen", pdf_file("zesde.pdf")).content.decode()
     assert "“zesde.pdf” is niet toegevoegd: bij een formulier horen hoogstens 5 bijlagen" in page
     assert 'name="a-bijlagen"' not in page  # and no field to choose a file any more …
     from doorstroom.attachments import add_attachment
-    from doorstroom.models import Formulier
+    from doorstroom.models import FormDraft, Formulier
 
     with pytest.raises(Exception, match="hoogstens 5 bijlagen"):  # … and the service refuses it too
-        add_attachment(form=Formulier.objects.get(), field_key="bijlagen", upload=pdf_file("zesde.pdf"), by=None)
-    assert Attachment.objects.count() == 5
+        add_attachment(
+            form=Formulier.objects.get(), draft=FormDraft.objects.get(), field_key="bijlagen", upload=pdf_file("6.pdf")
+        )
+    assert Attachment.with_pending.count() == 5
     # One LOB-paspoort: a second one asks to remove the first.
     page = mentor.get(reverse("doorstroom:formulier", args=[pupil.pk]) + "?stap=loopbaan").content.decode()
     assert "Hier hoort hoogstens 1 bestand" in page
@@ -100,7 +102,7 @@ def test_a_file_over_10_mb_is_refused_while_it_arrives(mentor, pupil):
     big = SimpleUploadedFile("groot.pdf", b"%PDF-1.4\n" + b"0" * (MAX_BYTES + 10))
     page = upload(mentor, pupil, "bijlagen", big).content.decode()
     assert "“groot.pdf” is groter dan 10 MB en is niet toegevoegd" in page
-    assert not Attachment.objects.exists() and not StoredFile.objects.exists()
+    assert not Attachment.with_pending.exists() and not StoredFile.objects.exists()
 
 
 @pytest.mark.django_db
@@ -149,10 +151,8 @@ def test_what_was_sent_keeps_its_attachments(client, demo, pupil, opleiding1, co
     correction = start_correction(form=form, by=demo["decaan.vo1"])
     login_as(client, demo["decaan.vo1"])
     copy = correction.attachments.get()
-    client.post(
-        reverse("doorstroom:formulier", args=[pupil.pk]),
-        posted(pupil, "loopbaan", f"bijlage-weg-ja:{copy.pk}"),
-    )
+    for action in (f"bijlage-weg-ja:{copy.pk}", "opslaan"):
+        client.post(reverse("doorstroom:formulier", args=[pupil.pk]), posted(pupil, "loopbaan", action))
     assert not correction.attachments.exists()
     assert sent.blob.file.storage.exists(sent.blob.file.name)  # the file the mbo received is still there
     login_as(client, demo["roc.mbo1"])
@@ -161,15 +161,22 @@ def test_what_was_sent_keeps_its_attachments(client, demo, pupil, opleiding1, co
 
 
 @pytest.mark.django_db
-def test_a_stored_file_goes_when_nothing_points_to_it_any_more(pupil, django_capture_on_commit_callbacks):
+def test_a_stored_file_goes_when_nothing_points_to_it_any_more(mentor, pupil, django_capture_on_commit_callbacks):
     import os
 
-    from doorstroom.attachments import remove_attachment
-
     form = make_form(pupil)
-    attachment = form.attachments.get()
-    path = attachment.blob.file.path
-    assert os.path.exists(path)
+    saved = form.attachments.get()
+    url = reverse("doorstroom:formulier", args=[pupil.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        remove_attachment(attachment=attachment, by=None)
-    assert not StoredFile.objects.exists() and not os.path.exists(path)
+        upload(mentor, pupil, "bijlagen", pdf_file("extra.pdf", ["Een ander verslag"]))
+    added = Attachment.with_pending.exclude(pk=saved.pk).get()
+    paths = [saved.blob.file.path, added.blob.file.path]
+    assert all(map(os.path.exists, paths)) and paths[0] != paths[1]
+    with django_capture_on_commit_callbacks(execute=True):  # one added but not saved goes at once, with its file
+        mentor.post(url, posted(pupil, "akkoord", f"bijlage-weg-ja:{added.pk}"))
+    assert not os.path.exists(paths[1]) and os.path.exists(paths[0])
+    with django_capture_on_commit_callbacks(execute=True):  # a saved one on Opslaan
+        mentor.post(url, posted(pupil, "loopbaan", f"bijlage-weg-ja:{saved.pk}"))
+        assert os.path.exists(paths[0])
+        mentor.post(url, posted(pupil, "loopbaan", "opslaan"))
+    assert not StoredFile.objects.exists() and not os.path.exists(paths[0])

@@ -52,6 +52,58 @@ def test_annuleer_restores_the_last_save(mentor, pupil):
 
 
 @pytest.mark.django_db
+def test_annuleer_also_restores_the_attachments_and_opslaan_keeps_them(client, mentor, demo, pupil):
+    """An attachment added or removed while filling in is part of the working copy, like typed input."""
+    from audit.models import AuditEntry
+    from doorstroom.models import Attachment
+    from tests.doorstroom.helpers import pdf_file
+
+    form = make_form(pupil, answers={"beroepswens": "Kok"})  # with a saved LOB-paspoort
+    paspoort = form.attachments.get()
+
+    def post(step: str, action: str, **files):
+        data = posted(pupil, step, action)
+        data.update({f"a-{key}": value for key, value in files.items()})
+        return mentor.post(form_url(pupil), data)
+
+    post("akkoord", "blijf", bijlagen=pdf_file("verslag.pdf"))
+    post("loopbaan", f"bijlage-weg-ja:{paspoort.pk}")
+    page = mentor.get(form_url(pupil, "akkoord")).content.decode()
+    assert "verslag.pdf" in page and 'data-testid="attachment-unsaved"' in page and 'data-testid="unsaved"' in page
+    assert paspoort.name not in mentor.get(form_url(pupil, "loopbaan")).content.decode()
+    assert list(form.attachments.values_list("name", flat=True)) == [paspoort.name]  # the form: as saved
+    # Someone else reading the form sees what is saved, and cannot fetch the unsaved file.
+    added = Attachment.with_pending.get(name="verslag.pdf")
+    login_as(client, demo["decaan.vo1"])
+    assert client.get(reverse("doorstroom:bijlage", args=[added.pk])).status_code == 404
+    assert client.get(reverse("doorstroom:bijlage", args=[paspoort.pk])).status_code == 200
+    login_as(mentor, demo["mentor.vo1"])
+    assert mentor.get(reverse("doorstroom:bijlage", args=[added.pk])).status_code == 200  # who added it: yes
+
+    post("akkoord", "annuleer")
+    assert list(Attachment.with_pending.values_list("name", flat=True)) == [paspoort.name]
+    assert not FormDraft.objects.exists()
+    assert paspoort.name in mentor.get(form_url(pupil, "loopbaan")).content.decode()
+
+    # The same changes, now saved: both count, each in the form's history and in the audit log.
+    post("akkoord", "blijf", bijlagen=pdf_file("verslag.pdf"))
+    post("loopbaan", f"bijlage-weg-ja:{paspoort.pk}")
+    post("loopbaan", "opslaan")
+    assert list(Attachment.with_pending.values_list("name", "pending_for")) == [("verslag.pdf", None)]
+    actions = list(FormRevision.objects.filter(form=form).values_list("action", "note"))
+    assert (FormRevision.Action.ATTACHED, "verslag.pdf") in actions
+    assert (FormRevision.Action.DETACHED, paspoort.name) in actions
+    assert set(FormRevision.objects.filter(action=FormRevision.Action.SAVED).get().fields) == {
+        "bijlagen",
+        "lob_paspoort",
+    }
+    change = AuditEntry.objects.filter(pupil_id=pupil.pk, action="change").latest("pk")
+    assert "LOB-paspoort" in change.fields and "Overige bijlagen" in change.fields, change.fields
+    form.refresh_from_db()
+    assert form.state == Formulier.State.DEELS  # the required LOB-paspoort is missing now
+
+
+@pytest.mark.django_db
 def test_input_that_is_not_valid_is_kept_named_and_not_saved(mentor, pupil):
     data = step_data("akkoord", "opslaan", datum_bespreking="31-02-2026", opmerkingen="Graag warme overdracht")
     mentor.post(form_url(pupil), data)
