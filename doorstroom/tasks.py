@@ -35,10 +35,10 @@ def deliver_missing_forms() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def mail_form(form_id: int, user_id: int) -> bool:
+def mail_form(form_id: int, user_id: int, include_care: bool = False) -> bool:
     from .mail import mail_to_pupil
 
-    return mail_to_pupil(form_id=form_id, user_id=user_id)
+    return mail_to_pupil(form_id=form_id, user_id=user_id, include_care=include_care)
 
 
 @shared_task

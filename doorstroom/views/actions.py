@@ -32,14 +32,19 @@ def mail_view(request, pk: int):
         raise PermissionDenied  # the button is only offered when this is possible
     if request.method == "POST":
         form_id, user_id = form.pk, request.user.pk
-        transaction.on_commit(lambda: mail_form.delay(form_id, user_id))
-        return go_to(
-            request,
-            back,
-            _("Het doorstroomformulier wordt als pdf gemaild naar %(email)s.") % {"email": pupil.email},
+        care = rights.read_care and request.POST.get("met_zorg") == "ja"
+        transaction.on_commit(lambda: mail_form.delay(form_id, user_id, care))
+        text = (
+            _("Het doorstroomformulier wordt als pdf gemaild naar %(email)s, met de zorgstappen.")
+            if care
+            else _("Het doorstroomformulier wordt als pdf gemaild naar %(email)s, zonder de zorgstappen.")
         )
+        return go_to(request, back, text % {"email": pupil.email})
+    has_care = any(step.care for step in form.declaration.parsed().steps)
     return modal_or_page(
-        request, "doorstroom/partials/mail_confirm.html", {"pupil": pupil, "form": form, "cancel_url": back}
+        request,
+        "doorstroom/partials/mail_confirm.html",
+        {"pupil": pupil, "form": form, "cancel_url": back, "offer_care": rights.read_care and has_care},
     )
 
 

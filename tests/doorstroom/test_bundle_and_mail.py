@@ -14,7 +14,7 @@ from doorstroom.models import FormRevision
 from notifications.models import OutgoingMail
 from students import exports
 from students.models import ExportJob
-from tests.conftest import login_as
+from tests.conftest import bsn_like_numbers, login_as
 from tests.doorstroom.helpers import complete_form, make_form
 from tests.factories import GroupFactory, OrganisationFactory, PupilFactory
 
@@ -116,11 +116,34 @@ def test_the_form_is_mailed_to_the_pupil_as_pdf_through_the_queue(
     assert message.to == ["sem@example.com"] and "Je doorstroomformulier" in message.subject
     [(name, content, mimetype)] = message.attachments
     assert name == "doorstroomformulier-jansen-sem-versie-1.pdf" and mimetype == "application/pdf"
-    assert "Sem Jansen" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Sem Jansen" in text and "Loopbaan en opleidingskeuze" in text
+    # Without the box ticked, no care step; and never the BSN, in the PDF or the mail itself.
+    assert "Aandachtspunten" not in text and "Tot welke doelgroep" not in text and "Ondersteuning" not in text
+    from students.bsn import decrypt
+
+    bsn = decrypt(pupil.bsn_encrypted)
+    for part in (text, message.body, message.subject, *(alt for alt, _type in message.alternatives)):
+        assert bsn not in part and bsn_like_numbers(part) == []
     # Delivered: the queue keeps neither the body nor the attachment.
     outgoing = OutgoingMail.objects.get()
     assert outgoing.state == OutgoingMail.State.SENT and outgoing.payload == {}
     assert FormRevision.objects.filter(form=form, action=FormRevision.Action.MAILED).exists()
+    # The audit log names who sent it, also though a task did the sending.
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(pupil_id=pupil.pk, summary__contains="gemaild").get()
+    assert entry.actor_name == "Sanne de Vries" and entry.actor_role == "mentor"
+
+    # With the box ticked, the care steps go along.
+    assert 'data-testid="mail-care"' in confirm
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("doorstroom:mailen", args=[pupil.pk]), {"met_zorg": "ja"})
+    [(_name, content, _type)] = mail.outbox[0].attachments
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Aandachtspunten" in text and "Tot welke doelgroep" in text and bsn_like_numbers(text) == []
+    assert "met de zorgstappen" in FormRevision.objects.filter(action=FormRevision.Action.MAILED).latest("pk").note
 
 
 @pytest.mark.django_db
