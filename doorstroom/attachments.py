@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from students.bsn import bsn_like_numbers
+from students.bsn import bsn_like_numbers, mask_bsn_like
 
 from .declaration import ATTACHMENT, MAX_ATTACHMENTS
 from .models import Attachment, FormDraft, Formulier, StoredFile
@@ -116,7 +116,8 @@ def stored_file(*, sha: str, size: int, pages: int, content) -> StoredFile:
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"[\x00-\x1f/\\]", "", name or "").strip() or "bijlage.pdf"
+    """The file name as the mbo sees it: no control characters or folders, and no number that could be a BSN."""
+    name = mask_bsn_like(re.sub(r"[\x00-\x1f/\\]", "", name or "")).strip() or "bijlage.pdf"
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
     return name[-150:]

@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+
+from students.bsn import bsn_like_numbers
 
 from .declaration import (
     CHOICE,
@@ -55,16 +58,32 @@ def _attrs(fld: Field) -> dict[str, str]:
     return attrs
 
 
+def no_bsn(value: str) -> None:
+    """Free text goes to the mbo: a BSN in it would leave VOROC (it never does)."""
+    if bsn_like_numbers(value or ""):
+        raise ValidationError(
+            _(
+                "Hier staat een nummer dat een BSN lijkt (9 cijfers die aan de elfproef voldoen). Het BSN gaat niet "
+                "mee naar het mbo: laat het weg."
+            ),
+            code="bsn",
+        )
+
+
 def django_field(fld: Field) -> forms.Field:
     common: dict[str, Any] = {"label": fld.label, "help_text": fld.help, "required": False}
     if fld.type == TEXT:
         return forms.CharField(
-            max_length=fld.max_length, widget=forms.TextInput(attrs={"class": "form-control", **_attrs(fld)}), **common
+            max_length=fld.max_length,
+            widget=forms.TextInput(attrs={"class": "form-control", **_attrs(fld)}),
+            validators=[no_bsn],
+            **common,
         )
     if fld.type == TEXTAREA:
         return forms.CharField(
             max_length=fld.max_length,
             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", **_attrs(fld)}),
+            validators=[no_bsn],
             **common,
         )
     if fld.type == CHOICE and fld.widget == "select":

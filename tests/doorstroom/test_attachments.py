@@ -180,3 +180,9 @@ def test_a_stored_file_goes_when_nothing_points_to_it_any_more(mentor, pupil, dj
         assert os.path.exists(paths[0])
         mentor.post(url, posted(pupil, "loopbaan", "opslaan"))
     assert not StoredFile.objects.exists() and not os.path.exists(paths[0])
+
+
+@pytest.mark.django_db
+def test_a_file_named_after_a_bsn_keeps_no_bsn_in_its_name(mentor, pupil):
+    upload(mentor, pupil, "bijlagen", pdf_file("verslag 111222333.pdf", ["Verslag"]))
+    assert Attachment.with_pending.get().name == "verslag •••••••••.pdf"

@@ -294,3 +294,17 @@ def test_every_save_tells_which_fields_changed_from_what_to_what(mentor, pupil):
         ("mentor.vo1", [("beroepswens", None, "Kok")]),
         ("mentor.vo1", [("beroepswens", "Kok", "Bakker")]),
     ]
+
+
+@pytest.mark.django_db
+def test_a_bsn_typed_in_free_text_is_not_saved_and_says_why(mentor, pupil):
+    """Free text goes to the mbo; a BSN never does. What was typed stays, marked, to be corrected."""
+    typed = "Dossier 111 222 333 bij de vorige school opvragen"
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok", lob_toelichting=typed))
+    form = Formulier.objects.get(pupil=pupil)
+    assert form.answers == {"beroepswens": "Kok"}
+    page = mentor.get(form_url(pupil, "loopbaan")).content.decode()
+    assert "Hier staat een nummer dat een BSN lijkt" in page and typed in page
+    rows = [{"bedrijf": "Bakkerij 123456782", "plaats": "Delft", "werkzaamheden": "Brood", "periode": "2026"}]
+    mentor.post(form_url(pupil), step_data("stages", "opslaan", stages=rows))
+    assert "stages" not in Formulier.objects.get(pupil=pupil).answers
