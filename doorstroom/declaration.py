@@ -143,7 +143,7 @@ class Field:
     groups: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()  # for a select with headings
     widget: str = ""  # choice: "select" or "radio"
     max_length: int = 0
-    min: int | None = None
+    min: int | None = None  # a number's bounds; for a date: days from the day it is filled in (-730: two years ago)
     max: int | None = None
     columns: tuple[Field, ...] = ()
     max_rows: int = 0
@@ -336,11 +336,13 @@ class _Parser:
         if kind in (TEXT, TEXTAREA):
             default = TEXT_MAX if kind == TEXT else TEXTAREA_MAX
             values["max_length"] = self.number(data, "max_length", where, default=default, low=1, high=TEXTAREA_MAX)
-        if kind == NUMBER:
+        if kind in (NUMBER, DATE):  # a date's min and max are days from the day it is filled in (-730, 0)
             values["min"] = self.number(data, "min", where, default=None)
             values["max"] = self.number(data, "max", where, default=None)
             if values["min"] is not None and values["max"] is not None and values["min"] > values["max"]:
                 raise self.fail(where, "'min' is larger than 'max'")
+        elif "min" in data or "max" in data:
+            raise self.fail(where, f"a field of type {kind!r} has no 'min' or 'max'")
         if kind == ROWS:
             values.update(self.rows(data, where, step=step, care=care))
         if kind == RECORD:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,31 @@ def no_bsn(value: str) -> None:
         )
 
 
+class DateWindow:
+    """A date between ``low`` and ``high`` days from today (either may be None): no discussion held in 2031, no
+    test of the last two years from 2019."""
+
+    def __init__(self, low: int | None, high: int | None):
+        self.low, self.high = low, high
+
+    def __call__(self, value: datetime.date) -> None:
+        today = timezone.localdate()
+        if self.high is not None and value > today + datetime.timedelta(days=self.high):
+            if self.high == 0:
+                raise ValidationError(_("Deze datum ligt in de toekomst. Vul vandaag of een eerdere datum in."))
+            limit = today + datetime.timedelta(days=self.high)
+            raise ValidationError(_("Vul een datum in tot en met %(date)s.") % {"date": limit.strftime("%d-%m-%Y")})
+        if self.low is not None and value < today + datetime.timedelta(days=self.low):
+            limit = today + datetime.timedelta(days=self.low)
+            raise ValidationError(
+                _("Deze datum ligt te ver terug. Vul een datum in vanaf %(date)s.")
+                % {"date": limit.strftime("%d-%m-%Y")}
+            )
+
+    def __eq__(self, other) -> bool:  # Django compares validators when it deconstructs fields
+        return isinstance(other, DateWindow) and (self.low, self.high) == (other.low, other.high)
+
+
 def django_field(fld: Field) -> forms.Field:
     common: dict[str, Any] = {"label": fld.label, "help_text": fld.help, "required": False}
     if fld.type == TEXT:
@@ -101,7 +127,12 @@ def django_field(fld: Field) -> forms.Field:
             **common,
         )
     if fld.type == DATE:
-        return forms.DateField(widget=DateInput(attrs={"class": "form-control"}), input_formats=DATE_INPUTS, **common)
+        return forms.DateField(
+            widget=DateInput(attrs={"class": "form-control"}),
+            input_formats=DATE_INPUTS,
+            validators=[DateWindow(fld.min, fld.max)] if fld.min is not None or fld.max is not None else [],
+            **common,
+        )
     if fld.type == NUMBER:
         return forms.IntegerField(
             min_value=fld.min, max_value=fld.max, widget=forms.NumberInput(attrs={"class": "form-control"}), **common

@@ -227,6 +227,20 @@ def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], in
             draft.values[key] = new
 
 
+def unsaved_summary(form: Formulier, draft: FormDraft) -> list[str]:
+    """What the user would lose with Annuleer: per changed field its step and label, and the attachments."""
+    spec = form.declaration.parsed()
+    lines = []
+    for key in [*draft.values, *(k for k in draft.invalid if k not in draft.values)]:
+        fld = spec.fields.get(key)
+        if fld is not None:
+            lines.append(f"{spec.step(fld.step).title} › {fld.label}")
+    lines += [_("bijlage toegevoegd: %(name)s") % {"name": a.name} for a in pending_attachments(draft)]
+    removed = form.attachments.filter(pk__in=draft.removed_attachments) if draft.removed_attachments else []
+    lines += [_("bijlage verwijderd: %(name)s") % {"name": a.name} for a in removed]
+    return lines
+
+
 def keep_draft(draft: FormDraft) -> None:
     """Store the working copy, or remove it when nothing in it differs from what is saved."""
     if has_unsaved(draft):

@@ -62,7 +62,8 @@ class Declaration(models.Model):
 
     @property
     def label(self) -> str:
-        return _("%(region)s %(year)s, versie %(version)s") % {
+        # "uitgave", not "versie": a form has versions of its own (corrections); this is the questionnaire's edition
+        return _("%(region)s %(year)s, uitgave %(version)s") % {
             "region": self.region,
             "year": year_label(self.school_year),
             "version": self.version,

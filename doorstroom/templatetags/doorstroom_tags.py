@@ -39,16 +39,22 @@ def widget(bound, *, invalid: bool = False, extra_class: str = ""):
 @register.inclusion_tag("doorstroom/partials/pupil_panel.html", takes_context=True)
 def doorstroom_panel(context, pupil, pupil_rights):
     from ..access import form_rights
-    from ..services import current_form, form_locked, icon_for
+    from ..models import FormDraft
+    from ..services import current_form, form_locked, has_unsaved, icon_for
 
     user = context["request"].user
     rights = form_rights(user, pupil_rights)
     form = current_form(pupil)
+    locked = form_locked(form) if form else False
+    editable = bool(form) and not locked and not form.is_sent
     return {
         "pupil": pupil,
         "rights": rights,
         "form": form,
         "icon": icon_for(form, pupil),
-        "locked": form_locked(form) if form else False,
+        "locked": locked,
+        # This user's input since their last save, waiting in the form (Verder and Terug do not save).
+        "unsaved": editable and has_unsaved(FormDraft.objects.filter(form=form, user=user).first()),
+        "to_approve": editable and rights.approve and form.state == form.State.COMPLEET,
         "request": context["request"],
     }

@@ -41,6 +41,7 @@ from ..services import (
     pending_attachments,
     save,
     start_form,
+    unsaved_summary,
     working_attachments,
 )
 from ..steps import condition_values, items_for, nav
@@ -132,7 +133,17 @@ def form_locked_for_new(pupil) -> bool:
 
 
 def _page(
-    request, pupil, rights, form, *, step_key: str, extra_rows=None, upload_errors=None, confirm=None, status=200
+    request,
+    pupil,
+    rights,
+    form,
+    *,
+    step_key: str,
+    extra_rows=None,
+    upload_errors=None,
+    confirm=None,
+    confirm_cancel=None,
+    status=200,
 ):
     spec = form.declaration.parsed()
     draft = open_draft(form=form, user=request.user) if form.pk else None
@@ -184,6 +195,7 @@ def _page(
         "max_mb": MAX_BYTES // (1024 * 1024),
         "result": result,
         "confirm": confirm,
+        "confirm_cancel": confirm_cancel,
     }
     return render(request, "doorstroom/fill.html", context, status=status)
 
@@ -196,7 +208,7 @@ def _post(request, pupil, rights, form):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_view_url(pupil) if form else _pupil_url(pupil))
-    if action == "annuleer":
+    if action == "annuleer-ja":
         cancel(form=form, user=request.user)
         messages.info(request, _("Het formulier staat weer zoals het de laatste keer is opgeslagen."))
         return redirect(_pupil_url(pupil))
@@ -239,6 +251,15 @@ def _post(request, pupil, rights, form):
             stay = True
     elif request.FILES:
         raise PermissionDenied  # files for a step this user may not change
+
+    if action == "annuleer":
+        # Annuleer throws away what was not saved: ask first when there is something (this page's input included).
+        if not has_unsaved(draft):
+            cancel(form=form, user=request.user)
+            return redirect(_pupil_url(pupil))
+        keep_draft(draft)
+        target = step.key if step else ""
+        return _page(request, pupil, rights, form, step_key=target, confirm_cancel=unsaved_summary(form, draft))
 
     if action == "opslaan":
         try:

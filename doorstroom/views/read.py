@@ -139,7 +139,10 @@ def correction_view(request, pk: int):
         return go_to(
             request,
             reverse("doorstroom:formulier", args=[pupil.pk]),
-            _("Versie %(version)s is gemaakt. Pas aan wat niet klopt, sla op en laat de decaan opnieuw accorderen.")
+            _(
+                "Versie %(version)s is gemaakt. Pas aan wat niet klopt, sla op en accordeer de nieuwe versie; dan "
+                "gaat zij naar dezelfde mbo-scholen."
+            )
             % {"version": correction.version},
         )
     return modal_or_page(

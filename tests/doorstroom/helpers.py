@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import random
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from doorstroom.demo import answers_for
 from doorstroom.models import Declaration, Formulier
@@ -62,7 +64,7 @@ def _any_value(fld):
     if fld.type == "multichoice":
         return [fld.choices[0][0]]
     if fld.type == "date":
-        return "2026-11-02"
+        return (timezone.localdate() - datetime.timedelta(days=30)).isoformat()  # within any date window
     if fld.type == "rows":
         return [{c.key: "x" for c in fld.columns if c.type == "text"}]
     return f"Tekst voor {fld.label}"

@@ -126,6 +126,9 @@ def test_unknown_keys_and_formats_are_refused():
     assert "unknown format" in _broken(lambda d: d.update(format=2))
     assert "unknown keys" in _broken(lambda d: d["steps"][0].update(kleur="blauw"))
     assert "unknown record source" in _broken(lambda d: d["steps"][0]["fields"][0].update(source="pupil.bsn"))
+    assert "has no 'min' or 'max'" in _broken(lambda d: d["steps"][2]["fields"][1].update(max=0))  # a text field
+    spec = parse(haaglanden())
+    assert (spec.fields["datum_bespreking"].min, spec.fields["datum_bespreking"].max) == (-400, 0)
 
 
 def test_conditions_show_steps_and_fields_and_only_shown_required_fields_count():

@@ -1,8 +1,11 @@
 """Filling in: Verder/Terug keep what is typed, Opslaan saves (also incomplete), Annuleer goes back to the last
 save, invalid input is kept and named, conditional steps come and go, each role edits what it may."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstroom.models import FormDraft, FormRevision, Formulier
 from tests.conftest import login_as
@@ -44,8 +47,19 @@ def test_annuleer_restores_the_last_save(mentor, pupil):
     mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok"))
     mentor.post(form_url(pupil), step_data("loopbaan", "verder", beroepswens="Bakker"))
     assert "Bakker" in mentor.get(form_url(pupil, "loopbaan")).content.decode()
-    response = mentor.post(form_url(pupil), step_data("loopbaan", "annuleer", beroepswens="Bakker en kok"))
+    # Annuleer asks first, naming what would be lost (also what was typed on this page) …
+    asked = mentor.post(form_url(pupil), step_data("loopbaan", "annuleer", beroepswens="Bakker en kok"))
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="confirm-cancel"' in page
+    assert "Loopbaan en opleidingskeuze › Beroepswens" in page and "Bakker en kok" in page
+    # … the pupil's page tells of the unsaved input meanwhile …
+    pupil_page = mentor.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert 'data-testid="form-panel-unsaved"' in pupil_page
+    # … and only then goes back to the last save.
+    response = mentor.post(form_url(pupil), step_data("loopbaan", "annuleer-ja", beroepswens="Bakker en kok"))
     assert response.url == reverse("students:leerling", args=[pupil.pk])
+    pupil_page = mentor.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert 'data-testid="form-panel-unsaved"' not in pupil_page
     assert Formulier.objects.get(pupil=pupil).answers["beroepswens"] == "Kok"
     page = mentor.get(form_url(pupil, "loopbaan")).content.decode()
     assert "\nKok</textarea>" in page and "Bakker" not in page
@@ -80,7 +94,9 @@ def test_annuleer_also_restores_the_attachments_and_opslaan_keeps_them(client, m
     login_as(mentor, demo["mentor.vo1"])
     assert mentor.get(reverse("doorstroom:bijlage", args=[added.pk])).status_code == 200  # who added it: yes
 
-    post("akkoord", "annuleer")
+    asked = post("akkoord", "annuleer").content.decode()
+    assert "bijlage toegevoegd: verslag.pdf" in asked and f"bijlage verwijderd: {paspoort.name}" in asked
+    post("akkoord", "annuleer-ja")
     assert list(Attachment.with_pending.values_list("name", flat=True)) == [paspoort.name]
     assert not FormDraft.objects.exists()
     assert paspoort.name in mentor.get(form_url(pupil, "loopbaan")).content.decode()
@@ -118,8 +134,9 @@ def test_input_that_is_not_valid_is_kept_named_and_not_saved(mentor, pupil):
     assert response.url == form_url(pupil, "akkoord")
     assert "rood gemarkeerde velden" in mentor.get(response.url).content.decode()
     # Once it is right, it is saved.
-    mentor.post(form_url(pupil), step_data("akkoord", "opslaan", datum_bespreking="28-02-2026"))
-    assert Formulier.objects.get(pupil=pupil).answers["datum_bespreking"] == "2026-02-28"
+    held = timezone.localdate() - datetime.timedelta(days=3)
+    mentor.post(form_url(pupil), step_data("akkoord", "opslaan", datum_bespreking=held.strftime("%d-%m-%Y")))
+    assert Formulier.objects.get(pupil=pupil).answers["datum_bespreking"] == held.isoformat()
 
 
 @pytest.mark.django_db
@@ -308,3 +325,42 @@ def test_a_bsn_typed_in_free_text_is_not_saved_and_says_why(mentor, pupil):
     rows = [{"bedrijf": "Bakkerij 123456782", "plaats": "Delft", "werkzaamheden": "Brood", "periode": "2026"}]
     mentor.post(form_url(pupil), step_data("stages", "opslaan", stages=rows))
     assert "stages" not in Formulier.objects.get(pupil=pupil).answers
+
+
+@pytest.mark.django_db
+def test_annuleer_without_unsaved_input_goes_back_at_once(mentor, pupil):
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    response = mentor.post(form_url(pupil), posted(pupil, "loopbaan", "annuleer"))
+    assert response.status_code == 302 and response.url == reverse("students:leerling", args=[pupil.pk])
+
+
+@pytest.mark.django_db
+def test_a_decaan_is_led_from_the_pupil_page_to_approve_a_complete_form(client, demo, pupil):
+    login_as(client, demo["decaan.vo1"])
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert "Bekijken en accorderen" not in page  # not complete yet
+    Formulier.objects.all().delete()
+    complete_form(pupil)
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert "Bekijken en accorderen" in page and reverse("doorstroom:bekijken", args=[pupil.pk]) + "#accorderen" in page
+    login_as(client, demo["mentor.vo1"])  # a mentor does not approve
+    assert "Bekijken en accorderen" not in client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_date_outside_its_window_is_refused_with_the_window_named(mentor, pupil):
+    """The declaration bounds dates: a discussion is not held in the future, a test is of the last two years."""
+    today = timezone.localdate()
+    future = (today + datetime.timedelta(days=1)).strftime("%d-%m-%Y")
+    mentor.post(form_url(pupil), step_data("akkoord", "opslaan", datum_bespreking=future))
+    assert "datum_bespreking" not in Formulier.objects.get(pupil=pupil).answers
+    assert "Deze datum ligt in de toekomst" in mentor.get(form_url(pupil, "akkoord")).content.decode()
+    long_ago = today - datetime.timedelta(days=800)
+    rows = [{"soort": "Faalangsttest", "datum": long_ago.strftime("%d-%m-%Y")}]
+    mentor.post(form_url(pupil), step_data("ondersteuning", "opslaan", testen=rows))
+    assert "testen" not in Formulier.objects.get(pupil=pupil).answers
+    assert "Deze datum ligt te ver terug" in mentor.get(form_url(pupil, "ondersteuning")).content.decode()
+    rows = [{"soort": "Faalangsttest", "datum": (today - datetime.timedelta(days=100)).strftime("%d-%m-%Y")}]
+    mentor.post(form_url(pupil), step_data("ondersteuning", "opslaan", testen=rows))
+    assert Formulier.objects.get(pupil=pupil).answers["testen"][0]["soort"] == "Faalangsttest"

@@ -65,7 +65,7 @@ def test_the_pdf_holds_every_answered_field_and_nothing_that_identifies_by_numbe
     assert missing == []
     # The school's and the pupil's name, the versions, page numbers, the attachment listed; no BSN.
     assert "VO1 – Haagse Scholengemeenschap" in text and "Sem Jansen" in text
-    assert "versie 1" in text and "Haaglanden 2026-2027, versie 1" in text
+    assert "versie 1" in text and "Haaglanden 2026-2027, uitgave 1" in text
     assert f"Pagina 1 van {len(reader.pages)}" in text and "lob-paspoort.pdf" in text
     assert bsn_crypto.decrypt(pupil.bsn_encrypted) not in text.replace(" ", "")
 
@@ -117,7 +117,7 @@ def test_an_old_version_still_renders_and_prints_after_the_declaration_changes(c
             for p in PdfReader(io.BytesIO(client.get(reverse("doorstroom:pdf", args=[pupil.pk])).content)).pages
         )
     )
-    assert "Beroepswens * Kok" in text and "Haaglanden 2026-2027, versie 1" in text
+    assert "Beroepswens * Kok" in text and "Haaglanden 2026-2027, uitgave 1" in text
     old.refresh_from_db()
     assert old.declaration.version == 1
     # A new form uses the new version.
