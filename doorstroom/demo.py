@@ -263,8 +263,10 @@ def _seed_school(school: Organisation, year: int, rng: random.Random) -> int:
                 pupil = picker.take(applied=None)
             elif kind == "compleet":
                 pupil = picker.take(applied=True)  # ready for the decaan: approving sends it at once
-            elif kind == "geaccordeerd" and n == 0:
-                pupil = picker.take(applied=False)  # approved, and sent as soon as the pupil applies somewhere
+            elif kind == "geaccordeerd":
+                # Approved and not sent: only a pupil who has not applied anywhere yet (with an aanmelding,
+                # approving sends it at once); it goes as soon as the pupil applies.
+                pupil = picker.take(applied=False)
             elif kind == "vergrendeld":
                 pupil = picker.take(applied=True, definitief=True) or picker.take(applied=True)
             else:

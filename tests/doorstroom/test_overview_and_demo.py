@@ -94,7 +94,6 @@ def test_seed_demo_fills_forms_in_every_state(demo_pupils):
     second = Formulier.objects.filter(version=2, state=Formulier.State.VERZONDEN).first()
     assert second is not None and Snapshot.objects.filter(form__pupil=second.pupil).count() == 2
     assert Formulier.objects.filter(version=2, is_current=True).exclude(state=Formulier.State.VERZONDEN).exists()
-    from students.formstate import icon_for_pupil
     from students.listing import PupilListing
     from students.schoolyear import current_school_year
 
@@ -104,7 +103,11 @@ def test_seed_demo_fills_forms_in_every_state(demo_pupils):
         for row in PupilListing(user=demo_pupils[user], year=current_school_year(), params={}).all_rows()
     }
     assert keys == set(ICONS)  # every icon, "vergrendeld" and "nog niet gestart" included
-    assert icon_for_pupil  # (imported for the listing)
+    # Only states the app can reach: no approved form waits while its pupil has applied somewhere.
+    from doorstroom.sending import pupils_missing_a_delivery
+
+    assert pupils_missing_a_delivery() == []
+    assert Formulier.objects.filter(state=Formulier.State.GEACCORDEERD).exists()
     # mentor.vo1 has forms to work on in their own groups.
     assert Formulier.objects.filter(pupil__group__mentor_grants__user=demo_pupils["mentor.vo1"]).count() >= 5
 
