@@ -130,7 +130,7 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "doorstroom:intrekken": ("POST", "pupil", form_own(MANAGING, 302), ALL_404),
     "doorstroom:correctie": ("GET", "sent-pupil", form_own(MANAGING), ALL_404),
     "doorstroom:mailen": ("GET", "pupil", form_own(EDITING), ALL_404),
-    "doorstroom:bundel": ("GET", "-", only(VO, 302, 403), None),
+    "doorstroom:bundel": ("POST", "-", only(VO, 302, 403), None),
     # A working version's attachment: the mbo-school never sees those (not even that they exist).
     "doorstroom:bijlage": ("GET", "attachment", only(VO, 200, 404), ALL_404),
     "doorstroom:verzonden_bijlage": ("GET", "sent-attachment", only([*VO, "roc.mbo1"], 200, 404), ALL_404),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import VO_ROLES, role_required
 from accounts.views.modals import go_to, modal_or_page
@@ -49,9 +49,10 @@ def mail_view(request, pk: int):
 
 
 @role_required(VO_ROLES)
-@require_GET
+@require_POST
 def bundle_view(request):
-    """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht): in the background."""
+    """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht): in the background. A POST:
+    it starts heavy work, which a link (prefetched, or followed from another site) must not."""
     count = count_complete(request.user)
     if not count:
         messages.info(request, _("Er zijn nog geen volledig ingevulde doorstroomformulieren om te downloaden."))

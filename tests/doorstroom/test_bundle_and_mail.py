@@ -38,7 +38,7 @@ def test_every_complete_form_of_the_school_in_one_zip_in_the_background(
     complete_form(PupilFactory(school=OrganisationFactory(), achternaam="Vreemd"))  # another school
     login_as(client, demo["decaan.vo1"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.get(reverse("doorstroom:bundel"))
+        response = client.post(reverse("doorstroom:bundel"))
     job = ExportJob.objects.get()
     assert response.url == reverse("students:export_job", args=[job.pk]) and job.kind == "doorstroomformulieren"
     waiting = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
@@ -48,6 +48,8 @@ def test_every_complete_form_of_the_school_in_one_zip_in_the_background(
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE and job.total == 4
     page = client.get(response.url).content.decode()
+    assert 'data-testid="export-back"' in page  # a way back to the Leerling overzicht
+    assert client.get(reverse("doorstroom:bundel")).status_code == 405  # a link cannot start it
     assert "Alle volledig ingevulde doorstroomformulieren (zip)" in page and "Klaar: 4 leerlingen." in page
     content = b"".join(client.get(reverse("students:export_download", args=[job.pk])).streaming_content)
     archive = zipfile.ZipFile(io.BytesIO(content))
@@ -77,7 +79,7 @@ def test_a_mentor_bundles_the_forms_of_their_own_groups_only(client, demo, schoo
 @pytest.mark.django_db
 def test_nothing_complete_says_so(client, demo, school):
     login_as(client, demo["decaan.vo1"])
-    response = client.get(reverse("doorstroom:bundel"), follow=True)
+    response = client.post(reverse("doorstroom:bundel"), follow=True)
     assert "nog geen volledig ingevulde doorstroomformulieren" in response.content.decode()
     assert not ExportJob.objects.exists()
 

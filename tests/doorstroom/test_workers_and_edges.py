@@ -42,7 +42,7 @@ def test_a_real_worker_sends_an_approved_form_and_makes_the_bundle(client, demo,
         client.post(reverse("doorstroom:accorderen", args=[pupil.pk]))
         assert _wait(lambda: Formulier.objects.get(pk=form.pk).state == Formulier.State.VERZONDEN)
         assert Delivery.objects.get().mbo_school == opleiding1.school
-        response = client.get(reverse("doorstroom:bundel"))
+        response = client.post(reverse("doorstroom:bundel"))
         job = ExportJob.objects.get()
         assert _wait(lambda: ExportJob.objects.get(pk=job.pk).state == ExportJob.State.DONE)
     assert response.url == reverse("students:export_job", args=[job.pk])
