@@ -58,10 +58,11 @@ class FeedToken(models.Model):
 
 
 class Transport(models.TextChoices):
-    API = "api", _("API")
-    INBOX = "inbox", _("postvak (SFTP)")
-    COMMAND = "command", _("commando")
-    RERUN = "rerun", _("opnieuw verwerkt")
+    # As the report reads: "ontvangen via …"
+    API = "api", _("de koppeling (API)")
+    INBOX = "inbox", _("het postvak (SFTP)")
+    COMMAND = "command", _("de servicedesk (ingelezen)")
+    RERUN = "rerun", _("de servicedesk (opnieuw verwerkt)")
 
 
 class Format(models.TextChoices):

@@ -405,7 +405,7 @@ class _RowChecker:
             else:
                 moment = datetime.datetime.fromisoformat(text)
         except ValueError:
-            return _("geen geldige datum; gebruik JJJJ-MM-DD of JJJJ-MM-DDTuu:mm:ss+01:00") + _quoted(text)
+            return _("geen geldige datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-14") + _quoted(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=AMSTERDAM)
         # One second is the precision of the feed: the same moment sent again is the same moment.

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import MBO_ROLES, role_required
-from students.models import Aanmelding
+from students.models import STATUS_CODES, Aanmelding, Status
 
 from .models import LineKind
+from .vocabulary import VVA_STATUSES
 from .selectors import batch_lines, batches_visible_to, get_batch_for_user
 
 BATCHES_PER_PAGE = 30
@@ -73,5 +74,19 @@ def batch_detail(request, pk: int):
             "kind": kind,
             "kinds": [(value, TAB_LABELS[value], counts[value]) for value in LineKind.values],
             "page": page,
+            "statuses": valid_statuses(),
         },
     )
+
+
+def valid_statuses() -> list[tuple[int, str, str, list[str]]]:
+    """For "Welke waarden zijn goed?": per status its number, code, Dutch label and the VVA words for it."""
+    return [
+        (
+            int(status),
+            code,
+            str(Status(status).label),
+            [word for word, meant in VVA_STATUSES.items() if meant == status],
+        )
+        for code, status in STATUS_CODES.items()
+    ]
