@@ -14,8 +14,8 @@ from accounts.access import MBO_ROLES, role_required
 from students.models import STATUS_CODES, Aanmelding, Status
 
 from .models import LineKind
-from .vocabulary import VVA_STATUSES
 from .selectors import batch_lines, batches_visible_to, get_batch_for_user
+from .vocabulary import VVA_STATUSES
 
 BATCHES_PER_PAGE = 30
 TAB_LABELS: dict[str, Promise] = {

@@ -66,7 +66,10 @@ def test_the_report_page_has_counts_duration_and_the_lines_by_number_and_reason(
     assert "4 regels verwerkt in minder dan een seconde." in html
     # What to do next, and which values are right, in words for the mbo's administrator (no program names).
     assert 'data-testid="batch-next"' in html and "gaan dan vanzelf mee in de volgende levering" in html
-    assert "<code>POSITIEF_BESLUIT</code> · 6 Positief plaatsingsbesluit · <code>onderwijsovereenkomst aangeboden</code>" in html
+    assert (
+        "<code>POSITIEF_BESLUIT</code> · 6 Positief plaatsingsbesluit · <code>onderwijsovereenkomst aangeboden</code>"
+        in html
+    )
     assert "via de servicedesk (ingelezen)" in html and "de servicedesk van VOROC" in html
     assert "manage.py" not in html and "commando" not in html
     [line] = response.context["page"].object_list
