@@ -54,6 +54,46 @@ def run_file(school: Organisation, path: Path, transport=Transport.COMMAND) -> B
     return ingest(batch.pk)
 
 
+@pytest.fixture(params=[Transport.COMMAND, Transport.API, Transport.INBOX])
+def deliver(request, settings, tmp_path, eager, django_capture_on_commit_callbacks):
+    """``deliver(school, path)``: a real file through one transport, each test once per transport — the command
+    (import_feedback), the API (a bearer token, the worker's task after the commit) and the inbox (picked up, then
+    the worker's task) — so every rule of the contract holds whichever way a batch comes in."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from feedback.tasks import pickup_inbox
+    from feedback.tokens import create_token
+
+    transport = request.param
+    settings.FEEDBACK_INBOX = tmp_path / "postvak"
+    settings.FEEDBACK_INBOX_SETTLE_SECONDS = 0
+    tokens: dict[int, str] = {}
+
+    def run(school: Organisation, path: Path) -> Batch:
+        before = set(Batch.objects.values_list("pk", flat=True))
+        if transport == Transport.COMMAND:
+            call_command("import_feedback", str(path), "--mbo", school.code, stdout=io.StringIO())
+        elif transport == Transport.API:
+            if school.pk not in tokens:
+                tokens[school.pk] = create_token(school=school, name="test", by=None)[1]
+            kind = "application/json" if guess_format(path.name, path.read_bytes()) == "json" else "text/csv"
+            with django_capture_on_commit_callbacks(execute=True):
+                response = Client(headers={"Authorization": f"Bearer {tokens[school.pk]}"}).post(
+                    "/api/v1/feedback/batches", data=path.read_bytes(), content_type=kind
+                )
+            assert response.status_code == 202, response.content
+        else:
+            write(settings.FEEDBACK_INBOX / school.code, path.name, path.read_bytes())
+            with django_capture_on_commit_callbacks(execute=True):
+                pickup_inbox()
+        batch = Batch.objects.exclude(pk__in=before).get()
+        assert batch.transport == transport
+        return batch
+
+    return run
+
+
 def counts(batch: Batch) -> dict[str, int]:
     batch.refresh_from_db()
     return {

@@ -1,4 +1,5 @@
-"""The contract's rules for rows, each on a real file through the parser and the bulk ingest."""
+"""The contract's rules for rows, each on a real file through each of the three transports (command, API, inbox)
+and the bulk ingest."""
 
 import datetime
 
@@ -20,7 +21,7 @@ def at(day: int, hour: int = 12) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(2026, 10, day, hour, 0))
 
 
-def test_a_first_batch_adds_aanmeldingen_history_and_meldingen(tmp_path, mbo, verpleegkunde, pupils):
+def test_a_first_batch_adds_aanmeldingen_history_and_meldingen(deliver, tmp_path, mbo, verpleegkunde, pupils):
     rows = [
         row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-01"),
         row(0, "MB-1", "INTAKE", "2026-10-10T09:30:00+02:00"),
@@ -28,7 +29,7 @@ def test_a_first_batch_adds_aanmeldingen_history_and_meldingen(tmp_path, mbo, ve
         {**row(0, "MB-3"), "bsn": valid_bsn(5000)},  # nobody in VOROC has this BSN
         {**row(0, "MB-4"), "status": "GEPLAATST"},  # no such status
     ]
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
     assert counts(batch) == {"read": 5, "new": 2, "updated": 1, "unchanged": 0, "unmatched": 1, "rejected": 1}
     assert batch.state == "done" and batch.duration is not None
 
@@ -56,7 +57,7 @@ def test_a_first_batch_adds_aanmeldingen_history_and_meldingen(tmp_path, mbo, ve
     assert WaitingRow.objects.get().aanmelding_id == "MB-3"
 
 
-def test_the_same_batch_twice_changes_nothing_and_says_so(tmp_path, mbo, verpleegkunde, pupils):
+def test_the_same_batch_twice_changes_nothing_and_says_so(deliver, tmp_path, mbo, verpleegkunde, pupils):
     rows = [
         row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-01"),
         row(0, "MB-1", "INTAKE", "2026-10-10"),
@@ -65,14 +66,14 @@ def test_the_same_batch_twice_changes_nothing_and_says_so(tmp_path, mbo, verplee
         {**row(0, "MB-4"), "status_datum": "14-10-2026"},
     ]
     path = write(tmp_path, "dag.csv", feed_csv(rows))
-    first = run_file(mbo, path)
+    first = deliver(mbo, path)
     before = (
         StatusChange.objects.count(),
         Melding.objects.count(),
         WaitingRow.objects.count(),
         Aanmelding.objects.count(),
     )
-    again = run_file(mbo, path)
+    again = deliver(mbo, path)
     assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
     assert again.duplicate_of == first and again.checksum == first.checksum and again.nothing_changed
     after = (
@@ -84,22 +85,22 @@ def test_the_same_batch_twice_changes_nothing_and_says_so(tmp_path, mbo, verplee
     assert after == before == (3, 3, 1, 2)
 
 
-def test_an_older_row_adds_history_once_and_never_moves_the_status_back(tmp_path, mbo, verpleegkunde, pupils):
-    run_file(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10")])))
+def test_an_older_row_adds_history_once_and_never_moves_the_status_back(deliver, tmp_path, mbo, verpleegkunde, pupils):
+    deliver(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10")])))
     older = write(tmp_path, "2.csv", feed_csv([row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-05")]))
-    batch = run_file(mbo, older)
+    batch = deliver(mbo, older)
     assert counts(batch)["updated"] == 1
     aanmelding = Aanmelding.objects.get()
     assert aanmelding.status == Status.INTAKE and aanmelding.status_at == at(10)
     assert [c.status for c in aanmelding.history.all()] == [Status.ONTVANGSTBEVESTIGING, Status.INTAKE]
     meldingen = Melding.objects.count()
     # The same older row the next day: no second history line, no melding.
-    assert counts(run_file(mbo, older))["unchanged"] == 1
+    assert counts(deliver(mbo, older))["unchanged"] == 1
     assert aanmelding.history.count() == 2 and Melding.objects.count() == meldingen == 1
 
 
 def test_two_rows_for_one_aanmelding_in_a_batch_the_newest_wins_whatever_their_order(
-    tmp_path, mbo, verpleegkunde, pupils
+    deliver, tmp_path, mbo, verpleegkunde, pupils
 ):
     rows = [
         row(0, "MB-1", "POSITIEF_BESLUIT", "2026-10-20"),
@@ -107,7 +108,7 @@ def test_two_rows_for_one_aanmelding_in_a_batch_the_newest_wins_whatever_their_o
         row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-01"),
         row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-01"),  # a duplicate line
     ]
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
     assert counts(batch) == {"read": 4, "new": 1, "updated": 2, "unchanged": 1, "unmatched": 0, "rejected": 0}
     aanmelding = Aanmelding.objects.get()
     assert (aanmelding.status, aanmelding.status_at) == (Status.POSITIEF_BESLUIT, at(20))
@@ -118,49 +119,51 @@ def test_two_rows_for_one_aanmelding_in_a_batch_the_newest_wins_whatever_their_o
     ]
 
 
-def test_a_third_aanmelding_at_one_school_is_kept_with_a_warning(tmp_path, mbo, pupils):
+def test_a_third_aanmelding_at_one_school_is_kept_with_a_warning(deliver, tmp_path, mbo, pupils):
     for n, crebo in enumerate(("25001", "25002", "25003")):
         OpleidingFactory(school=mbo, crebo=crebo, name=f"Opleiding {n}", leerweg="BOL")
     rows = [{**row(0, f"MB-{n}"), "crebo": crebo} for n, crebo in enumerate(("25001", "25002", "25003"))]
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
     assert counts(batch)["new"] == 3 and pupils[0].aanmeldingen.count() == 3
     warning = BatchLine.objects.get(batch=batch, kind=LineKind.WARNING)
     assert warning.line == 4 and "3 aanmeldingen" in warning.reason and batch.warnings == 1
     assert Melding.objects.filter(text__contains="heeft nu 3 aanmeldingen bij ROC Haaglanden-Zuid").count() == 1
 
 
-def test_an_aanmelding_entered_before_the_school_was_connected_is_taken_over(tmp_path, mbo, verpleegkunde, pupils):
+def test_an_aanmelding_entered_before_the_school_was_connected_is_taken_over(
+    deliver, tmp_path, mbo, verpleegkunde, pupils
+):
     mbo.connected = False
     mbo.save()
     by_hand = add_aanmelding(pupil=pupils[0], opleiding=verpleegkunde, status=Status.ONTVANGSTBEVESTIGING, at=at(1))
     mbo.connected = True
     mbo.save()
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-09")])))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-09")])))
     assert counts(batch) == {"read": 1, "new": 0, "updated": 1, "unchanged": 0, "unmatched": 0, "rejected": 0}
     by_hand.refresh_from_db()
     assert (by_hand.external_id, by_hand.status) == ("MB-1", Status.INTAKE)
     assert Aanmelding.objects.count() == 1
     # Under another id the same opleiding is refused: one aanmelding per opleiding per school year.
-    batch = run_file(mbo, write(tmp_path, "2.csv", feed_csv([row(0, "MB-9", "INTAKE", "2026-10-09")])))
+    batch = deliver(mbo, write(tmp_path, "2.csv", feed_csv([row(0, "MB-9", "INTAKE", "2026-10-09")])))
     assert counts(batch)["rejected"] == 1
     assert "onder aanmelding_id MB-1" in BatchLine.objects.get(batch=batch).reason
 
 
-def test_a_row_for_a_known_aanmelding_with_another_bsn_is_rejected(tmp_path, mbo, verpleegkunde, pupils):
-    run_file(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10")])))
-    batch = run_file(mbo, write(tmp_path, "2.csv", feed_csv([row(1, "MB-1", "DEFINITIEF", "2026-10-20")])))
+def test_a_row_for_a_known_aanmelding_with_another_bsn_is_rejected(deliver, tmp_path, mbo, verpleegkunde, pupils):
+    deliver(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10")])))
+    batch = deliver(mbo, write(tmp_path, "2.csv", feed_csv([row(1, "MB-1", "DEFINITIEF", "2026-10-20")])))
     line = BatchLine.objects.get(batch=batch)
     assert (line.kind, line.field, line.line) == (LineKind.REJECTED, "bsn", 2)
     assert Aanmelding.objects.get().pupil == pupils[0] and Aanmelding.objects.get().status == Status.INTAKE
 
 
-def test_an_unknown_opleiding_is_created_from_crebo_and_name(tmp_path, mbo, pupils):
+def test_an_unknown_opleiding_is_created_from_crebo_and_name(deliver, tmp_path, mbo, pupils):
     rows = [
         {**row(0, "MB-1"), "crebo": "25180", "opleiding": "Kok", "niveau": "2", "leerweg": "bbl"},
         {**row(1, "MB-2"), "crebo": "25181", "opleiding": "Zelfstandig werkend kok", "niveau": ""},
         {**row(2, "MB-3"), "crebo": "25182", "leerweg": ""},
     ]
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
     assert counts(batch)["new"] == 1 and counts(batch)["rejected"] == 2
     kok = Opleiding.objects.get(school=mbo, crebo="25180")
     assert (kok.name, kok.niveau, kok.leerweg) == ("Kok", 2, "BBL")
@@ -169,11 +172,11 @@ def test_an_unknown_opleiding_is_created_from_crebo_and_name(tmp_path, mbo, pupi
     assert not Opleiding.objects.filter(crebo__in=["25181", "25182"]).exists()
 
 
-def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpleegkunde, pupils):
+def test_opleiding_locatie_and_cohort_follow_the_newest_row(deliver, tmp_path, mbo, verpleegkunde, pupils):
     bbl = OpleidingFactory(school=mbo, crebo="25655", name="Verpleegkundige", leerweg="BBL")
-    run_file(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10", locatie="Zoetermeer")])))
+    deliver(mbo, write(tmp_path, "1.csv", feed_csv([row(0, "MB-1", "INTAKE", "2026-10-10", locatie="Zoetermeer")])))
     # An older row names another locatie: it adds history but does not change the aanmelding.
-    run_file(
+    deliver(
         mbo, write(tmp_path, "2.csv", feed_csv([row(0, "MB-1", "ONTVANGSTBEVESTIGING", "2026-10-02", locatie="Delft")]))
     )
     aanmelding = Aanmelding.objects.get()
@@ -181,7 +184,7 @@ def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpl
     # The current row again, now BBL, at another locatie (any capitals) and with a cohort: all three follow.
     Location.objects.create(school=mbo, name="Campus Laakhaven")
     rows = [row(0, "MB-1", "INTAKE", "2026-10-10", leerweg="BBL", locatie="campus laakhaven", cohort="2027")]
-    batch = run_file(mbo, write(tmp_path, "3.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "3.csv", feed_csv(rows)))
     assert counts(batch)["updated"] == 1
     aanmelding.refresh_from_db()
     assert (aanmelding.opleiding, aanmelding.location.name, aanmelding.cohort) == (bbl, "Campus Laakhaven", 2027)
@@ -209,15 +212,15 @@ def test_opleiding_locatie_and_cohort_follow_the_newest_row(tmp_path, mbo, verpl
     ],
 )
 def test_the_national_vva_vocabulary_and_the_dutch_labels_are_accepted(
-    tmp_path, mbo, verpleegkunde, pupils, word, status
+    deliver, tmp_path, mbo, verpleegkunde, pupils, word, status
 ):
-    batch = run_file(mbo, write(tmp_path, "vva.csv", feed_csv([row(0, "VVA-1", word)])))
+    batch = deliver(mbo, write(tmp_path, "vva.csv", feed_csv([row(0, "VVA-1", word)])))
     assert counts(batch)["new"] == 1
     assert Aanmelding.objects.get().status == status
 
 
 def test_the_same_bsn_at_two_schools_or_years_goes_to_the_newest_school_year_then_the_latest_added(
-    tmp_path, mbo, verpleegkunde, vo
+    deliver, tmp_path, mbo, verpleegkunde, vo
 ):
     from students.schoolyear import current_school_year
 
@@ -226,17 +229,19 @@ def test_the_same_bsn_at_two_schools_or_years_goes_to_the_newest_school_year_the
     PupilFactory(school=vo, bsn=bsn, school_year=year - 1, voornaam="Vorigjaar")
     PupilFactory(school=OrganisationFactory(), bsn=bsn, school_year=year, voornaam="Eerder")
     moved_to = PupilFactory(school=OrganisationFactory(), bsn=bsn, school_year=year, voornaam="Nieuwe")
-    run_file(mbo, write(tmp_path, "dag.csv", feed_csv([{**row(0, "MB-1"), "bsn": bsn}])))
+    deliver(mbo, write(tmp_path, "dag.csv", feed_csv([{**row(0, "MB-1"), "bsn": bsn}])))
     assert Aanmelding.objects.get().pupil == moved_to
     assert Melding.objects.get().organisation == moved_to.school
 
 
-def test_two_statuses_at_the_same_moment_the_later_line_wins_with_its_locatie(tmp_path, mbo, verpleegkunde, pupils):
+def test_two_statuses_at_the_same_moment_the_later_line_wins_with_its_locatie(
+    deliver, tmp_path, mbo, verpleegkunde, pupils
+):
     rows = [
         row(0, "MB-1", "INTAKE", "2026-10-10T10:00:00+02:00"),
         row(0, "MB-1", "POSITIEF_BESLUIT", "2026-10-10T10:00:00+02:00", locatie="Delft"),
     ]
-    run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
     aanmelding = Aanmelding.objects.get()
     assert (aanmelding.status, aanmelding.location.name) == (Status.POSITIEF_BESLUIT, "Delft")
     assert aanmelding.history.count() == 2

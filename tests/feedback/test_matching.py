@@ -20,12 +20,14 @@ NEW_BSN = valid_bsn(4321)
 
 
 @pytest.fixture
-def waiting(tmp_path, mbo, verpleegkunde):
+def waiting(deliver, tmp_path, mbo, verpleegkunde):
+    """Rows for an unknown BSN, through each of the three transports: they wait, whichever way they came."""
     rows = [
         {**row(0, "MB-7", "ONTVANGSTBEVESTIGING", "2026-10-01"), "bsn": NEW_BSN},
         {**row(0, "MB-7", "INTAKE", "2026-10-08"), "bsn": NEW_BSN, "locatie": "Campus Laakhaven"},
     ]
-    batch = run_file(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
+    batch.refresh_from_db()
     assert batch.rows_unmatched == 2 and WaitingRow.objects.count() == 2
     return batch
 
