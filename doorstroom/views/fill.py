@@ -157,8 +157,10 @@ def _page(
     readable = [s for s in progress.shown_steps if rights.may_read(s.step)]
     step = next((s.step for s in readable if s.step.key == step_key), None)
     if step is None:
+        # Where the user was; else the first step they fill in (a zorgcoördinator's first care step).
         wanted = draft.step if draft else ""
-        step = next((s.step for s in readable if s.step.key == wanted), readable[0].step)
+        first = next((s.step for s in readable if rights.may_edit(s.step)), readable[0].step)
+        step = next((s.step for s in readable if s.step.key == wanted), first)
     position = [s.step.key for s in readable].index(step.key)
     editable = rights.may_edit(step)
     result = pop_result(request, form)

@@ -364,3 +364,24 @@ def test_a_date_outside_its_window_is_refused_with_the_window_named(mentor, pupi
     rows = [{"soort": "Faalangsttest", "datum": (today - datetime.timedelta(days=100)).strftime("%d-%m-%Y")}]
     mentor.post(form_url(pupil), step_data("ondersteuning", "opslaan", testen=rows))
     assert Formulier.objects.get(pupil=pupil).answers["testen"][0]["soort"] == "Faalangsttest"
+
+
+@pytest.mark.django_db
+def test_terug_and_the_step_list_move_between_the_shown_steps_only(mentor, pupil):
+    response = mentor.post(form_url(pupil), step_data("loopbaan", "terug", beroepswens="Kok"))
+    assert response.url == form_url(pupil, "vooropleiding")
+    response = mentor.post(form_url(pupil), step_data("vooropleiding", "naar:competenties"))
+    assert response.url == form_url(pupil, "competenties")
+    # A doelgroep step that is not shown (no doelgroep chosen) cannot be jumped to: the user stays.
+    response = mentor.post(form_url(pupil), step_data("competenties", "naar:doelgroep_isk"))
+    assert response.url == form_url(pupil, "competenties")
+    # Nothing typed on the way was lost, nor saved.
+    assert "Kok" in mentor.get(form_url(pupil, "loopbaan")).content.decode()
+    assert Formulier.objects.get(pupil=pupil).answers == {}
+
+
+@pytest.mark.django_db
+def test_the_zorgcoordinator_starts_at_the_first_step_she_fills_in(client, demo, pupil):
+    login_as(client, demo["zorg.vo1"])
+    page = client.get(form_url(pupil)).content.decode()
+    assert 'id="stap-titel"' in page and "Aandachtspunten</h2>" in page.split('id="stap-titel"')[1][:400]
