@@ -49,7 +49,9 @@ class PupilDataForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "postcode": forms.TextInput(attrs={"placeholder": "1234 AB", "autocomplete": "off"}),
             "telefoon": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-            "huisnummer": forms.NumberInput(attrs={"min": 1}),
+            # Text, not a number field: a browser empties "12e" in a number field, and the user would be told
+            # the field is required instead of where the letter goes.
+            "huisnummer": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
         error_messages = {
             "geboortedatum": {"invalid": _("Vul een geldige datum in, bijv. 14-03-2010.")},

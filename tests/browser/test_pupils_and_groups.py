@@ -49,9 +49,15 @@ def test_decaan_adds_a_pupil_through_the_pop_up(page, demo_live, demo_pw, axe, s
     dialog.get_by_label("Telefoon").fill("06-24681357")
     dialog.get_by_label("E-mailadres").fill("yara.boukhari@example.com")
     dialog.get_by_label("Straat").fill("Fahrenheitstraat")
-    dialog.get_by_label("Huisnummer").fill("88")
+    dialog.get_by_label("Huisnummer").fill("88a")  # the letter belongs in the toevoeging: said so, not emptied
     dialog.get_by_label("Postcode").fill("2561")  # incomplete: refused with an example
     dialog.get_by_label("Woonplaats").fill("Den Haag")
+    dialog.get_by_role("button", name="Opslaan").click()
+    expect(dialog.get_by_text("Vul een Nederlandse postcode in")).to_be_visible()
+    expect(dialog.get_by_text("een letter hoort bij de toevoeging")).to_be_visible()
+    expect(dialog.get_by_label("Huisnummer")).to_have_value("88a")
+    expect(dialog.get_by_label("Huisnummer")).to_be_focused()  # the pop-up goes to the first field to correct
+    dialog.get_by_label("Huisnummer").fill("88")
     dialog.get_by_role("button", name="Opslaan").click()
     expect(dialog.get_by_text("Vul een Nederlandse postcode in")).to_be_visible()
     expect(dialog.get_by_label("Postcode")).to_be_focused()  # the pop-up scrolls to the field to correct
