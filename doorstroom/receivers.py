@@ -18,7 +18,7 @@ def send_to_the_new_school(sender, aanmelding: Aanmelding, **kwargs) -> None:
     from .tasks import deliver_to_new_schools
 
     pupil_id = aanmelding.pupil_id
-    transaction.on_commit(lambda: deliver_to_new_schools.delay(pupil_id))
+    transaction.on_commit(lambda: deliver_to_new_schools.delay(pupil_id), robust=True)
 
 
 @receiver(aanmeldingen_created_in_bulk, sender=Aanmelding)
@@ -29,7 +29,7 @@ def send_to_the_new_schools(sender, pupil_ids: set[int], **kwargs) -> None:
 
     ids = pupils_with_a_form_to_pass_on(pupil_ids)
     if ids:
-        transaction.on_commit(lambda: deliver_to_new_schools_of.delay(ids))
+        transaction.on_commit(lambda: deliver_to_new_schools_of.delay(ids), robust=True)
 
 
 @receiver(post_delete, sender=Attachment)

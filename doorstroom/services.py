@@ -408,7 +408,8 @@ def approve(*, form: Formulier, by: User) -> Formulier:
     form.approved_by, form.approved_by_name, form.approved_at = by, user_name(by), timezone.now()
     form.save()
     FormRevision.objects.create(form=form, action=FormRevision.Action.APPROVED, user=by, user_name=user_name(by))
-    transaction.on_commit(lambda: send_form.delay(form.pk))
+    # robust: with the broker down the approval stands; the hourly deliver_missing_forms sends it
+    transaction.on_commit(lambda: send_form.delay(form.pk), robust=True)
     return form
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterator
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -106,7 +105,8 @@ def receive(
     if enqueue:
         from .tasks import ingest_batch
 
-        transaction.on_commit(lambda: ingest_batch.delay(batch.pk))
+        # robust: with the broker down the batch is still stored and answered for; resume_stalled queues it later
+        transaction.on_commit(lambda: ingest_batch.delay(batch.pk), robust=True)
     return batch
 
 
@@ -352,7 +352,7 @@ def rerun(*, batch: Batch, by: User | None) -> Batch:
         from .tasks import ingest_batch
 
         Batch.objects.filter(pk=batch.pk, state=BatchState.ERROR).update(state=BatchState.RECEIVED, failure="")
-        transaction.on_commit(lambda: ingest_batch.delay(batch.pk))
+        transaction.on_commit(lambda: ingest_batch.delay(batch.pk), robust=True)
         return batch
     if not batch.payload:
         raise ValueError("This batch was refused before it was read; there is nothing to run again.")
@@ -382,7 +382,7 @@ def resume_stalled(*, older_than: datetime.timedelta = datetime.timedelta(hours=
         .order_by("pk")
     )
     for pk in stalled:
-        transaction.on_commit(partial(ingest_batch.delay, pk))
+        transaction.on_commit(lambda pk=pk: ingest_batch.delay(pk), robust=True)  # (a lambda: robust logs its name)
     if stalled:
         logger.warning("Feed batches %s had not finished; queued again.", ", ".join(map(str, stalled)))
     return stalled

@@ -299,3 +299,22 @@ def test_an_mbo_school_reads_only_its_own_aanmeldingen_in_the_form_also_one_that
     login_as(client, demo["decaan.vo1"])
     school_view = client.get(reverse("doorstroom:bekijken", args=[pupil.pk])).content.decode()
     assert "Kok" in school_view and mbo2.name in school_view and "(negatief plaatsingsbesluit)" in school_view
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_approving_still_works_and_the_form_goes_later(
+    client, demo, pupil, opleiding1, django_capture_on_commit_callbacks, eager
+):
+    from doorstroom.sending import deliver_missing
+    from tests.brokers import broker_down
+
+    add_aanmelding(pupil=pupil, opleiding=opleiding1, source="feed")
+    form = complete_form(pupil)
+    login_as(client, demo["decaan.vo1"])
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = approve_as(client, pupil)
+    assert response.status_code == 302  # the decaan is not shown a server error
+    form.refresh_from_db()
+    assert form.state == Formulier.State.GEACCORDEERD and not Delivery.objects.exists()
+    assert deliver_missing() == 1  # the hourly safety net
+    assert list(Delivery.objects.values_list("mbo_school__code", flat=True)) == ["25AA"]

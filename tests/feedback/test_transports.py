@@ -233,3 +233,38 @@ def test_a_file_named_after_a_bsn_leaves_no_bsn_in_the_batch_the_receipt_or_the_
     for text in (batch.filename, batch.sender, receipt.name, receipt.read_text(), caplog.text):
         assert number not in text
     assert batch.filename == "leerling-•••••••••.csv"
+
+
+def test_with_the_broker_down_the_api_still_takes_the_batch_and_it_is_processed_later(
+    mbo, verpleegkunde, pupils, django_capture_on_commit_callbacks
+):
+    """The batch is stored before anything is queued: a broker that cannot be reached costs no delivery, and the
+    school gets its 202 (not a server error for a batch that was kept)."""
+    import datetime
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from feedback.services import resume_stalled
+    from feedback.tokens import create_token
+    from tests.brokers import broker_down
+
+    secret = create_token(school=mbo, name="test", by=None)[1]
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = Client(headers={"Authorization": f"Bearer {secret}"}).post(
+            "/api/v1/feedback/batches", data=feed_csv([row(0, "MB-1")]), content_type="text/csv"
+        )
+    assert response.status_code == 202
+    batch = Batch.objects.get()
+    assert batch.state == BatchState.RECEIVED and batch.payload
+    # The hourly safety net queues what was never queued (here with the broker back, eagerly).
+    from voroc.celery import app
+
+    app.conf.task_always_eager, eager_before = True, app.conf.task_always_eager
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert resume_stalled(older_than=datetime.timedelta(0)) == [batch.pk]
+    finally:
+        app.conf.task_always_eager = eager_before
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DONE and batch.rows_new == 1 and timezone.now() >= batch.finished_at
