@@ -233,8 +233,9 @@ def unsaved_summary(form: Formulier, draft: FormDraft) -> list[str]:
     lines = []
     for key in [*draft.values, *(k for k in draft.invalid if k not in draft.values)]:
         fld = spec.fields.get(key)
-        if fld is not None:
-            lines.append(f"{spec.step(fld.step).title} › {fld.label}")
+        step = spec.step(fld.step) if fld is not None else None
+        if fld is not None and step is not None:
+            lines.append(f"{step.title} › {fld.label}")
     lines += [_("bijlage toegevoegd: %(name)s") % {"name": a.name} for a in pending_attachments(draft)]
     removed = form.attachments.filter(pk__in=draft.removed_attachments) if draft.removed_attachments else []
     lines += [_("bijlage verwijderd: %(name)s") % {"name": a.name} for a in removed]

@@ -46,7 +46,7 @@ def doorstroom_panel(context, pupil, pupil_rights):
     rights = form_rights(user, pupil_rights)
     form = current_form(pupil)
     locked = form_locked(form) if form else False
-    editable = bool(form) and not locked and not form.is_sent
+    editable = form is not None and not locked and not form.is_sent
     return {
         "pupil": pupil,
         "rights": rights,
@@ -55,6 +55,6 @@ def doorstroom_panel(context, pupil, pupil_rights):
         "locked": locked,
         # This user's input since their last save, waiting in the form (Verder and Terug do not save).
         "unsaved": editable and has_unsaved(FormDraft.objects.filter(form=form, user=user).first()),
-        "to_approve": editable and rights.approve and form.state == form.State.COMPLEET,
+        "to_approve": editable and rights.approve and form is not None and form.state == form.State.COMPLEET,
         "request": context["request"],
     }
