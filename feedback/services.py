@@ -381,8 +381,11 @@ def resume_stalled(*, older_than: datetime.timedelta = datetime.timedelta(hours=
         .values_list("pk", flat=True)
         .order_by("pk")
     )
+    def queue(pk: int) -> None:
+        transaction.on_commit(lambda: ingest_batch.delay(pk), robust=True)  # (no partial: robust logs its name)
+
     for pk in stalled:
-        transaction.on_commit(lambda pk=pk: ingest_batch.delay(pk), robust=True)  # (a lambda: robust logs its name)
+        queue(pk)
     if stalled:
         logger.warning("Feed batches %s had not finished; queued again.", ", ".join(map(str, stalled)))
     return stalled
