@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from students.bsn import bsn_like_numbers
+from students.bsn import MASK, bsn_like_numbers, mask_bsn_like
 
 from .declaration import (
     CHOICE,
@@ -59,13 +59,15 @@ def _attrs(fld: Field) -> dict[str, str]:
     return attrs
 
 
-def no_bsn(value: str) -> None:
-    """Free text goes to the mbo: a BSN in it would leave VOROC (it never does)."""
-    if bsn_like_numbers(value or ""):
+def no_bsn(value: Any) -> None:
+    """Free text goes to the mbo: a BSN in it would leave VOROC (it never does). Input that is not valid is kept
+    to show again, with such a number masked (``read_post``): the mask is not valid either, so the user sees why."""
+    text = str(value or "")
+    if bsn_like_numbers(text) or MASK in text:
         raise ValidationError(
             _(
                 "Hier staat een nummer dat een BSN lijkt (9 cijfers die aan de elfproef voldoen). Het BSN gaat niet "
-                "mee naar het mbo: laat het weg."
+                "mee naar het mbo en wordt niet bewaard: laat het weg."
             ),
             code="bsn",
         )
@@ -135,7 +137,11 @@ def django_field(fld: Field) -> forms.Field:
         )
     if fld.type == NUMBER:
         return forms.IntegerField(
-            min_value=fld.min, max_value=fld.max, widget=forms.NumberInput(attrs={"class": "form-control"}), **common
+            min_value=fld.min,
+            max_value=fld.max,
+            widget=forms.NumberInput(attrs={"class": "form-control"}),
+            validators=[no_bsn],
+            **common,
         )
     raise ValueError(fld.type)
 
@@ -251,13 +257,18 @@ def read_post(step: Step, post: Mapping, editable: set[str]) -> tuple[dict[str, 
             if formset.is_valid():
                 values[fld.key] = clean_rows(formset) or None
             else:
-                invalid[fld.key] = {k: post.getlist(k) for k in post if k.startswith(prefix + "-")}
+                invalid[fld.key] = {k: _masked(post.getlist(k)) for k in post if k.startswith(prefix + "-")}
         elif fld.key in form.fields:
             if fld.key in form.errors:
-                invalid[fld.key] = post.getlist(field_name(fld.key))
+                invalid[fld.key] = _masked(post.getlist(field_name(fld.key)))
             else:
                 values[fld.key] = to_json(form.cleaned_data.get(fld.key))
     return values, invalid
+
+
+def _masked(raw: list[str]) -> list[str]:
+    """Input kept to show again (it is stored with the working copy) holds no BSN."""
+    return [mask_bsn_like(value) for value in raw]
 
 
 def bound_step(

@@ -381,6 +381,7 @@ def resume_stalled(*, older_than: datetime.timedelta = datetime.timedelta(hours=
         .values_list("pk", flat=True)
         .order_by("pk")
     )
+
     def queue(pk: int) -> None:
         transaction.on_commit(lambda: ingest_batch.delay(pk), robust=True)  # (no partial: robust logs its name)
 

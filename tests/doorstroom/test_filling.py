@@ -321,7 +321,11 @@ def test_a_bsn_typed_in_free_text_is_not_saved_and_says_why(mentor, pupil):
     form = Formulier.objects.get(pupil=pupil)
     assert form.answers == {"beroepswens": "Kok"}
     page = mentor.get(form_url(pupil, "loopbaan")).content.decode()
-    assert "Hier staat een nummer dat een BSN lijkt" in page and typed in page
+    # Shown again with the number masked: the rest of what was typed is not lost, the BSN is not kept anywhere.
+    assert "Hier staat een nummer dat een BSN lijkt" in page and "Dossier ••••••••• bij de vorige school" in page
+    assert "111 222 333" not in page and "111 222 333" not in str(FormDraft.objects.get().invalid)
+    mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", lob_toelichting="Dossier ••••••••• opvragen"))
+    assert "lob_toelichting" not in Formulier.objects.get(pupil=pupil).answers  # the mask is no answer either
     rows = [{"bedrijf": "Bakkerij 123456782", "plaats": "Delft", "werkzaamheden": "Brood", "periode": "2026"}]
     mentor.post(form_url(pupil), step_data("stages", "opslaan", stages=rows))
     assert "stages" not in Formulier.objects.get(pupil=pupil).answers

@@ -50,7 +50,12 @@ class FormFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": []}
+            self._form = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": [],
+                "buttons": [],
+            }
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -58,6 +63,8 @@ class FormFinder(HTMLParser):
             self._form["fields"].append(
                 {"name": a["name"], "kind": (a.get("type") or "text").lower(), "value": a.get("value") or ""}
             )
+        elif tag == "button" and a.get("name") and (a.get("type") or "submit").lower() == "submit":
+            self._form["buttons"].append((a["name"], a.get("value") or ""))
         elif tag == "textarea" and a.get("name"):
             self._form["fields"].append({"name": a["name"], "kind": "textarea", "value": ""})
         elif tag == "select" and a.get("name"):
@@ -143,3 +150,78 @@ def test_no_form_answers_a_server_error_and_what_was_typed_comes_back(client, de
                     and "bsn" not in field["name"]
                 ):
                     assert escape(value) in body or escape(value.strip()) in body, (name, field["name"])
+
+
+# Buttons that throw away what was typed, on purpose: after them nothing typed has to come back.
+DISCARDING = ("annuleer-ja", "bijlage-weg-ja")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+def test_every_step_of_the_doorstroomformulier_with_every_button_under_arbitrary_input(
+    client,
+    demo_pupils,
+    objects,
+    data,  # noqa: F811
+):
+    """Each step as a decaan fills it in (care steps too), posted with one of its own buttons (Verder, Terug,
+    Opslaan, a step in the list, Stage toevoegen, …): never a server error, and what was typed in a text field
+    comes back on the step, saved or kept as typed (a BSN-like number masked)."""
+    from django.urls import reverse
+
+    from doorstroom.models import Formulier
+    from doorstroom.services import current_declaration
+    from students.models import Pupil
+
+    client.raise_request_exception = False
+    login_as(client, demo_pupils["decaan.vo1"])
+    pupil = Pupil.objects.get(pk=objects["pupil"][0])
+    current = Formulier.objects.filter(pupil=pupil, is_current=True).first()
+    if current is not None and (current.is_sent or current.state == Formulier.State.GEACCORDEERD):
+        Formulier.objects.filter(pupil=pupil).delete()  # a form that can still be filled in
+    spec = current_declaration(region=pupil.school.region, school_year=pupil.school_year).parsed()
+    url = reverse("doorstroom:formulier", args=[pupil.pk])
+    for step in spec.steps:
+        page = client.get(f"{url}?stap={step.key}")
+        assert page.status_code == 200, step.key
+        finder = FormFinder()
+        finder.feed(page.content.decode())
+        [form] = [f for f in finder.forms if f["method"] == "post" and not f["action"].startswith(FRAME_ACTIONS)]
+        shown = page.content.decode().split('id="stap-titel"')[1][:600]
+        posted: dict = {}
+        for field in form["fields"]:
+            if field["kind"] in ("submit", "button", "file", "image", "reset"):
+                continue
+            if field["kind"] == "hidden":  # what the page itself sends (the step, the rows' count); not typed
+                posted[field["name"]] = field["value"]
+                continue
+            value = data.draw(value_for(field), label=f"{step.key}:{field['name']}")
+            if value is not None:
+                posted[field["name"]] = value
+        name, value = data.draw(st.sampled_from(form["buttons"]), label=f"{step.key}:button")
+        posted[name] = value
+        response = client.post(url, posted)
+        assert response.status_code < 500, (step.key, value, response.status_code)
+        if value.startswith(DISCARDING) or step.title not in shown:
+            continue  # thrown away on purpose, or the step was not shown (a doelgroep step not chosen)
+        again = client.get(f"{url}?stap={step.key}").content.decode()
+        for field in form["fields"]:
+            typed = posted.get(field["name"])
+            if (
+                field["kind"] in ("text", "textarea")
+                and field["name"].startswith("a-")
+                and "-TOTAL_FORMS" not in field["name"]
+                and isinstance(typed, str)
+                and typed.strip()
+                and "\x00" not in typed
+            ):
+                from students.bsn import mask_bsn_like
+
+                expected = escape(mask_bsn_like(typed).strip())
+                assert expected in again or escape(mask_bsn_like(typed)) in again, (step.key, field["name"], value)
