@@ -283,3 +283,16 @@ def test_a_redirect_records_no_view_and_the_page_it_leads_to_does(client, demo, 
     ]
     assert [e.screen for e in entries(action=Action.VIEW, pupil_id=applied_pupil.pk)] == ["doorstroom:bekijken"]
 
+
+def test_deleting_a_pupils_record_in_admin_is_a_change_of_that_pupil(servicedesk_client, demo):
+    from notifications.models import Melding, MeldingKind
+    from notifications.services import notify
+
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    melding = notify(organisation=pupil.school, kind=MeldingKind.STATUS, text="Nieuwe status", pupil=pupil)
+    url = reverse("admin:notifications_melding_delete", args=[melding.pk])
+    assert servicedesk_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Melding.objects.filter(pk=melding.pk).exists()
+    (entry,) = entries(action=Action.CHANGE, pupil_id=pupil.pk)
+    assert entry.actor_role == "servicedesk" and entry.field_list == ["melding"]
+    assert details_of([entry])[entry.pk] == {"melding": [str(melding), ""]}
