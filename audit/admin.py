@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_search import PrivateSearchAdmin
 
 from .models import AuditEntry
-from .services import details_of
+from .services import PupilRef, details_of, record_view
 
 
 @admin.register(AuditEntry)
@@ -34,6 +35,15 @@ class AuditEntryAdmin(PrivateSearchAdmin):
 
     def get_fields(self, request, obj=None):
         return self.readonly_fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An entry about a pupil shows what was done with their data, and a change's old and new values: a view
+        # of that pupil. (The list shows ids and summaries only, no names or values: not recorded, or every page
+        # of the log read would add a line about a hundred pupils.)
+        entry = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if entry is not None and entry.pupil_id:
+            record_view(PupilRef(entry.pupil_id, entry.school_id), summary=f"beheer: logboekregel {entry.pk}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("oud → nieuw"))
     def changes(self, obj: AuditEntry) -> str:

@@ -25,6 +25,8 @@ class Actor:
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 _system: ContextVar[Actor | None] = ContextVar("audit_system", default=None)
+# Entries of what a request shows (views, lists, exports), kept on the request until its response is known.
+_UNTIL_SHOWN = "_audit_until_shown"
 
 
 def actor_of_user(user, *, ip: str | None = None, screen: str = "", method: str = "") -> Actor:
@@ -62,9 +64,30 @@ def current_request() -> HttpRequest | None:
     return _request.get()
 
 
+def keep_until_shown(entries) -> bool:
+    """In a request: keep these entries (of data shown) until the response is known, and say so (True).
+
+    The middleware writes them when the response shows the data (2xx); a request answered otherwise (403, 404,
+    a redirect, an error) showed nothing, so it leaves no "bekeken" behind (a denial is recorded as such).
+    Outside a request, or in a task run inside one, the caller writes them at once (False)."""
+    request = _request.get()
+    if request is None or _system.get() is not None:
+        return False
+    request.__dict__.setdefault(_UNTIL_SHOWN, []).extend(entries)
+    return True
+
+
+def _write_if_shown(request: HttpRequest, response: HttpResponse) -> None:
+    kept = request.__dict__.pop(_UNTIL_SHOWN, None)
+    if kept and 200 <= response.status_code < 300:
+        from .models import AuditEntry
+
+        AuditEntry.objects.bulk_create(kept)
+
+
 @contextlib.contextmanager
 def acting_as(name: str, *, screen: str, user=None) -> Iterator[None]:
-    """A task or command acts: ``acting_as("mbo-terugkoppeling", screen="task:feedback")``."""
+    """A task or command acts: ``acting_as("terugkoppeling mbo", screen="feedback:ingest")``."""
     actor = actor_of_user(user, screen=screen) if user is not None else Actor(None, name, "", None, None, screen, "")
     token = _system.set(actor)
     try:
@@ -74,7 +97,8 @@ def acting_as(name: str, *, screen: str, user=None) -> Iterator[None]:
 
 
 class AuditContextMiddleware:
-    """Makes the request known to the audit functions; records permission denials (403)."""
+    """Makes the request known to the audit functions; writes what the response showed; records permission
+    denials (403)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -82,7 +106,9 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request.set(request)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            _write_if_shown(request, response)
+            return response
         finally:
             _request.reset(token)
 

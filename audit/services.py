@@ -11,19 +11,27 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, transaction
 
 from accounts import crypto
 
-from .context import Actor, current_actor
+from .context import Actor, current_actor, keep_until_shown
 from .models import Action, AuditEntry, PupilKey
 
 _KEY_PURPOSE = b"voroc:audit-pupil-key"
 _DETAIL_PURPOSE = b"voroc:audit-detail"
 Changes = Mapping[str, tuple[Any, Any]]
+
+
+class PupilRef(NamedTuple):
+    """A pupil named by id and school, where a screen shows a pupil's data without the Pupil at hand (a feed
+    report's aanmelding, an audit entry)."""
+
+    pk: int
+    school_id: int | None
 
 
 def _entry(action: str, actor: Actor, **fields) -> AuditEntry:
@@ -105,14 +113,18 @@ def forget_pupil(pupil_id: int) -> int:
 
 # --- recording ---------------------------------------------------------------------------------------------
 def record_view(pupil, *, summary: str = "") -> AuditEntry:
-    """One pupil's data was shown (a page, a pop-up, a file)."""
+    """One pupil's data was shown (a page, a pop-up, a file). In a request it is written once the response
+    shows it (see ``keep_until_shown``): a request answered 403 or 404 viewed nothing."""
     entry = _entry(Action.VIEW, current_actor(), pupil_id=pupil.pk, school_id=pupil.school_id, summary=summary[:300])
-    entry.save()
+    if not keep_until_shown([entry]):
+        entry.save()
     return entry
 
 
 def record_pupils(action: str, pupils: Iterable, *, summary: str = "") -> list[AuditEntry]:
-    """A list, export or print showed these pupils: one entry per school, whatever the number of pupils."""
+    """A list, export or print showed these pupils: one entry per school, whatever the number of pupils.
+
+    In a request it is written once the response shows it (see ``keep_until_shown``)."""
     by_school: dict[int | None, list[int]] = defaultdict(list)
     for pupil in pupils:
         by_school[pupil.school_id].append(pupil.pk)
@@ -130,6 +142,8 @@ def record_pupils(action: str, pupils: Iterable, *, summary: str = "") -> list[A
     ]
     if not entries:  # an empty list is worth a line too: what was looked for, by whom
         entries = [_entry(action, actor, count=0, summary=summary[:300])]
+    if keep_until_shown(entries):
+        return entries
     return AuditEntry.objects.bulk_create(entries)
 
 

@@ -73,15 +73,16 @@ def write_zip(forms: list[Formulier], out, progress=None, *, include_care: bool 
     return len(forms)
 
 
-def run_bundle(job, progress) -> tuple[str, bytes, int]:
+def run_bundle(job, progress) -> tuple[str, bytes, list]:
     from .access import ROLE_RIGHTS
 
     forms = complete_forms(job.user)
     progress(0, len(forms))
     out = io.BytesIO()
     include_care = ROLE_RIGHTS.get(job.user.role) is not None and ROLE_RIGHTS[job.user.role].read_care
-    count = write_zip(forms, out, progress, include_care=include_care)
+    write_zip(forms, out, progress, include_care=include_care)
+    pupils = [form.pupil for form in forms]
     with acting_as("", screen="doorstroom:bundle", user=job.user):
-        record_pupils(Action.EXPORT, [form.pupil for form in forms], summary="alle doorstroomformulieren als ZIP")
+        record_pupils(Action.EXPORT, pupils, summary="alle doorstroomformulieren als ZIP")
     school = slugify(job.user.organisation.name)[:60]
-    return f"doorstroomformulieren-{school}-{timezone.localtime():%Y-%m-%d}.zip", out.getvalue(), count
+    return f"doorstroomformulieren-{school}-{timezone.localtime():%Y-%m-%d}.zip", out.getvalue(), pupils

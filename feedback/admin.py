@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation, OrganisationKind
-from students.admin_mixins import BsnSearchAdmin
+from students.admin_mixins import AuditedPupilDataAdmin, BsnSearchAdmin
 
 from .models import Batch, BatchLine, FeedToken, WaitingRow
+from .selectors import pupils_named_by
 from .services import rerun
 from .tokens import create_token, revoke_token
 
@@ -288,7 +289,9 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(BatchLine)
-class BatchLineAdmin(admin.ModelAdmin):
+class BatchLineAdmin(AuditedPupilDataAdmin):
+    """A report's lines name aanmeldingen by the mbo-school's aanmelding_id: the pupils behind them are recorded."""
+
     list_display = ("batch", "line", "aanmelding_id", "kind", "field", "reason")
     list_filter = ("kind",)
     list_select_related = ("batch", "batch__mbo_school")
@@ -297,6 +300,9 @@ class BatchLineAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("batch__payload")  # the sealed file, megabytes per line
+
+    def pupils_of(self, objs) -> set:
+        return set(pupils_named_by((line.batch.mbo_school_id, line.aanmelding_id) for line in objs))
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -324,8 +330,9 @@ class MatchedFilter(admin.SimpleListFilter):
 
 
 @admin.register(WaitingRow)
-class WaitingRowAdmin(BsnSearchAdmin):
-    """Rows that wait for a pupil. Find one by a full BSN (through the blind index); the BSN is never shown."""
+class WaitingRowAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
+    """Rows that wait for a pupil. Find one by a full BSN (through the blind index); the BSN is never shown.
+    A row that found its pupil names it (audit log); one still waiting names nobody VOROC knows."""
 
     list_display = (
         "aanmelding_id",
@@ -339,7 +346,7 @@ class WaitingRowAdmin(BsnSearchAdmin):
         "outcome",
     )
     list_filter = (MatchedFilter, "mbo_school")
-    list_select_related = ("mbo_school", "batch")
+    list_select_related = ("mbo_school", "batch", "pupil")
     search_fields = ("aanmelding_id",)
     search_help_text = _("Zoek op aanmelding_id of een volledig BSN (9 cijfers).")
     exclude = ("bsn_index", "bsn_encrypted")

@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 
+from audit.context import acting_as
+from audit.models import Action
+from audit.services import record_pupils
+
 from .models import Batch, BatchState, FeedToken, Format, Transport
 from .openapi import document
-from .selectors import batch_lines
+from .selectors import batch_lines, pupils_named_by
 from .services import receive, refuse_too_large
 from .tokens import token_for
 
@@ -224,7 +228,12 @@ def _batch_report(request: HttpRequest, token: FeedToken, pk: int):
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return error(400, _("page moet een getal zijn (1, 2, …)."))
-    return _ok(report(request, batch, page_number))
+    data = report(request, batch, page_number)
+    if data["lines"]:  # the lines name aanmeldingen, so pupils (see selectors): recorded as a list
+        shown = pupils_named_by((batch.mbo_school_id, line["aanmelding_id"]) for line in data["lines"])
+        with acting_as(f"API-token {token.name} ({token.mbo_school.name})", screen="feedback_api:batch"):
+            record_pupils(Action.LIST, shown, summary=f"terugkoppeling, levering {batch.pk} (API)")
+    return _ok(data)
 
 
 def openapi(request: HttpRequest):

@@ -1,16 +1,26 @@
 """Reads of the feed, scoped to the user: an ROC-gebruiker sees the batches of their own mbo-school only.
 
-Reports name rows by line and aanmelding_id, never a pupil; they hold no pupil data, so the one access
-rule for pupils (students.selectors) is not involved. The servicedesk reads every batch in admin.
+Reports name rows by line and aanmelding_id, never by name or BSN; the one access rule for pupils
+(students.selectors) is not involved. But an aanmelding_id is the mbo-school's name for one pupil's
+aanmelding, and a line says what happened to it: a report is pupil data in pseudonymised form, so showing
+it is recorded in the audit log, naming the pupils VOROC knows behind those ids (``pupils_named_by``).
+The servicedesk reads every batch in admin.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import MBO_ROLES
 from accounts.models import User
+from audit.services import PupilRef
+from students.models import Aanmelding
 
 from .models import Batch, BatchLine
 
@@ -34,3 +44,18 @@ def batch_lines(batch: Batch, kind: str | None = None) -> QuerySet[BatchLine]:
     if kind:
         lines = lines.filter(kind=kind)
     return lines.order_by("line", "pk")
+
+
+def pupils_named_by(aanmelding_ids: Iterable[tuple[int, str]]) -> list[PupilRef]:
+    """The pupils behind (mbo-school id, aanmelding_id) pairs, for the audit log; one query for a page.
+
+    A row still waiting for its pupil (BSN unknown) names nobody VOROC knows: it has no pupil here."""
+    by_school: dict[int, set[str]] = defaultdict(set)
+    for school_id, aanmelding_id in aanmelding_ids:
+        if aanmelding_id:
+            by_school[school_id].add(aanmelding_id)
+    if not by_school:
+        return []
+    named = reduce(or_, (Q(mbo_school_id=school, external_id__in=ids) for school, ids in by_school.items()))
+    rows = Aanmelding.objects.filter(named).values_list("pupil_id", "pupil__school_id").distinct()
+    return [PupilRef(pk, school_id) for pk, school_id in rows]

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import MBO_ROLES, role_required
+from audit.models import Action
+from audit.services import record_pupils
 from students.models import STATUS_CODES, Aanmelding, Status
 
 from .models import LineKind
-from .selectors import batch_lines, batches_visible_to, get_batch_for_user
+from .selectors import batch_lines, batches_visible_to, get_batch_for_user, pupils_named_by
 from .vocabulary import VVA_STATUSES
 
 BATCHES_PER_PAGE = 30
@@ -65,6 +67,9 @@ def batch_detail(request, pk: int):
         )
         for item in page.object_list:
             item.matched = item.aanmelding_id in known
+    if page.object_list:  # the lines shown name aanmeldingen, so pupils (see selectors)
+        shown = pupils_named_by((batch.mbo_school_id, item.aanmelding_id) for item in page.object_list)
+        record_pupils(Action.LIST, shown, summary=f"terugkoppeling, levering {batch.pk}")
     return render(
         request,
         "feedback/batch.html",

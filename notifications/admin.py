@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin_search import PrivateSearchAdmin
 from students.admin_mixins import AuditedPupilDataAdmin
 
 from .models import Deadline, Melding, OutgoingMail
+from .selectors import pupils_mailed
 
 
 @admin.register(Melding)
@@ -41,13 +41,16 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(PrivateSearchAdmin):
+class OutgoingMailAdmin(AuditedPupilDataAdmin):
     list_display = ("created_at", "subject", "to", "state", "attempts", "last_error", "sent_at")
     list_filter = ("state",)
     search_fields = ("subject", "to")
     readonly_fields = ("subject", "to", "state", "attempts", "last_error", "created_at", "sent_at")
     exclude = ("payload",)  # the content is not shown here (it may hold a password link)
     actions = ["resend"]
+
+    def pupils_of(self, objs) -> set:
+        return pupils_mailed(objs)  # a pupil's address is the pupil's data
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
 from students import bsn as bsn_crypto
+from students.models import Pupil
 from students.models.pupil import fold
 from students.selectors import pupils_visible_to
 
@@ -57,3 +59,12 @@ def search(meldingen: QuerySet[Melding], text: str) -> QuerySet[Melding]:
     for word in fold(text).split()[:5]:
         meldingen = meldingen.filter(pupil__search_name__contains=word)
     return meldingen
+
+
+def pupils_mailed(mails) -> set[Pupil]:
+    """The pupils whose e-mail address an outgoing mail was sent to (the form mailed to the pupil), for the audit
+    log of a screen that shows the addresses; one query for a whole page."""
+    addresses = {a.strip().lower() for mail in mails for a in mail.to.split(",") if a.strip()}
+    if not addresses:
+        return set()
+    return set(Pupil.objects.annotate(address=Lower("email")).filter(address__in=addresses).only("pk", "school_id"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.models import Action
-from audit.services import record_change, record_changes
+from audit.services import record_change, record_changes, record_view
 
 from . import bsn as bsn_crypto
 from .admin_mixins import AuditedPupilDataAdmin, BsnSearchAdmin
@@ -113,6 +113,8 @@ class PupilAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
     def remove_view(self, request, pk: int):
         """Remove the pupil completely (AVG, right to erasure), after typing the pupil's number."""
         pupil = get_object_or_404(Pupil.objects.select_related("school"), pk=pk)
+        if request.method == "GET":
+            record_view(pupil, summary="beheer: volledig verwijderen bevestigen")
         error = ""
         if request.method == "POST":
             if request.POST.get("confirm", "").strip() == str(pupil.pk):

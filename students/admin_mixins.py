@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.admin.utils import unquote
 from django.template.response import TemplateResponse
 
 from accounts.admin_search import PrivateSearchAdmin
 from audit.models import Action
-from audit.services import record_pupils, record_view
+from audit.services import record_changes, record_pupils, record_view
 
 
 class AuditedPupilDataAdmin(PrivateSearchAdmin):
-    """A list in admin is one audit line for the pupils on the page; opening one record is a view of its pupil.
+    """Admin pages that show a pupil's data tell the audit log: a list is one line for the pupils on the page;
+    a record's page, its history and the confirmation before deleting it are a view of its pupil; deleting a
+    record (not a pupil: PupilAdmin records that itself) is a change of its pupil's data.
 
-    ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself).
+    ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself); or override
+    ``pupils_of`` where a record names its pupil otherwise (one query for a whole page).
     """
 
     pupil_attribute = "pupil"
@@ -20,21 +24,53 @@ class AuditedPupilDataAdmin(PrivateSearchAdmin):
     def _pupil_of(self, obj):
         return getattr(obj, self.pupil_attribute) if self.pupil_attribute else obj
 
+    def pupils_of(self, objs) -> set:
+        return {self._pupil_of(obj) for obj in objs} - {None}
+
+    def _label(self, what: str = "") -> str:
+        return f"beheer: {self.model._meta.verbose_name}" + (f", {what}" if what else "")
+
+    def _record_view_of(self, request, object_id, what: str = "") -> None:
+        if request.method != "GET":
+            return
+        obj = self.get_object(request, unquote(object_id))
+        for pupil in self.pupils_of([obj]) if obj is not None else ():
+            record_view(pupil, summary=self._label(what))
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl") if isinstance(response, TemplateResponse) else None
         if changelist is not None:
-            pupils = {self._pupil_of(obj) for obj in changelist.result_list} - {None}
+            pupils = self.pupils_of(changelist.result_list)
             record_pupils(Action.LIST, pupils, summary=f"beheer: {self.model._meta.verbose_name_plural}")
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            pupil = self._pupil_of(obj) if obj is not None else None
-            if pupil is not None:
-                record_view(pupil, summary=f"beheer: {self.model._meta.verbose_name}")
+        self._record_view_of(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_view_of(request, object_id, "geschiedenis")
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._record_view_of(request, object_id, "verwijderen bevestigen")
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        self._record_deleted([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_deleted(list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _record_deleted(self, objs) -> None:
+        name = str(self.model._meta.verbose_name)
+        record_changes(
+            [(pupil, {name: (str(obj), None)}) for obj in objs for pupil in self.pupils_of([obj])],
+            summary=self._label("verwijderd"),
+        )
 
 
 BSN_KEY = "bsn-index:"

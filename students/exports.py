@@ -302,8 +302,9 @@ def render_export(exporter: Exporter, fmt: str, progress: Progress | None = None
     return out.getvalue()
 
 
-# A runner makes the file of one kind of job: runner(job, progress) → (filename, content, count).
-Runner = Callable[[Any, Progress], tuple[str, bytes, int]]
+# A runner makes the file of one kind of job and records it in the audit log:
+# runner(job, progress) → (filename, content, the pupils whose data the file holds).
+Runner = Callable[[Any, Progress], tuple[str, bytes, list]]
 _RUNNERS: dict[str, Runner] = {}
 
 
@@ -312,13 +313,14 @@ def register_runner(kind: str, runner: Runner) -> None:
     _RUNNERS[kind] = runner
 
 
-def _run_overview(job, progress: Progress) -> tuple[str, bytes, int]:
+def _run_overview(job, progress: Progress) -> tuple[str, bytes, list]:
     exporter = build_exporter(job.user, job.params)
     fmt = job.params.get("formaat", "xlsx")
     content = render_export(exporter, fmt, progress)
+    pupils = exporter.pupils()
     with acting_as("", screen="students:export", user=job.user):
-        record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt} (op de achtergrond)")
-    return exporter.filename(fmt), content, exporter.row_count()
+        record_pupils(Action.EXPORT, pupils, summary=f"overzicht als {fmt} (op de achtergrond)")
+    return exporter.filename(fmt), content, pupils
 
 
 def run_job(job_id: int) -> None:
@@ -337,12 +339,13 @@ def run_job(job_id: int) -> None:
         def progress(done: int, total: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
-        filename, content, count = runner(job, progress)
+        filename, content, pupils = runner(job, progress)
         job.filename = filename
         job.file.save(job.filename, ContentFile(content), save=False)
         job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
-        job.total = job.done = count
-        job.save(update_fields=["file", "filename", "state", "finished_at", "total", "done"])
+        job.total = job.done = len(pupils)
+        job.pupils_in_file = [[pupil.pk, pupil.school_id] for pupil in pupils]
+        job.save(update_fields=["file", "filename", "state", "finished_at", "total", "done", "pupils_in_file"])
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED, error=type(exc).__name__, finished_at=timezone.now()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import bsn as bsn_crypto
@@ -115,3 +117,82 @@ class EditPupilForm(PupilDataForm):
                 help_text=_("Vult u het BSN in, dan vervalt de leerlingcode en volgt terugkoppeling van het mbo."),
             )
         self.order_fields(self.field_order)
+
+
+class LogboekFilterForm(forms.Form):
+    """Tab Logboek: which entries to show. Without a choice the lists (Meldingen, the overview …) stay out: one
+    line per visit, they would bury the views and changes of single pupils."""
+
+    WITHOUT_LISTS = ""
+    CHANGES = "wijzigingen"
+    EVERYTHING = "alle"
+    # What "alleen wijzigingen en exports" shows.
+    CHANGE_ACTIONS = ("create", "change", "delete", "export", "inzage")
+    # wie: a user of the school, the users of a role elsewhere, or the system.
+    SYSTEM = "systeem"
+
+    handeling = forms.ChoiceField(label=_("Handeling"), required=False)
+    wie = forms.ChoiceField(label=_("Wie"), required=False)
+    van = forms.DateField(label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, actions, people):
+        """``actions``: (value, label) of the actions about pupils; ``people``: (id, name) of the school's users."""
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["handeling"]).choices = [
+            (self.WITHOUT_LISTS, _("Alles behalve lijsten")),
+            (self.CHANGES, _("Alleen wijzigingen en exports")),
+            (self.EVERYTHING, _("Alles, ook lijsten")),
+            (_("Eén handeling"), list(actions)),
+        ]
+        cast(forms.ChoiceField, self.fields["wie"]).choices = [
+            ("", _("Iedereen")),
+            (_("Uw school"), [(f"u{pk}", name) for pk, name in people]),
+            (
+                _("Buiten uw school"),
+                [("rol:roc", _("Mbo-scholen")), ("rol:servicedesk", _("Servicedesk")), (self.SYSTEM, _("Automatisch"))],
+            ),
+        ]
+        for name, field in self.fields.items():
+            if name in ("handeling", "wie"):  # a choice shows at once; dates with the button
+                field.widget.attrs.update({"class": "form-select form-select-sm", "data-voroc-autosubmit": ""})
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
+            raise forms.ValidationError(_("De datum ‘van’ ligt na de datum ‘tot en met’."))
+        return data
+
+    def filter(self, entries):
+        """The entries as chosen; a choice that is not valid is left out (the form says why)."""
+        self.is_valid()
+        data = self.cleaned_data
+        action = data.get("handeling", self.WITHOUT_LISTS)
+        if action == self.WITHOUT_LISTS:
+            entries = entries.exclude(action="list")
+        elif action == self.CHANGES:
+            entries = entries.filter(action__in=self.CHANGE_ACTIONS)
+        elif action != self.EVERYTHING:
+            entries = entries.filter(action=action)
+        who = data.get("wie", "")
+        if who.startswith("u"):
+            entries = entries.filter(actor_id=int(who[1:]))
+        elif who.startswith("rol:"):
+            entries = entries.filter(actor_role=who.removeprefix("rol:"))
+        elif who == self.SYSTEM:
+            entries = entries.filter(actor_id__isnull=True)
+
+        def start_of(day: datetime.date) -> datetime.datetime:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+        if data.get("van"):
+            entries = entries.filter(at__gte=start_of(data["van"]))
+        if data.get("tot"):
+            entries = entries.filter(at__lt=start_of(data["tot"] + datetime.timedelta(days=1)))
+        return entries
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in ("handeling", "wie", "van", "tot"))

@@ -108,8 +108,9 @@ def get_pupil_for_user(user: User, pk: int) -> tuple[Pupil, PupilRights]:
     """The pupil and the user's rights on it, or 404 when it lies outside the user's scope.
 
     The one way a screen fetches a pupil, so it is also where the audit log hears of it: a page that shows
-    the pupil (GET) is a view; a change is recorded by the service that makes it; a pupil outside the scope
-    is recorded as such.
+    the pupil (GET) is a view, written once its response shows the pupil (not when the rights check that
+    follows answers 403, or the page 404 or a redirect); a change is recorded by the service that makes it;
+    a pupil outside the scope is recorded as such.
     """
     pupil = pupils_visible_to(user).select_related("school", "group", "created_by").filter(pk=pk).first()
     if pupil is None:

@@ -39,6 +39,8 @@ class ExportJob(models.Model):
     file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The pupils whose data the file holds, as [id, school id] pairs: each download is recorded with them.
+    pupils_in_file = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=_expiry)

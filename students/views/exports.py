@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import VO_ROLES, role_required
 from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
-from audit.services import record_pupils
+from audit.services import PupilRef, record_pupils
 
 from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, build_listing, render_export
 from ..models import ExportJob, Status
@@ -63,6 +63,9 @@ def download_view(request, pk: int):
     job = _own_job(request, pk)
     if job.state != ExportJob.State.DONE or job.expired or not job.file:
         return render(request, "students/export_job.html", {"job": job}, status=410 if job.expired else 409)
+    # Making the file was recorded as an export; each time it leaves VOROC is one too.
+    pupils = [PupilRef(pk, school_id) for pk, school_id in job.pupils_in_file]
+    record_pupils(Action.EXPORT, pupils, summary=f"bestand gedownload: {job.filename}")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
 

@@ -77,7 +77,8 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
         record_pupils(
             Action.LIST,
             [p for p, _a in rows],
-            summary=f"aanmeldingen bij de mbo-school, schooljaar {year}" + (", met zoekopdracht" if query else ""),
+            summary=f"aanmeldingen bij de mbo-school, schooljaar {label(year)}"
+            + (", met zoekopdracht" if query else ""),
         )
         keep = {
             k: v

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import VO_MANAGING_ROLES, role_required
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+from audit.services import record_view
 
 from ..destination import expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
@@ -61,6 +62,8 @@ def add_pupil(request):
             if checked.status is BsnStatus.NEW:
                 data_form = NewPupilForm(initial={"bsn": bsn_form.cleaned_data["bsn"]}, groups=groups, group=group)
                 return modal_or_page(request, ADD_PARTIAL, {**context, "step": "gegevens", "form": data_form})
+            if checked.pupil is not None:  # the pop-up names the pupil already in the list (and its group, year)
+                record_view(checked.pupil, summary="leerling toevoegen: staat al in de lijst")
             context["found"] = checked
         return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": bsn_form})
 
@@ -70,6 +73,8 @@ def add_pupil(request):
         found = check_bsn(school=school, bsn=bsn) if bsn else None
         if found and found.status is not BsnStatus.NEW:
             # Someone added the pupil meanwhile, or the BSN was changed in step 2: back to step 1.
+            if found.pupil is not None:
+                record_view(found.pupil, summary="leerling toevoegen: staat al in de lijst")
             context["found"] = found
             return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": BsnForm(request.POST)})
         try:

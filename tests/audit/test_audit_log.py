@@ -228,3 +228,71 @@ def test_saving_a_form_records_which_answers_changed_from_what_to_what(client, d
     (entry,) = entries(action=Action.CHANGE, pupil_id=pupil.pk, summary__contains="opgeslagen")
     (values,) = details_of([entry]).values()
     assert list(values.values()) == [["", "Verpleegkundige"]] and "Beroepswens" in next(iter(values))
+
+
+# --- a request that shows nothing records no view -----------------------------------------------------------------
+@pytest.fixture
+def applied_pupil(demo):
+    """A pupil of VO1 with an aanmelding at roc.mbo1's school: in the scope of the school's staff and of the mbo."""
+    from students.aanmeldingen import add_aanmelding
+    from tests.factories import OpleidingFactory
+
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    add_aanmelding(pupil=pupil, opleiding=OpleidingFactory(school=demo["roc.mbo1"].organisation), source="feed")
+    return pupil
+
+
+@pytest.mark.parametrize(
+    ("username", "name", "status"),
+    [
+        ("zorg.vo1", "students:bewerken", 403),  # in scope, may not edit
+        ("zorg.vo1", "students:elders", 403),
+        ("roc.mbo1", "students:leerling", 403),  # in scope as an applicant, not the school's page
+        ("roc.mbo1", "doorstroom:bekijken", 403),  # the school's versions of the form
+        ("mentor.vo1", "students:verwijderen", 403),
+        ("decaan.vo1", "doorstroom:pdf", 404),  # no form yet: nothing to show
+    ],
+)
+def test_a_request_answered_403_or_404_records_no_view(client, demo, applied_pupil, username, name, status):
+    from groups.services import set_mentor_links
+    from tests.factories import GroupFactory
+
+    group = GroupFactory(school=applied_pupil.school)
+    applied_pupil.group = group
+    applied_pupil.save()
+    set_mentor_links(school=applied_pupil.school, links={(group.pk, demo["mentor.vo1"].pk)})
+    login_as(client, demo[username])
+    before = AuditEntry.objects.count()
+    assert client.get(reverse(name, args=[applied_pupil.pk])).status_code == status
+    new = AuditEntry.objects.order_by("pk")[before:]
+    assert [e.action for e in new] == ([Action.DENIED] if status == 403 else [])
+    assert not entries(action=Action.VIEW, pupil_id=applied_pupil.pk)
+
+
+def test_a_redirect_records_no_view_and_the_page_it_leads_to_does(client, demo, applied_pupil):
+    """The zorgcoördinator opening the form to fill it in is sent on to reading it: one view, of the page read."""
+    from doorstroom.models import Formulier
+    from tests.doorstroom.helpers import make_form
+
+    make_form(applied_pupil, answers={"beroepswens": "Kok"})
+    Formulier.objects.filter(pupil=applied_pupil).update(state=Formulier.State.VERZONDEN)
+    login_as(client, demo["zorg.vo1"])
+    response = client.get(reverse("doorstroom:formulier", args=[applied_pupil.pk]), follow=True)
+    assert [url for url, _status in response.redirect_chain] == [
+        reverse("doorstroom:bekijken", args=[applied_pupil.pk])
+    ]
+    assert [e.screen for e in entries(action=Action.VIEW, pupil_id=applied_pupil.pk)] == ["doorstroom:bekijken"]
+
+
+def test_deleting_a_pupils_record_in_admin_is_a_change_of_that_pupil(servicedesk_client, demo):
+    from notifications.models import Melding, MeldingKind
+    from notifications.services import notify
+
+    pupil = PupilFactory(school=demo["decaan.vo1"].organisation)
+    melding = notify(organisation=pupil.school, kind=MeldingKind.STATUS, text="Nieuwe status", pupil=pupil)
+    url = reverse("admin:notifications_melding_delete", args=[melding.pk])
+    assert servicedesk_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Melding.objects.filter(pk=melding.pk).exists()
+    (entry,) = entries(action=Action.CHANGE, pupil_id=pupil.pk)
+    assert entry.actor_role == "servicedesk" and entry.field_list == ["melding"]
+    assert details_of([entry])[entry.pk] == {"melding": [str(melding), ""]}
