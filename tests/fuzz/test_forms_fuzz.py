@@ -167,8 +167,8 @@ DISCARDING = ("annuleer-ja", "bijlage-weg-ja")
 def test_every_step_of_the_doorstroomformulier_with_every_button_under_arbitrary_input(
     client,
     demo_pupils,
-    objects,
-    data,  # noqa: F811
+    objects,  # noqa: F811
+    data,
 ):
     """Each step as a decaan fills it in (care steps too), posted with one of its own buttons (Verder, Terug,
     Opslaan, a step in the list, Stage toevoegen, …): never a server error, and what was typed in a text field
