@@ -144,7 +144,7 @@ def test_required_fields_carry_an_asterisk_and_help_text(mentor, pupil):
     page = mentor.get(form_url(pupil, "vooropleiding")).content.decode()
     assert 'Schoolsoort<span class="asteriskField" aria-hidden="true">*</span>' in page
     assert "Velden met een * zijn verplicht" in page
-    assert "Weet u het niet precies, kies dan &#x27;Intersectoraal&#x27;." in page
+    assert "Past de leerling in meer dan één sector, kies dan &#x27;Intersectoraal&#x27;." in page
     assert 'data-testid="step-percent">0% ingevuld' in page
 
 
@@ -156,7 +156,7 @@ def test_saving_an_incomplete_form_says_what_is_missing_per_step(mentor, pupil):
     missing = page[page.index('data-testid="missing-per-step"') :]
     missing = missing[: missing.index("</ul>")]
     assert (
-        "Vooropleiding</button>: Leerweg, Sector of profiel, Verwacht diploma, Verwachting voor het examen" in missing
+        "Vooropleiding</button>: Leerweg, Verwacht diploma, Verwachting voor het examen" in missing
     )
     assert "Competenties</button>: Samenwerken en overleggen" in missing
     assert "Doelgroep" not in missing  # a doelgroep step that is not shown asks nothing
