@@ -107,3 +107,42 @@ def build(
         snapshot=snapshot,
         deliveries=deliveries,
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    step: str
+    label: str
+    old: str
+    new: str
+
+
+def _as_text(shown) -> str:
+    """An answer in one line, to compare two versions by what a reader sees."""
+    if shown.field.type == "attachment":
+        return ", ".join(a.name for a in shown.attachments)
+    text = shown.text
+    if isinstance(text, list):
+        if text and isinstance(text[0], list):  # repeatable rows: (label, text) per column
+            return "; ".join(" · ".join(f"{label}: {value}" for label, value in row if value) for row in text)
+        return ", ".join(str(item) for item in text)
+    return str(text or "")
+
+
+def changes(older: FormDocument, newer: FormDocument) -> list[Change]:
+    """What differs between two versions, field by field as a reader sees them (a field shown in one version
+    only counts as emptied or filled), in the order of the newer version."""
+
+    def flat(doc: FormDocument) -> dict[str, tuple[str, str, str]]:
+        return {
+            f.field.key: (shown.step.title, f.field.label, _as_text(f)) for shown in doc.steps for f in shown.fields
+        }
+
+    before, after = flat(older), flat(newer)
+    found = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        step, label, new = after.get(key) or (*before[key][:2], "")
+        old = before[key][2] if key in before else ""
+        if old != new:
+            found.append(Change(step, label, old, new))
+    return found

@@ -51,6 +51,11 @@ def received(request, pk: int):
         .prefetch_related("history")
     )
     doc = document.build(chosen.form, mbo_school_id=rights.mbo_school_id) if chosen else None
+    # A correction: what changed since the version before it that this school received.
+    previous = next((s for s in snapshots if chosen and s.form.version < chosen.form.version), None)
+    changed = None
+    if doc is not None and previous is not None:
+        changed = document.changes(document.build(previous.form, mbo_school_id=rights.mbo_school_id), doc)
     return render(
         request,
         "doorstroom/received.html",
@@ -60,6 +65,8 @@ def received(request, pk: int):
             "chosen": chosen,
             "doc": doc,
             "applications": [(a, status_row(a)) for a in aanmeldingen],
+            "previous": previous,
+            "changed": changed,
             "statuses": list(Status),
         },
     )

@@ -155,9 +155,7 @@ def test_saving_an_incomplete_form_says_what_is_missing_per_step(mentor, pupil):
     assert "Het formulier is nog niet volledig" in page
     missing = page[page.index('data-testid="missing-per-step"') :]
     missing = missing[: missing.index("</ul>")]
-    assert (
-        "Vooropleiding</button>: Leerweg, Verwacht diploma, Verwachting voor het examen" in missing
-    )
+    assert "Vooropleiding</button>: Leerweg, Verwacht diploma, Verwachting voor het examen" in missing
     assert "Competenties</button>: Samenwerken en overleggen" in missing
     assert "Doelgroep" not in missing  # a doelgroep step that is not shown asks nothing
 

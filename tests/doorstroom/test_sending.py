@@ -114,6 +114,13 @@ def test_a_correction_is_a_new_version_and_the_mbo_keeps_what_it_received(client
     versions = page[page.index('data-testid="received-versions"') :]
     assert versions.index("Versie 2") < versions.index("Versie 1")  # newest first
     assert "Na de intake: liever BBL." in page  # the newest is shown
+    # … with what changed since version 1, field by field.
+    changes = page[page.index('data-testid="received-changes"') :]
+    assert "Wat is er veranderd in versie 2 ten opzichte van versie 1?" in changes
+    assert changes.count('data-testid="received-change"') == 1
+    assert (
+        "Advies mentor" in changes and received["advies_mentor"] in changes and "Na de intake: liever BBL." in changes
+    )
     old = client.get(reverse("doorstroom:ontvangen", args=[pupil.pk]), {"versie": 1}).content.decode()
     assert "Na de intake: liever BBL." not in old and received["advies_mentor"] in old
 
