@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_log import PseudonymousAdminLog
 from accounts.admin_search import PrivateSearchAdmin
 from students.admin_mixins import AuditedPupilDataAdmin
 
@@ -41,7 +42,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(PrivateSearchAdmin):
+class OutgoingMailAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     list_display = ("created_at", "subject", "to", "state", "attempts", "last_error", "sent_at")
     list_filter = ("state",)
     search_fields = ("subject", "to")

@@ -1,16 +1,19 @@
-"""Admin screens that show pupil data tell the audit log, as the app's own screens do."""
+"""Admin screens that show pupil data tell the audit log, as the app's own screens do, and keep no names in Django's
+admin history."""
 
 from __future__ import annotations
 
 from django.template.response import TemplateResponse
 
+from accounts.admin_log import PseudonymousAdminLog
 from accounts.admin_search import PrivateSearchAdmin
 from audit.models import Action
 from audit.services import record_pupils, record_view
 
 
-class AuditedPupilDataAdmin(PrivateSearchAdmin):
+class AuditedPupilDataAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A list in admin is one audit line for the pupils on the page; opening one record is a view of its pupil.
+    Django's admin history names the record by kind and number, not by the pupil's name.
 
     ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself).
     """
@@ -40,7 +43,7 @@ class AuditedPupilDataAdmin(PrivateSearchAdmin):
 BSN_KEY = "bsn-index:"
 
 
-class BsnSearchAdmin(PrivateSearchAdmin):
+class BsnSearchAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A whole BSN is searched through its keyed index; the session keeps only that index, never the number."""
 
     bsn_index_field = "bsn_index"
