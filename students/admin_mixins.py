@@ -10,6 +10,8 @@ from accounts.admin_search import PrivateSearchAdmin
 from audit.models import Action
 from audit.services import record_pupils, record_view
 
+from . import search
+
 
 class AuditedPupilDataAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A list in admin is one audit line for the pupils on the page; opening one record is a view of its pupil.
@@ -40,25 +42,19 @@ class AuditedPupilDataAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-BSN_KEY = "bsn-index:"
-
-
 class BsnSearchAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A whole BSN is searched through its keyed index; the session keeps only that index, never the number."""
 
     bsn_index_field = "bsn_index"
 
     def search_key(self, text: str) -> str:
-        from . import bsn as bsn_crypto
-
-        candidate = bsn_crypto.normalise(text)
-        return BSN_KEY + bsn_crypto.blind_index(candidate) if bsn_crypto.passes_elfproef(candidate) else text
+        return search.search_key(text)
 
     def shown_search(self, kept: str) -> str:
-        return "" if kept.startswith(BSN_KEY) else kept
+        return search.shown_search(kept)
 
     def get_search_results(self, request, queryset, search_term):
         kept = self.search_key(self.kept(request, search_term))
-        if kept.startswith(BSN_KEY):
-            return queryset.filter(**{self.bsn_index_field: kept.removeprefix(BSN_KEY)}), False
+        if search.is_bsn_key(kept):
+            return queryset.filter(**{self.bsn_index_field: search.bsn_index_of(kept)}), False
         return super().get_search_results(request, queryset, search_term)
