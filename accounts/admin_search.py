@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, QueryDict
 
-from .privacy import keep_search, kept_search
+from .privacy import is_bsn_key, keep_search, kept_search, search_key, shown_search
 
 TOKEN_PREFIX = "~"  # noqa: S105 (marks a search token, not a secret)
 SEARCH_VAR = "q"
@@ -23,12 +23,12 @@ class PrivateSearchAdmin(admin.ModelAdmin):
     posts_search = True  # the search form's method (templates/admin/search_form.html)
 
     def search_key(self, text: str) -> str:
-        """What the session keeps of a search (a subclass keeps a BSN only as its index)."""
-        return text
+        """What the session keeps of a search: a BSN only as its keyed index (BsnSearchAdmin finds by it)."""
+        return search_key(text)
 
     def shown_search(self, kept: str) -> str:
-        """What the search box shows again."""
-        return kept
+        """What the search box shows again (nothing for a BSN)."""
+        return shown_search(kept)
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and SEARCH_MARK in request.POST:
@@ -58,7 +58,10 @@ class PrivateSearchAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, self.kept(request, search_term))
+        kept = self.kept(request, search_term)
+        if is_bsn_key(kept):
+            return queryset.none(), False  # this list has no BSN to find by
+        return super().get_search_results(request, queryset, kept)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -41,17 +41,19 @@ class AuditedPupilDataAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
                 record_view(pupil, summary=f"beheer: {self.model._meta.verbose_name}")
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_search_results(self, request, queryset, search_term):
+        # A whole BSN (kept only as its keyed index) finds the records of that pupil.
+        kept = self.kept(request, search_term)
+        if search.is_bsn_key(kept):
+            field = f"{self.pupil_attribute}__bsn_index" if self.pupil_attribute else "bsn_index"
+            return queryset.filter(**{field: search.bsn_index_of(kept)}), False
+        return super().get_search_results(request, queryset, search_term)
+
 
 class BsnSearchAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A whole BSN is searched through its keyed index; the session keeps only that index, never the number."""
 
     bsn_index_field = "bsn_index"
-
-    def search_key(self, text: str) -> str:
-        return search.search_key(text)
-
-    def shown_search(self, kept: str) -> str:
-        return search.shown_search(kept)
 
     def get_search_results(self, request, queryset, search_term):
         kept = self.search_key(self.kept(request, search_term))

@@ -1,8 +1,9 @@
 """Searching pupils by name or by a whole BSN, on every screen that has a search box.
 
 What is kept of a search (in the session behind its token, in an export job's parameters) is the text as typed,
-or for a whole BSN only its keyed index: ``search_key()``. A screen shows a BSN search as "een BSN", never the
-number (``is_bsn_key()``, ``shown_search()``), and finds the pupil through the blind index (``search_pupils()``).
+or for a whole BSN only its keyed index: ``search_key()`` (accounts.privacy, also used by every admin search). A
+screen shows a BSN search as "een BSN", never the number (``is_bsn_key()``, ``shown_search()``), and finds the pupil
+through the blind index (``search_pupils()``).
 """
 
 from __future__ import annotations
@@ -11,35 +12,13 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
-from . import bsn as bsn_crypto
+from accounts.privacy import bsn_index_of, is_bsn_key, search_key, shown_search
+
 from .models.pupil import fold
 
-BSN_KEY_PREFIX = "bsn-index:"
+__all__ = ["bsn_index_of", "is_bsn_key", "search_key", "search_pupils", "shown_search"]
+
 M = TypeVar("M", bound=Model)
-
-
-def search_key(text: str) -> str:
-    """What is kept of a search: the text, or for a whole BSN only its keyed index (never the number)."""
-    text = (text or "").strip()
-    if is_bsn_key(text):
-        return text
-    candidate = bsn_crypto.normalise(text)
-    if bsn_crypto.passes_elfproef(candidate):
-        return BSN_KEY_PREFIX + bsn_crypto.blind_index(candidate)
-    return text
-
-
-def is_bsn_key(kept: str) -> bool:
-    return (kept or "").startswith(BSN_KEY_PREFIX)
-
-
-def bsn_index_of(kept: str) -> str:
-    return kept.removeprefix(BSN_KEY_PREFIX)
-
-
-def shown_search(kept: str) -> str:
-    """What the search box shows again: the text, or nothing for a BSN."""
-    return "" if is_bsn_key(kept) else kept
 
 
 def search_pupils(pupils: QuerySet[M], text: str, *, prefix: str = "") -> QuerySet[M]:

@@ -138,3 +138,23 @@ def test_a_bsn_searched_for_in_admin_never_reaches_an_address(demo):
     # Emptying the search box shows the whole list again.
     cleared = client.post(CHANGELIST, {"_search": "1", "q": "", "csrfmiddlewaretoken": token.group(1)}, follow=True)
     assert len(cleared.context["cl"].result_list) == 2 and "q=" not in cleared.redirect_chain[-1][0]
+
+
+@pytest.mark.django_db
+def test_every_admin_search_keeps_a_bsn_only_as_its_index(servicedesk_client, demo):
+    from students.aanmeldingen import add_aanmelding
+    from tests.factories import OpleidingFactory
+
+    pupil = PupilFactory(bsn="111222333", achternaam="Gezocht")
+    opleiding = OpleidingFactory(school=demo["roc.mbo1"].organisation)
+    wanted = add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed")
+    add_aanmelding(pupil=PupilFactory(achternaam="Ander"), opleiding=opleiding, source="feed")
+    # A pupil's records (here: aanmeldingen) are found through the pupil's BSN index.
+    found = servicedesk_client.get(reverse("admin:students_aanmelding_changelist"), {"q": "111 222 333"}, follow=True)
+    assert list(found.context["cl"].result_list) == [wanted]
+    # A list without BSNs (users) finds nothing, and keeps the number as its index too.
+    users = servicedesk_client.get(reverse("admin:accounts_user_changelist"), {"q": "111222333"}, follow=True)
+    assert list(users.context["cl"].result_list) == []
+    for response in (found, users):
+        assert "111222333" not in response.content.decode().replace(" ", "")
+    assert "111222333" not in str(dict(servicedesk_client.session))
