@@ -11,6 +11,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
+class VorocMail(EmailMultiAlternatives):
+    """A mail that may say which pupil it is about (the queue links it to that pupil: inzage, removal)."""
+
+    about_pupil_id: int | None = None
+
+
 def send_templated_mail(
     *,
     to: list[str],
@@ -18,8 +24,10 @@ def send_templated_mail(
     template: str,
     context: dict,
     attachments: list[tuple[str, bytes, str]] | None = None,
+    about_pupil_id: int | None = None,
 ) -> None:
-    """``attachments``: (filename, content, mimetype); kept in the queue only until the mail is delivered."""
+    """``attachments``: (filename, content, mimetype); kept in the queue only until the mail is delivered.
+    ``about_pupil_id``: the pupil a mail is about, if it is about one."""
     context = {
         "servicedesk_email": settings.VOROC_SERVICEDESK_EMAIL,
         "servicedesk_phone": settings.VOROC_SERVICEDESK_PHONE,
@@ -28,7 +36,8 @@ def send_templated_mail(
     }
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = VorocMail(subject=subject, body=text, to=to)
+    message.about_pupil_id = about_pupil_id
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)

@@ -2,6 +2,7 @@
 
 A search on a name is posted, kept in the user's session under a short random token, and the address
 carries only the token (``?zoek=k3J9xQ``). A typed address with ``?q=…`` is moved to a token at once.
+A whole BSN searched for is kept only as its keyed index (``search_key``) and never shown again.
 """
 
 from __future__ import annotations
@@ -12,10 +13,40 @@ from collections.abc import Mapping
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import urlencode
 
+from . import crypto
+from .bsn_like import normalise, passes_elfproef
+
 SESSION_KEY = "voroc_searches"
 TOKEN_PARAM = "zoek"  # noqa: S105 (a query parameter's name, not a secret)
 TEXT_PARAM = "q"
 MAX_KEPT = 20  # the newest searches of a session; an older token simply finds nothing
+BSN_KEY_PREFIX = "bsn-index:"
+
+
+def search_key(text: str) -> str:
+    """What is kept of a search: the text, or for a whole BSN only its keyed index (never the number).
+
+    The index is the BSN's blind index (students.bsn.blind_index), so a search can find the pupil through it."""
+    text = (text or "").strip()
+    if is_bsn_key(text):
+        return text
+    candidate = normalise(text)
+    if passes_elfproef(candidate):
+        return BSN_KEY_PREFIX + crypto.blind_index(candidate)
+    return text
+
+
+def is_bsn_key(kept: str) -> bool:
+    return (kept or "").startswith(BSN_KEY_PREFIX)
+
+
+def bsn_index_of(kept: str) -> str:
+    return kept.removeprefix(BSN_KEY_PREFIX)
+
+
+def shown_search(kept: str) -> str:
+    """What a search box shows again: the text, or nothing for a BSN."""
+    return "" if is_bsn_key(kept) else kept
 
 
 def keep_search(request: HttpRequest, text: str) -> str:

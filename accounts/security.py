@@ -1,4 +1,5 @@
-"""Who is asking: the client's address behind a known number of proxies, and the login name as typed."""
+"""Who is asking: the client's address behind a known number of proxies, and the login name as typed (never a
+number that could be a BSN: someone may type theirs, or a pupil's, into the login name field)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from . import crypto
+from .bsn_like import bsn_like_numbers, normalise, passes_elfproef
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -28,18 +32,39 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+def could_hold_a_bsn(text: str) -> bool:
+    """A number in it could be a BSN (also in groups, or 8 digits that lost their leading zero)."""
+    return bool(bsn_like_numbers(text, leading_zero_lost=True)) or passes_elfproef(normalise(text))
+
+
+BSN_LIKE_NAME_PREFIX = "bsn?"
+_LETTERS_FOR_DIGITS = str.maketrans("0123456789", "ghijklmnop")
+
+
 def normalise_username(request: HttpRequest, credentials: dict | None = None) -> str:
-    """Login names are case-insensitive, so lockouts must be too ("Decaan.VO1" is "decaan.vo1")."""
+    """The login name as django-axes counts, stores (attempts and logs, kept for months) and shows it in admin.
+
+    Login names are case-insensitive, so lockouts must be too ("Decaan.VO1" is "decaan.vo1"). A name that could
+    hold a BSN becomes a keyed hash of it: the same typed name still counts towards its own lockout, but the
+    number is never stored (the key makes it impossible to find the number back by trying all BSNs)."""
     source = credentials or getattr(request, "POST", None)
-    value = (source or {}).get(settings.AXES_USERNAME_FORM_FIELD) or ""
-    return str(value).strip().lower()
+    value = str((source or {}).get(settings.AXES_USERNAME_FORM_FIELD) or "").strip().lower()
+    if could_hold_a_bsn(value):
+        digest = crypto.blind_index("axes-login-name:" + value)[:24]
+        return BSN_LIKE_NAME_PREFIX + digest.translate(_LETTERS_FOR_DIGITS)  # no digits: nothing in it looks like a BSN
+    return value
 
 
 def loggable_username(value) -> str:
     """The login name as typed, for log lines and the audit log. Someone may type a BSN or a password into
     the field: anything made of digits or holding a space is not written down."""
     text = str(value or "").strip().lower()[:150]
-    if not text or text.replace(" ", "").replace(".", "").replace("-", "").isdigit() or any(c.isspace() for c in text):
+    if (
+        not text
+        or text.replace(" ", "").replace(".", "").replace("-", "").isdigit()
+        or any(c.isspace() for c in text)
+        or could_hold_a_bsn(text)
+    ):
         return "(onleesbare loginnaam)"
     return text
 

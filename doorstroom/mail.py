@@ -35,6 +35,7 @@ def _mail(form: Formulier, sender: User | None, include_care: bool) -> bool:
             template="doorstroom/mail/form_to_pupil",
             context={"pupil": pupil, "school": pupil.school, "sender": user_name(sender), "form": form},
             attachments=[(pdf.filename(doc), content, "application/pdf")],
+            about_pupil_id=pupil.pk,
         )
     FormRevision.objects.create(
         form=form,

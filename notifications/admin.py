@@ -45,7 +45,7 @@ class OutgoingMailAdmin(AuditedPupilDataAdmin):
     list_display = ("created_at", "subject", "to", "state", "attempts", "last_error", "sent_at")
     list_filter = ("state",)
     search_fields = ("subject", "to")
-    readonly_fields = ("subject", "to", "state", "attempts", "last_error", "created_at", "sent_at")
+    readonly_fields = ("subject", "to", "pupil", "state", "attempts", "last_error", "created_at", "sent_at")
     exclude = ("payload",)  # the content is not shown here (it may hold a password link)
     actions = ["resend"]
 

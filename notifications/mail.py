@@ -62,7 +62,10 @@ class QueuedEmailBackend(BaseEmailBackend):
             if not message.recipients():
                 continue
             outgoing = OutgoingMail.objects.create(
-                subject=message.subject[:300], to=", ".join(message.recipients())[:500], payload=serialise(message)
+                subject=message.subject[:300],
+                to=", ".join(message.recipients())[:500],
+                payload=serialise(message),
+                pupil_id=getattr(message, "about_pupil_id", None),
             )
             transaction.on_commit(partial(deliver_mail.delay, outgoing.pk))
             count += 1

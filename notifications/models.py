@@ -119,7 +119,8 @@ class Deadline(models.Model):
 class OutgoingMail(models.Model):
     """Every outgoing mail: queued, sent, or failed after its retries (then visible and resendable in admin).
 
-    The body is kept only until the mail is sent: a delivered mail leaves no content behind.
+    The body is kept only until the mail is sent: a delivered mail leaves no content behind. A mail about one pupil
+    (the doorstroomformulier mailed to them) names that pupil: it is part of their inzage and goes with them.
     """
 
     class State(models.TextChoices):
@@ -135,6 +136,14 @@ class OutgoingMail(models.Model):
     last_error = models.CharField(_("laatste fout"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    pupil = models.ForeignKey(
+        "students.Pupil",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outgoing_mails",
+        verbose_name=_("over leerling"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

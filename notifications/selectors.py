@@ -10,9 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from students import bsn as bsn_crypto
 from students.models import Pupil
-from students.models.pupil import fold
+from students.search import search_pupils
 from students.selectors import pupils_visible_to
 
 from .models import Melding, MeldingRead
@@ -34,31 +33,9 @@ def recent(meldingen: QuerySet[Melding]) -> QuerySet[Melding]:
     return meldingen.filter(created_at__gte=timezone.now() - datetime.timedelta(days=VISIBLE_DAYS))
 
 
-BSN_KEY_PREFIX = "bsn-index:"
-
-
-def search_key(text: str) -> str:
-    """What is kept of a search: the text, or for a whole BSN only its keyed index (never the number)."""
-    candidate = bsn_crypto.normalise(text.strip())
-    if bsn_crypto.passes_elfproef(candidate):
-        return BSN_KEY_PREFIX + bsn_crypto.blind_index(candidate)
-    return text
-
-
-def is_bsn_key(text: str) -> bool:
-    return text.startswith(BSN_KEY_PREFIX)
-
-
 def search(meldingen: QuerySet[Melding], text: str) -> QuerySet[Melding]:
     """On the pupil's name, or on a whole BSN through its keyed index (the BSN itself is never stored here)."""
-    if is_bsn_key(text):
-        return meldingen.filter(pupil__bsn_index=text.removeprefix(BSN_KEY_PREFIX))
-    text = search_key(text)
-    if is_bsn_key(text):
-        return search(meldingen, text)
-    for word in fold(text).split()[:5]:
-        meldingen = meldingen.filter(pupil__search_name__contains=word)
-    return meldingen
+    return search_pupils(meldingen, text, prefix="pupil__")
 
 
 def pupils_mailed(mails) -> set[Pupil]:

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import record_pupils
+from students.search import is_bsn_key, search_key
 
 from .models import MeldingKind
-from .selectors import VISIBLE_DAYS, is_bsn_key, meldingen_visible_to, recent, search, search_key
+from .selectors import VISIBLE_DAYS, meldingen_visible_to, recent, search
 from .services import mark_read
 
 PAGE_SIZE = 200

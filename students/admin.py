@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.models import Action
-from audit.services import record_change, record_changes, record_view
+from audit.services import record_change, record_view
 
 from . import bsn as bsn_crypto
 from .admin_mixins import AuditedPupilDataAdmin, BsnSearchAdmin
@@ -149,14 +150,13 @@ class PupilAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
         record_change(obj, action=Action.CHANGE if change else Action.CREATE, changes=changes, summary="beheer")
 
     def delete_model(self, request, obj):
-        record_change(obj, action=Action.DELETE, summary="beheer")
-        super().delete_model(request, obj)
+        remove_pupil_completely(pupil=obj, reason="beheer", by=request.user)
 
     def delete_queryset(self, request, queryset):
-        record_changes(
-            [(pupil, {}) for pupil in queryset.only("pk", "school_id")], action=Action.DELETE, summary="beheer"
-        )
-        super().delete_queryset(request, queryset)
+        # One by one, as every removal of a pupil: each takes its files, feed rows and audit key along.
+        with transaction.atomic():
+            for pupil in queryset.select_related("school"):
+                remove_pupil_completely(pupil=pupil, reason="beheer", by=request.user)
 
     def save_formset(self, request, form, formset, change):
         for link in formset.save(commit=False):

@@ -1,19 +1,24 @@
-"""Admin screens that show pupil data tell the audit log, as the app's own screens do."""
+"""Admin screens that show pupil data tell the audit log, as the app's own screens do, and keep no names in Django's
+admin history."""
 
 from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
 from django.template.response import TemplateResponse
 
+from accounts.admin_log import PseudonymousAdminLog
 from accounts.admin_search import PrivateSearchAdmin
 from audit.models import Action
 from audit.services import record_changes, record_pupils, record_view
 
+from . import search
 
-class AuditedPupilDataAdmin(PrivateSearchAdmin):
+
+class AuditedPupilDataAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """Admin pages that show a pupil's data tell the audit log: a list is one line for the pupils on the page;
     a record's page, its history and the confirmation before deleting it are a view of its pupil; deleting a
-    record (not a pupil: PupilAdmin records that itself) is a change of its pupil's data.
+    record (not a pupil: PupilAdmin records that itself) is a change of its pupil's data. Django's admin history
+    names the record by kind and number, not by the pupil's name.
 
     ``pupil_attribute``: how a record reaches its pupil ("" for the Pupil admin itself); or override
     ``pupils_of`` where a record names its pupil otherwise (one query for a whole page).
@@ -72,26 +77,22 @@ class AuditedPupilDataAdmin(PrivateSearchAdmin):
             summary=self._label("verwijderd"),
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        # A whole BSN (kept only as its keyed index) finds the records of that pupil.
+        kept = self.kept(request, search_term)
+        if search.is_bsn_key(kept):
+            field = f"{self.pupil_attribute}__bsn_index" if self.pupil_attribute else "bsn_index"
+            return queryset.filter(**{field: search.bsn_index_of(kept)}), False
+        return super().get_search_results(request, queryset, search_term)
 
-BSN_KEY = "bsn-index:"
 
-
-class BsnSearchAdmin(PrivateSearchAdmin):
+class BsnSearchAdmin(PseudonymousAdminLog, PrivateSearchAdmin):
     """A whole BSN is searched through its keyed index; the session keeps only that index, never the number."""
 
     bsn_index_field = "bsn_index"
 
-    def search_key(self, text: str) -> str:
-        from . import bsn as bsn_crypto
-
-        candidate = bsn_crypto.normalise(text)
-        return BSN_KEY + bsn_crypto.blind_index(candidate) if bsn_crypto.passes_elfproef(candidate) else text
-
-    def shown_search(self, kept: str) -> str:
-        return "" if kept.startswith(BSN_KEY) else kept
-
     def get_search_results(self, request, queryset, search_term):
         kept = self.search_key(self.kept(request, search_term))
-        if kept.startswith(BSN_KEY):
-            return queryset.filter(**{self.bsn_index_field: kept.removeprefix(BSN_KEY)}), False
+        if search.is_bsn_key(kept):
+            return queryset.filter(**{self.bsn_index_field: search.bsn_index_of(kept)}), False
         return super().get_search_results(request, queryset, search_term)

@@ -7,4 +7,4 @@ class StudentsConfig(AppConfig):
     verbose_name = _("Leerlingen")
 
     def ready(self) -> None:
-        from . import privacy, retention  # noqa: F401  (inzage sections and retention categories)
+        from . import admin_history, privacy, retention  # noqa: F401  (inzage sections, receivers, retention)

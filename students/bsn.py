@@ -17,35 +17,21 @@ Nothing here logs or formats a BSN into a message.
 
 from __future__ import annotations
 
-import datetime
-import re
-from operator import mul
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from accounts.bsn_like import (  # noqa: F401  (one implementation; students.bsn is where the apps look for it)
+    ELFPROEF_WEIGHTS,
+    MASK,
+    bsn_like_numbers,
+    mask_bsn_like,
+    normalise,
+    passes_elfproef,
+)
 
-ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 # Associated data binds a ciphertext to its purpose: a ciphertext of another field cannot pass as a BSN.
 _AAD = b"voroc:bsn"
-
-
-def normalise(value: str) -> str:
-    """Strip spaces, dots and dashes; a number of 8 digits gets its leading zero back."""
-    if len(value or "") == 9 and value.isascii() and value.isdigit():
-        return value  # already normal (the common case: feed files hold thousands)
-    digits = "".join(ch for ch in (value or "") if ch not in " .-\t")
-    if len(digits) == 8 and digits.isdigit():
-        digits = "0" + digits
-    return digits
-
-
-def passes_elfproef(value: str) -> bool:
-    """9 digits whose weighted sum (9…2 and −1) is a multiple of 11, and not all zeros."""
-    if len(value) != 9 or not value.isascii() or not value.isdigit() or value == "000000000":
-        return False
-    return sum(map(mul, map(int, value), ELFPROEF_WEIGHTS)) % 11 == 0
 
 
 def validate(value: str) -> str:
@@ -60,48 +46,6 @@ def validate(value: str) -> str:
             _("Dit is geen geldig BSN: het voldoet niet aan de elfproef. Controleer de cijfers."), code="elfproef"
         )
     return bsn
-
-
-# A number standing on its own, plain or written in groups: 123456782, 1234 56 782, 1234.56.782, 123-45-6782.
-_WRITTEN_NUMBER = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){7,8}(?![0-9])")
-MASK = "•••••••••"
-
-
-def _reads_as_date(digits: str) -> bool:
-    """8 digits that are a calendar date, yyyymmdd or ddmmyyyy (as in a file name of the day it was made)."""
-    for year, month, day in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
-        try:
-            if 1900 <= int(year) <= 2100:
-                datetime.date(int(year), int(month), int(day))
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def _could_be_bsn(written: str, *, leading_zero_lost: bool) -> bool:
-    digits = "".join(ch for ch in written if ch.isdigit())
-    if len(digits) == 8:
-        # A BSN whose leading zero a spreadsheet dropped is written as 8 plain digits; a date is not a BSN.
-        if not leading_zero_lost or not written.isdigit() or _reads_as_date(digits):
-            return False
-        digits = "0" + digits
-    return passes_elfproef(digits)
-
-
-def bsn_like_numbers(text: str, *, leading_zero_lost: bool = False) -> list[str]:
-    """The numbers in free text that could be a BSN: 9 digits on their own passing the elfproef, also written in
-    groups; with ``leading_zero_lost`` also 8 plain digits that pass once a zero is put in front (not a date)."""
-    return [
-        m.group()
-        for m in _WRITTEN_NUMBER.finditer(text)
-        if _could_be_bsn(m.group(), leading_zero_lost=leading_zero_lost)
-    ]
-
-
-def mask_bsn_like(text: str) -> str:
-    """Free text from outside (a file name, a sender) with every number that could be a BSN masked."""
-    return _WRITTEN_NUMBER.sub(lambda m: MASK if _could_be_bsn(m.group(), leading_zero_lost=True) else m.group(), text)
 
 
 def _keys() -> crypto.KeyRing:

@@ -188,7 +188,9 @@ class OverviewExporter(Exporter):
             _("Groep: %(group)s · schooljaar %(year)s · gemaakt op %(when)s")
             % {"group": self.listing.group_label, "year": label(self.listing.year), "when": when},
         ]
-        if self.listing.query:
+        if self.listing.query_is_bsn:
+            lines.append(_("Zoekopdracht: een BSN"))
+        elif self.listing.query:
             lines.append(_("Zoekopdracht: %(query)s") % {"query": self.listing.query})
         if self.listing.heading:
             lines.append(_("Verwachte bestemming: %(heading)s") % {"heading": self.listing.heading.label})

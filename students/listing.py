@@ -19,7 +19,7 @@ from accounts.models import Role, User
 from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
 from .formstate import FORM_FILTERS, FormIcon, filter_by_form, icon_for_pupil, with_form_state
 from .models import Aanmelding, Elders, Pupil
-from .models.pupil import fold
+from .search import is_bsn_key, search_pupils, shown_search
 from .selectors import groups_visible_to, pupils_visible_to, rights_for
 
 OPEN = "open"
@@ -44,13 +44,6 @@ class Row:
     elders: Elders | None
     destination: Destination
     form: FormIcon
-
-
-def search(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
-    """Every word must occur in the name, accents and case aside: "daniel ozturk" and "Öztürk, Daniël" match."""
-    for word in fold(text).split()[:5]:
-        pupils = pupils.filter(search_name__contains=word)
-    return pupils
 
 
 @dataclass
@@ -79,6 +72,7 @@ class PupilListing:
             choice = ALL_GROUPS  # a group that is gone, or not the user's: show all rather than an error
         self.choice = choice
         # The search text (``q``) comes from the session; the address carries only its token (accounts.privacy).
+        # A whole BSN is kept only as its keyed index (students.search), shown as "een BSN".
         self.query = params.get("q", "").strip()[:100]
         self.search_token = params.get("zoek", "") if self.query else ""
         self.sort = params.get("sort", "naam") if params.get("sort") in SORTS else "naam"
@@ -96,7 +90,7 @@ class PupilListing:
         elif self.choice == NO_GROUP:
             pupils = pupils.filter(group__isnull=True)
         if self.query:
-            pupils = search(pupils, self.query)
+            pupils = search_pupils(pupils, self.query)
         if self.diploma:
             pupils = pupils.filter(diploma=DIPLOMA_FILTERS[self.diploma])
         if self.form:
@@ -167,6 +161,15 @@ class PupilListing:
         if self.heading is None and not self.open_only:
             return self.pupils().count()
         return len(self.rows())
+
+    @property
+    def query_is_bsn(self) -> bool:
+        return is_bsn_key(self.query)
+
+    @property
+    def shown_query(self) -> str:
+        """The search text for the search box and the headings; nothing for a BSN."""
+        return shown_search(self.query)
 
     @property
     def form_label(self) -> str:

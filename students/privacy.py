@@ -83,15 +83,26 @@ def inzage_zip(*, pupil: Pupil, by: User) -> tuple[str, bytes]:
 # --- removal -----------------------------------------------------------------------------------------------------
 
 
+# Why a pupil goes, and what the audit log says about it. Every deletion of a pupil goes through
+# remove_pupil_completely: the school's delete, the admin's (one or a selection), the AVG removal and the retention.
+REMOVAL_SUMMARIES = {
+    "avg": "volledig verwijderd op verzoek (AVG)",
+    "retention": "bewaartermijn verstreken",
+    "school": "leerling verwijderd door de school",
+    "beheer": "verwijderd in het beheer",
+}
+
+
 @transaction.atomic
 def remove_pupil_completely(*, pupil: Pupil, reason: str, by: User | None = None) -> None:
     """Remove the pupil and everything about them; the audit log keeps a pseudonymised trace.
 
-    ``reason``: "avg" (on request, by the servicedesk) or "retention" (the period ended).
+    ``reason``: "avg" (on request, by the servicedesk), "retention" (the period ended), "school" (the school
+    deleted the pupil) or "beheer" (the servicedesk deleted the pupil in admin).
     """
+    summary = REMOVAL_SUMMARIES[reason]
     pupil_removing.send(sender=Pupil, pupil=pupil, reason=reason)
-    summary = "volledig verwijderd op verzoek (AVG)" if reason == "avg" else "bewaartermijn verstreken"
-    with acting_as("bewaartermijnen", screen="command:purge_expired") if by is None else nullcontext():
+    with acting_as("bewaartermijnen", screen="command:purge_expired") if reason == "retention" else nullcontext():
         if reason == "avg":
             record_event(Action.REMOVAL, user=by, pupil=pupil, summary=summary)
         else:

@@ -126,10 +126,11 @@ def announce_bsn(*, pupil: Pupil) -> None:
     transaction.on_commit(lambda: pupil_bsn_set.send(sender=Pupil, pupil=pupil))
 
 
-@transaction.atomic
 def delete_pupil(*, pupil: Pupil) -> None:
-    record_change(pupil, action=Action.DELETE, summary="leerling verwijderd door de school")
-    pupil.delete()
+    """The school deletes a pupil: everything about them goes, as on complete removal (files, feed rows, …)."""
+    from .privacy import remove_pupil_completely
+
+    remove_pupil_completely(pupil=pupil, reason="school")
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 
 import pytest
 from django.core.cache import cache
@@ -19,15 +20,32 @@ def _empty_cache():
     cache.clear()
 
 
-def bsn_like_numbers(text: str) -> list[str]:
-    """Numbers standing on their own (not a piece of a link's token), also written with spaces or dots,
-    that pass the elfproef: what a BSN in a mail would look like."""
-    import re
+_WRITTEN_NUMBER = re.compile(r"(?<![0-9])[0-9][0-9 .]{7,10}[0-9](?![0-9])")
+RANDOM_TOKEN_LENGTH = 20  # a run of letters and digits this long is a key, hash or token, not text around a BSN
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)  # a task id
 
+
+def bsn_like_numbers(text: str) -> list[str]:
+    """Numbers that pass the elfproef, also written with spaces or dots, wherever they stand: on their own, in an
+    address (``?q=123456782``, ``/x/123456782/``), after a name (``bsn=123456782``) or glued to a word. Only digits
+    inside a long run of letters and digits (a session key, a hash, a token in a link) or in a UUID are not a BSN."""
     from students.bsn import passes_elfproef
 
-    found = re.findall(r"(?<![\w/=-])[0-9][0-9 .]{7,10}[0-9](?![\w/=-])", text)
-    return [n for n in found if passes_elfproef(re.sub(r"[ .]", "", n))]
+    text = _UUID.sub("<uuid>", text)
+    found = []
+    for match in _WRITTEN_NUMBER.finditer(text):
+        number = match.group()
+        if not passes_elfproef(re.sub(r"[ .]", "", number)):
+            continue
+        start, end = match.start(), match.end()
+        while start and text[start - 1].isascii() and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isascii() and text[end].isalnum():
+            end += 1
+        if number.isdigit() and end - start >= RANDOM_TOKEN_LENGTH:
+            continue
+        found.append(number)
+    return found
 
 
 class _EveryLogLine:
@@ -61,8 +79,9 @@ def _no_bsn_in_any_log_line():
     watcher.install()
     yield watcher
     watcher.uninstall()
-    leaking = sorted({name for name, line in watcher.lines if bsn_like_numbers(line)})
-    assert not leaking, f"log lines of these loggers hold a BSN-like number: {leaking}"
+    lines = [(name, line) for name, line in watcher.lines if bsn_like_numbers(line)]
+    examples = "\n".join(f"{name}: {line[:300]}" for name, line in lines[:10])
+    assert not lines, f"log lines of these loggers hold a BSN-like number: {sorted({n for n, _l in lines})}\n{examples}"
 
 
 def attachment_texts(message) -> list[str]:

@@ -1,7 +1,13 @@
 """Every URL of the project × anonymous and every role, on an object of the own organisation and of another.
 
-The URLs come from the resolver, so a new URL without a row in SPEC fails the test. Admin is left out:
-it is one gate (servicedesk with a second factor), tested in tests/accounts/test_admin_otp.py.
+The URLs come from the resolver, so a new URL without a row in SPEC fails the test. The roles include a second
+mbo-school (roc.mbo2) and a second gemeente (gemeente.delft): "own" objects are of VO1 and of pupils who applied to
+roc.mbo1's school only; "other" objects are of VO2 and of pupils who applied to roc.mbo2's school.
+An anonymous visitor who is sent on goes to the login page.
+
+The admin (tests further down) has its own table: every URL of every registered model, and every other admin URL
+by name, for anonymous (to the login), every role without the admin (403) and the servicedesk with its second
+factor.
 """
 
 import datetime
@@ -17,8 +23,21 @@ from students.aanmeldingen import record_elders
 from students.models import Aanmelding, ExportJob, Pupil
 from tests.conftest import login_as
 
-ROLES = ["anon", "beheerder.vo1", "decaan.vo1", "mentor.vo1", "zorg.vo1", "roc.mbo1", "gemeente.denhaag", "servicedesk"]
+ROLES = [
+    "anon",
+    "beheerder.vo1",
+    "decaan.vo1",
+    "mentor.vo1",
+    "zorg.vo1",
+    "roc.mbo1",
+    "roc.mbo2",
+    "gemeente.denhaag",
+    "gemeente.delft",
+    "servicedesk",
+]
 VO = ("beheerder.vo1", "decaan.vo1", "mentor.vo1", "zorg.vo1")
+MBO = ("roc.mbo1", "roc.mbo2")
+GEMEENTE = ("gemeente.denhaag", "gemeente.delft")
 MANAGING = ("beheerder.vo1", "decaan.vo1")
 EDITING = ("beheerder.vo1", "decaan.vo1", "mentor.vo1")
 
@@ -57,6 +76,13 @@ def mbo_own(ok: int = 200) -> dict[str, int]:
 
 
 ALL_404 = expect(404)
+
+
+def in_mbo2_scope(status: int, row: dict | None = None) -> dict[str, int]:
+    """The other object: its pupil applied to roc.mbo2's school, so for roc.mbo2 it is in scope."""
+    return {**(row or ALL_404), "roc.mbo2": status}
+
+
 # name: (method, object kind, expected on the own object, expected on another organisation's object)
 SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "root": ("GET", "-", expect(302), None),
@@ -82,31 +108,42 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:oud": ("GET", "-", only(VO, 200, 403), None),
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
     # The mbo-school the pupil applied to has the pupil in scope, but not the school's page of it.
-    "students:leerling": ("GET", "pupil", {**only(VO, 200, 404), "roc.mbo1": 403}, ALL_404),
-    "students:bewerken": ("GET", "pupil", editing_own(), ALL_404),
+    "students:leerling": ("GET", "pupil", {**only(VO, 200, 404), "roc.mbo1": 403}, in_mbo2_scope(403)),
+    "students:bewerken": ("GET", "pupil", editing_own(), in_mbo2_scope(403)),
     # POST on a pupil of this year: nothing to bring back (403 in scope); the flow itself: test_school_year.py
     "students:terug_naar_dit_jaar": (
         "POST",
         "pupil",
         {**only(MANAGING, 403, 404), "mentor.vo1": 403, "zorg.vo1": 403, "roc.mbo1": 403},
-        ALL_404,
+        in_mbo2_scope(403),
     ),
     "students:verwijderen": (
         "GET",
         "pupil",
         {**only(MANAGING, 200, 404), "mentor.vo1": 403, "zorg.vo1": 403, "roc.mbo1": 403},
-        ALL_404,
+        in_mbo2_scope(403),
     ),
-    "students:aanmelding_toevoegen": ("GET", "pupil", editing_own(), ALL_404),
-    "students:elders": ("GET", "pupil", editing_own(), ALL_404),
-    "students:elders_verwijderen": ("GET", "elders", editing_own(), ALL_404),
-    "students:extra_aandacht": ("GET", "pupil", editing_own(), ALL_404),
-    "students:diploma": ("POST", "pupil", editing_own(302), ALL_404),
+    "students:aanmelding_toevoegen": ("GET", "pupil", editing_own(), in_mbo2_scope(403)),
+    "students:elders": ("GET", "pupil", editing_own(), in_mbo2_scope(403)),
+    "students:elders_verwijderen": ("GET", "elders", editing_own(), in_mbo2_scope(403)),
+    "students:extra_aandacht": ("GET", "pupil", editing_own(), in_mbo2_scope(403)),
+    "students:diploma": ("POST", "pupil", editing_own(302), in_mbo2_scope(403)),
     "students:diploma_groep": ("GET", "group-query", {**editing_own(), "roc.mbo1": 404}, ALL_404),
-    "students:status": ("GET", "aanmelding-status", only(VO, 200, 404), ALL_404),
-    # The own aanmelding is at the other mbo-school (entered by hand): not in roc.mbo1's scope.
-    "students:status_bijwerken": ("GET", "aanmelding", {**editing_own(), "roc.mbo1": 404}, ALL_404),
-    "students:aanmelding_verwijderen": ("GET", "aanmelding", {**editing_own(), "roc.mbo1": 404}, ALL_404),
+    # The own aanmelding is at roc.mbo2's school (not connected, entered by hand): not in roc.mbo1's scope; roc.mbo2
+    # reads its status history (as on its Aanmeldingen page) but changes nothing.
+    "students:status": ("GET", "aanmelding-status", {**only(VO, 200, 404), "roc.mbo2": 200}, in_mbo2_scope(200)),
+    "students:status_bijwerken": (
+        "GET",
+        "aanmelding",
+        {**editing_own(), "roc.mbo1": 404, "roc.mbo2": 403},
+        in_mbo2_scope(403),
+    ),
+    "students:aanmelding_verwijderen": (
+        "GET",
+        "aanmelding",
+        {**editing_own(), "roc.mbo1": 404, "roc.mbo2": 403},
+        in_mbo2_scope(403),
+    ),
     "students:logboek": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "students:logboek_leerling": (
         "GET",
@@ -118,24 +155,30 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:print": ("GET", "-", only(VO, 200, 403), None),
     "students:export_job": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
     "students:export_download": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
-    "students:aanmeldingen": ("GET", "-", only(["roc.mbo1"], 200, 403), None),
-    "students:gemeente": ("GET", "-", only(["gemeente.denhaag"], 200, 403), None),
-    "students:monitor": ("GET", "-", only(["gemeente.denhaag"], 200, 403), None),
+    "students:aanmeldingen": ("GET", "-", only(MBO, 200, 403), None),
+    "students:gemeente": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    "students:monitor": ("GET", "-", only(GEMEENTE, 200, 403), None),
     # The doorstroomformulier (own: a pupil of 4A who applied to roc.mbo1's school; other: a pupil of VO2 who
-    # did not). "pupil" has a form being filled in, "sent-pupil" one that was sent to the mbo-school it applied to.
-    "doorstroom:formulier": ("GET", "pupil", form_own(VO), ALL_404),
-    "doorstroom:bekijken": ("GET", "pupil", form_own(VO), ALL_404),
-    "doorstroom:pdf": ("GET", "pupil", form_own(VO), ALL_404),
-    "doorstroom:accorderen": ("POST", "pupil", form_own(MANAGING, 302), ALL_404),
-    "doorstroom:intrekken": ("POST", "pupil", form_own(MANAGING, 302), ALL_404),
-    "doorstroom:correctie": ("GET", "sent-pupil", form_own(MANAGING), ALL_404),
-    "doorstroom:mailen": ("GET", "pupil", form_own(EDITING), ALL_404),
+    # did, to roc.mbo2's). "pupil" has a form being filled in, "sent-pupil" one that was sent to the mbo-school it
+    # applied to: roc.mbo2 reads the other one that was sent to it, and nothing of the school's own pages.
+    "doorstroom:formulier": ("GET", "pupil", form_own(VO), in_mbo2_scope(403)),
+    "doorstroom:bekijken": ("GET", "pupil", form_own(VO), in_mbo2_scope(403)),
+    "doorstroom:pdf": ("GET", "pupil", form_own(VO), in_mbo2_scope(403)),
+    "doorstroom:accorderen": ("POST", "pupil", form_own(MANAGING, 302), in_mbo2_scope(403)),
+    "doorstroom:intrekken": ("POST", "pupil", form_own(MANAGING, 302), in_mbo2_scope(403)),
+    "doorstroom:correctie": ("GET", "sent-pupil", form_own(MANAGING), in_mbo2_scope(403)),
+    "doorstroom:mailen": ("GET", "pupil", form_own(EDITING), in_mbo2_scope(403)),
     "doorstroom:bundel": ("POST", "-", only(VO, 302, 403), None),
     # A working version's attachment: the mbo-school never sees those (not even that they exist).
     "doorstroom:bijlage": ("GET", "attachment", only(VO, 200, 404), ALL_404),
-    "doorstroom:verzonden_bijlage": ("GET", "sent-attachment", only([*VO, "roc.mbo1"], 200, 404), ALL_404),
-    "doorstroom:ontvangen": ("GET", "sent-pupil", mbo_own(), ALL_404),
-    "doorstroom:ontvangen_pdf": ("GET", "snapshot", mbo_own(), ALL_404),
+    "doorstroom:verzonden_bijlage": (
+        "GET",
+        "sent-attachment",
+        only([*VO, "roc.mbo1"], 200, 404),
+        in_mbo2_scope(200),
+    ),
+    "doorstroom:ontvangen": ("GET", "sent-pupil", mbo_own(), in_mbo2_scope(200)),
+    "doorstroom:ontvangen_pdf": ("GET", "snapshot", mbo_own(), in_mbo2_scope(200)),
     "groups:index": ("GET", "-", only(MANAGING, 200, 403), None),
     "groups:create": ("GET", "-", only(MANAGING, 200, 403), None),
     "groups:mentors": ("GET", "-", only(MANAGING, 200, 403), None),
@@ -145,8 +188,14 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "set_language": ("POST", "-", expect(302, anon=302), None),
     # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only
     # (tests/feedback/test_api.py has the token × own/other school cells).
-    "feedback:batches": ("GET", "-", only(["roc.mbo1"], 200, 403), None),
-    "feedback:batch": ("GET", "batch", only(["roc.mbo1"], 200, 403), only(["roc.mbo1"], 404, 403)),
+    "feedback:batches": ("GET", "-", only(MBO, 200, 403), None),
+    # Own: a batch of roc.mbo1's school; other: one of roc.mbo2's.
+    "feedback:batch": (
+        "GET",
+        "batch",
+        {**only(["roc.mbo1"], 200, 403), "roc.mbo2": 404},
+        {**only(["roc.mbo1"], 404, 403), "roc.mbo2": 200},
+    ),
     "feedback_api:batches": ("GET", "-", expect(401, anon=401), None),
     "feedback_api:batch": ("GET", "batch", expect(401, anon=401), expect(401, anon=401)),
     "feedback_api:openapi": ("GET", "-", expect(200, anon=200), None),
@@ -203,9 +252,23 @@ def _forms(own_pupil, other_pupil, own_sent, other_sent, users) -> dict:
 
 
 @pytest.fixture
+def users(demo_pupils) -> dict[str, User]:
+    """The demo users by login name, and a user of the second mbo-school and of the second gemeente."""
+    from accounts.models import Organisation, Role
+    from tests.factories import UserFactory
+
+    UserFactory(username="roc.mbo2", organisation=Organisation.objects.get(code="25BB"), role=Role.ROC)
+    UserFactory(username="gemeente.delft", organisation=Organisation.objects.get(code="GM0503"), role=Role.GEMEENTE)
+    return {u.username: u for u in User.objects.select_related("organisation")}
+
+
+@pytest.fixture
 def objects(demo_pupils, eager):
-    # Own: pupils of 4A (mentor.vo1's group) who applied to roc.mbo1's school; other: pupils of VO2 who did not.
-    applied = Pupil.objects.filter(school__code="00AA", group__name="4A", aanmeldingen__mbo_school__code="25AA")
+    # Own: pupils of 4A (mentor.vo1's group) who applied to roc.mbo1's school and not to roc.mbo2's; other: pupils
+    # of VO2 who applied to roc.mbo2's school and not to roc.mbo1's.
+    applied = Pupil.objects.filter(
+        school__code="00AA", group__name="4A", aanmeldingen__mbo_school__code="25AA"
+    ).exclude(aanmeldingen__mbo_school__code="25BB")
     own_pupil, own_sent = applied.distinct().order_by("pk")[:2]
     elsewhere = Pupil.objects.filter(school__code="00BB", aanmeldingen__mbo_school__code="25BB").exclude(
         aanmeldingen__mbo_school__code="25AA"
@@ -283,11 +346,16 @@ def url_for(name: str, kind: str, value) -> str:
     return reverse(name, args=[value])
 
 
+LOGIN = reverse("accounts:login")
+# Where an anonymous visitor is sent when it is not the login page (the page itself then asks to log in).
+ANON_ELSEWHERE = {"root": reverse("notifications:meldingen"), "set_language": "/"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_the_matrix(client, demo_pupils, objects, role):
+def test_the_matrix(client, users, objects, role):
     if role != "anon":
-        login_as(client, demo_pupils[role])
+        login_as(client, users[role])
     wrong = []
     for name, (method, kind, own, other) in SPEC.items():
         kind_key = {"group-query": "group", "xlsx-query": "-"}.get(kind, kind)
@@ -301,4 +369,223 @@ def test_the_matrix(client, demo_pupils, objects, role):
             response = client.post(url) if method == "POST" else client.get(url)
             if response.status_code != expected[role]:
                 wrong.append(f"{name} ({side}) {method} {url}: {response.status_code}, expected {expected[role]}")
+            elif role == "anon" and response.status_code == 302:
+                target = ANON_ELSEWHERE.get(name, LOGIN)
+                if (response.url if name in ANON_ELSEWHERE else response.url.split("?")[0]) != target:
+                    wrong.append(f"{name} ({side}) {method} {url}: to {response.url}, expected {target}")
+    assert wrong == [], "\n".join(wrong)
+
+
+# --- the admin -------------------------------------------------------------------------------------------------
+ADMIN_LOGIN = reverse("admin:login")
+MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
+REDIRECT = "<path:object_id>/"  # admin/<app>/<model>/<id>/: on to the change page
+
+# What the servicedesk gets where it is not 200, on the URLs every registered model has. 403: the admin does not
+# offer it (records made elsewhere, append-only logs, revoke instead of delete, …).
+ADMIN_MODEL_EXCEPTIONS: dict[str, int] = {
+    # django-axes records its own attempts and logs.
+    "admin:axes_accessattempt_add": 403,
+    "admin:axes_accesslog_add": 403,
+    "admin:axes_accessfailurelog_add": 403,
+    # The audit log is append-only; its entries go when their retention period ends.
+    "admin:audit_auditentry_add": 403,
+    "admin:audit_auditentry_delete": 403,
+    # Schools and feeds record aanmeldingen; a started school year stays started.
+    "admin:students_aanmelding_add": 403,
+    "admin:students_schoolyearstart_delete": 403,
+    # A declaration comes with load_declaration; one in use is not deleted. Forms are made by schools.
+    "admin:doorstroom_declaration_add": 403,
+    "admin:doorstroom_declaration_delete": 403,
+    "admin:doorstroom_formulier_add": 403,
+    "admin:notifications_outgoingmail_add": 403,
+    # A token is revoked, not deleted; batches, their lines and waiting rows come from the feed and go with its
+    # retention period.
+    "admin:feedback_feedtoken_delete": 403,
+    "admin:feedback_batch_add": 403,
+    "admin:feedback_batch_delete": 403,
+    "admin:feedback_batchline_add": 403,
+    "admin:feedback_batchline_delete": 403,
+    "admin:feedback_waitingrow_add": 403,
+    "admin:feedback_waitingrow_delete": 403,
+}
+
+# Every other admin URL: (what it needs, the servicedesk's answer).
+ADMIN_OTHER: dict[str, tuple[str, int]] = {
+    "admin:index": ("-", 200),
+    "admin:login": ("-", 302),  # logged in and verified: on to the one login, which sends it on
+    "admin:logout": ("-", 405),  # logging out takes a POST
+    "admin:password_change": ("-", 200),
+    "admin:password_change_done": ("-", 200),
+    "admin:jsi18n": ("-", 200),
+    "admin:autocomplete": ("autocomplete", 200),
+    "admin:view_on_site": ("view-on-site", 404),  # no model has a page of its own outside the admin
+    "admin:app_list": ("app", 200),
+    "admin:auth_user_password_change": ("user", 200),  # Django's UserAdmin names it so
+    "admin:otp_totp_totpdevice_config": ("device", 200),
+    "admin:otp_totp_totpdevice_qrcode": ("device", 200),
+    "admin:students_pupil_inzage": ("pupil", 200),
+    "admin:students_pupil_remove": ("pupil", 200),  # the page that asks for the number
+    "admin:feedback_batch_pickup": ("-", 405),  # takes a POST
+    "(?P<url>.*)$": ("catch-all", 404),
+}
+# Where an anonymous visitor goes when it is not the admin's login.
+ADMIN_ANON_ELSEWHERE = {"admin:login": LOGIN, "admin:logout": reverse("admin:index")}
+
+
+def registered_models() -> list:
+    from django.contrib import admin
+
+    return list(admin.site._registry)
+
+
+def model_keys(model) -> list[str]:
+    label = f"{model._meta.app_label}_{model._meta.model_name}"
+    return [
+        *(f"admin:{label}_{view}" for view in MODEL_VIEWS),
+        f"{model._meta.app_label}/{model._meta.model_name}/{REDIRECT}",
+    ]
+
+
+def all_admin_urls() -> set[str]:
+    """Every admin URL by name; an unnamed one by its pattern below the admin's root."""
+    keys = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                keys.add(f"admin:{pattern.name}" if pattern.name else prefix + str(pattern.pattern))
+
+    [site] = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin"]
+    walk(site.url_patterns)
+    return keys
+
+
+def test_every_admin_url_has_a_row():
+    generic = {key for model in registered_models() for key in model_keys(model)}
+    assert all_admin_urls() == generic | set(ADMIN_OTHER)
+    assert set(ADMIN_MODEL_EXCEPTIONS) <= generic
+
+
+@pytest.fixture
+def admin_users(demo) -> dict[str, User]:
+    from accounts.models import Organisation, Role
+    from tests.factories import UserFactory
+
+    UserFactory(username="roc.mbo2", organisation=Organisation.objects.get(code="25BB"), role=Role.ROC)
+    UserFactory(username="gemeente.delft", organisation=Organisation.objects.get(code="GM0503"), role=Role.GEMEENTE)
+    return {u.username: u for u in User.objects.select_related("organisation")}
+
+
+@pytest.fixture
+def admin_objects(admin_users) -> dict:
+    """One record of every registered model (made where the demo has none)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import Organisation
+    from audit.models import Action
+    from audit.services import record_event
+    from feedback.models import Batch, BatchLine, WaitingRow
+    from feedback.tokens import create_token
+    from notifications.models import OutgoingMail
+    from students import bsn
+    from students.aanmeldingen import add_aanmelding
+    from students.models import SchoolYearStart
+    from students.schoolyear import current_school_year
+    from tests.doorstroom.helpers import make_form
+    from tests.factories import GroupFactory, OpleidingFactory, PupilFactory, valid_bsn
+
+    vo1, mbo1 = (Organisation.objects.get(code=code) for code in ("00AA", "25AA"))
+    client = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "iemand", "http_accept": "*/*"}
+    AccessAttempt.objects.create(**client, path_info="/", get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**client, path_info="/")
+    AccessFailureLog.objects.create(**client, path_info="/")
+    TOTPDevice.objects.create(user=admin_users["servicedesk"], name="app", confirmed=True)
+    record_event(Action.LOGIN, user=admin_users["decaan.vo1"])
+    pupil = PupilFactory(school=vo1, group=GroupFactory(school=vo1))
+    opleiding = OpleidingFactory(school=mbo1)
+    if not opleiding.locations.exists():
+        from students.models import Location
+
+        opleiding.locations.add(Location.objects.create(school=mbo1, name="Hoofdlocatie", plaats="Den Haag"))
+    add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed")
+    SchoolYearStart.objects.get_or_create(year=current_school_year(), defaults={"started_by": "test"})
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    notify(organisation=vo1, kind=MeldingKind.STATUS, text="Eigen", pupil=pupil)
+    OutgoingMail.objects.create(subject="Test", to="iemand@example.com")
+    create_token(school=mbo1, name="test", by=None)
+    batch = Batch.objects.create(mbo_school=mbo1, transport="api")
+    BatchLine.objects.create(batch=batch, line=1, aanmelding_id="A-1", kind="rejected", reason="test")
+    WaitingRow.objects.create(
+        mbo_school=mbo1,
+        batch=batch,
+        line=2,
+        aanmelding_id="A-2",
+        bsn_index=bsn.blind_index(valid_bsn(7)),
+        bsn_encrypted=bsn.encrypt(valid_bsn(7)),
+        crebo="25655",
+        status=2,
+        status_at=timezone.now(),
+    )
+    records = {model: model._default_manager.order_by("pk").first() for model in registered_models()}
+    missing = [model._meta.label for model, record in records.items() if record is None]
+    assert not missing, f"no record to try the admin's pages with: {missing}"
+    return {"records": records, "pupil": pupil, "user": admin_users["decaan.vo1"]}
+
+
+def admin_rows(objects) -> list[tuple[str, str, int]]:
+    """(key, address, the servicedesk's answer) for every admin URL."""
+    from django.contrib.contenttypes.models import ContentType
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from students.models import Pupil
+
+    rows = []
+    for model, record in objects["records"].items():
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        for view, key in zip(MODEL_VIEWS, model_keys(model), strict=False):
+            args = [] if view in ("changelist", "add") else [record.pk]
+            rows.append((key, reverse(f"admin:{label}_{view}", args=args), ADMIN_MODEL_EXCEPTIONS.get(key, 200)))
+        key = model_keys(model)[-1]
+        address = f"{reverse('admin:index')}{model._meta.app_label}/{model._meta.model_name}/{record.pk}/"
+        rows.append((key, address, ADMIN_MODEL_EXCEPTIONS.get(key, 302)))
+    device = TOTPDevice.objects.order_by("pk").first()
+    needs = {
+        "-": lambda name: reverse(name),
+        "autocomplete": lambda name: f"{reverse(name)}?app_label=students&model_name=pupil&field_name=school",
+        "view-on-site": lambda name: reverse(
+            name, args=[ContentType.objects.get_for_model(Pupil).pk, objects["pupil"].pk]
+        ),
+        "app": lambda name: reverse(name, args=["students"]),
+        "user": lambda name: reverse(name, args=[objects["user"].pk]),
+        "device": lambda name: reverse(name, args=[device.pk]),
+        "pupil": lambda name: reverse(name, args=[objects["pupil"].pk]),
+        "catch-all": lambda name: f"{reverse('admin:index')}bestaat-niet/",
+    }
+    for key, (need, status) in ADMIN_OTHER.items():
+        rows.append((key, needs[need](key), status))
+    return rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_matrix(client, admin_users, admin_objects, role):
+    """Anonymous: to the login; every role but the servicedesk: 403; the servicedesk with its second factor: the
+    page (or the answer noted in the table)."""
+    if role != "anon":
+        login_as(client, admin_users[role])
+    wrong = []
+    for key, url, servicedesk in admin_rows(admin_objects):
+        response = client.get(url)
+        if role == "anon":
+            target = ADMIN_ANON_ELSEWHERE.get(key, ADMIN_LOGIN)
+            if response.status_code != 302 or response.url.split("?")[0] != target:
+                wrong.append(f"{key} {url}: {response.status_code} {response.get('Location')}, expected 302 {target}")
+        elif response.status_code != (servicedesk if role == "servicedesk" else 403):
+            expected = servicedesk if role == "servicedesk" else 403
+            wrong.append(f"{key} {url}: {response.status_code}, expected {expected}")
     assert wrong == [], "\n".join(wrong)

@@ -88,3 +88,53 @@ def test_removal_takes_the_forms_their_files_and_the_feed_lines_too(
     assert not any(default_storage.exists(name) for name in files)
     assert not BatchLine.objects.filter(aanmelding_id="MB-7").exists()
     assert not WaitingRow.objects.exists()
+
+
+def waiting_row(demo, pupil) -> WaitingRow:
+    """A row of the feed that waits for this BSN (it came in again after the pupil was added, say)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from feedback.models import Batch
+    from students import bsn
+
+    return WaitingRow.objects.create(
+        mbo_school=demo["roc.mbo1"].organisation,
+        batch=Batch.objects.first(),
+        line=3,
+        aanmelding_id="MB-NIEUW",
+        bsn_index=pupil.bsn_index,
+        bsn_encrypted=bsn.encrypt(valid_bsn(901)),
+        crebo="25655",
+        status=2,
+        status_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+
+@pytest.mark.parametrize("way", ["school", "admin delete page", "admin bulk action"])
+def test_every_deletion_of_a_pupil_takes_everything_along(client, demo, pupil, way, django_capture_on_commit_callbacks):
+    from audit.models import Action, AuditEntry, PupilKey
+    from students.services import update_pupil
+
+    waiting_row(demo, pupil)
+    update_pupil(pupil=pupil, data={"woonplaats": "Rijswijk"})  # sealed in the audit log under the pupil's key
+    assert PupilKey.objects.filter(pupil_id=pupil.pk).exists() and BatchLine.objects.filter(aanmelding_id="MB-7")
+    files = [blob.file.name for blob in StoredFile.objects.all()]
+    with django_capture_on_commit_callbacks(execute=True):
+        if way == "school":
+            login_as(client, demo["decaan.vo1"])
+            client.post(reverse("students:verwijderen", args=[pupil.pk]))
+        elif way == "admin delete page":
+            login_as(client, demo["servicedesk"])
+            client.post(reverse("admin:students_pupil_delete", args=[pupil.pk]), {"post": "yes"})
+        else:
+            login_as(client, demo["servicedesk"])
+            action = {"action": "delete_selected", "_selected_action": [pupil.pk], "post": "yes"}
+            client.post(reverse("admin:students_pupil_changelist"), action)
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+    assert not WaitingRow.objects.exists()  # with its encrypted BSN
+    assert not BatchLine.objects.filter(aanmelding_id="MB-7").exists()
+    assert not StoredFile.objects.exists() and not any(default_storage.exists(name) for name in files)
+    assert not PupilKey.objects.filter(pupil_id=pupil.pk).exists()
+    assert AuditEntry.objects.filter(pupil_id=pupil.pk, action=Action.DELETE).exists()

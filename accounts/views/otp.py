@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -21,6 +22,14 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..forms import TOTPCodeForm
+
+
+def _second_factor_passed(request, device) -> None:
+    """The session is verified from now on: it gets a new key (and CSRF token), as at the password step, so that a
+    session key seen before this step (on a shared computer, in a log) does not become a verified one."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _next_url(request) -> str:
@@ -46,7 +55,7 @@ def otp_verify(request):
         else:
             for device in devices:
                 if device.verify_token(form.cleaned_data["code"]):
-                    otp_login(request, device)
+                    _second_factor_passed(request, device)
                     return redirect(_next_url(request))
             form.add_error("code", WRONG_CODE)
     return render(request, "accounts/otp_verify.html", {"form": form})
@@ -69,7 +78,7 @@ def otp_setup(request):
         elif device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
         else:

@@ -15,6 +15,7 @@ from audit.services import PupilRef, record_pupils
 
 from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, build_listing, render_export
 from ..models import ExportJob, Status
+from ..search import search_key
 from ..tasks import run_export
 
 
@@ -22,7 +23,7 @@ from ..tasks import run_export
 @require_GET
 def export_view(request):
     if needs_search_redirect(request):  # a typed address with the name itself: on to its token
-        return search_redirect(request, request.path, request.GET.dict(), request.GET.get("q", ""))
+        return search_redirect(request, request.path, request.GET.dict(), search_key(request.GET.get("q", "")))
     params = params_with_search(request, request.GET)
     fmt = params.get("formaat", "xlsx")
     if fmt not in FORMATS:
@@ -73,7 +74,7 @@ def download_view(request, pk: int):
 @require_GET
 def print_view(request):
     if needs_search_redirect(request):
-        return search_redirect(request, request.path, request.GET.dict(), request.GET.get("q", ""))
+        return search_redirect(request, request.path, request.GET.dict(), search_key(request.GET.get("q", "")))
     exporter = build_exporter(request.user, params_with_search(request, request.GET))
     context = exporter.pdf_context(None)
     record_pupils(Action.EXPORT, exporter.pupils(), summary="overzicht geprint")

@@ -17,9 +17,9 @@ from audit.models import Action
 from audit.services import record_pupils
 
 from ..destination import status_row
-from ..listing import search
 from ..models import Aanmelding, Status, StatusChange
 from ..schoolyear import current_school_year, label
+from ..search import is_bsn_key, search_key, search_pupils, shown_search
 from ..selectors import pupils_visible_to
 
 FORM_FILTERS = {"ontvangen", "niet"}
@@ -33,10 +33,11 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
     template_name = "students/aanmeldingen.html"
 
     def dispatch(self, request, *args, **kwargs):
-        # The search form is posted: the name searched for goes into the session, not into the address.
+        # The search form is posted: the name searched for goes into the session, not into the address (a BSN
+        # only as its keyed index).
         if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
             source = request.POST if request.method == "POST" else request.GET
-            return search_redirect(request, request.path, source.dict(), source.get("q", ""))
+            return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -67,7 +68,7 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
             .order_by("achternaam", "voornaam", "pk")
         )
         if query:
-            pupils = search(pupils, query)
+            pupils = search_pupils(pupils, query)
         if form_filter == "ontvangen":
             pupils = pupils.filter(forms_received__gt=0)
         elif form_filter == "niet":
@@ -91,6 +92,8 @@ class MboApplicationsView(RoleRequiredMixin, TemplateView):
             "page": page,
             "page_query": urlencode(keep),
             "query": query,
+            "query_is_bsn": is_bsn_key(query),
+            "shown_query": shown_search(query),
             "form_filter": form_filter,
             "former": params.get("jaar") == "vorig",
             "school_year": label(year),

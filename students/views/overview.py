@@ -18,6 +18,7 @@ from ..formstate import FORM_FILTERS, ICONS
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
+from ..search import search_key
 from ..selectors import EDITING_ROLES, MANAGING_ROLES
 
 
@@ -30,10 +31,11 @@ class OverviewView(RoleRequiredMixin, TemplateView):
         return current_school_year() - (1 if self.former else 0)
 
     def dispatch(self, request, *args, **kwargs):
-        # The search form is posted: the name searched for goes into the session, not into the address.
+        # The search form is posted: the name searched for goes into the session, not into the address (a BSN
+        # only as its keyed index).
         if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
             source = request.POST if request.method == "POST" else request.GET
-            return search_redirect(request, request.path, source.dict(), source.get("q", ""))
+            return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -53,6 +55,8 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "ALL_GROUPS": ALL_GROUPS,
             "NO_GROUP": NO_GROUP,
             "query": listing.query,
+            "query_is_bsn": listing.query_is_bsn,
+            "shown_query": listing.shown_query,
             "sort": sort,
             "rows": rows,
             "total": sum(counts.values()),

@@ -92,3 +92,26 @@ def test_login_name_is_read_only_in_admin(client, demo, demo_pw):
     page = client.get(reverse("admin:accounts_user_change", args=[demo["decaan.vo1"].pk]))
     assert page.status_code == 200
     assert 'name="username"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["setup", "verify"])
+def test_the_session_gets_a_new_key_when_the_second_factor_is_passed(client, demo, demo_pw, step):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+
+    if step == "verify":
+        device = TOTPDevice.objects.create(user=demo["servicedesk"], name="app", confirmed=True)
+    login(client, "servicedesk", demo_pw)
+    if step == "setup":
+        client.get(reverse("accounts:otp_setup"))
+        device = TOTPDevice.objects.get(user=demo["servicedesk"], confirmed=False)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post(reverse(f"accounts:otp_{step}"), {"code": code_for(device)})
+    assert response.status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before and not SessionStore(session_key=before).exists(before)
+    assert client.get(ADMIN).status_code == 200  # the new session is the verified one

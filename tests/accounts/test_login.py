@@ -133,3 +133,27 @@ def test_a_bsn_typed_as_login_name_reaches_no_log_line(client, demo, caplog):
         client.post(reverse("accounts:login"), {"username": "111222333", "password": "iets-anders-1"})
     assert any("Locking out" in r.getMessage() for r in caplog.records)  # axes did write its lines
     assert not bsn_like_numbers("\n".join(r.getMessage() for r in caplog.records))
+
+
+@pytest.mark.django_db
+def test_a_bsn_typed_as_login_name_is_not_stored_by_the_lockout_but_still_locks_that_name(client, demo, demo_pw):
+    from axes.models import AccessFailureLog, AccessLog
+
+    from audit.models import Action, AuditEntry
+    from tests.conftest import bsn_like_numbers
+
+    for _ in range(4):
+        assert WRONG in post_login(client, "1112 22 333", "fout-wachtwoord-1").content.decode()
+    assert post_login(client, "1112 22 333", "fout-wachtwoord-1").status_code == 429  # the fifth locks this name
+    assert post_login(client, "111.222.333 ", "fout-wachtwoord-1").status_code == 200  # another typed name is not
+    assert post_login(client, "decaan.vo1", demo_pw).status_code == 302  # nor a real one from the same address
+    client.logout()
+    assert WRONG in post_login(client, "jan111222333", "fout-wachtwoord-1").content.decode()  # a BSN inside a name
+    stored = [a.username for a in AccessAttempt.objects.all()]
+    stored += [a.username for a in AccessFailureLog.objects.all()] + [a.username for a in AccessLog.objects.all()]
+    assert len({name for name in stored if name.startswith("bsn?")}) == 3
+    assert not any("111222333" in name.replace(" ", "").replace(".", "") or bsn_like_numbers(name) for name in stored)
+    requests = [a.get_data + a.post_data for a in AccessAttempt.objects.all()]  # axes masks the login name there
+    assert requests and not any(bsn_like_numbers(text) for text in requests)
+    failed = AuditEntry.objects.filter(action=Action.LOGIN_FAILED).values_list("actor_name", flat=True)
+    assert failed and not any("111222333" in name.replace(" ", "").replace(".", "") for name in failed)

@@ -188,3 +188,41 @@ def test_the_zorgcoordinator_does_not_mail(client, demo, pupil):
     complete_form(pupil)
     login_as(client, demo["zorg.vo1"])
     assert client.get(reverse("doorstroom:mailen", args=[pupil.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_failed_mail_to_the_pupil_is_in_their_inzage_and_goes_with_them(
+    client, demo, pupil, settings, eager, django_capture_on_commit_callbacks
+):
+    from notifications.models import OutgoingMail
+    from students.models import Pupil
+    from tests.notifications.flaky_backend import FlakyBackend
+
+    settings.EMAIL_BACKEND = "notifications.mail.QueuedEmailBackend"
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = "tests.notifications.flaky_backend.FlakyBackend"
+    FlakyBackend.calls, FlakyBackend.failures = 0, 1000
+    complete_form(pupil)
+    other = PupilFactory(school=pupil.school, email="ander@example.com")
+    complete_form(other)
+    login_as(client, demo["decaan.vo1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("doorstroom:mailen", args=[pupil.pk]), {"met_zorg": "ja"})
+        client.post(reverse("doorstroom:mailen", args=[other.pk]))
+    mine = OutgoingMail.objects.get(pupil=pupil)
+    assert mine.state == OutgoingMail.State.FAILED and mine.payload["attachments"]  # the PDF with the care steps
+    assert OutgoingMail.objects.filter(pupil=other).exists()
+
+    login_as(client, demo["servicedesk"])
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("admin:students_pupil_inzage", args=[pupil.pk])).content))
+    import json
+
+    [row] = json.loads(archive.read("inzage.json"))["emails"]
+    assert row["aan"] == "sem@example.com" and row["status"] == "mislukt" and row["bijlagen"].endswith(".pdf")
+    [pdf_name] = [n for n in archive.namelist() if n.startswith("bestanden/emails/")]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read(pdf_name))).pages)
+    assert "Aandachtspunten" in text
+
+    client.post(reverse("admin:students_pupil_remove", args=[pupil.pk]), {"confirm": str(pupil.pk)})
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+    assert not OutgoingMail.objects.filter(to="sem@example.com").exists()
+    assert OutgoingMail.objects.filter(to="ander@example.com").exists()  # another pupil's mail stays

@@ -88,3 +88,73 @@ def test_the_servicedesk_adds_a_pupil_with_a_write_only_bsn(servicedesk_client, 
 
     login_as(servicedesk_client, demo["decaan.vo1"])
     assert servicedesk_client.post(reverse("students:verwijderen", args=[pupil.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_private_admin_search_form_posts_with_a_csrf_token(servicedesk_client):
+    import re
+
+    from django.contrib import admin
+
+    from accounts.admin_search import PrivateSearchAdmin
+
+    private = [m for m, a in admin.site._registry.items() if isinstance(a, PrivateSearchAdmin) and a.search_fields]
+    assert len(private) >= 8
+    for model in private:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        html = servicedesk_client.get(url).content.decode()
+        form = re.search(r'<form id="changelist-search" method="(\w+)".*?</form>', html, re.S)
+        assert form and form.group(1) == "post", url
+        assert 'name="csrfmiddlewaretoken"' in form.group(0), url
+
+
+@pytest.mark.django_db
+def test_a_bsn_searched_for_in_admin_never_reaches_an_address(demo):
+    import re
+
+    from django.test import Client
+
+    from tests.conftest import login_as
+
+    client = Client(enforce_csrf_checks=True)
+    login_as(client, demo["servicedesk"])
+    wanted = PupilFactory(bsn="111222333", achternaam="Gezocht")
+    PupilFactory(bsn="123456782", achternaam="Ander", school_year=wanted.school_year)
+    filtered = f"{CHANGELIST}?school_year__exact={wanted.school_year}"
+    html = client.get(filtered).content.decode()
+    token = re.search(r'<form id="changelist-search".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S)
+    search = {"_search": "1", "q": "1112 22 333", "school_year__exact": str(wanted.school_year)}
+    assert client.post(CHANGELIST, search).status_code == 403  # without the form's CSRF token: refused
+    response = client.post(CHANGELIST, {**search, "csrfmiddlewaretoken": token.group(1)}, follow=True)
+    assert list(response.context["cl"].result_list) == [wanted]
+    addresses = [CHANGELIST, *(address for address, _status in response.redirect_chain)]
+    assert not any("111222333" in a.replace(" ", "").replace("+", "") for a in addresses)
+    assert f"school_year__exact={wanted.school_year}" in addresses[-1] and "q=~" in addresses[-1]  # the filter stays
+    assert "111222333" not in str(dict(client.session)) and "111222333" not in response.content.decode()
+    # An address typed with ?q= still works: moved to a token at once.
+    typed = client.get(CHANGELIST, {"q": "Ander"}, follow=True)
+    assert [p.achternaam for p in typed.context["cl"].result_list] == ["Ander"]
+    assert "Ander" not in typed.redirect_chain[-1][0]
+    # Emptying the search box shows the whole list again.
+    cleared = client.post(CHANGELIST, {"_search": "1", "q": "", "csrfmiddlewaretoken": token.group(1)}, follow=True)
+    assert len(cleared.context["cl"].result_list) == 2 and "q=" not in cleared.redirect_chain[-1][0]
+
+
+@pytest.mark.django_db
+def test_every_admin_search_keeps_a_bsn_only_as_its_index(servicedesk_client, demo):
+    from students.aanmeldingen import add_aanmelding
+    from tests.factories import OpleidingFactory
+
+    pupil = PupilFactory(bsn="111222333", achternaam="Gezocht")
+    opleiding = OpleidingFactory(school=demo["roc.mbo1"].organisation)
+    wanted = add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed")
+    add_aanmelding(pupil=PupilFactory(achternaam="Ander"), opleiding=opleiding, source="feed")
+    # A pupil's records (here: aanmeldingen) are found through the pupil's BSN index.
+    found = servicedesk_client.get(reverse("admin:students_aanmelding_changelist"), {"q": "111 222 333"}, follow=True)
+    assert list(found.context["cl"].result_list) == [wanted]
+    # A list without BSNs (users) finds nothing, and keeps the number as its index too.
+    users = servicedesk_client.get(reverse("admin:accounts_user_changelist"), {"q": "111222333"}, follow=True)
+    assert list(users.context["cl"].result_list) == []
+    for response in (found, users):
+        assert "111222333" not in response.content.decode().replace(" ", "")
+    assert "111222333" not in str(dict(servicedesk_client.session))
