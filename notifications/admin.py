@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from students.admin_mixins import AuditedPupilDataAdmin
 
+from .mail import queue_after_commit
 from .models import Deadline, Melding, OutgoingMail
 from .selectors import pupils_mailed
 
@@ -64,7 +62,7 @@ class OutgoingMailAdmin(AuditedPupilDataAdmin):
             state=OutgoingMail.State.QUEUED, attempts=0, last_error=""
         )
         for mail in failed:
-            transaction.on_commit(partial(deliver_mail.delay, mail.pk))
+            queue_after_commit(deliver_mail, mail.pk)
         messages.info(
             request,
             ngettext(

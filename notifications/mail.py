@@ -7,7 +7,6 @@ delivers (SMTP in production, the console in the demo). Without Redis the task r
 from __future__ import annotations
 
 import base64
-from functools import partial
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -67,6 +66,12 @@ class QueuedEmailBackend(BaseEmailBackend):
                 payload=serialise(message),
                 pupil_id=getattr(message, "about_pupil_id", None),
             )
-            transaction.on_commit(partial(deliver_mail.delay, outgoing.pk))
+            queue_after_commit(deliver_mail, outgoing.pk)
             count += 1
         return count
+
+
+def queue_after_commit(task, mail_id: int) -> None:
+    """Queue the delivery once the mail is committed. Robust: with the broker down the mail stays queued in the
+    database (and the request that sent it succeeds); the hourly ``requeue_stalled_mail`` tries it again."""
+    transaction.on_commit(lambda: task.delay(mail_id), robust=True)

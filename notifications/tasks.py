@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 
 from celery import shared_task
@@ -40,7 +41,10 @@ def deliver_mail(self, mail_id: int) -> None:
         message.attach_alternative(content, mimetype)
     for filename, content, mimetype in deserialise_attachments(payload.get("attachments", [])):
         message.attach(filename, content, mimetype)
-    OutgoingMail.objects.filter(pk=mail_id).update(attempts=outgoing.attempts + 1)
+    # Claim this attempt: a second delivery of the same mail at the same moment (the safety net below and a late
+    # message from the broker) finds the count changed and sends nothing.
+    if not OutgoingMail.objects.filter(pk=mail_id, attempts=outgoing.attempts).update(attempts=outgoing.attempts + 1):
+        return
     try:
         message.send()
     except MAIL_ERRORS as exc:
@@ -72,3 +76,20 @@ def send_digests() -> int:
     from .digest import send_all
 
     return send_all()
+
+
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
+@shared_task
+def requeue_stalled_mail() -> int:
+    """Mail that never got a delivery attempt (its task was lost: the broker was down at the commit) is queued
+    again; hourly through Celery beat."""
+    stalled = list(
+        OutgoingMail.objects.filter(
+            state=OutgoingMail.State.QUEUED, attempts=0, created_at__lt=timezone.now() - STALLED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for mail_id in stalled:
+        deliver_mail.delay(mail_id)
+    return len(stalled)

@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deadline warnings and the daily digest of new meldingen, early in the morning.
     "check-deadlines": {"task": "notifications.tasks.check_deadlines", "schedule": crontab(hour=6, minute=0)},
     "send-digests": {"task": "notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    "requeue-stalled-mail": {"task": "notifications.tasks.requeue_stalled_mail", "schedule": crontab(minute=50)},
     # Retention periods (accounts/retention.py), at night.
     "purge-expired": {"task": "voroc.tasks.purge_expired", "schedule": crontab(hour=3, minute=30)},
     # 1 February: which schools still have pupils without a complete doorstroomformulier.

@@ -38,6 +38,35 @@ def test_mail_leaves_only_after_the_transaction_commits(settings, eager, django_
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
 
+@pytest.mark.django_db
+def test_with_the_broker_down_the_mail_waits_in_the_database_and_the_hourly_net_sends_it_once(
+    settings, eager, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications.models import OutgoingMail
+    from notifications.tasks import deliver_mail, requeue_stalled_mail
+    from tests.brokers import broker_down
+
+    assert settings.CELERY_BEAT_SCHEDULE["requeue-stalled-mail"]["task"] == "notifications.tasks.requeue_stalled_mail"
+    settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        send("Wacht op de broker")  # no exception for the one who sent it
+    queued = OutgoingMail.objects.get()
+    assert queued.state == OutgoingMail.State.QUEUED and queued.attempts == 0 and mail.outbox == []
+    assert requeue_stalled_mail() == 0  # not yet: its task may still be on the way
+    OutgoingMail.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert requeue_stalled_mail() == 1
+    assert [m.subject for m in mail.outbox] == ["Wacht op de broker"]
+    assert OutgoingMail.objects.get().state == OutgoingMail.State.SENT
+    # A late second delivery of the same mail sends nothing again.
+    deliver_mail.apply(args=[queued.pk])
+    assert len(mail.outbox) == 1 and requeue_stalled_mail() == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_sends_nothing(settings, eager):
     settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
