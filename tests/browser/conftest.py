@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# A page that posts and redirects can take more than Playwright's 5 seconds on a busy 2-core CI machine (the
+# live server also serves the page's static files); a check still fails when the page never shows what it should.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
