@@ -29,7 +29,7 @@ from students.models import Pupil
 
 from . import engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
-from .parser import FeedRow, FileError, check_readable, parse, scrub, shown_id
+from .parser import SORT_KEY, FeedRow, FileError, check_readable, parse, scrub, shown_id
 from .rules import Outcome, RowResult
 
 logger = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ def _ingest(batch: Batch) -> None:
         with transaction.atomic():
             _fail(batch, str(exc))
         return
-    rows = sorted(result.rows, key=lambda r: r.sort_key)
+    rows = sorted(result.rows, key=SORT_KEY)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
         size = locked.chunk_rows if locked.parsed and locked.chunk_rows else settings.FEEDBACK_CHUNK_ROWS
