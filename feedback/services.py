@@ -10,8 +10,10 @@ what was not.
 from __future__ import annotations
 
 import datetime
+import gc
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import NamedTuple
 
@@ -171,7 +173,7 @@ def ingest(batch_id: int) -> Batch:
         batch.attempts += 1
         batch.save(update_fields=["state", "started_at", "attempts"])
     try:
-        with override("nl"):
+        with override("nl"), _without_cycle_collection():
             _ingest(batch)
     except Exception:
         # The traceback helps the servicedesk; the log format masks any BSN-like value an exception may quote.
@@ -183,6 +185,20 @@ def ingest(batch_id: int) -> Batch:
         raise
     batch.refresh_from_db()
     return batch
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading and applying a batch makes hundreds of thousands of small objects (rows, results, states) without
+    reference cycles; Python's cycle collector would walk them all again and again, a quarter of the time of an
+    ingest. Reference counting still frees them as before; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _ingest(batch: Batch) -> None:
