@@ -50,6 +50,9 @@ def _cursor(*, binary: bool = False):
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
+cursor = _cursor  # for the engine's own statements (COPY into a temporary table)
+
+
 def _sql(*parts: str) -> str:
     """Statements are built from the models' table and column names and casts only; values go as parameters."""
     return " ".join(parts)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from notifications.models import Melding, MeldingKind
-from students.models import Aanmelding, Pupil, StatusChange, StatusSource
+from students.models import Aanmelding, Opleiding, Pupil, StatusChange, StatusSource
 from students.signals import aanmeldingen_created_in_bulk
 
 from . import bulk_sql, rules
@@ -141,8 +141,9 @@ def _names() -> dict[str, str]:
         "pupil": quote(Pupil._meta.db_table),
         "aanmelding": quote(Aanmelding._meta.db_table),
         "history": quote(StatusChange._meta.db_table),
+        "opleiding": quote(Opleiding._meta.db_table),
     }
-    for model, prefix in ((Pupil, "p_"), (Aanmelding, "a_"), (StatusChange, "h_")):
+    for model, prefix in ((Pupil, "p_"), (Aanmelding, "a_"), (StatusChange, "h_"), (Opleiding, "o_")):
         for model_field in model._meta.concrete_fields:
             names[prefix + model_field.attname] = quote(model_field.column)
     return names
@@ -243,15 +244,126 @@ _PUPIL_FIELDS = ("pk", "bsn_index", "school_id", "school_year", "voornaam", "tus
 
 
 def apply_chunk(*, school: Organisation, rows: list[FeedRow], batch_id: int | None) -> ChunkResult:
-    """Apply ``rows`` (sorted by ``FeedRow.sort_key``, every aanmelding's rows together) for ``school``."""
-    chunk = _Chunk(school, rows, batch_id)
-    chunk.load()
-    apply = chunk.apply
-    result = ChunkResult([apply(row) for row in rows])
-    chunk.write()
-    result.pupil_schools = {p.pk: p.school_id for p in chunk.pupils.values()}
-    result.pupil_schools.update((s.pupil.pk, s.pupil.school_id) for s in chunk.all)
+    """Apply ``rows`` (sorted by ``FeedRow.sort_key``, every aanmelding's rows together) for ``school``.
+
+    On PostgreSQL the aanmeldingen whose every row changes nothing are found first, in one statement
+    (``unchanged_aanmeldingen``); only the other rows are read into Python and decided row by row."""
+    unchanged = unchanged_aanmeldingen(school, rows) if connection.vendor == "postgresql" else {}
+    rest = [row for row in rows if row.aanmelding_id not in unchanged] if unchanged else rows
+    result = ChunkResult()
+    decided: list[RowResult] = []
+    if rest:
+        chunk = _Chunk(school, rest, batch_id)
+        chunk.load()
+        apply = chunk.apply
+        decided = [apply(row) for row in rest]
+        chunk.write()
+        result.pupil_schools = {p.pk: p.school_id for p in chunk.pupils.values()}
+        result.pupil_schools.update((s.pupil.pk, s.pupil.school_id) for s in chunk.all)
+    if not unchanged:
+        result.results = decided
+        return result
+    # Back in the rows' order, as the one-row path gives them.
+    others = iter(decided)
+    result.results = [
+        RowResult(row, Outcome.UNCHANGED, pupil_id=unchanged[row.aanmelding_id][0])
+        if row.aanmelding_id in unchanged
+        else next(others)
+        for row in rows
+    ]
+    result.pupil_schools.update(unchanged.values())
     return result
+
+
+# --- the rows that change nothing, set-based (PostgreSQL) ----------------------------------------------------
+# A row changes nothing (engine and one-row path alike) when its aanmelding is known at the school, its BSN is
+# that of the aanmelding's pupil, it names the aanmelding's own opleiding, its (status, moment) is in the
+# history already, and, when it describes the aanmelding as it stands now (rules.is_current), its locatie and
+# cohort are the aanmelding's or empty. When every row of an aanmelding in the chunk changes nothing, none of
+# them changes the aanmelding for the next, so the whole group is unchanged. Whatever does not fit exactly (an
+# opleiding or locatie VOROC does not know yet, a row that moves the status, …) goes the usual way.
+
+_CHUNK_TABLE = "feed_chunk_rows"
+_CHUNK_COLUMNS = (
+    "aanmelding_id varchar(64)",
+    "bsn_index varchar(64)",
+    "crebo varchar(5)",
+    "has_leerweg boolean",
+    "opleiding_id bigint",  # with a leerweg: the opleiding it names (Catalogue.known_opleiding), if known
+    "has_locatie boolean",
+    "location_id bigint",  # with a locatie: that locatie (Catalogue.known_location), if known
+    "cohort integer",
+    "status smallint",
+    "at timestamptz",
+)
+_UNCHANGED = """
+    SELECT a.{a_external_id}, a.{a_pupil_id}, p.{p_school_id}
+    FROM (SELECT DISTINCT aanmelding_id FROM pg_temp.feed_chunk_rows) AS g
+    JOIN {aanmelding} AS a ON a.{a_mbo_school_id} = %(school)s AND a.{a_external_id} = g.aanmelding_id
+    JOIN {pupil} AS p ON p.{p_id} = a.{a_pupil_id}
+    JOIN {opleiding} AS o ON o.{o_id} = a.{a_opleiding_id}
+    WHERE NOT EXISTS (
+        SELECT 1 FROM pg_temp.feed_chunk_rows AS r
+        WHERE r.aanmelding_id = g.aanmelding_id AND NOT coalesce(
+            r.bsn_index = p.{p_bsn_index}
+            AND CASE WHEN r.has_leerweg THEN r.opleiding_id = a.{a_opleiding_id} ELSE r.crebo = o.{o_crebo} END
+            AND EXISTS (
+                SELECT 1 FROM {history} AS h
+                WHERE h.{h_aanmelding_id} = a.{a_id} AND h.{h_status} = r.status
+                  AND h.{h_at} >= r.at AND h.{h_at} < r.at + interval '1 second'
+            )
+            AND (
+                NOT (
+                    r.at >= a.{a_status_at}
+                    OR (r.status = a.{a_status} AND a.{a_status_at} >= r.at AND a.{a_status_at} < r.at + interval '1 second')
+                )
+                OR (
+                    (NOT r.has_locatie OR r.location_id = a.{a_location_id})
+                    AND (r.cohort IS NULL OR r.cohort = a.{a_cohort})
+                )
+            ),
+            false
+        )
+    )
+"""
+
+
+def unchanged_aanmeldingen(school: Organisation, rows: list[FeedRow]) -> dict[str, tuple[int, int]]:
+    """{aanmelding_id: (pupil, the pupil's vo-school)} of the aanmeldingen every row of which changes nothing.
+
+    The rows go to the database by COPY into a temporary table; one statement compares them with the
+    aanmeldingen, their pupils, opleidingen and history. Nothing is created or changed here."""
+    if not rows:
+        return {}
+    catalogue = Catalogue(school, {r.crebo for r in rows})
+    opleiding, location = catalogue.known_opleiding, catalogue.known_location
+    names = _names()
+    records = [
+        (
+            row.aanmelding_id,
+            row.bsn_index,
+            row.crebo,
+            bool(row.leerweg),
+            opleiding(row.crebo, row.leerweg) if row.leerweg else None,
+            bool(row.locatie),
+            location(row.locatie) if row.locatie else None,  # may read the locaties: before the COPY starts
+            row.cohort,
+            row.status,
+            row.at,
+        )
+        for row in rows
+    ]
+    with bulk_sql.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_CHUNK_TABLE} ({', '.join(_CHUNK_COLUMNS)}) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {_CHUNK_TABLE}")  # also within one transaction (chunks as savepoints)
+        with cursor.cursor.copy(f"COPY {_CHUNK_TABLE} FROM STDIN") as copy:
+            write = copy.write_row
+            for record in records:
+                write(record)
+    found = bulk_sql.fetch(_UNCHANGED.format(**names), {"school": school.pk})
+    return {external_id: (pupil_id, school_id) for external_id, pupil_id, school_id in found}
 
 
 class _Chunk:
