@@ -248,15 +248,12 @@ def apply_chunk(*, school: Organisation, rows: list[FeedRow], batch_id: int | No
 
     On PostgreSQL the aanmeldingen whose every row changes nothing are found first, in one statement
     (``unchanged_aanmeldingen``); only the other rows are read into Python and decided row by row."""
-    unchanged: dict[str, tuple[int, int]] = {}
-    known: set[str] | None = None  # None: not looked up yet
-    if connection.vendor == "postgresql":
-        unchanged, known = unchanged_aanmeldingen(school, rows)
+    unchanged = unchanged_aanmeldingen(school, rows) if connection.vendor == "postgresql" else {}
     rest = [row for row in rows if row.aanmelding_id not in unchanged] if unchanged else rows
     result = ChunkResult()
     decided: list[RowResult] = []
     if rest:
-        chunk = _Chunk(school, rest, batch_id, known=known)
+        chunk = _Chunk(school, rest, batch_id)
         chunk.load()
         apply = chunk.apply
         decided = [apply(row) for row in rest]
@@ -300,7 +297,12 @@ _CHUNK_COLUMNS = (
     "at timestamptz",
 )
 _UNCHANGED = """
-    SELECT a.{a_external_id}, a.{a_pupil_id}, p.{p_school_id}, NOT EXISTS (
+    SELECT a.{a_external_id}, a.{a_pupil_id}, p.{p_school_id}
+    FROM (SELECT DISTINCT aanmelding_id FROM pg_temp.feed_chunk_rows) AS g
+    JOIN {aanmelding} AS a ON a.{a_mbo_school_id} = %(school)s AND a.{a_external_id} = g.aanmelding_id
+    JOIN {pupil} AS p ON p.{p_id} = a.{a_pupil_id}
+    JOIN {opleiding} AS o ON o.{o_id} = a.{a_opleiding_id}
+    WHERE NOT EXISTS (
         SELECT 1 FROM pg_temp.feed_chunk_rows AS r
         WHERE r.aanmelding_id = g.aanmelding_id AND NOT coalesce(
             r.bsn_index = p.{p_bsn_index}
@@ -323,21 +325,16 @@ _UNCHANGED = """
             false
         )
     )
-    FROM (SELECT DISTINCT aanmelding_id FROM pg_temp.feed_chunk_rows) AS g
-    JOIN {aanmelding} AS a ON a.{a_mbo_school_id} = %(school)s AND a.{a_external_id} = g.aanmelding_id
-    JOIN {pupil} AS p ON p.{p_id} = a.{a_pupil_id}
-    JOIN {opleiding} AS o ON o.{o_id} = a.{a_opleiding_id}
 """
 
 
-def unchanged_aanmeldingen(school: Organisation, rows: list[FeedRow]) -> tuple[dict[str, tuple[int, int]], set[str]]:
-    """{aanmelding_id: (pupil, the pupil's vo-school)} of the aanmeldingen every row of which changes nothing,
-    and the ids of the other aanmeldingen the rows name that the school has already (the rest are new).
+def unchanged_aanmeldingen(school: Organisation, rows: list[FeedRow]) -> dict[str, tuple[int, int]]:
+    """{aanmelding_id: (pupil, the pupil's vo-school)} of the aanmeldingen every row of which changes nothing.
 
     The rows go to the database by COPY into a temporary table; one statement compares them with the
     aanmeldingen, their pupils, opleidingen and history. Nothing is created or changed here."""
     if not rows:
-        return {}, set()
+        return {}
     catalogue = Catalogue(school, {r.crebo for r in rows})
     opleiding, location = catalogue.known_opleiding, catalogue.known_location
     names = _names()
@@ -365,23 +362,13 @@ def unchanged_aanmeldingen(school: Organisation, rows: list[FeedRow]) -> tuple[d
             write = copy.write_row
             for record in records:
                 write(record)
-    unchanged, known = {}, set()
-    for external_id, pupil_id, school_id, nothing_changes in bulk_sql.fetch(
-        _UNCHANGED.format(**names), {"school": school.pk}
-    ):
-        if nothing_changes:
-            unchanged[external_id] = (pupil_id, school_id)
-        else:
-            known.add(external_id)
-    return unchanged, known
+    found = bulk_sql.fetch(_UNCHANGED.format(**names), {"school": school.pk})
+    return {external_id: (pupil_id, school_id) for external_id, pupil_id, school_id in found}
 
 
 class _Chunk:
-    def __init__(
-        self, school: Organisation, rows: list[FeedRow], batch_id: int | None, *, known: set[str] | None = None
-    ) -> None:
+    def __init__(self, school: Organisation, rows: list[FeedRow], batch_id: int | None) -> None:
         self.school = school
-        self.known = known  # the ids among the rows' that the school has already, when looked up before
         self.rows = rows
         self.batch_id = batch_id
         self.states: dict[str, _State] = {}  # by aanmelding_id
@@ -401,10 +388,7 @@ class _Chunk:
         aanmeldingen at this school. Each aanmelding comes with its pupil and its history. Then the opleidingen."""
         school = self.school
         loaded: set[int] = set()
-        ids = {r.aanmelding_id for r in self.rows}
-        if self.known is not None:
-            ids &= self.known  # the others are new: nothing to read
-        for pupil, values in aanmeldingen_by_external_id(school.pk, list(ids)):
+        for pupil, values in aanmeldingen_by_external_id(school.pk, list({r.aanmelding_id for r in self.rows})):
             if values is not None:
                 self._load(values, pupil, loaded)
         new_indexes = {r.bsn_index for r in self.rows if r.aanmelding_id not in self.states}
