@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,3 +122,13 @@ def unseal_bytes(token: bytes, *, purpose: bytes) -> bytes:
 def blind_index(text: str) -> str:
     """Keyed HMAC-SHA256 of ``text``, hex: equal inputs give equal indexes; without the key, no way back."""
     return hmac.digest(keys().index_key, text.encode(), hashlib.sha256).hex()
+
+
+def blind_indexer() -> Callable[[str], str]:
+    """``blind_index`` with the key looked up once: for a loop over many values (a feed batch)."""
+    key, digest, sha256 = keys().index_key, hmac.digest, hashlib.sha256
+
+    def index(text: str) -> str:
+        return digest(key, text.encode(), sha256).hex()
+
+    return index

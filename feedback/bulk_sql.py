@@ -50,6 +50,9 @@ def _cursor(*, binary: bool = False):
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
+cursor = _cursor  # for the engine's own statements (COPY into a temporary table)
+
+
 def _sql(*parts: str) -> str:
     """Statements are built from the models' table and column names and casts only; values go as parameters."""
     return " ".join(parts)
@@ -126,6 +129,52 @@ def update(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence]) 
     )
     with _cursor() as cursor:
         cursor.execute(sql, _arrays(rows, len(fields) + 1))
+
+
+def fetch(sql: str, params: dict) -> list[tuple]:
+    """Run a SELECT (PostgreSQL) with its values as parameters and return its rows as tuples, loaded in binary.
+
+    For the rest of the transaction (a chunk): planned for the tables as they are now (no cached generic plan:
+    a school's first feed fills the tables it reads from, and a plan made when they were empty would scan them
+    whole for every key); index pages priced as cached (random_page_cost 1.1, the usual value for SSD or RAM:
+    with the default of 4 the planner reads a whole table rather than look up a few thousand keys, several
+    times slower); and no JIT compilation (the look-ups pass jit_above_cost, yet compiling costs more than it
+    saves)."""
+    with _cursor(binary=True) as cursor:
+        cursor.execute(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true), "
+            "set_config('random_page_cost', '1.1', true)"
+        )
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Below this many new rows, statistics that miss them cannot mislead the planner much.
+STATISTICS_MIN_ROWS = 1000
+
+
+def refresh_statistics(added: dict[type[Model], int]) -> None:
+    """ANALYZE the tables to which this chunk added more rows than their statistics know they hold (PostgreSQL).
+
+    Autovacuum keeps statistics on a live database, but only for committed rows and in its own time: a school's
+    first feed can fill a table far beyond what the planner believes. With the school missing from the
+    statistics, each of the next chunk's look-ups is planned as if it finds nothing, and may read every row the
+    school already has instead of a few index pages: the cost of a chunk would then grow with the table."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model, count in added.items() if count >= STATISTICS_MIN_ROWS]
+    if not tables:
+        return
+    with _cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", [tables])
+        known = dict(cursor.fetchall())
+        outgrown = [t for t in tables if known.get(t, 0) < added[_model_of(added, t)]]
+        if outgrown:
+            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in outgrown)}")
+
+
+def _model_of(added: dict[type[Model], int], table: str) -> type[Model]:
+    return next(model for model in added if model._meta.db_table == table)
 
 
 def by_keys(model: type[Model], key: str, keys: Sequence, *, where: dict, fields: Sequence[str]) -> list[dict]:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import groupby
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Organisation
 from notifications.models import Melding, MeldingKind
-from students.models import Aanmelding, StatusChange, StatusSource
+from students.models import Aanmelding, Opleiding, Pupil, StatusChange, StatusSource
 from students.signals import aanmeldingen_created_in_bulk
 
 from . import bulk_sql, rules
@@ -80,7 +80,8 @@ class _State:
         self.opleiding_id = opleiding_id
         self.location_id = location_id
         self.cohort = cohort
-        self.history: set[tuple[int, datetime.datetime]] = set()
+        # (status, moment in whole seconds since the epoch): the feed's precision, as rules.history_key.
+        self.history: set[tuple[int, int]] = set()
         self.dirty = False
         self.new = pk is None
 
@@ -88,12 +89,18 @@ class _State:
 @dataclass
 class ChunkResult:
     results: list[RowResult] = field(default_factory=list)
+    # The vo-school of every pupil the chunk met (for the audit log, without reading the pupils again).
+    pupil_schools: dict[int, int] = field(default_factory=dict)
 
 
-_AANMELDING_FIELDS = (
-    "pk",
+# --- the two reads ------------------------------------------------------------------------------------------
+# Each gives (pupil, aanmelding) pairs; an aanmelding is (pk, external_id, school_year, status, status_at,
+# opleiding_id, location_id, cohort, history) with its history as (status, whole seconds since the epoch).
+
+_PUPIL_COLUMNS = ("id", "bsn_index", "school_id", "school_year")
+_AANMELDING_COLUMNS = (
+    "id",
     "external_id",
-    "pupil_id",
     "school_year",
     "status",
     "status_at",
@@ -103,16 +110,260 @@ _AANMELDING_FIELDS = (
 )
 
 
+def _pupil(values) -> PupilInfo:
+    pk, bsn_index, school_id, school_year, full_name = values
+    return PupilInfo(pk, bsn_index or "", school_id, school_year, full_name)
+
+
+def _pairs(records) -> list[tuple[PupilInfo, tuple | None]]:
+    """Rows of pupil columns, aanmelding columns and the history as two arrays, into (pupil, aanmelding) pairs."""
+    pupils: dict[int, PupilInfo] = {}
+    pairs: list[tuple[PupilInfo, tuple | None]] = []
+    width = len(_PUPIL_COLUMNS) + 1  # and the full name
+    for record in records:
+        pupil = pupils.get(record[0])
+        if pupil is None:
+            pupil = pupils[record[0]] = _pupil(record[:width])
+        aanmelding = record[width:]
+        if aanmelding[0] is None:
+            pairs.append((pupil, None))
+            continue
+        statuses, moments = aanmelding[-2:]
+        history = list(zip(statuses, moments, strict=True)) if statuses else []
+        pairs.append((pupil, (*aanmelding[:-2], history)))
+    return pairs
+
+
+def _names() -> dict[str, str]:
+    """Tables and columns as the models name them (a renamed column cannot silently go astray)."""
+    quote = connection.ops.quote_name
+    names = {
+        "pupil": quote(Pupil._meta.db_table),
+        "aanmelding": quote(Aanmelding._meta.db_table),
+        "history": quote(StatusChange._meta.db_table),
+        "opleiding": quote(Opleiding._meta.db_table),
+    }
+    for model, prefix in ((Pupil, "p_"), (Aanmelding, "a_"), (StatusChange, "h_"), (Opleiding, "o_")):
+        for model_field in model._meta.concrete_fields:
+            names[prefix + model_field.attname] = quote(model_field.column)
+    return names
+
+
+_SELECT = """
+    SELECT {pupil_columns}, {full_name}, {aanmelding_columns}, h.statuses, h.moments
+    FROM {source}
+    {join} LATERAL (
+        SELECT * FROM {aanmelding} AS t WHERE t.{a_pupil_id} = p.{p_id} AND t.{a_mbo_school_id} = %(school)s
+    ) AS a ON true
+    LEFT JOIN LATERAL (
+        SELECT array_agg(c.{h_status}) AS statuses, array_agg(floor(extract(epoch FROM c.{h_at}))::bigint) AS moments
+        FROM {history} AS c WHERE c.{h_aanmelding_id} = a.{a_id}
+    ) AS h ON true
+"""
+# The pupils of the aanmeldingen with these ids at the school, each lookup through the index on the id.
+_BY_EXTERNAL_ID = """(
+        SELECT DISTINCT q.{p_id}, q.{p_bsn_index}, q.{p_school_id}, q.{p_school_year}, q.{p_voornaam},
+               q.{p_tussenvoegsel}, q.{p_achternaam}
+        FROM unnest(%(keys)s::varchar[]) AS k(v)
+        CROSS JOIN LATERAL (
+            SELECT t.{a_pupil_id} FROM {aanmelding} AS t
+            WHERE t.{a_mbo_school_id} = %(school)s AND t.{a_external_id} = k.v
+        ) AS known
+        JOIN {pupil} AS q ON q.{p_id} = known.{a_pupil_id}
+    ) AS p"""
+# For each blind index the pupil of the newest school year, the last added among equals (rules.best_pupils).
+_BEST_PUPILS = """(
+        SELECT DISTINCT ON (q.{p_bsn_index}) q.{p_id}, q.{p_bsn_index}, q.{p_school_id}, q.{p_school_year},
+               q.{p_voornaam}, q.{p_tussenvoegsel}, q.{p_achternaam}
+        FROM unnest(%(keys)s::varchar[]) AS k(v)
+        CROSS JOIN LATERAL (SELECT * FROM {pupil} AS t WHERE t.{p_bsn_index} = k.v) AS q
+        ORDER BY q.{p_bsn_index}, q.{p_school_year} DESC, q.{p_id} DESC
+    ) AS p"""
+
+
+def _select(source: str, join: str) -> str:
+    names = _names()
+    return _SELECT.format(
+        pupil_columns=", ".join(f"p.{names['p_' + c]}" for c in _PUPIL_COLUMNS),
+        # rules.full_name: the parts that are not empty, with a space between.
+        full_name="concat_ws(' ', {})".format(
+            ", ".join(f"nullif(p.{names['p_' + c]}, '')" for c in ("voornaam", "tussenvoegsel", "achternaam"))
+        ),
+        aanmelding_columns=", ".join(f"a.{names['a_' + c]}" for c in _AANMELDING_COLUMNS),
+        source=source.format(**names),
+        join=join,
+        **names,
+    )
+
+
+def aanmeldingen_by_external_id(school_id: int, external_ids: list[str]) -> list[tuple[PupilInfo, tuple | None]]:
+    """The aanmeldingen at the school with these ids, and every other aanmelding of their pupils there."""
+    if not external_ids:
+        return []
+    if connection.vendor == "postgresql":
+        return _pairs(bulk_sql.fetch(_select(_BY_EXTERNAL_ID, "JOIN"), {"keys": external_ids, "school": school_id}))
+    pupil_ids = Aanmelding.objects.filter(mbo_school=school_id, external_id__in=external_ids).values("pupil_id")
+    return _orm_pairs(school_id, Pupil.objects.filter(pk__in=pupil_ids), inner=True)
+
+
+def best_pupils_with_aanmeldingen(school_id: int, indexes: list[str]) -> list[tuple[PupilInfo, tuple | None]]:
+    """For each blind index the pupil a new row goes to, with that pupil's aanmeldingen at the school (or None)."""
+    if not indexes:
+        return []
+    if connection.vendor == "postgresql":
+        return _pairs(bulk_sql.fetch(_select(_BEST_PUPILS, "LEFT JOIN"), {"keys": indexes, "school": school_id}))
+    pupils = list(rules.best_pupils(indexes).values())
+    return _orm_pairs(school_id, Pupil.objects.filter(pk__in=[p.pk for p in pupils]), inner=False)
+
+
+def _orm_pairs(school_id: int, pupils, *, inner: bool) -> list[tuple[PupilInfo, tuple | None]]:
+    """The same pairs through the ORM (SQLite, the embedded default)."""
+    infos = {
+        pk: PupilInfo(pk, bsn_index or "", school_id, school_year, rules.full_name(*names))
+        for pk, bsn_index, school_id, school_year, *names in pupils.order_by().values_list(*_PUPIL_FIELDS)
+    }
+    aanmeldingen = list(
+        Aanmelding.objects.filter(mbo_school=school_id, pupil_id__in=list(infos))
+        .order_by("pk")
+        .values_list("pupil_id", *_AANMELDING_COLUMNS)
+    )
+    history: dict[int, list[tuple[int, int]]] = {values[1]: [] for values in aanmeldingen}
+    lines = StatusChange.objects.filter(aanmelding_id__in=list(history)).values_list("aanmelding_id", "status", "at")
+    for aanmelding_id, status, at in lines:
+        history[aanmelding_id].append((status, int(rules.second(at).timestamp())))
+    pairs: list[tuple[PupilInfo, tuple | None]] = [
+        (infos[values[0]], (*values[1:], history[values[1]])) for values in aanmeldingen
+    ]
+    if not inner:
+        having = {values[0] for values in aanmeldingen}
+        pairs += [(info, None) for pk, info in infos.items() if pk not in having]
+    return pairs
+
+
+_PUPIL_FIELDS = ("pk", "bsn_index", "school_id", "school_year", "voornaam", "tussenvoegsel", "achternaam")
+
+
 def apply_chunk(*, school: Organisation, rows: list[FeedRow], batch_id: int | None) -> ChunkResult:
-    """Apply ``rows`` (sorted by ``FeedRow.sort_key``, every aanmelding's rows together) for ``school``."""
+    """Apply ``rows`` (sorted by ``FeedRow.sort_key``, every aanmelding's rows together) for ``school``.
+
+    On PostgreSQL the aanmeldingen whose every row changes nothing are found first, in one statement
+    (``unchanged_aanmeldingen``); only the other rows are read into Python and decided row by row."""
+    unchanged = unchanged_aanmeldingen(school, rows) if connection.vendor == "postgresql" else {}
+    rest = [row for row in rows if row.aanmelding_id not in unchanged] if unchanged else rows
     result = ChunkResult()
-    chunk = _Chunk(school, rows, batch_id)
-    chunk.load()
-    for _ext_id, group in groupby(rows, key=lambda r: r.aanmelding_id):
-        for row in group:
-            result.results.append(chunk.apply(row))
-    chunk.write()
+    decided: list[RowResult] = []
+    if rest:
+        chunk = _Chunk(school, rest, batch_id)
+        chunk.load()
+        apply = chunk.apply
+        decided = [apply(row) for row in rest]
+        chunk.write()
+        result.pupil_schools = {p.pk: p.school_id for p in chunk.pupils.values()}
+        result.pupil_schools.update((s.pupil.pk, s.pupil.school_id) for s in chunk.all)
+    if not unchanged:
+        result.results = decided
+        return result
+    # Back in the rows' order, as the one-row path gives them.
+    others = iter(decided)
+    result.results = [
+        RowResult(row, Outcome.UNCHANGED, pupil_id=unchanged[row.aanmelding_id][0])
+        if row.aanmelding_id in unchanged
+        else next(others)
+        for row in rows
+    ]
+    result.pupil_schools.update(unchanged.values())
     return result
+
+
+# --- the rows that change nothing, set-based (PostgreSQL) ----------------------------------------------------
+# A row changes nothing (engine and one-row path alike) when its aanmelding is known at the school, its BSN is
+# that of the aanmelding's pupil, it names the aanmelding's own opleiding, its (status, moment) is in the
+# history already, and, when it describes the aanmelding as it stands now (rules.is_current), its locatie and
+# cohort are the aanmelding's or empty. When every row of an aanmelding in the chunk changes nothing, none of
+# them changes the aanmelding for the next, so the whole group is unchanged. Whatever does not fit exactly (an
+# opleiding or locatie VOROC does not know yet, a row that moves the status, …) goes the usual way.
+
+_CHUNK_TABLE = "feed_chunk_rows"
+_CHUNK_COLUMNS = (
+    "aanmelding_id varchar(64)",
+    "bsn_index varchar(64)",
+    "crebo varchar(5)",
+    "has_leerweg boolean",
+    "opleiding_id bigint",  # with a leerweg: the opleiding it names (Catalogue.known_opleiding), if known
+    "has_locatie boolean",
+    "location_id bigint",  # with a locatie: that locatie (Catalogue.known_location), if known
+    "cohort integer",
+    "status smallint",
+    "at timestamptz",
+)
+_UNCHANGED = """
+    SELECT a.{a_external_id}, a.{a_pupil_id}, p.{p_school_id}
+    FROM (SELECT DISTINCT aanmelding_id FROM pg_temp.feed_chunk_rows) AS g
+    JOIN {aanmelding} AS a ON a.{a_mbo_school_id} = %(school)s AND a.{a_external_id} = g.aanmelding_id
+    JOIN {pupil} AS p ON p.{p_id} = a.{a_pupil_id}
+    JOIN {opleiding} AS o ON o.{o_id} = a.{a_opleiding_id}
+    WHERE NOT EXISTS (
+        SELECT 1 FROM pg_temp.feed_chunk_rows AS r
+        WHERE r.aanmelding_id = g.aanmelding_id AND NOT coalesce(
+            r.bsn_index = p.{p_bsn_index}
+            AND CASE WHEN r.has_leerweg THEN r.opleiding_id = a.{a_opleiding_id} ELSE r.crebo = o.{o_crebo} END
+            AND EXISTS (
+                SELECT 1 FROM {history} AS h
+                WHERE h.{h_aanmelding_id} = a.{a_id} AND h.{h_status} = r.status
+                  AND h.{h_at} >= r.at AND h.{h_at} < r.at + interval '1 second'
+            )
+            AND (
+                NOT (
+                    r.at >= a.{a_status_at}
+                    OR (r.status = a.{a_status} AND a.{a_status_at} >= r.at AND a.{a_status_at} < r.at + interval '1 second')
+                )
+                OR (
+                    (NOT r.has_locatie OR r.location_id = a.{a_location_id})
+                    AND (r.cohort IS NULL OR r.cohort = a.{a_cohort})
+                )
+            ),
+            false
+        )
+    )
+"""
+
+
+def unchanged_aanmeldingen(school: Organisation, rows: list[FeedRow]) -> dict[str, tuple[int, int]]:
+    """{aanmelding_id: (pupil, the pupil's vo-school)} of the aanmeldingen every row of which changes nothing.
+
+    The rows go to the database by COPY into a temporary table; one statement compares them with the
+    aanmeldingen, their pupils, opleidingen and history. Nothing is created or changed here."""
+    if not rows:
+        return {}
+    catalogue = Catalogue(school, {r.crebo for r in rows})
+    opleiding, location = catalogue.known_opleiding, catalogue.known_location
+    names = _names()
+    records = [
+        (
+            row.aanmelding_id,
+            row.bsn_index,
+            row.crebo,
+            bool(row.leerweg),
+            opleiding(row.crebo, row.leerweg) if row.leerweg else None,
+            bool(row.locatie),
+            location(row.locatie) if row.locatie else None,  # may read the locaties: before the COPY starts
+            row.cohort,
+            row.status,
+            row.at,
+        )
+        for row in rows
+    ]
+    with bulk_sql.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_CHUNK_TABLE} ({', '.join(_CHUNK_COLUMNS)}) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {_CHUNK_TABLE}")  # also within one transaction (chunks as savepoints)
+        with cursor.cursor.copy(f"COPY {_CHUNK_TABLE} FROM STDIN") as copy:
+            write = copy.write_row
+            for record in records:
+                write(record)
+    found = bulk_sql.fetch(_UNCHANGED.format(**names), {"school": school.pk})
+    return {external_id: (pupil_id, school_id) for external_id, pupil_id, school_id in found}
 
 
 class _Chunk:
@@ -123,6 +374,7 @@ class _Chunk:
         self.states: dict[str, _State] = {}  # by aanmelding_id
         self.by_key: dict[tuple[int, int, int], _State] = {}  # (pupil, opleiding, school year)
         self.per_pupil_year: dict[tuple[int, int], list[_State]] = {}
+        self.all: list[_State] = []  # every aanmelding the chunk knows, once
         self.pupils: dict[str, PupilInfo] = {}
         self.new_history: list[tuple[_State, int, datetime.datetime, int]] = []
         # (state, text, event): the text as decided; the event ("new" or "status:<status>:<moment>") keys it once.
@@ -131,59 +383,42 @@ class _Chunk:
     # --- reading: a fixed number of queries ---------------------------------------------------------------
 
     def load(self) -> None:
+        """Two reads: the aanmeldingen the rows name by id with every aanmelding of their pupils at this school;
+        then, for the rows whose id is new, the pupil each BSN goes to (rules.best_pupils) with that pupil's
+        aanmeldingen at this school. Each aanmelding comes with its pupil and its history. Then the opleidingen."""
         school = self.school
-        ext_ids = list({r.aanmelding_id for r in self.rows})
-        # 1. The aanmeldingen the feed already knows, and (1b) their pupils.
-        known = bulk_sql.by_keys(
-            Aanmelding, "external_id", ext_ids, where={"mbo_school": school.pk}, fields=_AANMELDING_FIELDS
-        )
-        known_pupils = {info.pk: info for info in rules.pupils_by_pk({values["pupil_id"] for values in known})}
-        for values in known:
-            self._remember(self._state(values, known_pupils[values["pupil_id"]]))
-        # 2. The pupils of the rows whose aanmelding is new to the feed.
-        self.pupils = rules.best_pupils(r.bsn_index for r in self.rows if r.aanmelding_id not in self.states)
-        pupils_by_pk = {**known_pupils, **{p.pk: p for p in self.pupils.values()}}
-        # 3. Their other aanmeldingen at this school (to take over, to keep one per opleiding, to count).
-        known_pks = {s.pk for s in self.states.values()}
-        others = bulk_sql.by_keys(
-            Aanmelding, "pupil_id", list(pupils_by_pk), where={"mbo_school": school.pk}, fields=_AANMELDING_FIELDS
-        )
-        for values in sorted(others, key=lambda v: v["pk"]):
-            if values["pk"] not in known_pks:
-                self._remember(self._state(values, pupils_by_pk[values["pupil_id"]]))
-        # 4. Their history.
-        by_pk = {s.pk: s for s in self._all_states()}
-        history = bulk_sql.by_keys(
-            StatusChange, "aanmelding_id", list(by_pk), where={}, fields=("aanmelding_id", "status", "at")
-        )
-        for line in history:
-            by_pk[line["aanmelding_id"]].history.add(rules.history_key(line["status"], line["at"]))
-        # 5. The opleidingen the rows name, and those the aanmeldingen have (for the meldingen' texts).
-        self.catalogue = Catalogue(school, {r.crebo for r in self.rows}, also={s.opleiding_id for s in by_pk.values()})
+        loaded: set[int] = set()
+        for pupil, values in aanmeldingen_by_external_id(school.pk, list({r.aanmelding_id for r in self.rows})):
+            if values is not None:
+                self._load(values, pupil, loaded)
+        new_indexes = {r.bsn_index for r in self.rows if r.aanmelding_id not in self.states}
+        for pupil, values in best_pupils_with_aanmeldingen(school.pk, list(new_indexes)):
+            self.pupils[pupil.bsn_index] = pupil
+            if values is not None:
+                self._load(values, pupil, loaded)
+        self.catalogue = Catalogue(school, {r.crebo for r in self.rows}, also={s.opleiding_id for s in self.all})
 
-    def _all_states(self):
-        seen: set[int] = set()
-        for states in self.per_pupil_year.values():
-            for state in states:
-                if id(state) not in seen:
-                    seen.add(id(state))
-                    yield state
-
-    @staticmethod
-    def _state(values: dict, pupil: PupilInfo) -> _State:
-        return _State(
-            pk=values["pk"],
-            external_id=values["external_id"],
+    def _load(self, values: tuple, pupil: PupilInfo, loaded: set[int]) -> None:
+        pk, external_id, school_year, status, status_at, opleiding_id, location_id, cohort, history = values
+        if pk in loaded:
+            return
+        loaded.add(pk)
+        state = _State(
+            pk=pk,
+            external_id=external_id,
             pupil=pupil,
-            school_year=values["school_year"],
-            status=values["status"],
-            status_at=values["status_at"],
-            opleiding_id=values["opleiding_id"],
-            location_id=values["location_id"],
-            cohort=values["cohort"],
+            school_year=school_year,
+            status=status,
+            status_at=status_at,
+            opleiding_id=opleiding_id,
+            location_id=location_id,
+            cohort=cohort,
         )
+        state.history.update(history)
+        self._remember(state)
 
     def _remember(self, state: _State) -> None:
+        self.all.append(state)
         if state.external_id:
             self.states[state.external_id] = state
         self.by_key[(state.pupil.pk, state.opleiding_id, state.school_year)] = state
@@ -232,7 +467,7 @@ class _Chunk:
             cohort=row.cohort,
         )
         self._remember(state)
-        state.history.add(rules.history_key(row.status, row.at))
+        state.history.add((row.status, int(row.at.timestamp())))
         self.new_history.append((state, row.status, row.at, row.line))
         count = len(self.per_pupil_year[(pupil.pk, pupil.school_year)])
         self.meldingen.append(
@@ -260,7 +495,7 @@ class _Chunk:
                     row, Outcome.REJECTED, "crebo", rules.reason_taken(taken.external_id), pupil_id=state.pupil.pk
                 )
         changed = adopted
-        key = rules.history_key(row.status, row.at)
+        key = (row.status, int(row.at.timestamp()))
         if key not in state.history:
             state.history.add(key)
             self.new_history.append((state, row.status, row.at, row.line))
@@ -291,7 +526,7 @@ class _Chunk:
     def write(self) -> None:
         school = self.school
         now = timezone.now()
-        created = [s for s in self._all_states() if s.new]
+        created = [s for s in self.all if s.new]
         ids = bulk_sql.insert_returning(
             Aanmelding,
             AANMELDING_INSERT,
@@ -321,7 +556,7 @@ class _Chunk:
             UPDATE_FIELDS,
             [
                 (s.pk, s.external_id, s.status, s.status_at, s.opleiding_id, s.location_id, s.cohort)
-                for s in self._all_states()
+                for s in self.all
                 if s.dirty and not s.new
             ],
         )
@@ -333,6 +568,7 @@ class _Chunk:
                 for state, status, moment, line in self.new_history
             ],
         )
+        bulk_sql.refresh_statistics({Aanmelding: len(created), StatusChange: len(self.new_history)})
         # A melding per event at most once, also when a chunk is ever applied twice.
         bulk_sql.insert(
             Melding,

@@ -16,6 +16,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -59,8 +61,11 @@ class FeedRow:
 
     @property
     def sort_key(self) -> tuple:
-        # All rows of one aanmelding together, oldest first; on the same moment the later line wins.
-        return (self.aanmelding_id, self.at, self.line)
+        return SORT_KEY(self)
+
+
+# All rows of one aanmelding together, oldest first; on the same moment the later line wins.
+SORT_KEY = attrgetter("aanmelding_id", "at", "line")
 
 
 @dataclass(slots=True)
@@ -175,9 +180,15 @@ def _csv_header(text: str) -> tuple[str, list[str]]:
     return delimiter, header
 
 
-def _csv_records(text: str) -> Iterator[tuple[int, dict[str, str] | Rejection]]:
+# A record as the checker reads it: the KNOWN fields in their order, "" for an empty or absent one.
+Record = tuple[str, ...]
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, Record | Rejection]]:
     delimiter, header = _csv_header(text)
     width = len(header)
+    # Where each known field stands in a line; an absent column reads the "" put after the line's last field.
+    pick = itemgetter(*[header.index(name) if name in header else width for name in KNOWN])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     next(reader)
     previous_end = reader.line_num
@@ -206,7 +217,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, str] | Rejection]]:
             previous_end = end
             continue
         previous_end = reader.line_num
-        if not any(value.strip() for value in record):
+        if not "".join(record).strip():
             continue  # an empty line (or only separators, as a spreadsheet leaves them): no data
         if len(record) > width and any(v.strip() for v in record[width:]):
             values = dict(zip(header, record, strict=False))
@@ -224,7 +235,10 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, str] | Rejection]]:
                 ),
             )
             continue
-        yield start, dict(zip(header, record, strict=False))
+        if len(record) != width:
+            record = (record + [""] * width)[:width]  # a short line's missing fields are empty
+        record.append("")
+        yield start, pick(record)
 
 
 def _json_rows(text: str) -> list:
@@ -240,7 +254,7 @@ def _json_rows(text: str) -> list:
     return document["rows"]
 
 
-def _json_records(text: str) -> Iterator[tuple[int, dict[str, str] | Rejection]]:
+def _json_records(text: str) -> Iterator[tuple[int, Record | Rejection]]:
     for number, item in enumerate(_json_rows(text), start=1):
         if not isinstance(item, dict):
             yield number, Rejection(number, "", "", _("Deze rij is geen object met velden."))
@@ -272,7 +286,7 @@ def _json_records(text: str) -> Iterator[tuple[int, dict[str, str] | Rejection]]
                 ),
             )
             continue
-        yield number, values
+        yield number, tuple(values.get(name, "") for name in KNOWN)
 
 
 # --- checking -----------------------------------------------------------------------------------------
@@ -284,19 +298,32 @@ def _readable_id(value: str) -> str:
 
 
 def _split(
-    records: Iterator[tuple[int, dict[str, str] | Rejection]], now: datetime.datetime
+    records: Iterator[tuple[int, Record | Rejection]], now: datetime.datetime
 ) -> tuple[list[FeedRow], list[Rejection]]:
     rows: list[FeedRow] = []
     rejections: list[Rejection] = []
-    checker = _RowChecker(now)
+    check = _RowChecker(now).check
+    keep, reject = rows.append, rejections.append
     for line, values in records:
-        result = values if isinstance(values, Rejection) else checker.check(line, values)
-        (rejections if isinstance(result, Rejection) else rows).append(result)  # type: ignore[arg-type]
+        result = values if type(values) is Rejection else check(line, values)  # type: ignore[arg-type]
+        if type(result) is FeedRow:
+            keep(result)
+        else:
+            reject(result)  # type: ignore[arg-type]
     return rows, rejections
 
 
+_UNSEEN: Any = object()
+
+
 class _RowChecker:
-    """Checks one row's fields. Dates are cached: a day's file repeats the same few dates many times."""
+    """Checks one row's fields.
+
+    A day's file repeats the same few values many times (dates, statuses, crebos, opleidingen, locaties) and
+    every BSN once or twice, so each distinct value is checked once per batch and the outcome kept: ``check``
+    takes a row whose every field is fine from these caches; a row with any problem goes through
+    ``check_fully``, which names every problem in the order of the fields.
+    """
 
     def __init__(self, now: datetime.datetime) -> None:
         self._dates: dict[str, datetime.datetime | str] = {}
@@ -308,9 +335,84 @@ class _RowChecker:
         # Translated once, not per row.
         self.niveau_message = _("moet 1, 2, 3 of 4 zijn")
         self.cohort_message = _("moet een jaartal zijn, bijv. %(year)s") % {"year": self.year}
+        # Per raw value as read (before stripping): what it stands for when it is valid, None when it is not.
+        self._valid_bsns: dict[str, tuple[str, str] | None] = {}  # the BSN and its blind index
+        self._valid_crebos: dict[str, str | None] = {}
+        self._valid_statuses: dict[str, int | None] = {}
+        self._valid_dates: dict[str, datetime.datetime | None] = {}
+        self._valid_rest: dict[Record, tuple | None] = {}  # opleiding, niveau, leerweg, locatie, cohort
+        self._index = bsn_crypto.blind_indexer()
 
-    def check(self, line: int, values: dict[str, str]) -> FeedRow | Rejection:
-        get = values.get
+    def check(self, line: int, values: Record) -> FeedRow | Rejection:
+        raw_id, raw_bsn, raw_crebo, raw_status, raw_date = values[:5]
+        aanmelding_id = raw_id.strip()
+        bsn = self._valid_bsns.get(raw_bsn, _UNSEEN)
+        if bsn is _UNSEEN:
+            bsn = self._valid_bsns[raw_bsn] = self._bsn(raw_bsn)
+        crebo = self._valid_crebos.get(raw_crebo, _UNSEEN)
+        if crebo is _UNSEEN:
+            crebo = self._valid_crebos[raw_crebo] = self._crebo(raw_crebo)
+        status = self._valid_statuses.get(raw_status, _UNSEEN)
+        if status is _UNSEEN:
+            text = raw_status.strip()
+            status = self._valid_statuses[raw_status] = self._status(text) if text else None
+        at = self._valid_dates.get(raw_date, _UNSEEN)
+        if at is _UNSEEN:
+            text = raw_date.strip()
+            moment = self._date(text) if text else None
+            at = self._valid_dates[raw_date] = moment if isinstance(moment, datetime.datetime) else None
+        rest_key = values[5:]
+        rest = self._valid_rest.get(rest_key, _UNSEEN)
+        if rest is _UNSEEN:
+            rest = self._valid_rest[rest_key] = self._rest(rest_key)
+        if (
+            bsn is None
+            or crebo is None
+            or status is None
+            or at is None
+            or rest is None
+            or not aanmelding_id
+            or len(aanmelding_id) > 64
+            or (aanmelding_id[:1].isdigit() and bsn_crypto.normalise(aanmelding_id) == bsn[0])
+        ):
+            return self.check_fully(line, values)
+        opleiding, niveau, leerweg, locatie, cohort = rest
+        return FeedRow(
+            line, aanmelding_id, bsn[1], crebo, status, at, opleiding, niveau, leerweg, locatie, cohort, bsn[0]
+        )
+
+    def _bsn(self, raw: str) -> tuple[str, str] | None:
+        raw = raw.strip()
+        bsn = raw if len(raw) == 9 and raw.isdigit() else bsn_crypto.normalise(raw)
+        if not raw or len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit() or not bsn_crypto.passes_elfproef(bsn):
+            return None
+        return bsn, self._index(bsn)
+
+    @staticmethod
+    def _crebo(raw: str) -> str | None:
+        crebo = raw.strip()
+        return crebo if len(crebo) == 5 and crebo.isascii() and crebo.isdigit() else None
+
+    def _rest(self, values: Record) -> tuple | None:
+        problems: list[tuple[str, str]] = []
+        optional = self._optional(dict(zip(OPTIONAL, values, strict=True)).get, problems)
+        return None if problems else optional
+
+    def _optional(self, get, problems: list[tuple[str, str]]) -> tuple:
+        opleiding = " ".join((get("opleiding") or "").split())
+        locatie = " ".join((get("locatie") or "").split())
+        for name, value in (("opleiding", opleiding), ("locatie", locatie)):
+            if len(value) > MAX_LENGTHS[name]:
+                problems.append((name, _("is langer dan %(max)s tekens") % {"max": MAX_LENGTHS[name]}))
+        niveau = self._number(get("niveau"), 1, 4, "niveau", problems, self.niveau_message)
+        leerweg = (get("leerweg") or "").strip().upper()
+        if leerweg and leerweg not in ("BOL", "BBL"):
+            problems.append(("leerweg", _("moet BOL of BBL zijn") + _quoted(leerweg)))
+        cohort = self._number(get("cohort"), 2000, self.cohort_max, "cohort", problems, self.cohort_message)
+        return opleiding, niveau, leerweg, locatie, cohort
+
+    def check_fully(self, line: int, values: Record) -> FeedRow | Rejection:
+        get = dict(zip(KNOWN, values, strict=True)).get
         problems: list[tuple[str, str]] = []
         aanmelding_id = (get("aanmelding_id") or "").strip()
         raw_bsn = (get("bsn") or "").strip()
@@ -344,16 +446,7 @@ class _RowChecker:
         if isinstance(at, str):
             problems.append(("status_datum", at))
 
-        opleiding = " ".join((get("opleiding") or "").split())
-        locatie = " ".join((get("locatie") or "").split())
-        for name, value in (("opleiding", opleiding), ("locatie", locatie)):
-            if len(value) > MAX_LENGTHS[name]:
-                problems.append((name, _("is langer dan %(max)s tekens") % {"max": MAX_LENGTHS[name]}))
-        niveau = self._number(get("niveau"), 1, 4, "niveau", problems, self.niveau_message)
-        leerweg = (get("leerweg") or "").strip().upper()
-        if leerweg and leerweg not in ("BOL", "BBL"):
-            problems.append(("leerweg", _("moet BOL of BBL zijn") + _quoted(leerweg)))
-        cohort = self._number(get("cohort"), 2000, self.cohort_max, "cohort", problems, self.cohort_message)
+        opleiding, niveau, leerweg, locatie, cohort = self._optional(get, problems)
 
         if problems:
             return Rejection(

@@ -17,12 +17,12 @@ from students.aanmeldingen import add_aanmelding, record_status
 from students.models import Aanmelding, Opleiding, Pupil, StatusSource
 
 from . import rules
-from .parser import FeedRow
+from .parser import SORT_KEY, FeedRow
 from .rules import Catalogue, Outcome, RowResult
 
 
 def apply_rows(*, school: Organisation, rows: list[FeedRow], batch_id: int | None) -> list[RowResult]:
-    return [apply_row(school=school, row=row, batch_id=batch_id) for row in sorted(rows, key=lambda r: r.sort_key)]
+    return [apply_row(school=school, row=row, batch_id=batch_id) for row in sorted(rows, key=SORT_KEY)]
 
 
 @transaction.atomic

@@ -180,6 +180,24 @@ class Catalogue:
             % {"crebo": row.crebo},
         )
 
+    def known_opleiding(self, crebo: str, leerweg: str) -> int | None:
+        """What opleiding_for() gives a row naming this crebo and leerweg, when that opleiding exists already."""
+        for info in self.by_crebo.get(crebo, []):
+            if info.leerweg == leerweg:
+                return info.pk
+        return None
+
+    def known_location(self, name: str) -> int | None:
+        """What location_for() gives for this name, when that locatie exists already (never creates one)."""
+        return self._school_locations().get(name.casefold())
+
+    def _school_locations(self) -> dict[str, int]:
+        if self._locations is None:
+            self._locations = {
+                n.casefold(): pk for pk, n in Location.objects.filter(school=self.school).values_list("pk", "name")
+            }
+        return self._locations
+
     def _create(self, row: FeedRow) -> int:
         opleiding = Opleiding(
             school=self.school,
@@ -197,17 +215,14 @@ class Catalogue:
         """The locatie with this name (any capitals), created when new; None for an empty name."""
         if not name:
             return None
-        if self._locations is None:
-            self._locations = {
-                n.casefold(): pk for pk, n in Location.objects.filter(school=self.school).values_list("pk", "name")
-            }
+        locations = self._school_locations()
         key = name.casefold()
-        if key not in self._locations:
+        if key not in locations:
             location = Location(school=self.school, name=name)
             location.full_clean()
             location.save()
-            self._locations[key] = location.pk
-        return self._locations[key]
+            locations[key] = location.pk
+        return locations[key]
 
 
 # --- texts ----------------------------------------------------------------------------------------------

@@ -10,8 +10,11 @@ what was not.
 from __future__ import annotations
 
 import datetime
+import gc
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -24,11 +27,10 @@ from audit.context import acting_as
 from audit.models import Action
 from audit.services import record_pupils
 from students import bsn as bsn_crypto
-from students.models import Pupil
 
-from . import engine, payload
+from . import bulk_sql, engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
-from .parser import FeedRow, FileError, check_readable, parse, scrub, shown_id
+from .parser import SORT_KEY, FeedRow, FileError, check_readable, parse, scrub, shown_id
 from .rules import Outcome, RowResult
 
 logger = logging.getLogger(__name__)
@@ -171,7 +173,7 @@ def ingest(batch_id: int) -> Batch:
         batch.attempts += 1
         batch.save(update_fields=["state", "started_at", "attempts"])
     try:
-        with override("nl"):
+        with override("nl"), _without_cycle_collection():
             _ingest(batch)
     except Exception:
         # The traceback helps the servicedesk; the log format masks any BSN-like value an exception may quote.
@@ -183,6 +185,20 @@ def ingest(batch_id: int) -> Batch:
         raise
     batch.refresh_from_db()
     return batch
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading and applying a batch makes hundreds of thousands of small objects (rows, results, states) without
+    reference cycles; Python's cycle collector would walk them all again and again, a quarter of the time of an
+    ingest. Reference counting still frees them as before; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _ingest(batch: Batch) -> None:
@@ -198,7 +214,7 @@ def _ingest(batch: Batch) -> None:
         with transaction.atomic():
             _fail(batch, str(exc))
         return
-    rows = sorted(result.rows, key=lambda r: r.sort_key)
+    rows = sorted(result.rows, key=SORT_KEY)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
         size = locked.chunk_rows if locked.parsed and locked.chunk_rows else settings.FEEDBACK_CHUNK_ROWS
@@ -238,7 +254,7 @@ def _ingest(batch: Batch) -> None:
                 continue  # done by an earlier run
             outcome = engine.apply_chunk(school=school, rows=piece, batch_id=batch.pk)
             _record(locked, outcome.results)
-            _record_in_audit_log(school, batch.pk, outcome.results)
+            _record_in_audit_log(school, batch.pk, outcome)
             locked.chunks_done = number + 1
             locked.rows_done += len(piece)
             locked.save(update_fields=PROGRESS_FIELDS)
@@ -272,76 +288,100 @@ def _start_over(batch: Batch) -> None:
     batch.save(update_fields=[*PROGRESS_FIELDS, "parsed", "rows_read"])
 
 
+LINE_FIELDS = ("batch", "line", "aanmelding_id", "kind", "field", "reason")
+WAITING_FIELDS = (
+    "mbo_school",
+    "batch",
+    "line",
+    "aanmelding_id",
+    "bsn_index",
+    "bsn_encrypted",
+    "crebo",
+    "opleiding",
+    "niveau",
+    "leerweg",
+    "locatie",
+    "cohort",
+    "status",
+    "status_at",
+    "received_at",
+    "matched_at",
+    "pupil",
+    "outcome",
+)
+
+
 def _record(batch: Batch, results: list[RowResult]) -> None:
     """Count a chunk's outcomes into the batch; keep its rejected, waiting and warned lines and its waiting rows."""
     lines, waiting = [], []
     counts = dict.fromkeys(Outcome, 0)
+    warnings = 0
+    now = timezone.now()
     for result in results:
-        counts[result.outcome] += 1
+        outcome = result.outcome
+        counts[outcome] += 1
+        if outcome is Outcome.NEW or outcome is Outcome.UPDATED or outcome is Outcome.UNCHANGED:
+            if not result.warning:
+                continue
         row = result.row
-        if result.outcome in (Outcome.REJECTED, Outcome.UNMATCHED):
-            kind = LineKind.REJECTED if result.outcome == Outcome.REJECTED else LineKind.UNMATCHED
-            lines.append(
-                BatchLine(
-                    batch=batch,
-                    line=row.line,
-                    aanmelding_id=shown_id(row.aanmelding_id),
-                    kind=kind,
-                    field=result.field,
-                    reason=result.reason,
-                )
-            )
+        if outcome in (Outcome.REJECTED, Outcome.UNMATCHED):
+            kind = LineKind.REJECTED if outcome == Outcome.REJECTED else LineKind.UNMATCHED
+            lines.append((batch.pk, row.line, shown_id(row.aanmelding_id), kind, result.field, result.reason))
         if result.warning:
-            lines.append(
-                BatchLine(
-                    batch=batch,
-                    line=row.line,
-                    aanmelding_id=shown_id(row.aanmelding_id),
-                    kind=LineKind.WARNING,
-                    reason=result.warning,
-                )
-            )
-        if result.outcome == Outcome.UNMATCHED:
-            waiting.append(_waiting_row(batch, row))
-    BatchLine.objects.bulk_create(lines, batch_size=2000)
-    WaitingRow.objects.bulk_create(waiting, batch_size=2000, ignore_conflicts=True)
+            warnings += 1
+            lines.append((batch.pk, row.line, shown_id(row.aanmelding_id), LineKind.WARNING, "", result.warning))
+        if outcome == Outcome.UNMATCHED:
+            waiting.append(_waiting_values(batch, row, now))
+    bulk_sql.insert(BatchLine, LINE_FIELDS, lines)
+    bulk_sql.insert(WaitingRow, WAITING_FIELDS, waiting, ignore_conflicts=True)
     batch.rows_new += counts[Outcome.NEW]
     batch.rows_updated += counts[Outcome.UPDATED]
     batch.rows_unchanged += counts[Outcome.UNCHANGED]
     batch.rows_unmatched += counts[Outcome.UNMATCHED]
     batch.rows_rejected += counts[Outcome.REJECTED]
-    batch.warnings += sum(1 for r in results if r.warning)
+    batch.warnings += warnings
 
 
-def _record_in_audit_log(school: Organisation, batch_id: int, results: list[RowResult]) -> None:
+def _waiting_values(batch: Batch, row: FeedRow, now: datetime.datetime) -> tuple:
+    """A WaitingRow's values in the order of WAITING_FIELDS."""
+    return (
+        batch.mbo_school_id,
+        batch.pk,
+        row.line,
+        row.aanmelding_id,
+        row.bsn_index,
+        bsn_crypto.encrypt(row.bsn),
+        row.crebo,
+        row.opleiding,
+        row.niveau,
+        row.leerweg,
+        row.locatie,
+        row.cohort,
+        row.status,
+        row.at,
+        now,
+        None,
+        None,
+        "",
+    )
+
+
+def _record_in_audit_log(school: Organisation, batch_id: int, outcome: engine.ChunkResult) -> None:
     """The pupils whose aanmeldingen this chunk changed: one audit line per vo-school, by the mbo-school."""
-    changed = {r.pupil_id for r in results if r.pupil_id and r.outcome in (Outcome.NEW, Outcome.UPDATED)}
+    changed = {r.pupil_id for r in outcome.results if r.pupil_id and r.outcome in (Outcome.NEW, Outcome.UPDATED)}
     if changed:
+        schools = outcome.pupil_schools  # read with the aanmeldingen; no need to read the pupils again
         with acting_as(f"terugkoppeling {school.name}", screen="feedback:ingest"):
             record_pupils(
                 Action.CHANGE,
-                Pupil.objects.filter(pk__in=changed).only("pk", "school_id"),
+                [_AuditedPupil(pk, schools[pk]) for pk in sorted(changed)],
                 summary=f"statussen van de mbo-school (levering {batch_id})",
             )
 
 
-def _waiting_row(batch: Batch, row: FeedRow) -> WaitingRow:
-    return WaitingRow(
-        mbo_school_id=batch.mbo_school_id,
-        batch=batch,
-        line=row.line,
-        aanmelding_id=row.aanmelding_id,
-        bsn_index=row.bsn_index,
-        bsn_encrypted=bsn_crypto.encrypt(row.bsn),
-        crebo=row.crebo,
-        opleiding=row.opleiding,
-        niveau=row.niveau,
-        leerweg=row.leerweg,
-        locatie=row.locatie,
-        cohort=row.cohort,
-        status=row.status,
-        status_at=row.at,
-    )
+class _AuditedPupil(NamedTuple):
+    pk: int
+    school_id: int
 
 
 @transaction.atomic

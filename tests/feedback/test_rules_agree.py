@@ -146,7 +146,27 @@ def deliveries(rng: random.Random, pupils) -> list[bytes]:
     second = [dict(r) for r in rng.sample(rows, 60)]  # the next day: many again, some moved on, older ones
     for r in second[:20]:
         r["status"], r["status_datum"] = rng.choice(STATUS_WORDS), moment(rng, rng.randint(1, 30)).isoformat()
-    return [feed_csv(rows), feed_csv(second)]
+    # The first day's file again, most lines as they were (on PostgreSQL the bulk path finds those set-based),
+    # some with a small difference that does or does not count: the locatie in other capitals or new, another
+    # cohort, no leerweg, another BSN, an older moment.
+    third = []
+    for r in rows:
+        r = dict(r)
+        change = rng.randrange(10)
+        if change == 0:
+            r["locatie"] = r.get("locatie", "").upper() or "CAMPUS NOORD"
+        elif change == 1:
+            r["locatie"] = "Campus West"
+        elif change == 2:
+            r["cohort"] = "2028"
+        elif change == 3:
+            r["leerweg"] = ""
+        elif change == 4:
+            r["bsn"] = rng.choice(bsns)
+        elif change == 5:
+            r["status_datum"] = moment(rng, 1).isoformat()
+        third.append(r)
+    return [feed_csv(rows), feed_csv(second), feed_csv(third)]
 
 
 def snapshot(mbo) -> dict:
