@@ -257,17 +257,18 @@ def read_post(step: Step, post: Mapping, editable: set[str]) -> tuple[dict[str, 
             if formset.is_valid():
                 values[fld.key] = clean_rows(formset) or None
             else:
-                invalid[fld.key] = {k: _masked(post.getlist(k)) for k in post if k.startswith(prefix + "-")}
+                invalid[fld.key] = {k: _kept(post.getlist(k)) for k in post if k.startswith(prefix + "-")}
         elif fld.key in form.fields:
             if fld.key in form.errors:
-                invalid[fld.key] = _masked(post.getlist(field_name(fld.key)))
+                invalid[fld.key] = _kept(post.getlist(field_name(fld.key)))
             else:
                 values[fld.key] = to_json(form.cleaned_data.get(fld.key))
     return values, invalid
 
 
-def _masked(raw: list[str]) -> list[str]:
-    """Input kept to show again (it is stored with the working copy) holds no BSN."""
+def _kept(raw: list[str]) -> list[str]:
+    """Input kept to show again (it is stored with the working copy) holds no BSN. (NUL characters never reach
+    here: accounts.middleware.NulCharacterMiddleware leaves them out of every form.)"""
     return [mask_bsn_like(value) for value in raw]
 
 
@@ -341,7 +342,7 @@ def remove_row(fld: Field, index: int, post: MultiValueDict, values: dict, inval
         values[fld.key] = clean_rows(formset) or None
     else:
         values.pop(fld.key, None)
-        invalid[fld.key] = {k: rebuilt.getlist(k) for k in rebuilt}
+        invalid[fld.key] = {k: _kept(rebuilt.getlist(k)) for k in rebuilt}
 
 
 def conditions_json(step_or_field) -> str:

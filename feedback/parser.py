@@ -102,7 +102,7 @@ scrub = bsn_crypto.mask_bsn_like
 def _quoted(value: str) -> str:
     """A value for a reason, only when it cannot be a BSN, not even one written in groups or mistyped: short,
     without a long run of digits and with fewer than 9 digits in all."""
-    if len(value) > 40 or _DIGIT_RUN.search(value) or sum(ch.isdigit() for ch in value) >= 9:
+    if len(value) > 40 or _DIGIT_RUN.search(value) or sum(ch.isdigit() for ch in value) >= 9 or "\x00" in value:
         return ""
     return f" “{value}”"
 
@@ -293,7 +293,7 @@ def _json_records(text: str) -> Iterator[tuple[int, Record | Rejection]]:
 
 
 def _readable_id(value: str) -> str:
-    value = value.strip()
+    value = value.replace("\x00", "").strip()
     return shown_id(value)[:64] if value else ""
 
 
@@ -334,6 +334,8 @@ class _RowChecker:
         self._statuses: dict[str, int | None] = {}
         # Translated once, not per row.
         self.niveau_message = _("moet 1, 2, 3 of 4 zijn")
+        # A NUL character (0x00) is invisible in an editor and cannot be stored as text.
+        self.nul_message = _("bevat een onzichtbaar NUL-teken (0x00); haal het weg en stuur de regel opnieuw")
         self.cohort_message = _("moet een jaartal zijn, bijv. %(year)s") % {"year": self.year}
         # Per raw value as read (before stripping): what it stands for when it is valid, None when it is not.
         self._valid_bsns: dict[str, tuple[str, str] | None] = {}  # the BSN and its blind index
@@ -373,6 +375,7 @@ class _RowChecker:
             or rest is None
             or not aanmelding_id
             or len(aanmelding_id) > 64
+            or "\x00" in aanmelding_id
             or (aanmelding_id[:1].isdigit() and bsn_crypto.normalise(aanmelding_id) == bsn[0])
         ):
             return self.check_fully(line, values)
@@ -404,6 +407,8 @@ class _RowChecker:
         for name, value in (("opleiding", opleiding), ("locatie", locatie)):
             if len(value) > MAX_LENGTHS[name]:
                 problems.append((name, _("is langer dan %(max)s tekens") % {"max": MAX_LENGTHS[name]}))
+            elif "\x00" in value:
+                problems.append((name, self.nul_message))
         niveau = self._number(get("niveau"), 1, 4, "niveau", problems, self.niveau_message)
         leerweg = (get("leerweg") or "").strip().upper()
         if leerweg and leerweg not in ("BOL", "BBL"):
@@ -424,6 +429,8 @@ class _RowChecker:
             problems.append(("aanmelding_id", _("ontbreekt")))
         elif len(aanmelding_id) > 64:
             problems.append(("aanmelding_id", _("is langer dan 64 tekens")))
+        elif "\x00" in aanmelding_id:
+            problems.append(("aanmelding_id", self.nul_message))
         bsn = raw_bsn if len(raw_bsn) == 9 and raw_bsn.isdigit() else bsn_crypto.normalise(raw_bsn)
         if not raw_bsn:
             problems.append(("bsn", _("ontbreekt")))

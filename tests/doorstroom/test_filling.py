@@ -330,6 +330,26 @@ def test_a_bsn_typed_in_free_text_is_not_saved_and_says_why(mentor, pupil):
 
 
 @pytest.mark.django_db
+def test_a_nul_character_is_dropped_and_the_rest_of_the_input_kept(mentor, pupil):
+    """A NUL character (pasted from a broken document) is invisible, so nobody could find and remove it, and
+    PostgreSQL cannot hold it: it is left out, and what was typed around it is saved or kept as typed."""
+    response = mentor.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Ko\x00k"))
+    assert response.status_code == 302
+    assert Formulier.objects.get(pupil=pupil).answers == {"beroepswens": "Kok"}
+    rows = [{"bedrijf": "Bak\x00kerij", "plaats": "Delft", "werkzaamheden": "Brood", "periode": "2026"}]
+    assert mentor.post(form_url(pupil), step_data("ervaring", "opslaan", stages=rows)).status_code == 302
+    assert Formulier.objects.get(pupil=pupil).answers["stages"][0]["bedrijf"] == "Bakkerij"
+    # Input that is kept as typed (not valid yet) holds no NUL character either; nor does "Verwijder" on a row.
+    bad = {"bedrijf": "", "plaats": "Del\x00ft", "werkzaamheden": "", "periode": ""}
+    mentor.post(form_url(pupil), step_data("ervaring", "opslaan", stages=[*rows, bad]))
+    assert "Delft" in str(FormDraft.objects.get().invalid)
+    garage = {"bedrijf": "Garage 123456782\x00", "plaats": "", "werkzaamheden": "", "periode": ""}
+    mentor.post(form_url(pupil), step_data("ervaring", "rij-weg:stages:0", stages=[*rows, garage, bad]))
+    kept = str(FormDraft.objects.get().invalid)
+    assert "\\x00" not in kept and "123456782" not in kept and "Garage •••••••••" in kept and "Delft" in kept
+
+
+@pytest.mark.django_db
 def test_annuleer_without_unsaved_input_goes_back_at_once(mentor, pupil):
     make_form(pupil, answers={"beroepswens": "Kok"})
     response = mentor.post(form_url(pupil), posted(pupil, "loopbaan", "annuleer"))

@@ -12,7 +12,7 @@ from students.aanmeldingen import add_aanmelding
 from students.models import Aanmelding, Location, Opleiding, Status, StatusChange, StatusSource
 from tests.factories import OpleidingFactory, OrganisationFactory, PupilFactory, valid_bsn
 
-from .conftest import counts, feed_csv, row, run_file, write
+from .conftest import counts, feed_csv, feed_json, row, run_file, write
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +302,29 @@ def test_a_batch_read_differently_after_an_update_starts_over_without_doubles(tm
     assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
     assert BatchLine.objects.filter(batch=batch).count() == 2 and WaitingRow.objects.count() == 1
     assert StatusChange.objects.count() == history and Aanmelding.objects.count() == 2
+
+
+def test_a_nul_character_in_a_row_does_not_stop_the_batch(deliver, tmp_path, mbo, verpleegkunde, pupils):
+    """A NUL character (which PostgreSQL cannot hold in text) in any cell: that row is rejected or read without it,
+    and the other rows of the batch are read as usual."""
+    rows = [
+        row(0, "MB-\x001"),
+        row(1, "MB-2", opleiding="Verpleeg\x00kundige", locatie="Campus\x00 Laakhaven"),
+        row(2, "MB-3", status="INTAKE\x00"),
+        row(2, "MB-4", crebo="2565\x005"),
+        row(0, "MB-5"),
+    ]
+    for name, data in (("nul.csv", feed_csv(rows)), ("nul.json", feed_json(rows))):
+        batch = deliver(mbo, write(tmp_path, name, data))
+        batch.refresh_from_db()
+        assert batch.state == "done" and batch.rows_read == 5, name
+        assert Aanmelding.objects.filter(mbo_school=mbo, external_id="MB-5").exists()
+        lines = BatchLine.objects.filter(batch=batch, kind=LineKind.REJECTED)
+        first = 2 if name.endswith(".csv") else 1  # a CSV's first line is its header; JSON rows count from 1
+        fields = ["aanmelding_id", "opleiding", "status", "crebo"]
+        assert {(line.line, line.aanmelding_id, line.field) for line in lines} == {
+            (first + n, f"MB-{n + 1}", field) for n, field in enumerate(fields)
+        }, name
+        assert "onzichtbaar NUL-teken" in lines.get(field="opleiding").reason
+        for line in lines:
+            assert "\x00" not in f"{line.aanmelding_id}{line.reason}{line.field}"
