@@ -1,8 +1,8 @@
 """Import an mbo-school's opleidingen from CSV (what schools export from their own systems).
 
 Columns (header row, any order, ``;`` or ``,``): crebo, opleiding, niveau, leerweg, and optionally
-locatie. A bad row is reported with its line number and reason; the good rows are still imported.
-Existing opleidingen (same crebo and leerweg) are updated, never duplicated.
+locatie. A bad row is reported with its line number and reason (in Dutch, for the servicedesk); the good rows are
+still imported. Existing opleidingen (same crebo and leerweg) are updated, never duplicated.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from accounts.models import Organisation
 from .models import Leerweg, Location, Opleiding
 
 REQUIRED = ("crebo", "opleiding", "niveau", "leerweg")
+LOCATIE_MAX: int = Location._meta.get_field("name").max_length or 150
 
 
 @dataclass
@@ -29,8 +30,11 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, {len(self.rejected)} rejected"
-        return "\n".join([text, *(f"  line {line}: {reason}" for line, reason in self.rejected)])
+        text = (
+            f"{self.created} nieuw, {self.updated} bijgewerkt, {self.unchanged} ongewijzigd, "
+            f"{len(self.rejected)} afgewezen"
+        )
+        return "\n".join([text, *(f"  regel {line}: {reason}" for line, reason in self.rejected)])
 
 
 def _reader(content: bytes) -> csv.DictReader:
@@ -43,24 +47,33 @@ def _reader(content: bytes) -> csv.DictReader:
 @transaction.atomic
 def import_opleidingen(*, school: Organisation, content: bytes) -> ImportReport:
     if school.kind != "mbo":
-        raise ValidationError("Opleidingen can only be imported for an mbo-school.")
+        raise ValidationError("Opleidingen kunnen alleen bij een mbo-school worden ingelezen.")
     try:
         reader = _reader(content)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError as exc:
-        raise ValidationError("The file is not UTF-8 text.") from exc
+        raise ValidationError(
+            "Het bestand is geen UTF-8-tekst; sla het op als “CSV UTF-8” en lees het opnieuw in."
+        ) from exc
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ValidationError(f"The header lacks: {', '.join(missing)}.")
+        raise ValidationError(f"In de kopregel ontbreekt: {', '.join(missing)}.")
     report = ImportReport()
     for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip() for k, v in raw.items()}
+        if any("\x00" in value for value in row.values()):
+            # Invisible, and not storable as text: the row is not guessed at.
+            report.rejected.append((line, "bevat een onzichtbaar NUL-teken (0x00)"))
+            continue
         leerweg = row["leerweg"].upper()
         if leerweg not in Leerweg.values:
-            report.rejected.append((line, f"leerweg must be BOL or BBL, not {row['leerweg']!r}"))
+            report.rejected.append((line, f"leerweg moet BOL of BBL zijn, niet “{row['leerweg']}”"))
             continue
-        if not row["niveau"].isdigit() or not 1 <= int(row["niveau"]) <= 4:
-            report.rejected.append((line, f"niveau must be 1-4, not {row['niveau']!r}"))
+        if not (row["niveau"].isascii() and row["niveau"].isdigit()) or not 1 <= int(row["niveau"]) <= 4:
+            report.rejected.append((line, f"niveau moet 1, 2, 3 of 4 zijn, niet “{row['niveau']}”"))
+            continue
+        if len(row.get("locatie", "")) > LOCATIE_MAX:
+            report.rejected.append((line, f"locatie is langer dan {LOCATIE_MAX} tekens"))
             continue
         opleiding = Opleiding.objects.filter(school=school, crebo=row["crebo"], leerweg=leerweg).first()
         is_new = opleiding is None

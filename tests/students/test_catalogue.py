@@ -10,13 +10,15 @@ from students.models import Opleiding, SchoolYearStart
 from students.schoolyear import current_school_year
 from tests.factories import MboSchoolFactory, OrganisationFactory
 
-CSV = """crebo;opleiding;niveau;leerweg;locatie
+CSV = f"""crebo;opleiding;niveau;leerweg;locatie
 25655;Verpleegkundige;4;BOL;Zorgcampus
 25655;Verpleegkundige;4;BBL;Zorgcampus
 2565;Te kort;4;BOL;
 25180;Kok;5;BOL;
 25181;Zelfstandig werkend kok;3;DUAAL;
 25604;Software developer;4;bol;Campus ICT
+25606;Onzichtbaar\x00;4;BOL;
+25607;Lange locatie;4;BOL;{"x" * 151}
 """
 
 
@@ -28,9 +30,11 @@ def test_import_opleidingen_reports_bad_rows_and_keeps_the_good_ones(tmp_path):
     out = io.StringIO()
     call_command("import_opleidingen", str(path), "--mbo", "25xx", stdout=out)
     report = out.getvalue()
-    assert report.startswith("3 new, 0 updated, 0 unchanged, 3 rejected")
-    assert "line 4: crebo: Een crebocode bestaat uit 5 cijfers" in report
-    assert "line 5: niveau must be 1-4" in report and "line 6: leerweg must be BOL or BBL" in report
+    assert report.startswith("3 nieuw, 0 bijgewerkt, 0 ongewijzigd, 5 afgewezen")
+    assert "regel 4: crebo: Een crebocode bestaat uit 5 cijfers" in report
+    assert "regel 5: niveau moet 1, 2, 3 of 4 zijn, niet “5”" in report
+    assert "regel 6: leerweg moet BOL of BBL zijn, niet “DUAAL”" in report
+    assert "regel 8: bevat een onzichtbaar NUL-teken" in report and "regel 9: locatie is langer dan 150" in report
     assert set(Opleiding.objects.filter(school=school).values_list("crebo", "leerweg")) == {
         ("25655", "BOL"),
         ("25655", "BBL"),
@@ -41,7 +45,7 @@ def test_import_opleidingen_reports_bad_rows_and_keeps_the_good_ones(tmp_path):
     path.write_text(CSV.replace("Software developer", "Software developer (AI)"))
     out = io.StringIO()
     call_command("import_opleidingen", str(path), "--mbo", "25XX", stdout=out)
-    assert out.getvalue().startswith("0 new, 1 updated, 2 unchanged, 3 rejected")
+    assert out.getvalue().startswith("0 nieuw, 1 bijgewerkt, 2 ongewijzigd, 5 afgewezen")
     assert Opleiding.objects.count() == 3
 
 
@@ -50,10 +54,10 @@ def test_import_refuses_a_vo_school_and_a_file_without_the_columns(tmp_path):
     OrganisationFactory(code="00ZV")
     path = tmp_path / "x.csv"
     path.write_text("naam;code\nX;1\n")
-    with pytest.raises(CommandError, match="No mbo-school"):
+    with pytest.raises(CommandError, match="Geen mbo-school"):
         call_command("import_opleidingen", str(path), "--mbo", "00ZV", stdout=io.StringIO())
     MboSchoolFactory(code="25XY")
-    with pytest.raises(CommandError, match="header lacks: crebo, opleiding, niveau, leerweg"):
+    with pytest.raises(CommandError, match="In de kopregel ontbreekt: crebo, opleiding, niveau, leerweg"):
         call_command("import_opleidingen", str(path), "--mbo", "25XY", stdout=io.StringIO())
 
 

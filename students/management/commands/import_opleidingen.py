@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, mbo: str, **options) -> None:
         school = Organisation.objects.filter(code=mbo.upper(), kind="mbo").first()
         if school is None:
-            raise CommandError(f"No mbo-school with BRIN code {mbo}.")
+            raise CommandError(f"Geen mbo-school met BRIN-code {mbo}.")
         try:
             report = import_opleidingen(school=school, content=file.read_bytes())
         except (OSError, ValidationError) as exc:
