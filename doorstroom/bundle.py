@@ -10,7 +10,6 @@ import zipfile
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.models import User
 from audit.context import acting_as
@@ -18,6 +17,7 @@ from audit.models import Action
 from audit.services import record_pupils
 from students.schoolyear import current_school_year
 from students.selectors import pupils_visible_to
+from voroc.text import file_slug
 
 from . import document, pdf
 from .models import Formulier
@@ -62,7 +62,7 @@ def write_zip(forms: list[Formulier], out, progress=None, *, include_care: bool 
         for number, form in enumerate(forms, start=1):
             doc = document.build(form, include_care=include_care, links=False)
             group = form.pupil.group
-            folder = slugify(group.name) if group is not None else "niet-ingedeeld"
+            folder = file_slug(group.name) if group is not None else "niet-ingedeeld"
             name = f"{folder}/{pdf.filename(doc)}"
             if name in used:
                 name = name.replace(".pdf", f"-{form.pupil_id}.pdf")
@@ -84,5 +84,5 @@ def run_bundle(job, progress) -> tuple[str, bytes, list]:
     pupils = [form.pupil for form in forms]
     with acting_as("", screen="doorstroom:bundle", user=job.user):
         record_pupils(Action.EXPORT, pupils, summary="alle doorstroomformulieren als ZIP")
-    school = slugify(job.user.organisation.name)[:60]
+    school = file_slug(job.user.organisation.name)[:60]
     return f"doorstroomformulieren-{school}-{timezone.localtime():%Y-%m-%d}.zip", out.getvalue(), pupils

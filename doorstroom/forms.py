@@ -132,6 +132,11 @@ def django_field(fld: Field) -> forms.Field:
         return forms.DateField(
             widget=DateInput(attrs={"class": "form-control"}),
             input_formats=DATE_INPUTS,
+            error_messages={
+                "invalid": _(
+                    "Deze datum bestaat niet of is anders geschreven. Typ dag-maand-jaar, bijvoorbeeld 20-11-2026."
+                )
+            },
             validators=[DateWindow(fld.min, fld.max)] if fld.min is not None or fld.max is not None else [],
             **common,
         )

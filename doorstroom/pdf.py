@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
+
+from voroc.text import file_slug
 
 from .document import FormDocument
 
@@ -19,5 +20,5 @@ def render(doc: FormDocument, *, font_config=None) -> bytes:
 
 def filename(doc: FormDocument) -> str:
     pupil = doc.form.pupil
-    name = slugify(f"{pupil.achternaam} {pupil.voornaam} {pupil.tussenvoegsel}") or f"leerling-{pupil.pk}"
+    name = file_slug(f"{pupil.achternaam} {pupil.voornaam} {pupil.tussenvoegsel}") or f"leerling-{pupil.pk}"
     return f"doorstroomformulier-{name}-versie-{doc.version}.pdf"

@@ -22,7 +22,11 @@ def seed_meldingen() -> int:
         notify(
             organisation=school,
             kind=MeldingKind.SYSTEEM,
-            text="VOROC is open voor het schooljaar. Controleer de leerlinggegevens en deel de leerlingen in groepen in.",
+            # A melding goes to everyone of the school: it names who does what.
+            text=(
+                "VOROC is open voor het schooljaar. Decanen: controleer de leerlinggegevens en deel de leerlingen "
+                "in groepen in. Mentoren en zorgcoördinatoren: vul de doorstroomformulieren in."
+            ),
         )
         created += 1
         fed = (

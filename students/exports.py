@@ -14,7 +14,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from audit.context import acting_as
 from audit.models import Action
 from audit.services import record_pupils
+from voroc.text import file_slug
 
 from .listing import PupilListing, Row
 from .schoolyear import label
@@ -67,7 +67,7 @@ class Exporter:
 
     def filename(self, extension: str) -> str:
         stamp = timezone.localtime().strftime("%Y-%m-%d")
-        return f"{slugify(self.title)}-{stamp}.{extension}"
+        return f"{file_slug(self.title)}-{stamp}.{extension}"
 
     def _rows_with_progress(self, progress: Progress | None) -> Iterator[list[Any]]:
         total = self.row_count()
@@ -178,7 +178,7 @@ class OverviewExporter(Exporter):
 
     def filename(self, extension: str) -> str:
         stamp = timezone.localtime().strftime("%Y-%m-%d")
-        return f"{slugify(self.title)}-{slugify(self.listing.group_label)}-{stamp}.{extension}"
+        return f"{file_slug(self.title)}-{file_slug(self.listing.group_label)}-{stamp}.{extension}"
 
     def header_lines(self) -> list[str]:
         school = self.listing.user.organisation.name

@@ -16,6 +16,7 @@ from accounts.views.modals import go_to, modal_or_page
 from .. import document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Formulier
+from ..sending import applied_schools
 from ..services import approve, current_form, form_locked, icon_for, start_correction, withdraw_approval
 
 
@@ -91,23 +92,31 @@ def _current_for_action(request, pk: int, right: str) -> tuple:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve_view(request, pk: int):
+    """Accorderen sends the form to the mbo at once: a pop-up says where to first, and asks."""
     pupil, form = _current_for_action(request, pk, "approve")
-    try:
-        approve(form=form, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
+    back = reverse("doorstroom:bekijken", args=[pupil.pk])
+    if request.method == "POST":
+        try:
+            approve(form=form, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return go_to(request, back)
+        return go_to(
             request,
+            back,
             _(
-                "Het formulier van %(name)s is geaccordeerd. Het gaat naar de mbo-scholen waar %(name)s is aangemeld; "
-                "heeft de leerling nog geen aanmelding, dan gaat het mee zodra die er is."
+                "Het formulier van %(name)s is geaccordeerd. Het gaat naar de mbo-scholen waar %(name)s is "
+                "aangemeld; heeft de leerling nog geen aanmelding, dan gaat het mee zodra die er is."
             )
             % {"name": pupil.full_name},
         )
-    return redirect("doorstroom:bekijken", pk=pupil.pk)
+    return modal_or_page(
+        request,
+        "doorstroom/partials/approve_confirm.html",
+        {"pupil": pupil, "form": form, "cancel_url": back, "schools": applied_schools(pupil)},
+    )
 
 
 @login_required

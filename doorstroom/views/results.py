@@ -41,6 +41,11 @@ class ResultView:
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # label, saved by someone else, yours
     left_out: list[str] = field(default_factory=list)
 
+    @property
+    def held_back(self) -> int:
+        """How many fields were not saved (not valid yet, or saved by someone else meanwhile)."""
+        return len(self.invalid) + len(self.conflicts)
+
 
 def pop_result(request, form: Formulier) -> ResultView | None:
     data = request.session.get(SESSION_KEY)

@@ -193,13 +193,18 @@ def test_the_decaan_approves_and_the_mbo_reads_what_was_sent(page, demo_live, de
     page.get_by_test_id("form-view-link").click()
     assert axe() == [], "read-only form"
     shot("85-bekijken-accorderen")
+    # Accorderen sends at once: a pop-up says where to, and asks first.
     page.get_by_test_id("approve").click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_test_id("approve-schools")).to_contain_text("MBO1 – ROC Haaglanden-Zuid")
+    assert axe("#voroc-modal") == [], "approve pop-up"
+    shot("85b-accorderen-vragen")
+    dialog.get_by_role("button", name="Accorderen en verzenden").click()
     expect(page.get_by_test_id("status-line")).to_contain_text("Verzonden naar het mbo")
     expect(page.get_by_test_id("versions")).to_contain_text("MBO1 – ROC Haaglanden-Zuid")
     shot("86-verzonden")
     # A correction is asked for in a pop-up first.
     page.get_by_test_id("correct").click()
-    dialog = page.locator("#voroc-modal")
     expect(dialog.get_by_test_id("correction-form")).to_contain_text("blijft zoals hij is")
     assert axe("#voroc-modal") == [], "correction pop-up"
     shot("86b-correctie-vragen")

@@ -127,6 +127,12 @@ def test_input_that_is_not_valid_is_kept_named_and_not_saved(mentor, pupil):
     assert form.answers == {"opmerkingen": "Graag warme overdracht"}  # the valid field is saved
     page = mentor.get(form_url(pupil, "akkoord")).content.decode()
     assert "Niet opgeslagen, want nog niet goed ingevuld" in page and "Datum van de bespreking" in page
+    # The heading says first that not everything was kept (not "Opgeslagen").
+    assert "Deels opgeslagen: 1 veld nog niet" in page and ">Opgeslagen<" not in page
+    assert "Deze datum bestaat niet of is anders geschreven. Typ dag-maand-jaar, bijvoorbeeld 20-11-2026." in page
+    same = {"datum_bespreking": "31-02-2026", "opmerkingen": "Graag warme overdracht"}
+    mentor.post(form_url(pupil), step_data("akkoord", "opslaan", **same))
+    assert "Niet opgeslagen · " in mentor.get(form_url(pupil, "akkoord")).content.decode()
     # As typed, with its error; as text, since a browser would empty a date field it cannot read.
     assert 'type="text" name="a-datum_bespreking" value="31-02-2026"' in page and 'aria-invalid="true"' in page
     # Verder does not go on while the step has such input, and says why.

@@ -126,3 +126,36 @@ def test_an_old_version_still_renders_and_prints_after_the_declaration_changes(c
 
     other = PupilFactory(school=pupil.school)
     assert start_form(pupil=other, by=None).declaration.version == 2
+
+
+@pytest.mark.django_db
+def test_a_long_word_wraps_inside_the_page(client, demo, pupil):
+    """A web address typed without spaces stays on the page: wrapped in its cell, not cut off at the edge."""
+    address = "https://www.voorbeeld.nl/" + "stageverslag" * 14 + "eindversie.pdf"  # no place to break
+    make_form(pupil, answers={"advies_mentor": f"Zie {address}", "beroepswens": "Kok"})
+    login_as(client, demo["decaan.vo1"])
+    reader = PdfReader(io.BytesIO(client.get(reverse("doorstroom:pdf", args=[pupil.pk])).content))
+    right_edges = []
+
+    def visit(text, cm, tm, font, size):
+        if "stageverslag" in text or "eindversie" in text:
+            x = cm[0] * tm[4] + cm[4]
+            right_edges.append(x + len(text.strip()) * size * cm[0] * 0.45)  # DejaVu Sans: ≥ 0.45 em a glyph
+
+    text = ""
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+        right_edges.clear()
+        text += page.extract_text(visitor_text=visit)
+        assert all(edge <= width for edge in right_edges), (right_edges, width)
+    assert address in "".join(text.split())  # all of it, in order
+
+
+@pytest.mark.django_db
+def test_the_file_name_keeps_letters_unicode_does_not_decompose(client, demo, pupil):
+    pupil.voornaam, pupil.achternaam = "Michał", "Øster-Łukasz"
+    pupil.save()
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    login_as(client, demo["decaan.vo1"])
+    response = client.get(reverse("doorstroom:pdf", args=[pupil.pk]))
+    assert 'filename="doorstroomformulier-oster-lukasz-michal-versie-1.pdf"' in response["Content-Disposition"]

@@ -34,6 +34,22 @@ def test_only_a_decaan_approves_and_only_a_complete_form(client, demo, pupil):
 
 
 @pytest.mark.django_db
+def test_accorderen_first_says_where_the_form_goes_and_asks(client, demo, pupil, opleiding1):
+    complete_form(pupil)
+    login_as(client, demo["decaan.vo1"])
+    url = reverse("doorstroom:accorderen", args=[pupil.pk])
+    page = client.get(url).content.decode()
+    assert "nog bij geen mbo-school aangemeld" in page  # and the form is not approved by asking
+    assert Formulier.objects.get(pupil=pupil).state == Formulier.State.COMPLEET
+    add_aanmelding(pupil=pupil, opleiding=opleiding1, source="feed")
+    page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "meteen naar deze mbo-school:" in page and opleiding1.school.name in page
+    assert 'hx-post="' + url + '"' in page and "Accorderen en verzenden" in page
+    login_as(client, demo["mentor.vo1"])
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
 def test_approved_is_sent_after_the_commit_to_every_mbo_school_of_the_pupil(
     client, demo, pupil, opleiding1, opleiding2, eager, django_capture_on_commit_callbacks
 ):

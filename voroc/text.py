@@ -1,0 +1,33 @@
+"""Text helpers used across the apps."""
+
+from django.utils.text import slugify
+
+# Letters that Unicode does not decompose into a plain letter with a mark, so slugify would drop them
+# (Michał → "micha"): written as the letters a Dutch reader would use.
+_PLAIN = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
+
+
+def file_slug(text: str) -> str:
+    """``text`` as part of a file name: lower case, plain letters, digits and hyphens (Michał Øster → michal-oster)."""
+    return slugify(str(text).translate(_PLAIN))
