@@ -144,7 +144,10 @@ def django_field(fld: Field) -> forms.Field:
         return forms.IntegerField(
             min_value=fld.min,
             max_value=fld.max,
-            widget=forms.NumberInput(attrs={"class": "form-control"}),
+            # Text with a numeric keyboard, not type="number": a browser set to Dutch drops the comma of "12,5"
+            # there and sends 125. As text, "12,5" reaches the server and is refused with a reason.
+            widget=forms.TextInput(attrs={"class": "form-control doorstroom-number", "inputmode": "numeric"}),
+            error_messages={"invalid": _("Vul een heel getal in, zonder komma of punt (bijvoorbeeld 12).")},
             validators=[no_bsn],
             **common,
         )

@@ -274,6 +274,12 @@ def test_what_goes_wrong_is_said_and_the_zorgcoordinator_reads_the_other_steps(
     page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/doorstroomformulier/?stap=akkoord")
     expect(page.get_by_label("Datum van de bespreking")).to_have_value("31-02-2027")
     expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(page.get_by_test_id("nav-akkoord")).to_contain_text("controleer")
+    # Every step in the list keeps its title and its percentage or "controleer" inside its button.
+    overflowing = page.locator(".doorstroom-step").evaluate_all(
+        "els => els.filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1).map(el => el.innerText)"
+    )
+    assert overflowing == []
     assert axe() == [], "errors on a step"
     _top(page, shot, "90-fouten-gemeld")
 

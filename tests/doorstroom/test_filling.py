@@ -413,3 +413,17 @@ def test_the_zorgcoordinator_starts_at_the_first_step_she_fills_in(client, demo,
     login_as(client, demo["zorg.vo1"])
     page = client.get(form_url(pupil)).content.decode()
     assert 'id="stap-titel"' in page and "Aandachtspunten</h2>" in page.split('id="stap-titel"')[1][:400]
+
+
+@pytest.mark.django_db
+def test_a_number_with_a_comma_is_refused_not_read_as_ten_times_more(mentor, pupil):
+    """Uren verzuim: a text field with a numeric keyboard (a browser's number field drops the comma of "12,5" and
+    sends 125); the comma reaches the server and is refused with the reason, what was typed kept."""
+    data = step_data("verzuim", "opslaan", verzuim_mate="ongeoorloofd", verzuim_uren="12,5")
+    mentor.post(form_url(pupil), data)
+    assert "verzuim_uren" not in Formulier.objects.get(pupil=pupil).answers
+    page = mentor.get(form_url(pupil, "verzuim")).content.decode()
+    assert "Vul een heel getal in, zonder komma of punt (bijvoorbeeld 12)." in page
+    assert 'inputmode="numeric"' in page and 'value="12,5"' in page and 'type="number"' not in page
+    mentor.post(form_url(pupil), step_data("verzuim", "opslaan", verzuim_mate="ongeoorloofd", verzuim_uren="12"))
+    assert Formulier.objects.get(pupil=pupil).answers["verzuim_uren"] == 12
