@@ -75,7 +75,7 @@ def deliver(*, form_id: int) -> list[Delivery]:
     deliveries = [Delivery.objects.create(snapshot=snapshot, mbo_school=s) for s in schools if s.pk not in have]
     if form.state == State.GEACCORDEERD:
         form.state, form.sent_at = State.VERZONDEN, timezone.now()
-        form.save(update_fields=["state", "sent_at", "updated_at"])
+        form.save(update_fields=["state", "sent_at"])  # not "laatst opgeslagen": no answer changed
         # A draft someone still had open can no longer be saved; it stays until they open the form again.
     if deliveries:
         FormRevision.objects.create(

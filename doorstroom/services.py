@@ -407,7 +407,8 @@ def approve(*, form: Formulier, by: User) -> Formulier:
         )
     form.state = State.GEACCORDEERD
     form.approved_by, form.approved_by_name, form.approved_at = by, user_name(by), timezone.now()
-    form.save()
+    # Not "laatst opgeslagen": approving changes no answer (the approval shows with its own name and time).
+    form.save(update_fields=["state", "approved_by", "approved_by_name", "approved_at"])
     FormRevision.objects.create(form=form, action=FormRevision.Action.APPROVED, user=by, user_name=user_name(by))
     # robust: with the broker down the approval stands; the hourly deliver_missing_forms sends it
     transaction.on_commit(lambda: send_form.delay(form.pk), robust=True)
@@ -422,7 +423,7 @@ def withdraw_approval(*, form: Formulier, by: User) -> Formulier:
         return form
     form.state = State.COMPLEET
     form.approved_by, form.approved_by_name, form.approved_at = None, "", None
-    form.save()
+    form.save(update_fields=["state", "approved_by", "approved_by_name", "approved_at"])
     FormRevision.objects.create(form=form, action=FormRevision.Action.UNAPPROVED, user=by, user_name=user_name(by))
     return form
 

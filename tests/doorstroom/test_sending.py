@@ -45,6 +45,10 @@ def test_accorderen_first_says_where_the_form_goes_and_asks(client, demo, pupil,
     page = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "meteen naar deze mbo-school:" in page and opleiding1.school.name in page
     assert 'hx-post="' + url + '"' in page and "Accorderen en verzenden" in page
+    saved = Formulier.objects.get(pupil=pupil).updated_at
+    client.post(url)
+    approved = Formulier.objects.get(pupil=pupil)
+    assert approved.approved_at is not None and approved.updated_at == saved  # "laatst opgeslagen" stays the save
     login_as(client, demo["mentor.vo1"])
     assert client.get(url).status_code == 403
 
