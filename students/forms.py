@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import phone_validator
 
 from . import bsn as bsn_crypto
 from .models import Geslacht, Pupil, normalise_postcode
@@ -68,6 +71,15 @@ class PupilDataForm(forms.ModelForm):
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean_telefoon(self) -> str:
+        value = self.cleaned_data.get("telefoon", "")
+        # A Dutch number has 10 digits with its area code; 9 digits could be a BSN typed in the wrong field.
+        if value and re.match(phone_validator.regex, value) and sum(ch.isdigit() for ch in value) < 10:
+            raise forms.ValidationError(
+                _("Een telefoonnummer heeft 10 cijfers, met het netnummer: bijv. 070-1234567 of 06-12345678.")
+            )
+        return value
 
     def clean_voornaam(self) -> str:
         return self.cleaned_data["voornaam"].strip()

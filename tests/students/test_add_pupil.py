@@ -105,6 +105,8 @@ def test_without_javascript_the_pop_up_is_a_page(decaan_client):
         ("geboortedatum", "14-13-2010", "Vul een geldige datum in"),
         ("email", "sem@", "Vul een geldig e-mailadres in"),
         ("telefoon", "bel me", "Vul een geldig telefoonnummer in"),
+        ("telefoon", "123456782", "Een telefoonnummer heeft 10 cijfers"),  # a BSN in the wrong field
+        ("telefoon", "070-123456", "Een telefoonnummer heeft 10 cijfers"),
         ("huisnummer", "12a", "een letter hoort bij de toevoeging"),
         ("geslacht", "", "Dit veld is verplicht."),
         ("woonplaats", "", "Dit veld is verplicht."),
