@@ -67,6 +67,7 @@ def with_form_state(pupils: QuerySet) -> QuerySet:
         current_form=FilteredRelation(RELATION, condition=Q(doorstroomformulieren__is_current=True)),
         form_state=F("current_form__state"),
         form_version=F("current_form__version"),
+        form_care_complete=F("current_form__care_complete"),
     )
 
 
@@ -102,6 +103,7 @@ FORM_FILTERS: dict[str, str | Promise] = {
     "compleet": _("Compleet, nog niet geaccordeerd"),
     "geaccordeerd": _("Geaccordeerd, nog niet verzonden"),
     SENT: _("Verzonden naar het mbo"),
+    "zorg": _("Zorgstappen nog niet ingevuld"),
 }
 
 
@@ -114,6 +116,8 @@ def filter_by_form(pupils: QuerySet, choice: str) -> QuerySet:
     """``pupils`` of with_form_state, narrowed to one of FORM_FILTERS."""
     if choice == "onvolledig":
         return without_complete_form(pupils)
+    if choice == "zorg":  # no form yet, or its care steps not all filled in
+        return pupils.filter(Q(form_care_complete=False) | Q(form_care_complete__isnull=True))
     if choice in FORM_FILTERS:
         return pupils.filter(form_state=choice)
     return pupils

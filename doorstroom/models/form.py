@@ -38,6 +38,9 @@ class Formulier(models.Model):
     answers = models.JSONField(_("antwoorden"), default=dict, blank=True)
     state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.NIEUW)
     percent = models.PositiveSmallIntegerField(_("ingevuld (%)"), default=0)
+    # Every shown care step (aandachtspunten, ondersteuning, the doelgroep's step) complete: what the
+    # zorgcoördinator's filter in Leerling overzicht reads (students/formstate.py), kept by refresh_state.
+    care_complete = models.BooleanField(_("zorgstappen compleet"), default=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 
 from doorstroom.models import Delivery, Formulier, Snapshot
-from doorstroom.services import approve
+from doorstroom.services import approve, refresh_state
 from students.aanmeldingen import add_aanmelding
 from students.formstate import ICONS
 from tests.conftest import login_as
-from tests.doorstroom.helpers import complete_form, make_form
+from tests.doorstroom.helpers import complete_answers, complete_form, declaration_for, make_form
 from tests.factories import PupilFactory
 
 OVERVIEW = reverse("students:overzicht")
@@ -125,3 +125,49 @@ def test_the_form_pdf_benchmark_prints_figures_limits_and_ratios():
     from voroc.management.commands.bench import BENCHMARKS
 
     assert BENCHMARKS["form_pdf"] == "doorstroom.bench.form_pdf"
+
+
+@pytest.mark.django_db
+def test_the_zorgcoordinator_finds_the_forms_whose_care_steps_are_still_open(client, demo, school, group):
+    none = PupilFactory(school=school, group=group, achternaam="Aaa")
+    partly = PupilFactory(school=school, group=group, achternaam="Bbb")
+    make_form(partly, answers={"beroepswens": "Kok"})
+    care_done = PupilFactory(school=school, group=group, achternaam="Ccc")
+    spec = declaration_for(care_done).parsed()
+    care_keys = {fld.key for step in spec.steps if step.care for fld in step.fields}
+    answers = complete_answers(care_done, doelgroep="isk")  # the ISK step is a care step that must be done too
+    make_form(care_done, answers={k: v for k, v in answers.items() if k in care_keys})
+    complete = PupilFactory(school=school, group=group, achternaam="Ddd")
+    complete_form(complete)
+    login_as(client, demo["zorg.vo1"])
+    page = client.get(f"{OVERVIEW}?groep={group.pk}&formulier=zorg")
+    assert [r.pupil.achternaam for r in page.context["rows"]] == ["Aaa", "Bbb"]
+    assert "Zorgstappen nog niet ingevuld" in page.content.decode()
+    form = Formulier.objects.get(pupil=care_done)
+    assert (form.state, form.care_complete) == ("deels", True)
+    # Emptying one answer of the doelgroep's step opens the care steps again.
+    isk_key = next(fld.key for step in spec.steps if step.key.endswith("isk") for fld in step.fields if fld.required)
+    form.answers.pop(isk_key)
+    refresh_state(form, changed=True, by=None)
+    form.save()
+    assert [r.pupil.achternaam for r in client.get(f"{OVERVIEW}?groep={group.pk}&formulier=zorg").context["rows"]] == [
+        "Aaa",
+        "Bbb",
+        "Ccc",
+    ]
+    assert none.pk
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_in_the_care_flag_of_the_forms_there_are(school, group):
+    import importlib
+
+    from django.apps import apps
+
+    fill_in = importlib.import_module("doorstroom.migrations.0004_care_complete").fill_in
+    done, open_ = PupilFactory(school=school, group=group), PupilFactory(school=school, group=group)
+    complete_form(done)
+    make_form(open_, answers={"beroepswens": "Kok"})
+    Formulier.objects.update(care_complete=False)
+    fill_in(apps, None)
+    assert dict(Formulier.objects.values_list("pupil_id", "care_complete")) == {done.pk: True, open_.pk: False}
