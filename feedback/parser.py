@@ -36,6 +36,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOON = datetime.time(12, 0)
 MAX_LENGTHS = {"aanmelding_id": 64, "opleiding": 200, "locatie": 150}
 _DIGIT_RUN = re.compile(r"[0-9]{7,}")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 
 
 class FileError(Exception):
@@ -498,6 +499,26 @@ class _RowChecker:
             cached = self._dates[text] = self._parse_date(text)
         return cached
 
+    @staticmethod
+    def _date_problem(text: str) -> str:
+        """Why ``text`` is no date, with the value first; a day-month-year date (as a spreadsheet writes it) gets
+        its right form to copy."""
+        found = _DAY_FIRST.fullmatch(text)
+        if found:
+            day, month, year = (int(part) for part in found.groups())
+            try:
+                right = datetime.date(year, month, day).isoformat()
+            except ValueError:
+                right = ""
+            if right:
+                return _("%(value)s staat als dag-maand-jaar; schrijf jaar-maand-dag: %(right)s") % {
+                    "value": f"“{text}”",
+                    "right": right,
+                }
+        return _("%(value)s is geen geldige datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-14") % {
+            "value": _quoted(text).strip() or _("de waarde")
+        }
+
     def _parse_date(self, text: str) -> datetime.datetime | str:
         try:
             if len(text) == 10:
@@ -505,7 +526,7 @@ class _RowChecker:
             else:
                 moment = datetime.datetime.fromisoformat(text)
         except ValueError:
-            return _("geen geldige datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-14") + _quoted(text)
+            return self._date_problem(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=AMSTERDAM)
         # One second is the precision of the feed: the same moment sent again is the same moment.

@@ -188,7 +188,10 @@ def test_every_field_is_checked_and_named_without_repeating_a_bsn(tmp_path):
     assert reasons[3][:2] == ("bsn", "bsn: moet 9 cijfers zijn")
     assert reasons[4][:2] == ("bsn", "bsn: ontbreekt")
     assert reasons[5][:2] == ("aanmelding_id", "aanmelding_id: ontbreekt; crebo: moet 5 cijfers zijn “ABCDE”")
-    assert reasons[6][1].startswith("status: onbekende status “Geplaatst”; status_datum: geen geldige datum")
+    assert reasons[6][1] == (
+        "status: onbekende status “Geplaatst”; status_datum: “14-10-2026” staat als dag-maand-jaar; schrijf "
+        "jaar-maand-dag: 2026-10-14"
+    )
     assert reasons[7][1] == "status_datum: ligt in de toekomst"
     assert reasons[8][1] == "status_datum: ligt vóór het jaar 2000"
     assert reasons[9][1].startswith("niveau: moet 1, 2, 3 of 4 zijn; leerweg: moet BOL of BBL zijn “BBLL”; cohort:")
@@ -201,7 +204,8 @@ def test_every_field_is_checked_and_named_without_repeating_a_bsn(tmp_path):
     assert reasons[12][1] == "status: onbekende status"  # the value could be a BSN: not repeated
     assert reasons[13][1] == "crebo: moet 5 cijfers zijn; leerweg: moet BOL of BBL zijn"  # nor in groups
     assert reasons[14][1] == (
-        "status: onbekende status; status_datum: geen geldige datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-14"
+        "status: onbekende status; status_datum: de waarde is geen geldige datum; schrijf jaar-maand-dag, "
+        "bijvoorbeeld 2026-03-14"
     )
     everything = " ".join(f"{r.aanmelding_id} {r.reason}" for r in result.rejections)
     assert bsn_like_numbers(everything) == []

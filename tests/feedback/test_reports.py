@@ -73,7 +73,7 @@ def test_the_report_page_has_counts_duration_and_the_lines_by_number_and_reason(
     assert "via de servicedesk (ingelezen)" in html and "de servicedesk van VOROC" in html
     assert "manage.py" not in html and "commando" not in html
     [line] = response.context["page"].object_list
-    assert (line.line, line.aanmelding_id) == (5, "MB-4") and "status_datum: geen geldige datum" in line.reason
+    assert (line.line, line.aanmelding_id) == (5, "MB-4") and "is geen geldige datum" in line.reason
     waiting = roc.get(reverse("feedback:batch", args=[batch.pk]), {"soort": "unmatched"})
     assert [item.line for item in waiting.context["page"].object_list] == [4]
     assert "wacht tot een school de leerling met dit BSN toevoegt" in waiting.content.decode()
