@@ -18,14 +18,17 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.models import Organisation, OrganisationKind, User
 from audit.context import acting_as
 from audit.models import Action
 from audit.services import record_pupils
+from notifications.models import MeldingKind
+from notifications.services import notify
 from students import bsn as bsn_crypto
 
 from . import bulk_sql, engine, payload
@@ -145,6 +148,40 @@ def _fail(batch: Batch, reason: str) -> None:
     batch.finished_at = now
     batch.save(update_fields=["state", "failure", "started_at", "finished_at"])
     logger.info("Feed batch %s of %s could not be read.", batch.pk, batch.mbo_school.code)
+    tell_the_school(batch)
+
+
+def tell_the_school(batch: Batch) -> None:
+    """A melding for the mbo-school when a delivery needs its action: it could not be read, or rows were
+    rejected (they change nothing until the school sends them again, corrected). Once per batch; not for a
+    delivery with the same content as an earlier one."""
+    if batch.state != BatchState.FAILED and (not batch.rows_rejected or batch.duplicate_of_id):
+        return  # nothing to do; or the same file again, whose rejected rows the school heard of already
+    with override("nl"):  # meldingen are stored in Dutch
+        when = formats.date_format(timezone.localtime(batch.received_at), "j F Y, H:i")
+        link = reverse("feedback:batch", args=[batch.pk])
+        if batch.state == BatchState.FAILED:
+            text = _("Levering nr. %(id)s (%(when)s) kon niet worden gelezen: %(reason)s") % {
+                "id": batch.pk,
+                "when": when,
+                "reason": batch.failure,
+            }
+        else:
+            text = ngettext(
+                "Levering nr. %(id)s (%(when)s): %(count)s regel is afgewezen. In het verslag staat waarom; "
+                "verbeter hem en lever hem opnieuw.",
+                "Levering nr. %(id)s (%(when)s): %(count)s regels zijn afgewezen. In het verslag staat waarom; "
+                "verbeter ze en lever ze opnieuw.",
+                batch.rows_rejected,
+            ) % {"id": batch.pk, "when": when, "count": batch.rows_rejected}
+            link += f"?soort={LineKind.REJECTED}"
+        notify(
+            organisation=batch.mbo_school,
+            kind=MeldingKind.SYSTEEM,
+            text=text,
+            link=link,
+            dedupe_key=f"feed-batch-action:{batch.pk}",
+        )
 
 
 # --- ingest --------------------------------------------------------------------------------------------------
@@ -277,6 +314,7 @@ def _ingest(batch: Batch) -> None:
                 locked.rows_unmatched,
                 locked.rows_rejected,
             )
+            tell_the_school(locked)
 
 
 def _start_over(batch: Batch) -> None:

@@ -157,3 +157,29 @@ def test_the_report_keeps_a_fixed_number_of_queries(roc, school, django_assert_n
     with django_assert_num_queries(expected):
         response = roc.get(url, {"soort": "unmatched"})
     assert len(response.context["page"].object_list) == 100
+
+
+def test_the_school_gets_a_melding_when_a_delivery_needs_its_action(roc, school, tmp_path):
+    """Rejected rows change nothing until the school sends them again: a melding says so, once, with a link to
+    those lines; so does a delivery that could not be read. A delivery that went well makes no melding."""
+    from feedback.services import receive
+    from notifications.models import Melding
+
+    batch = a_day(tmp_path, school)
+    [melding] = Melding.objects.filter(organisation=school)
+    assert melding.text.startswith(f"Levering nr. {batch.pk} (") and "1 regel is afgewezen" in melding.text
+    assert melding.link == reverse("feedback:batch", args=[batch.pk]) + "?soort=rejected"
+    page = roc.get(reverse("notifications:meldingen")).content.decode()
+    opened = reverse("notifications:open", args=[melding.pk])
+    assert "1 regel is afgewezen" in page and f'href="{opened}"' in page
+    assert roc.get(opened).url == melding.link
+    from feedback.services import ingest
+
+    ingest(batch.pk)  # run again: no second melding
+    assert Melding.objects.filter(organisation=school).count() == 1
+    empty = receive(school=school, data=b"", transport="inbox", fmt="csv", filename="leeg.csv", enqueue=False)
+    assert Melding.objects.get(organisation=school, link=reverse("feedback:batch", args=[empty.pk])).text.endswith(
+        "kon niet worden gelezen: Het bestand is leeg."
+    )
+    good = run_file(school, write(tmp_path, "goed.csv", feed_csv([{**row(0, "MB-1"), "bsn": valid_bsn(61)}])))
+    assert good.rows_rejected == 0 and Melding.objects.filter(organisation=school).count() == 2

@@ -96,7 +96,10 @@ def test_the_inbox_stores_each_file_removes_it_and_leaves_a_receipt(
     # In the order they arrived: two new aanmeldingen, then MB-1 moved on.
     first = Aanmelding.objects.get(external_id="MB-1")
     assert first.status == Status.INTAKE and first.history.count() == 2
-    assert Melding.objects.count() == 3
+    assert Melding.objects.filter(organisation__kind="vo").count() == 3
+    # The mbo-school hears that kapot.csv could not be read.
+    [unread] = Melding.objects.filter(organisation=mbo)
+    assert f"Levering nr. {batches['kapot.csv'].pk} " in unread.text and "kon niet worden gelezen" in unread.text
     processed = sorted(p.name for p in (folder / "processed").iterdir())
     assert processed == [
         f"dinsdag.json.levering-{batches['dinsdag.json'].pk}.txt",
