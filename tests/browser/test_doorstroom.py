@@ -75,6 +75,18 @@ def test_a_mentor_fills_in_a_whole_form_step_by_step(page, demo_live, demo_pw, a
     page.get_by_label("Waarom past deze opleiding bij de leerling?").fill(
         "Zorgt graag voor anderen; snuffelstage bij een zorgcentrum ging goed."
     )
+    # Near its limit a text says how much room it uses; a paste longer than the room is said at once.
+    motivatie = page.get_by_label("Waarom past deze opleiding bij de leerling?")
+    expect(page.get_by_test_id("count-a-motivatie")).to_be_hidden()
+    motivatie.fill("x" * 3500)
+    expect(page.get_by_test_id("count-a-motivatie")).to_have_text("3500 van 4000 tekens")
+    motivatie.evaluate(
+        """el => { const data = new DataTransfer(); data.setData("text/plain", "y".repeat(600));
+                   el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true})); }"""
+    )
+    expect(page.get_by_test_id("count-a-motivatie")).to_contain_text("de browser heeft het einde weggelaten")
+    motivatie.fill("Zorgt graag voor anderen; snuffelstage bij een zorgcentrum ging goed.")
+    expect(page.get_by_test_id("count-a-motivatie")).to_be_hidden()
     page.get_by_label("Redelijk zeker").check()
     page.get_by_label("Open dag(en) van het mbo bezocht").check()
     page.get_by_label("Proefstuderen of meeloopdag").check()
