@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import VO_ROLES, role_required
 from accounts.views.modals import go_to, modal_or_page
+from students.listing import PupilListing
 from students.models import ExportJob
+from students.schoolyear import current_school_year
 from students.tasks import run_export
 
 from ..access import get_pupil_with_form_rights
@@ -51,18 +54,27 @@ def mail_view(request, pk: int):
 @role_required(VO_ROLES)
 @require_POST
 def bundle_view(request):
-    """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht): in the background. A POST:
-    it starts heavy work, which a link (prefetched, or followed from another site) must not."""
-    count = count_complete(request.user)
+    """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht), or of the group chosen
+    there: in the background. A POST: it starts heavy work, which a link (prefetched, or followed from another
+    site) must not."""
+    chosen = request.POST.get("groep", "alle")
+    group = None
+    if chosen != "alle":
+        # The overview's own choice of group: only a group the user sees (another school's is 404).
+        group = PupilListing(user=request.user, year=current_school_year(), params={"groep": chosen}).selected_group
+        if group is None:
+            raise Http404
+    count = count_complete(request.user, group.pk if group else None)
     if not count:
         messages.info(request, _("Er zijn nog geen volledig ingevulde doorstroomformulieren om te downloaden."))
-        return redirect(f"{reverse('students:overzicht')}?groep=alle")
+        return redirect(f"{reverse('students:overzicht')}?groep={group.pk if group else 'alle'}")
+    title = (
+        _("Volledig ingevulde doorstroomformulieren van groep %(group)s (zip)") % {"group": group.name}
+        if group
+        else _("Alle volledig ingevulde doorstroomformulieren (zip)")
+    )
     job = ExportJob.objects.create(
-        user=request.user,
-        kind=KIND,
-        title=_("Alle volledig ingevulde doorstroomformulieren (zip)"),
-        params={},
-        total=count,
+        user=request.user, kind=KIND, title=title, params={"groep": group.pk} if group else {}, total=count
     )
     transaction.on_commit(lambda: run_export.delay(job.pk))
     return redirect("students:export_job", pk=job.pk)

@@ -76,8 +76,8 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             "show_no_group": user.role != Role.MENTOR,
             "form_filters": list(FORM_FILTERS.items()),
             "form_icons": [(key, icon, short) for key, (icon, _label, short) in ICONS.items()],
-            # Downloaden van alle doorstroomformulieren: "alle groepen" first (handleiding).
-            "show_bundle": not self.former and listing.choice == ALL_GROUPS,
+            # Downloaden van alle doorstroomformulieren: with "alle groepen" (handleiding), or those of the group.
+            "show_bundle": not self.former and (listing.choice == ALL_GROUPS or listing.selected_group is not None),
         }
 
 

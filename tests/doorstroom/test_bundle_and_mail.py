@@ -22,10 +22,35 @@ OVERVIEW = reverse("students:overzicht")
 
 
 @pytest.mark.django_db
-def test_the_download_button_needs_alle_groepen(client, demo, group):
+def test_the_download_button_is_there_for_alle_groepen_and_for_one_group(client, demo, group):
     login_as(client, demo["decaan.vo1"])
     assert 'data-testid="download-forms"' in client.get(OVERVIEW, {"groep": "alle"}).content.decode()
-    assert 'data-testid="download-forms"' not in client.get(OVERVIEW, {"groep": group.pk}).content.decode()
+    one = client.get(OVERVIEW, {"groep": group.pk}).content.decode()
+    assert 'data-testid="download-forms"' in one and f'name="groep" value="{group.pk}"' in one
+    assert 'data-testid="download-forms"' not in client.get(OVERVIEW, {"groep": "geen"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_forms_of_one_group_in_a_zip_and_another_schools_group_is_404(
+    client, demo, school, group, eager, django_capture_on_commit_callbacks
+):
+    mine = complete_form(PupilFactory(school=school, group=group, achternaam="Mijn"))
+    complete_form(PupilFactory(school=school, group=GroupFactory(school=school, name="4C"), achternaam="Ander"))
+    login_as(client, demo["decaan.vo1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("doorstroom:bundel"), {"groep": group.pk})
+    job = ExportJob.objects.get()
+    assert job.total == 1 and job.params == {"groep": group.pk} and "van groep 4A" in job.title
+    assert job.filename.startswith("doorstroomformulieren-") and "-4a-" in job.filename
+    content = b"".join(client.get(reverse("students:export_download", args=[job.pk])).streaming_content)
+    assert zipfile.ZipFile(io.BytesIO(content)).namelist() == [
+        f"4a/doorstroomformulier-mijn-{mine.pupil.voornaam.lower()}-versie-1.pdf"
+    ]
+    assert response.url == reverse("students:export_job", args=[job.pk])
+    theirs = GroupFactory(school=OrganisationFactory(), name="4A")
+    assert client.post(reverse("doorstroom:bundel"), {"groep": theirs.pk}).status_code == 404
+    assert client.post(reverse("doorstroom:bundel"), {"groep": "x"}).status_code == 404
+    assert ExportJob.objects.count() == 1
 
 
 @pytest.mark.django_db
