@@ -17,7 +17,8 @@ The document::
 
 Conditions: ``{"field": key, "equals": value}``, ``{"field": key, "in": [values]}``,
 ``{"field": key, "contains": value}`` (a multiple choice holds the value), ``{"field": key, "filled": true}``,
-or ``{"any": [condition, ...]}``. A condition may only name a field declared before the element it
+or ``{"any": [condition, ...]}``. In a multiple choice the choice ``"geen"`` ("Geen …") stands alone: it cannot be
+ticked together with another choice. A condition may only name a field declared before the element it
 belongs to, so the form can be evaluated top to bottom and never in a circle; a step or field that is not
 about care may not depend on a care field (its visibility would tell who cannot read care what it says).
 """

@@ -59,6 +59,23 @@ def _attrs(fld: Field) -> dict[str, str]:
     return attrs
 
 
+NONE = "geen"  # in a multiple choice, "Geen …" stands alone (doorstroom/declaration.py)
+
+
+class NoneStandsAlone:
+    """ "Geen" together with another choice says two things at once: the mbo could not know which holds."""
+
+    def __init__(self, fld: Field):
+        self.label = dict(fld.choices)[NONE]
+
+    def __call__(self, value: Any) -> None:
+        if NONE in (value or []) and len(value) > 1:
+            raise ValidationError(
+                _("“%(none)s” kan niet samen met een andere keuze: vink het een of het ander uit.")
+                % {"none": self.label}
+            )
+
+
 def no_bsn(value: Any) -> None:
     """Free text goes to the mbo: a BSN in it would leave VOROC (it never does). Input that is not valid is kept
     to show again, with such a number masked (``read_post``): the mask is not valid either, so the user sees why."""
@@ -126,6 +143,7 @@ def django_field(fld: Field) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=list(fld.choices),
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            validators=[NoneStandsAlone(fld)] if NONE in dict(fld.choices) else [],
             **common,
         )
     if fld.type == DATE:

@@ -103,6 +103,18 @@
     });
   }
 
+  // In a multiple choice "Geen …" (value "geen") stands alone: ticking it clears the others, and ticking
+  // another clears it (the server refuses both together, with a reason).
+  function noneStandsAlone(box) {
+    if (box.type !== "checkbox" || !box.checked || !box.name || box.name.indexOf(PREFIX) !== 0) return;
+    var group = box.form.querySelectorAll('input[type="checkbox"][name="' + box.name + '"]');
+    var hasNone = Array.prototype.some.call(group, function (other) { return other.value === "geen"; });
+    if (!hasNone) return;
+    group.forEach(function (other) {
+      if (other !== box && (box.value === "geen" || other.value === "geen")) other.checked = false;
+    });
+  }
+
   function showResult() {
     var box = document.querySelector("[data-doorstroom-result]");
     var modalEl = document.getElementById("voroc-modal");
@@ -130,7 +142,10 @@
       try { saved = JSON.parse(form.dataset.values || "{}"); } catch (e) { saved = {}; }
       apply(form, saved);
       counters(form);
-      form.addEventListener("change", function () { apply(form, saved); });
+      form.addEventListener("change", function (event) {
+        noneStandsAlone(event.target);
+        apply(form, saved);
+      });
       form.addEventListener("input", function (event) {
         if (event.target.tagName !== "TEXTAREA") apply(form, saved);
       });

@@ -105,6 +105,13 @@ def test_a_mentor_fills_in_a_whole_form_step_by_step(page, demo_live, demo_pw, a
     expect(isk_step).to_be_hidden()
     page.get_by_label("ISK", exact=True).check()
     expect(isk_step).to_be_visible()
+    # "Geen bijzondere aandachtspunten" stands alone: ticking another point clears it, and the other way round.
+    geen = page.get_by_label("Geen bijzondere aandachtspunten")
+    geen.check()
+    page.get_by_label("Taal (Nederlands als tweede taal)").check()
+    expect(geen).not_to_be_checked()
+    geen.check()
+    expect(page.get_by_label("Taal (Nederlands als tweede taal)")).not_to_be_checked()
     page.get_by_label("Taal (Nederlands als tweede taal)").check()
     page.get_by_label("Toelichting op de aandachtspunten").fill("Spreekt goed Nederlands, schrijven kost nog moeite.")
     page.get_by_test_id("item-extra_begeleiding").get_by_label("Ja").check()

@@ -427,3 +427,15 @@ def test_a_number_with_a_comma_is_refused_not_read_as_ten_times_more(mentor, pup
     assert 'inputmode="numeric"' in page and 'value="12,5"' in page and 'type="number"' not in page
     mentor.post(form_url(pupil), step_data("verzuim", "opslaan", verzuim_mate="ongeoorloofd", verzuim_uren="12"))
     assert Formulier.objects.get(pupil=pupil).answers["verzuim_uren"] == 12
+
+
+@pytest.mark.django_db
+def test_geen_in_a_multiple_choice_stands_alone(mentor, pupil):
+    """ "Geen bijzondere aandachtspunten" together with "Plannen" says two things: refused with the reason."""
+    data = step_data("aandachtspunten", "opslaan", doelgroep="geen", aandachtspunten_lijst=["geen", "plannen"])
+    mentor.post(form_url(pupil), data)
+    assert "aandachtspunten_lijst" not in Formulier.objects.get(pupil=pupil).answers
+    page = mentor.get(form_url(pupil, "aandachtspunten")).content.decode()
+    assert "“Geen bijzondere aandachtspunten” kan niet samen met een andere keuze" in page
+    mentor.post(form_url(pupil), step_data("aandachtspunten", "opslaan", aandachtspunten_lijst=["geen"]))
+    assert Formulier.objects.get(pupil=pupil).answers["aandachtspunten_lijst"] == ["geen"]
