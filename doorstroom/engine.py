@@ -93,6 +93,11 @@ class Progress:
         return self.filled == self.required
 
     @property
+    def care_complete(self) -> bool:
+        """Every shown care step complete (what the zorgcoördinator still has to do, or not)."""
+        return all(s.complete for s in self.shown_steps if s.step.care)
+
+    @property
     def incomplete_steps(self) -> list[StepProgress]:
         return [s for s in self.shown_steps if not s.complete]
 

@@ -90,10 +90,6 @@ def has_unsaved(draft: FormDraft | None) -> bool:
     return bool(draft.pk) and Attachment.with_pending.filter(pending_for=draft).exists()
 
 
-def care_complete(progress: Progress) -> bool:
-    return all(step.complete for step in progress.shown_steps if step.step.care)
-
-
 def progress_of(form: Formulier, answers: dict | None = None) -> Progress:
     return evaluate(form.declaration.parsed(), form.answers if answers is None else answers, attachment_counts(form))
 
@@ -153,7 +149,7 @@ def refresh_state(form: Formulier, *, changed: bool, by: User | None) -> bool:
     dropped = form.state == State.GEACCORDEERD and changed
     form.state = _state_for(form, progress, changed=changed)
     form.percent = progress.percent
-    form.care_complete = care_complete(progress)
+    form.care_complete = progress.care_complete
     if dropped:
         form.approved_by, form.approved_by_name, form.approved_at = None, "", None
         FormRevision.objects.create(
