@@ -29,7 +29,8 @@ GROEPEN = Tab(_("Groepen"), "groups:index", "collection")
 GEBRUIKERS = Tab(_("Gebruikers"), "accounts:users", "person-gear")
 LOGBOEK = Tab(_("Logboek"), "students:logboek", "journal-text")
 AANMELDINGEN = Tab(_("Aanmeldingen"), "students:aanmeldingen", "inboxes")
-GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "students:gemeente", "geo-alt")
+GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "gemeente:leerlingen", "geo-alt")
+GEMEENTE_MELDINGEN = Tab(_("Overstap en risico"), "gemeente:meldingen", "life-preserver")
 MONITOR = Tab(_("Monitor"), "students:monitor", "bar-chart")
 TERUGKOPPELING = Tab(_("Terugkoppeling"), "feedback:batches", "arrow-left-right")
 
@@ -40,7 +41,7 @@ TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
     Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
     Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN),
     Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING),
-    Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, MONITOR),
+    Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, GEMEENTE_MELDINGEN, MONITOR),
     Role.SERVICEDESK: (MELDINGEN,),
 }
 

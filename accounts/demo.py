@@ -42,6 +42,7 @@ USERS = [
     ("mentor.vo2", "00BB", Role.MENTOR, Aanhef.DHR, "Kevin", "", "Pinas"),
     ("roc.mbo1", "25AA", Role.ROC, Aanhef.MEVR, "Naima", "", "Bouzid"),
     ("gemeente.denhaag", "GM0518", Role.GEMEENTE, Aanhef.DHR, "Erik", "", "Visser"),
+    ("gemeente.delft", "GM0503", Role.GEMEENTE, Aanhef.MEVR, "Noor", "van der", "Berg"),
     ("servicedesk", "SERVICEDESK", Role.SERVICEDESK, Aanhef.MEVR, "Anouk", "", "Smit"),
 ]
 

@@ -41,6 +41,14 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True, help_text=_("Algemeen adres, bijv. van het decanaat."))
+    overstap_email = models.EmailField(
+        _("e-mailadres De Overstap"),
+        blank=True,
+        help_text=_(
+            "Alleen voor gemeenten: hier komen aanmeldingen voor De Overstap en risicomeldingen binnen. "
+            "Leeg: het algemene adres."
+        ),
+    )
     region = models.CharField(
         _("regio"), max_length=60, default="Haaglanden", help_text=_("Bepaalt de termijnen van de procedure.")
     )

@@ -5,7 +5,10 @@
 * mentor: the pupils in the groups they are linked to (a django-guardian grant on the group);
 * ROC-gebruiker: the pupils with an aanmelding at their mbo-school (and of those only the aanmeldingen
   there and the doorstroomformulieren sent there; not the school's pupil page);
-* everyone else: nobody yet (the gemeente scope comes with its screens).
+* gemeente-gebruiker: the pupils whose address lies in their gemeente (the 4 digits of the postcode in
+  accounts.GemeentePostcode), at any vo-school: read-only, and not the care steps of the form. A pupil who
+  moves leaves the old gemeente's scope;
+* everyone else: nobody.
 
 Pupils of this school year and of the previous one (Oud leerlingen) are in view; older ones are not.
 
@@ -18,9 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.access import VO_MANAGING_ROLES
+from accounts.models import GemeentePostcode, Role, User
 from audit.context import current_request
 from audit.services import record_out_of_scope, record_view
 
@@ -28,7 +33,7 @@ from .models import Aanmelding, Pupil, SchoolLink, Source
 from .schoolyear import current_school_year
 
 SCHOOL_WIDE_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN, Role.ZORGCOORDINATOR})
-MANAGING_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN})
+MANAGING_ROLES = VO_MANAGING_ROLES
 EDITING_ROLES = MANAGING_ROLES | {Role.MENTOR}
 # The guardian permission that links a mentor to a group (declared on groups.Group).
 MENTOR_CODENAME = "mentor"
@@ -52,7 +57,27 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
     if user.role == Role.ROC:
         applied = Aanmelding.objects.filter(mbo_school_id=user.organisation_id).values("pupil_id")
         return pupils.filter(pk__in=applied)
+    if user.role == Role.GEMEENTE:
+        return living_in(pupils, user.organisation_id)
     return pupils.none()
+
+
+def postcode_area(field: str = "postcode") -> Substr:
+    """The 4 digits of a postcode ("2512 AB" → "2512"): what places an address in a gemeente (indexed)."""
+    return Substr(field, 1, 4)
+
+
+def living_in(pupils: QuerySet[Pupil], gemeente_id: int | None) -> QuerySet[Pupil]:
+    """The pupils whose address lies in the gemeente (by its postcode areas)."""
+    areas = GemeentePostcode.objects.filter(gemeente_id=gemeente_id).values("postcode")
+    return pupils.annotate(postcode_area=postcode_area()).filter(postcode_area__in=areas)
+
+
+def gemeente_of(pupil: Pupil):
+    """The gemeente (an accounts.Organisation) the pupil's address lies in, or None (not in the region)."""
+    area = (pupil.postcode or "")[:4]
+    found = GemeentePostcode.objects.filter(postcode=area).select_related("gemeente").first()
+    return found.gemeente if found else None
 
 
 def aanmeldingen_visible_to(user: User) -> QuerySet[Aanmelding]:
@@ -82,6 +107,8 @@ class PupilRights:
     can_view_dossier: bool = True
     # Set for an mbo-school's user: the pupil is in view as an applicant of this school only.
     mbo_school_id: int | None = None
+    # Set for a gemeente's user: the pupil lives in this gemeente (read-only; no care steps).
+    gemeente_id: int | None = None
 
 
 def rights_for(user: User, pupil: Pupil) -> PupilRights:
@@ -94,6 +121,8 @@ def rights_for(user: User, pupil: Pupil) -> PupilRights:
             can_view_dossier=False,
             mbo_school_id=user.organisation_id,
         )
+    if user.role == Role.GEMEENTE:
+        return PupilRights(can_edit=False, can_delete=False, can_change_group=False, gemeente_id=user.organisation_id)
     own_school = pupil.school_id == user.organisation_id
     managing = user.role in MANAGING_ROLES
     return PupilRights(

@@ -33,18 +33,6 @@ urlpatterns = [
     path("leerlingen/overzicht/export/<int:pk>/download/", exports.download_view, name="export_download"),
     path("aanmeldingen/", mbo.MboApplicationsView.as_view(), name="aanmeldingen"),
     path(
-        "gemeente/leerlingen/",
-        PlannedScreenView.as_view(
-            roles=GEMEENTE_ROLES,
-            title=_("Leerlingen in de gemeente"),
-            description=_(
-                "Hier ziet u alle leerlingen die in uw gemeente wonen, met de stand van hun aanmeldingen, "
-                "en schrijft u gemeente-opmerkingen."
-            ),
-        ),
-        name="gemeente",
-    ),
-    path(
         "gemeente/monitor/",
         PlannedScreenView.as_view(
             roles=GEMEENTE_ROLES,

@@ -109,3 +109,45 @@ class OpleidingFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Opleiding {n}")
     niveau = 4
     leerweg = "BOL"
+
+
+class GemeenteFactory(OrganisationFactory):
+    """A gemeente with the given 4-digit postcode areas (``postcodes=["2517", …]``)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    kind = "gemeente"
+    code = factory.Sequence(lambda n: f"GM{7000 + n:04d}")
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+
+    @factory.post_generation
+    def postcodes(self, create, extracted, **kwargs):
+        from accounts.models import GemeentePostcode
+
+        for area in extracted or []:
+            GemeentePostcode.objects.update_or_create(postcode=area, defaults={"gemeente": self})
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A report to the gemeente (De Overstap unless ``kind`` says otherwise), as a school makes it."""
+
+    class Meta:
+        model = "gemeente.Case"
+
+    kind = "overstap"
+    pupil = factory.SubFactory(PupilFactory)
+    gemeente = factory.SubFactory(GemeenteFactory)
+    reported_by_organisation = factory.LazyAttribute(lambda c: c.pupil.school)
+    reported_by_name = "Decaan"
+    school_year = factory.LazyAttribute(lambda c: c.pupil.school_year)
+
+
+class RemarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gemeente.Remark"
+
+    pupil = factory.SubFactory(PupilFactory)
+    gemeente = factory.SubFactory(GemeenteFactory)
+    author_name = "Leerplichtambtenaar"
+    text = "Gesprek gepland."

@@ -22,6 +22,7 @@ from notifications.services import notify
 from students.aanmeldingen import record_elders
 from students.models import Aanmelding, ExportJob, Pupil
 from tests.conftest import login_as
+from tests.factories import CaseFactory, PupilFactory, RemarkFactory
 
 ROLES = [
     "anon",
@@ -78,6 +79,16 @@ def mbo_own(ok: int = 200) -> dict[str, int]:
 ALL_404 = expect(404)
 
 
+def gemeente_reads(own: dict, status: int = 403) -> dict[str, int]:
+    """The own object's pupil lives in Den Haag: gemeente.denhaag has it in scope (``status``); Delft does not."""
+    return {**own, "gemeente.denhaag": status, "gemeente.delft": 404}
+
+
+def delft_reads(other: dict, status: int = 403) -> dict[str, int]:
+    """The other object's pupil lives in Delft: gemeente.delft has it in scope (``status``)."""
+    return {**other, "gemeente.delft": status}
+
+
 def in_mbo2_scope(status: int, row: dict | None = None) -> dict[str, int]:
     """The other object: its pupil applied to roc.mbo2's school, so for roc.mbo2 it is in scope."""
     return {**(row or ALL_404), "roc.mbo2": status}
@@ -108,7 +119,12 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:oud": ("GET", "-", only(VO, 200, 403), None),
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
     # The mbo-school the pupil applied to has the pupil in scope, but not the school's page of it.
-    "students:leerling": ("GET", "pupil", {**only(VO, 200, 404), "roc.mbo1": 403}, in_mbo2_scope(403)),
+    "students:leerling": (
+        "GET",
+        "pupil",
+        gemeente_reads({**only(VO, 200, 404), "roc.mbo1": 403}, 200),
+        delft_reads(in_mbo2_scope(403), 200),
+    ),
     "students:bewerken": ("GET", "pupil", editing_own(), in_mbo2_scope(403)),
     # POST on a pupil of this year: nothing to bring back (403 in scope); the flow itself: test_school_year.py
     "students:terug_naar_dit_jaar": (
@@ -131,7 +147,12 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:diploma_groep": ("GET", "group-query", {**editing_own(), "roc.mbo1": 404}, ALL_404),
     # The own aanmelding is at roc.mbo2's school (not connected, entered by hand): not in roc.mbo1's scope; roc.mbo2
     # reads its status history (as on its Aanmeldingen page) but changes nothing.
-    "students:status": ("GET", "aanmelding-status", {**only(VO, 200, 404), "roc.mbo2": 200}, in_mbo2_scope(200)),
+    "students:status": (
+        "GET",
+        "aanmelding-status",
+        gemeente_reads({**only(VO, 200, 404), "roc.mbo2": 200}, 200),
+        delft_reads(in_mbo2_scope(200), 200),
+    ),
     "students:status_bijwerken": (
         "GET",
         "aanmelding",
@@ -156,7 +177,6 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:export_job": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
     "students:export_download": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
     "students:aanmeldingen": ("GET", "-", only(MBO, 200, 403), None),
-    "students:gemeente": ("GET", "-", only(GEMEENTE, 200, 403), None),
     "students:monitor": ("GET", "-", only(GEMEENTE, 200, 403), None),
     # The doorstroomformulier (own: a pupil of 4A who applied to roc.mbo1's school; other: a pupil of VO2 who
     # did, to roc.mbo2's). "pupil" has a form being filled in, "sent-pupil" one that was sent to the mbo-school it
@@ -199,7 +219,85 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "feedback_api:batches": ("GET", "-", expect(401, anon=401), None),
     "feedback_api:batch": ("GET", "batch", expect(401, anon=401), expect(401, anon=401)),
     "feedback_api:openapi": ("GET", "-", expect(200, anon=200), None),
+    # The gemeente's side. Own: a pupil of VO1 who lives in Den Haag; other: a pupil of VO2 who lives in Delft.
+    "gemeente:leerlingen": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    "gemeente:export": ("GET", "xlsx-query", only(GEMEENTE, 200, 403), None),
+    "gemeente:meldingen": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    # A report handled by the gemeente it was made to; the school reads its status on the pupil's page.
+    "gemeente:melding": (
+        "GET",
+        "case",
+        {**only(VO, 403, 404), "gemeente.denhaag": 200},
+        {**ALL_404, "gemeente.delft": 200},
+    ),
+    "gemeente:melding_status": (
+        "POST",
+        "case",
+        {**only(VO, 403, 404), "gemeente.denhaag": 200},
+        {**ALL_404, "gemeente.delft": 200},
+    ),
+    "gemeente:melding_contact": (
+        "POST",
+        "case",
+        {**only(VO, 403, 404), "gemeente.denhaag": 200},
+        {**ALL_404, "gemeente.delft": 200},
+    ),
+    # De Overstap: decaan and mentor; the risicomelding also the zorgcoördinator. In scope without the right: 403.
+    "gemeente:overstap": ("GET", "pupil", gemeente_reads(editing_own()), delft_reads(in_mbo2_scope(403))),
+    "gemeente:risico": (
+        "GET",
+        "pupil",
+        gemeente_reads({**only(VO, 200, 404), "roc.mbo1": 403}),
+        delft_reads(in_mbo2_scope(403)),
+    ),
+    "gemeente:opmerking": (
+        "GET",
+        "pupil",
+        gemeente_reads({**only(VO, 403, 404), "roc.mbo1": 403}, 200),
+        delft_reads(in_mbo2_scope(403), 200),
+    ),
+    # A remark is changed by its author only (the school reads it; the mbo-school never sees it).
+    "gemeente:opmerking_wijzigen": (
+        "GET",
+        "remark",
+        {**only(VO, 403, 404), "gemeente.denhaag": 200},
+        {**ALL_404, "gemeente.delft": 200},
+    ),
+    # Niet verschenen: the mbo-school of a former pupil's definitieve keuze (own: at roc.mbo1's school).
+    "gemeente:niet_verschenen": (
+        "GET",
+        "definitief",
+        {**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 403, 404), "roc.mbo1": 200, "gemeente.denhaag": 403},
+        {**ALL_404, "roc.mbo2": 200, "gemeente.delft": 403},
+    ),
 }
+
+# A pupil's page that changes the pupil, its aanmeldingen or its form: the gemeente of the pupil's address has the
+# pupil in scope but may change nothing (403); the other gemeente does not see it (404).
+READ_ONLY_FOR_GEMEENTE = [
+    "students:bewerken",
+    "students:terug_naar_dit_jaar",
+    "students:verwijderen",
+    "students:aanmelding_toevoegen",
+    "students:elders",
+    "students:elders_verwijderen",
+    "students:extra_aandacht",
+    "students:diploma",
+    "students:status_bijwerken",
+    "students:aanmelding_verwijderen",
+    "doorstroom:formulier",
+    "doorstroom:bekijken",
+    "doorstroom:pdf",
+    "doorstroom:accorderen",
+    "doorstroom:intrekken",
+    "doorstroom:correctie",
+    "doorstroom:mailen",
+    "doorstroom:ontvangen",
+    "doorstroom:ontvangen_pdf",
+]
+for _name in READ_ONLY_FOR_GEMEENTE:
+    _method, _kind, _own, _other = SPEC[_name]
+    SPEC[_name] = (_method, _kind, gemeente_reads(_own), delft_reads(_other or ALL_404))
 UNNAMED = {"": "root", "favicon.ico": "favicon"}
 
 
@@ -258,7 +356,6 @@ def users(demo_pupils) -> dict[str, User]:
     from tests.factories import UserFactory
 
     UserFactory(username="roc.mbo2", organisation=Organisation.objects.get(code="25BB"), role=Role.ROC)
-    UserFactory(username="gemeente.delft", organisation=Organisation.objects.get(code="GM0503"), role=Role.GEMEENTE)
     return {u.username: u for u in User.objects.select_related("organisation")}
 
 
@@ -279,7 +376,16 @@ def objects(demo_pupils, eager):
     ).first()
     other_aanmelding = Aanmelding.objects.filter(pupil__school__code="00BB", mbo_school__code="25BB").first()
     decaan = demo_pupils["decaan.vo1"]
+    # Where they live decides the gemeente: the own objects' pupils in Den Haag, the other ones' in Delft.
+    Pupil.objects.filter(pk__in=[own_pupil.pk, own_sent.pk, own_aanmelding.pupil_id]).update(postcode="2517 AB")
+    Pupil.objects.filter(pk__in=[other_pupil.pk, other_sent.pk, other_aanmelding.pupil_id]).update(postcode="2611 AB")
     return {
+        "case": _cases(own_pupil, other_pupil),
+        "remark": (
+            RemarkFactory(pupil=own_pupil, gemeente=gm("GM0518"), author=demo_pupils["gemeente.denhaag"]).pk,
+            RemarkFactory(pupil=other_pupil, gemeente=gm("GM0503"), author=demo_pupils["gemeente.delft"]).pk,
+        ),
+        "definitief": _former_definitief(),
         "pupil": (own_pupil.pk, other_pupil.pk),
         "aanmelding": (own_aanmelding.pk, other_aanmelding.pk),
         "aanmelding-status": (
@@ -306,6 +412,38 @@ def objects(demo_pupils, eager):
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
         ),
     }
+
+
+def gm(code: str):
+    from accounts.models import Organisation
+
+    return Organisation.objects.get(code=code)
+
+
+def _cases(own_pupil, other_pupil) -> tuple[int, int]:
+    from gemeente.models import Case
+
+    Case.objects.filter(pupil__in=[own_pupil, other_pupil]).delete()  # the demo's, if any
+    return (
+        CaseFactory(pupil=own_pupil, gemeente=gm("GM0518")).pk,
+        CaseFactory(pupil=other_pupil, gemeente=gm("GM0503")).pk,
+    )
+
+
+def _former_definitief() -> tuple[int, int]:
+    """A definitieve keuze of last year's pupils (the mbo year has started): at roc.mbo1's school of a VO1 pupil
+    in Den Haag, and at roc.mbo2's of a VO2 pupil in Delft."""
+    from students.aanmeldingen import add_aanmelding
+    from students.models import Opleiding, Status
+    from students.schoolyear import current_school_year
+
+    ids = []
+    for school, mbo, postcode in (("00AA", "25AA", "2517 AB"), ("00BB", "25BB", "2611 AB")):
+        pupil = PupilFactory(school=gm(school), school_year=current_school_year() - 1, postcode=postcode)
+        opleiding = Opleiding.objects.filter(school__code=mbo).first()
+        source = "feed" if opleiding.school.connected else "hand"
+        ids.append(add_aanmelding(pupil=pupil, opleiding=opleiding, status=Status.DEFINITIEF, source=source).pk)
+    return ids[0], ids[1]
 
 
 def _jobs(users) -> tuple[int, int]:
@@ -475,7 +613,6 @@ def admin_users(demo) -> dict[str, User]:
     from tests.factories import UserFactory
 
     UserFactory(username="roc.mbo2", organisation=Organisation.objects.get(code="25BB"), role=Role.ROC)
-    UserFactory(username="gemeente.delft", organisation=Organisation.objects.get(code="GM0503"), role=Role.GEMEENTE)
     return {u.username: u for u in User.objects.select_related("organisation")}
 
 

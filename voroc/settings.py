@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "groups",
     "doorstroom",
     "notifications",
+    "gemeente",
     "feedback",
     "voroc.apps.VorocConfig",
 ]

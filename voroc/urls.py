@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("students.urls")),
     path("", include("doorstroom.urls")),
+    path("", include("gemeente.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),
     path("api/v1/", include("feedback.api_urls")),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,7 +163,11 @@ class Pupil(models.Model):
                 name="pupil_has_bsn_or_code",
             ),
         ]
-        indexes = [models.Index(fields=["school", "school_year"])]
+        indexes = [
+            models.Index(fields=["school", "school_year"]),
+            # The gemeente's scope: the 4 digits of the postcode (students.selectors.living_in).
+            models.Index(Substr("postcode", 1, 4), name="pupil_postcode_area"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

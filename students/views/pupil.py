@@ -17,9 +17,9 @@ from audit.services import record_view
 
 from ..destination import expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
-from ..models import Opleiding, Pupil, Status
+from ..models import Opleiding, Status
 from ..schoolyear import current_school_year
-from ..selectors import get_pupil_for_user, groups_visible_to
+from ..selectors import get_pupil_for_user, groups_visible_to, pupils_visible_to
 from ..services import BsnStatus, bring_to_current_year, check_bsn, create_pupil, delete_pupil, update_pupil
 
 ADD_PARTIAL = "students/partials/add_pupil.html"
@@ -106,7 +106,9 @@ def pupil_page(request, pk: int):
     _found, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_view_dossier:
         raise PermissionDenied  # an mbo-school's user sees the pupil on their Aanmeldingen screen only
-    pupil = with_applications(Pupil.objects.select_related("school", "group", "created_by")).get(pk=pk)
+    pupil = with_applications(pupils_visible_to(request.user).select_related("school", "group", "created_by")).get(
+        pk=pk
+    )
     applications = [(a, status_row(a)) for a in pupil.aanmeldingen.all()]
     return render(
         request,

@@ -9,7 +9,7 @@ EXPECTED_TABS = {
     "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
     "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
     "roc.mbo1": ["Meldingen", "Aanmeldingen", "Terugkoppeling"],
-    "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Monitor"],
+    "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Overstap en risico", "Monitor"],
 }
 
 
@@ -54,5 +54,5 @@ def test_anonymous_users_go_to_the_login_page(client):
 @pytest.mark.django_db
 def test_planned_screens_say_so(client, demo):
     client.force_login(demo["gemeente.denhaag"])
-    html = client.get(reverse("students:gemeente")).content.decode()
+    html = client.get(reverse("students:monitor")).content.decode()
     assert "Dit scherm is nog in aanbouw" in html

@@ -19,9 +19,10 @@ from django.test import TestCase
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Organisation
 from audit.models import Action, AuditEntry
 from tests.conftest import login_as
-from tests.factories import GroupFactory, OpleidingFactory, PupilFactory, valid_bsn
+from tests.factories import CaseFactory, GroupFactory, OpleidingFactory, PupilFactory, RemarkFactory, valid_bsn
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def plain(name: str, query: str = "") -> Callable[[dict], str]:
 
 
 DECAAN, BEHEERDER, ROC, SERVICEDESK = "decaan.vo1", "beheerder.vo1", "roc.mbo1", "servicedesk"
+GEMEENTE = "gemeente.denhaag"  # the pupils of these tests live in Den Haag (the factory's postcode)
 
 SHOWN: dict[str, Shown] = {
     "notifications:meldingen": Shown(DECAAN, plain("notifications:meldingen")),
@@ -86,6 +88,15 @@ SHOWN: dict[str, Shown] = {
     "doorstroom:ontvangen": Shown(ROC, on("doorstroom:ontvangen", "sent"), pupil="sent"),
     "doorstroom:ontvangen_pdf": Shown(ROC, on("doorstroom:ontvangen_pdf", "snapshot"), pupil="sent"),
     "groups:index": Shown(DECAAN, lambda o: reverse("groups:index") + f"?groep={o['group'].pk}"),
+    "gemeente:leerlingen": Shown(GEMEENTE, plain("gemeente:leerlingen")),
+    "gemeente:export": Shown(GEMEENTE, plain("gemeente:export", "?formaat=xlsx")),
+    "gemeente:meldingen": Shown(GEMEENTE, plain("gemeente:meldingen")),
+    "gemeente:melding": Shown(GEMEENTE, on("gemeente:melding", "case")),
+    "gemeente:opmerking": Shown(GEMEENTE, on("gemeente:opmerking")),
+    "gemeente:opmerking_wijzigen": Shown(GEMEENTE, on("gemeente:opmerking_wijzigen", "remark")),
+    "gemeente:overstap": Shown(DECAAN, on("gemeente:overstap")),
+    "gemeente:risico": Shown(DECAAN, on("gemeente:risico")),
+    "gemeente:niet_verschenen": Shown(ROC, on("gemeente:niet_verschenen", "definitief"), pupil="former"),
     # A feed report names aanmeldingen by the mbo-school's aanmelding_id: the pupils behind them.
     "feedback:batch": Shown(ROC, on("feedback:batch", "batch"), pupil="sent"),
     "feedback_api:batch": Shown(API_TOKEN, on("feedback_api:batch", "batch"), pupil="sent"),
@@ -120,7 +131,8 @@ NOT_SHOWN: dict[str, str] = {
     "students:terug_naar_dit_jaar": "a POST and a redirect (the change is recorded)",
     "students:diploma": "a POST and a redirect (the change is recorded)",
     "students:export_job": "the progress page: a title and a percentage",
-    "students:gemeente": "a planned screen without data",
+    "gemeente:melding_status": "a POST and a redirect (the change is recorded)",
+    "gemeente:melding_contact": "a POST and a redirect (the change is recorded)",
     "students:monitor": "a planned screen without data",
     "doorstroom:accorderen": "a POST and a redirect (the change is recorded)",
     "doorstroom:intrekken": "a POST and a redirect (the change is recorded)",
@@ -287,6 +299,13 @@ def objects(demo, eager):
             matched_at=now,
         ),
         "token": secret,
+        "case": CaseFactory(pupil=pupil, gemeente=Organisation.objects.get(code="GM0518")),
+        "remark": RemarkFactory(
+            pupil=pupil, gemeente=Organisation.objects.get(code="GM0518"), author=demo["gemeente.denhaag"]
+        ),
+        "definitief": add_aanmelding(
+            pupil=former, opleiding=OpleidingFactory(school=roc_school), status=7, source="feed", external_id="A-2"
+        ),
     }
 
 

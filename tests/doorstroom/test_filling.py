@@ -276,13 +276,29 @@ def test_changing_an_approved_form_drops_the_approval(client, demo, pupil):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["mentor.vo2", "decaan.vo2", "roc.mbo1", "gemeente.denhaag"])
+@pytest.mark.parametrize("username", ["mentor.vo2", "decaan.vo2", "roc.mbo1", "gemeente.delft"])
 def test_outside_the_scope_the_form_does_not_exist(client, demo, pupil, username):
     make_form(pupil, answers={"beroepswens": "Kok"})
     login_as(client, demo[username])
     assert client.get(form_url(pupil)).status_code == 404
     assert client.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="X")).status_code == 404
     assert Formulier.objects.get(pupil=pupil).answers == {"beroepswens": "Kok"}
+
+
+@pytest.mark.django_db
+def test_the_gemeente_of_the_address_sees_the_state_of_the_form_but_not_the_form(client, demo, pupil):
+    """The pupil lives in Den Haag: its gemeente has the pupil in scope, reads nothing of the form (403) and sees
+    only its state on the pupil's page."""
+    make_form(pupil, answers={"beroepswens": "Kok"})
+    login_as(client, demo["gemeente.denhaag"])
+    assert client.get(form_url(pupil)).status_code == 403
+    assert client.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="X")).status_code == 403
+    assert client.get(reverse("doorstroom:bekijken", args=[pupil.pk])).status_code == 403
+    assert client.get(reverse("doorstroom:pdf", args=[pupil.pk])).status_code == 403
+    assert Formulier.objects.get(pupil=pupil).answers == {"beroepswens": "Kok"}
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert 'data-testid="form-panel-state"' in page and 'data-testid="form-state-only"' in page
+    assert reverse("doorstroom:bekijken", args=[pupil.pk]) not in page and "Kok" not in page
 
 
 @pytest.mark.django_db

@@ -9,7 +9,14 @@ from django.utils import timezone
 from students.aanmeldingen import add_aanmelding, record_elders, record_status
 from students.models import EldersKind, Pupil, Source, Status
 from tests.conftest import session_queries
-from tests.factories import GroupFactory, OpleidingFactory, OrganisationFactory, PupilFactory
+from tests.factories import (
+    CaseFactory,
+    GroupFactory,
+    OpleidingFactory,
+    OrganisationFactory,
+    PupilFactory,
+    RemarkFactory,
+)
 
 OVERVIEW = reverse("students:overzicht")
 
@@ -164,13 +171,17 @@ def test_the_overview_keeps_a_fixed_number_of_queries(client, demo, django_asser
                 record_status(aanmelding=aanmelding, status=Status.INTAKE, at=timezone.now(), source="hand")
             if n % 5 == 0:
                 record_elders(pupil=pupil, kind=EldersKind.WERK, date=datetime.date(2026, 6, 1))
+            if n % 6 == 0:  # reported to the gemeente, with a remark of the gemeente
+                CaseFactory(pupil=pupil)
+                RemarkFactory(pupil=pupil)
 
     add(10)
     client.get(OVERVIEW)  # warm up (content types, permission caches)
     # (session,) user, organisation (header), groups for the selector, pupils with their group,
     # their aanmeldingen (with opleiding and mbo-school), the status history, their Elders,
+    # the gemeente's reports and remarks (De Overstap icon, remarks icon),
     # the audit log's line for the pupils shown (one insert, whatever their number).
-    expected = session_queries() + 8
+    expected = session_queries() + 10
     with django_assert_num_queries(expected):
         small = client.get(OVERVIEW)
     add(190)

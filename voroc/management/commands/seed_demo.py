@@ -12,6 +12,7 @@ from accounts.demo import USERS, demo_password, seed_accounts
 from accounts.models import Role
 from doorstroom.demo import seed_forms
 from doorstroom.loader import load_shipped
+from gemeente.demo import seed_gemeente
 from groups.demo import seed_pupils_and_groups
 from notifications.demo import seed_meldingen
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             created += seed_pupils_and_groups(orgs)
             created += seed_meldingen()
             created += seed_forms()
+            created += seed_gemeente()
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")
