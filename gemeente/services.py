@@ -212,6 +212,10 @@ def report_not_arrived(*, aanmelding: Aanmelding, by: User, remark: str = "") ->
         raise ValidationError(
             _("Niet verschenen kan alleen bij een leerling met een definitieve keuze voor uw school.")
         )
+    if aanmelding.pupil.school_year >= current_school_year():
+        raise ValidationError(
+            _("Niet verschenen meldt u na de start van het mbo-schooljaar, bij de leerlingen van vorig schooljaar.")
+        )
     remark = _text(remark, field="remark", limit=REMARK_MAX, required=False)
     pupil = aanmelding.pupil
     case = _report(kind=CaseKind.NIET_VERSCHENEN, pupil=pupil, by=by, remark=remark, aanmelding=aanmelding)

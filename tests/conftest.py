@@ -198,6 +198,25 @@ def session_queries() -> int:
 
 
 @pytest.fixture
+def queued_mail(settings, eager):
+    """Mail goes through the queue as in production (an OutgoingMail, delivered by a task after the commit) into the
+    test outbox, instead of Django's test backend that sends at once."""
+    settings.EMAIL_BACKEND = "notifications.mail.QueuedEmailBackend"
+    settings.VOROC_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, eager):
+    """Run a write as if its transaction committed: the work it starts after the commit (sending) runs too."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def eager():
     """Celery runs tasks in the test's own process (as without Redis), also when CI gives a broker."""
     from voroc.celery import app

@@ -68,14 +68,3 @@ def posted(pupil, step: str, action: str, **changes) -> dict:
     values = {f.key: answers[f.key] for f in spec.step(step).fields if f.key in answers}
     values.update(changes)
     return step_data(step, action, **values)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks, eager):
-    """Run a write as if its transaction committed: the work it starts after the commit (sending) runs too."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
