@@ -44,6 +44,7 @@ def test_every_translatable_string_is_in_the_english_catalogue(tmp_path, setting
         "doorstroom",
         "feedback",
         "notifications",
+        "gemeente",
         "voroc",
         "templates",
     ):
