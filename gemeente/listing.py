@@ -41,13 +41,11 @@ SIGNALS: dict[str, tuple[str | Promise, Q]] = {
     "geen_aanmelding": (_("Geen aanmelding"), Q(has_aanmelding=False, has_elders=False)),
     "geen_positief": (_("Geen positief besluit"), Q(has_positief=False, has_elders=False)),
     "geen_diploma": (_("Geen vmbo-diploma"), Q(diploma=False)),
-    "zonder_bestemming": (
-        _("Zonder schoolbestemming (geen definitieve keuze, geen Elders)"),
-        Q(has_definitief=False, has_elders=False),
-    ),
-    "overstap": (_("Aangemeld bij De Overstap"), Q(has_overstap=True)),
+    # After the exams: no definitieve keuze at an mbo-school and no destination recorded under Elders.
+    "zonder_bestemming": (_("Zonder schoolbestemming"), Q(has_definitief=False, has_elders=False)),
+    "overstap": (_("De Overstap"), Q(has_overstap=True)),
     "risico": (_("Risicomelding"), Q(has_risico=True)),
-    "niet_verschenen": (_("Niet verschenen op het mbo"), Q(has_niet_verschenen=True)),
+    "niet_verschenen": (_("Niet verschenen"), Q(has_niet_verschenen=True)),
 }
 
 

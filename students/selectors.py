@@ -98,6 +98,15 @@ def groups_visible_to(user: User) -> QuerySet:
     return groups.order_by("name", "pk")
 
 
+def mentors_of(group) -> QuerySet[User]:
+    """The mentors linked to a group (its guardian grants), e.g. for the pupil's page and the gemeente."""
+    if group is None:
+        return User.objects.none()
+    return User.objects.filter(
+        mentorgrant__content_object=group, mentorgrant__permission__codename=MENTOR_CODENAME, is_active=True
+    ).order_by("achternaam", "voornaam")
+
+
 @dataclass(frozen=True)
 class PupilRights:
     can_edit: bool

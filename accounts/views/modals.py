@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, trigger_client_event
 
 
 def modal_or_page(request, partial: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -25,10 +27,17 @@ def close_modal(request, text: str, *, page_url: str) -> HttpResponse:
 
 
 def go_to(request, url: str, text: str = "") -> HttpResponse:
-    """After a save that changes what the page shows: load ``url`` as a whole page (also from a pop-up)."""
+    """After a save that changes what the page shows: load ``url`` as a whole page (also from a pop-up).
+
+    From a pop-up on the page ``url`` names (perhaps with another #fragment), the page is reloaded: a browser
+    sent to the same address with only a new fragment would just scroll, and show nothing of the save."""
     if text:
         messages.success(request, text)
     if request.htmx:
+        current = urlsplit(request.htmx.current_url or "")
+        target = urlsplit(url)
+        if current.path and (current.path, current.query) == (target.path, target.query):
+            return HttpResponseClientRefresh()
         return HttpResponseClientRedirect(url)
     return redirect(url)
 

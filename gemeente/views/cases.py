@@ -19,7 +19,7 @@ from audit.models import Action
 from audit.services import record_pupils, record_view
 from students.models import Status
 from students.schoolyear import current_school_year
-from students.selectors import aanmeldingen_visible_to
+from students.selectors import aanmeldingen_visible_to, mentors_of
 
 from ..forms import ContactForm, NotArrivedForm, StatusForm
 from ..models import Case, CaseKind, CaseStatus
@@ -62,11 +62,9 @@ def _case_or_404(request, pk: int) -> Case:
     return case
 
 
-@login_required
-@require_GET
-def case_page(request, pk: int):
-    case = _case_or_404(request, pk)
-    record_view(case.pupil, summary=f"melding aan de gemeente: {case.get_kind_display()}")
+def _render_case(request, case: Case, *, status_form: StatusForm | None = None, contact_form=None):
+    """The report's page: what was reported, the pupil's school, group and mentor, the contact log, the status."""
+    initial = {"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note}
     return render(
         request,
         "gemeente/case.html",
@@ -74,12 +72,19 @@ def case_page(request, pk: int):
             "case": case,
             "pupil": case.pupil,
             "contacts": list(case.contacts.all()),
-            "status_form": StatusForm(
-                initial={"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note}
-            ),
-            "contact_form": ContactForm(),
+            "mentors": list(mentors_of(case.pupil.group)),
+            "status_form": status_form or StatusForm(initial=initial),
+            "contact_form": contact_form or ContactForm(),
         },
     )
+
+
+@login_required
+@require_GET
+def case_page(request, pk: int):
+    case = _case_or_404(request, pk)
+    record_view(case.pupil, summary=f"melding aan de gemeente: {case.get_kind_display()}")
+    return _render_case(request, case)
 
 
 @login_required
@@ -93,22 +98,9 @@ def case_status(request, pk: int):
         except ValidationError as exc:
             service_errors_into_form(form, exc, "status")
         else:
-            return go_to(
-                request,
-                reverse("gemeente:melding", args=[case.pk]),
-                _("De status is bijgewerkt; de school is ingelicht."),
-            )
-    return render(
-        request,
-        "gemeente/case.html",
-        {
-            "case": case,
-            "pupil": case.pupil,
-            "contacts": list(case.contacts.all()),
-            "status_form": form,
-            "contact_form": ContactForm(),
-        },
-    )
+            text = _("De status is bijgewerkt; de school is ingelicht.")
+            return go_to(request, reverse("gemeente:melding", args=[case.pk]), text)
+    return _render_case(request, case, status_form=form)
 
 
 @login_required
@@ -122,23 +114,9 @@ def case_contact(request, pk: int):
         except ValidationError as exc:
             service_errors_into_form(form, exc, "note")
         else:
-            return go_to(
-                request, reverse("gemeente:melding", args=[case.pk]) + "#contact", _("Het contactmoment is vastgelegd.")
-            )
-    status_form = StatusForm(
-        initial={"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note}
-    )
-    return render(
-        request,
-        "gemeente/case.html",
-        {
-            "case": case,
-            "pupil": case.pupil,
-            "contacts": list(case.contacts.all()),
-            "status_form": status_form,
-            "contact_form": form,
-        },
-    )
+            text = _("Het contactmoment is vastgelegd.")
+            return go_to(request, reverse("gemeente:melding", args=[case.pk]) + "#contact", text)
+    return _render_case(request, case, contact_form=form)
 
 
 @login_required

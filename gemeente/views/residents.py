@@ -50,7 +50,11 @@ class ResidentsView(RoleRequiredMixin, TemplateView):
             "listing": listing,
             "counts": counts,
             "headings": [(h, counts[h.value]) for h in Heading],
-            "signals": [(key, text, counts[key]) for key, (text, _q) in SIGNALS.items()],
+            # Each signal with its count and the link that chooses it (or, when chosen, clears it again).
+            "signals": [
+                (key, text, counts[key], listing.link(kenmerk="" if listing.signal == key else key, pagina=""))
+                for key, (text, _q) in SIGNALS.items()
+            ],
             "OPEN": OPEN,
             "page": page,
             "rows": rows,

@@ -136,7 +136,7 @@ def test_the_gemeente_gets_a_melding_and_sees_everything_voroc_knows(client, dem
 
     pupil = resident(diploma=True)
     add_aanmelding(pupil=pupil, opleiding=OpleidingFactory(name="Kok niveau 2"))
-    case = report_overstap(pupil=pupil, by=demo["mentor.vo1"], remark="Wil koken.")
+    case = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Wil koken.")
     officer = demo["gemeente.denhaag"]
     assert meldingen_visible_to(officer).filter(pupil=pupil, link=reverse("gemeente:melding", args=[case.pk])).exists()
     assert not meldingen_visible_to(demo["gemeente.delft"]).filter(pupil=pupil).exists()
@@ -144,9 +144,12 @@ def test_the_gemeente_gets_a_melding_and_sees_everything_voroc_knows(client, dem
     rows = client.get(reverse("gemeente:leerlingen") + "?kenmerk=overstap").context["rows"]
     assert [r.pupil for r in rows] == [pupil] and rows[0].overstap == case
     page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
-    for text in ("Kok niveau 2", pupil.group.name, pupil.school.name, "Wil koken.", "behaald"):
+    # School, group, mentor, aanmeldingen with their status, destination, diploma, the form's state: nothing typed twice.
+    mentor = demo["mentor.vo1"].full_name
+    for text in ("Kok niveau 2", pupil.group.name, pupil.school.name, mentor, "Wil koken.", "behaald", "Nog niet gestart"):
         assert text in page, text
-    assert "Sanne" in client.get(reverse("gemeente:melding", args=[case.pk])).content.decode()  # who reported
+    handling = client.get(reverse("gemeente:melding", args=[case.pk])).content.decode()
+    assert demo["decaan.vo1"].full_name in handling and mentor in handling  # who reported, and the mentor
 
 
 def test_a_risicomelding_with_its_reason(client, demo, resident):
@@ -294,3 +297,25 @@ def test_niet_verschenen_by_the_mbo_school_reaches_the_gemeente_and_the_school(c
     client.post(reverse("gemeente:niet_verschenen", args=[aanmelding.pk]), {"remark": "nog eens"})
     assert Case.objects.count() == 1
     assert Melding.objects.filter(organisation=orgs["GM0518"], pupil=former).count() == 1
+
+
+def test_a_save_in_a_pop_up_on_the_same_page_reloads_it(client, demo, resident):
+    """From the pupil's page, a remark's pop-up sends the browser to the same page (#gemeente): a redirect there
+    would only scroll and leave the pop-up open, so the page is reloaded instead."""
+    pupil = resident()
+    login_as(client, demo["gemeente.denhaag"])
+    page = "http://testserver" + reverse("students:leerling", args=[pupil.pk])
+    response = client.post(
+        reverse("gemeente:opmerking", args=[pupil.pk]),
+        {"text": "Gesprek gepland."},
+        headers={"HX-Request": "true", "HX-Current-URL": page},
+    )
+    assert response.headers.get("HX-Refresh") == "true" and "HX-Redirect" not in response.headers
+    # From another page (the overview's icon row) it goes to the pupil's page.
+    login_as(client, demo["decaan.vo1"])
+    response = client.post(
+        reverse("gemeente:overstap", args=[pupil.pk]),
+        {"stap": "ja", "remark": ""},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + reverse("students:overzicht")},
+    )
+    assert response.headers["HX-Redirect"] == reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
