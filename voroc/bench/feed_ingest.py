@@ -127,13 +127,12 @@ def _analyze() -> None:
 
 def _run(rows: int, pupils: int) -> dict:
     from accounts.models import Organisation, OrganisationKind
+    from feedback.models import Transport
+    from feedback.services import ingest, receive
     from notifications.models import Melding
     from students.demo_data import generate_pupils
     from students.models import Aanmelding, Pupil, StatusChange
     from students.schoolyear import current_school_year
-
-    from .models import Transport
-    from .services import ingest, receive
 
     rng = random.Random(2026)  # noqa: S311 (generated data)
     year = current_school_year()
