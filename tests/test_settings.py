@@ -95,3 +95,45 @@ def test_production_refuses_demo_data():
 def test_redis_without_a_separate_cache_database_is_refused():
     result = manage("check", env=production_env(CACHE_URL=None))
     assert result.returncode != 0 and "Set CACHE_URL too" in result.stderr
+
+
+def import_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = "import voroc.settings as s; print(s.PRODUCTION, s.DEBUG)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "ja", "production", "y"])
+def test_a_typo_in_voroc_production_stops_the_settings(value):
+    result = import_settings(production_env(VOROC_PRODUCTION=value))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"VOROC_PRODUCTION={value!r} is not a yes or no" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "production"),
+    [("1", True), ("TRUE", True), (" yes ", True), ("On", True), ("0", False), ("false", False), ("", False)],
+)
+def test_voroc_production_accepts_the_plain_yes_and_no_words(value, production):
+    env = production_env(VOROC_PRODUCTION=value, DEBUG="false")
+    result = import_settings(env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(production), "False"]
+
+
+def test_an_unset_voroc_production_is_development():
+    result = import_settings(production_env(VOROC_PRODUCTION=None, DEBUG=None))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_other_yes_no_settings_are_strict_too(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from voroc.environment import flag
+
+    monkeypatch.setenv("AXES_ENABLED", "flase")
+    with pytest.raises(ImproperlyConfigured, match="AXES_ENABLED='flase' is not a yes or no"):
+        flag("AXES_ENABLED", default=True)
+    monkeypatch.setenv("AXES_ENABLED", "")
+    assert flag("AXES_ENABLED", default=True) is True

@@ -20,13 +20,16 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from .environment import flag
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VOROC_VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()
 
-PRODUCTION = env.bool("VOROC_PRODUCTION", default=False)
-DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
+# Yes/no values are read strictly (voroc/environment.py): a typo stops the start instead of meaning "no".
+PRODUCTION = flag("VOROC_PRODUCTION")
+DEBUG = False if PRODUCTION else flag("DEBUG", default=True)
 
 
 def _dev_secrets() -> dict[str, str]:
@@ -219,7 +222,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lockout: 5 failures for one login name from one address lock that pair for 15 minutes.
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_ENABLED = flag("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -252,7 +255,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = flag("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
