@@ -137,3 +137,55 @@ def test_other_yes_no_settings_are_strict_too(monkeypatch):
         flag("AXES_ENABLED", default=True)
     monkeypatch.setenv("AXES_ENABLED", "")
     assert flag("AXES_ENABLED", default=True) is True
+
+
+def development_env(var_dir: Path, **overrides) -> dict[str, str]:
+    """Development mode (no VOROC_PRODUCTION, SQLite, no Redis) with its own var folder."""
+    development = dict.fromkeys(
+        ("VOROC_PRODUCTION", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "VOROC_BASE_URL")
+    )
+    return production_env(**{**development, "VOROC_VAR_DIR": str(var_dir), **overrides})
+
+
+def test_importing_the_settings_writes_no_file(tmp_path):
+    """Settings only read: starting Django in a fresh var folder leaves it as it was."""
+    var = tmp_path / "var"
+    var.mkdir()
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=development_env(var), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(var / "voroc.sqlite3")
+    assert list(var.iterdir()) == []
+
+
+def test_development_without_its_secrets_says_how_to_make_them(tmp_path):
+    var = tmp_path / "var"
+    env = development_env(var, SECRET_KEY=None, BSN_ENCRYPTION_KEYS=None, BSN_INDEX_KEY=None)
+    result = import_settings(env)
+    assert result.returncode != 0
+    assert "No development secrets" in result.stderr and "manage.py" in result.stderr
+    assert not var.exists()
+
+
+def test_manage_py_makes_the_development_secrets_once(tmp_path):
+    var = tmp_path / "fresh" / "var"
+    env = development_env(var, SECRET_KEY=None, BSN_ENCRYPTION_KEYS=None, BSN_INDEX_KEY=None)
+    first = manage("check", env=env)
+    assert first.returncode == 0, first.stderr
+    secrets_file = var / "dev-secrets.json"
+    assert secrets_file.stat().st_mode & 0o077 == 0  # readable by the owner only
+    made = secrets_file.read_text()
+    assert manage("check", env=env).returncode == 0
+    assert secrets_file.read_text() == made  # the keys stay: the SQLite file's BSNs remain readable
+    assert sorted(p.name for p in var.iterdir()) == ["dev-secrets.json", "static"]
+
+
+def test_production_makes_no_development_secrets(tmp_path):
+    var = tmp_path / "var"
+    result = manage("check", env=production_env(VOROC_VAR_DIR=str(var)))
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
