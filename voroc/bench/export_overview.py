@@ -7,7 +7,7 @@ import io
 import random
 import time
 
-from . import in_rolled_back_transaction, reference_seconds
+from . import create_pupils, in_rolled_back_transaction, reference_seconds, vo_school
 
 # Limits in reference units: Excel of 600 pupils within ~5 s, a PDF within ~60 s on a machine where the
 # reference takes 0.1 s (a PDF of that size runs in the background with a progress bar).
@@ -16,9 +16,8 @@ PDF_LIMIT_UNITS = 600
 
 
 def export_overview(pupils: int = 600) -> dict:
-    from accounts.models import Organisation, OrganisationKind, Role, User
-    from groups.models import Group
-    from students.demo_data import generate_bsns, generate_pupils, seed_applications, seed_catalogue
+    from accounts.models import Organisation, OrganisationKind
+    from students.demo_data import seed_applications, seed_catalogue
     from students.exports import OverviewExporter
     from students.listing import PupilListing
     from students.models import Pupil
@@ -33,17 +32,8 @@ def export_overview(pupils: int = 600) -> dict:
             if not Organisation.objects.filter(code=code).exists()
         } or {o.code: o for o in Organisation.objects.filter(code__in=("25AA", "25BB"))}
         seed_catalogue(mbo)
-        school = Organisation.objects.create(kind=OrganisationKind.VO_SCHOOL, code="99ZZ", name="Bench-school")
-        user = User.objects.create_user("bench.decaan", None, organisation=school, role=Role.DECAAN)
-        groups = [Group.objects.create(school=school, name=f"B{n}") for n in range(6)]
-        people = generate_pupils(rng, pupils, postcode_areas=["2511", "2512"], woonplaats="Den Haag", school_year=year)
-        rows = []
-        for n, (person, number) in enumerate(zip(people, generate_bsns(rng, pupils), strict=True)):
-            pupil = Pupil(school=school, school_year=year, group=groups[n % 6], **person.__dict__)
-            pupil.set_bsn(number)
-            pupil.refresh_search_name()
-            rows.append(pupil)
-        Pupil.objects.bulk_create(rows)
+        school, user, groups = vo_school("99ZZ", groups=6)
+        create_pupils(rng, pupils, schools=[school], year=year, postcode_areas=["2511", "2512"], groups=groups)
         seed_applications(rng, list(Pupil.objects.filter(school=school)), list(mbo.values()))
 
         reference = reference_seconds()
