@@ -1,9 +1,11 @@
-"""The tabs at the top of every page, by role (handleiding: "De gebruikers")."""
+"""What every page shows: the tabs at the top, by role (handleiding: "De gebruikers"), and the servicedesk's
+address and telephone (settings VOROC_SERVICEDESK_EMAIL and VOROC_SERVICEDESK_PHONE)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +58,12 @@ def navigation(request) -> dict:
         {"label": tab.label, "url": tab.url, "icon": tab.icon, "active": current.startswith(tab.url)} for tab in tabs
     ]
     return {"nav_tabs": items}
+
+
+def servicedesk(request=None) -> dict:
+    """The servicedesk's contact details, from settings: for pages (a context processor) and for what is
+    rendered without a request (mails, the 500 page)."""
+    return {
+        "servicedesk_email": settings.VOROC_SERVICEDESK_EMAIL,
+        "servicedesk_phone": settings.VOROC_SERVICEDESK_PHONE,
+    }

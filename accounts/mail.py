@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from .context_processors import servicedesk
+
 
 class VorocMail(EmailMultiAlternatives):
     """A mail that may say which pupil it is about (the queue links it to that pupil: inzage, removal)."""
@@ -28,12 +30,7 @@ def send_templated_mail(
 ) -> None:
     """``attachments``: (filename, content, mimetype); kept in the queue only until the mail is delivered.
     ``about_pupil_id``: the pupil a mail is about, if it is about one."""
-    context = {
-        "servicedesk_email": settings.VOROC_SERVICEDESK_EMAIL,
-        "servicedesk_phone": settings.VOROC_SERVICEDESK_PHONE,
-        "base_url": settings.VOROC_BASE_URL,
-        **context,
-    }
+    context = {**servicedesk(), "base_url": settings.VOROC_BASE_URL, **context}
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     message = VorocMail(subject=subject, body=text, to=to)

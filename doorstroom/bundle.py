@@ -18,7 +18,7 @@ from audit.models import Action
 from audit.services import record_pupils
 from students.schoolyear import current_school_year
 from students.selectors import pupils_visible_to
-from voroc.text import file_slug
+from students.text import file_slug
 
 from . import document, pdf
 from .models import Formulier

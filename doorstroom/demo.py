@@ -86,16 +86,7 @@ COMPANIES = [
 
 def _value(fld: Field, rng: random.Random) -> Any:
     if fld.type in (CHOICE, SCORE):
-        values = [v for v, _label in fld.choices]
-        if fld.key == "doelgroep":
-            return rng.choices(["geen", "povo", "isk", "pro", "vso"], weights=[70, 12, 8, 6, 4])[0]
-        if fld.key == "schoolsoort":
-            return rng.choices(["vmbo", "pro", "havo"], weights=[88, 6, 6])[0]
-        if fld.key == "akkoord_leerling":
-            return "ja"
-        if fld.type == SCORE:
-            return rng.choices(values, weights=[8, 30, 40, 17, 5])[0]
-        return rng.choice(values)
+        return _choice(fld, rng)
     if fld.type == YESNO:
         if fld.key in ("besproken_leerling", "besproken_ouders"):
             return "ja"
@@ -108,18 +99,39 @@ def _value(fld: Field, rng: random.Random) -> Any:
     if fld.type == NUMBER:
         return rng.randint(fld.min or 0, fld.max or 10)
     if fld.type == ROWS:
-        if fld.key == "testen":
-            return [{"soort": "Faalangsttest", "uitkomst": "Lichte faalangst bij toetsen; training gevolgd."}]
-        company, place, work = rng.choice(COMPANIES)
-        first = {c.key: v for c, v in zip(fld.columns, (company, place, work, "voorjaar 2026"), strict=False)}
-        return [first] if rng.random() < 0.7 else []
+        return _rows(fld, rng)
     if fld.type in (TEXT, TEXTAREA):
-        if fld.key in TEXTS:
-            return rng.choice(TEXTS[fld.key])
-        if fld.type == TEXTAREA:
-            return rng.choice(NOTES)
-        return "Zie toelichting" if fld.required else None
+        return _text(fld, rng)
     return None
+
+
+def _choice(fld: Field, rng: random.Random) -> str:
+    values = [v for v, _label in fld.choices]
+    if fld.key == "doelgroep":
+        return rng.choices(["geen", "povo", "isk", "pro", "vso"], weights=[70, 12, 8, 6, 4])[0]
+    if fld.key == "schoolsoort":
+        return rng.choices(["vmbo", "pro", "havo"], weights=[88, 6, 6])[0]
+    if fld.key == "akkoord_leerling":
+        return "ja"
+    if fld.type == SCORE:
+        return rng.choices(values, weights=[8, 30, 40, 17, 5])[0]
+    return rng.choice(values)
+
+
+def _rows(fld: Field, rng: random.Random) -> list[dict[str, str]]:
+    if fld.key == "testen":
+        return [{"soort": "Faalangsttest", "uitkomst": "Lichte faalangst bij toetsen; training gevolgd."}]
+    company, place, work = rng.choice(COMPANIES)
+    first = {c.key: v for c, v in zip(fld.columns, (company, place, work, "voorjaar 2026"), strict=False)}
+    return [first] if rng.random() < 0.7 else []
+
+
+def _text(fld: Field, rng: random.Random) -> str | None:
+    if fld.key in TEXTS:
+        return rng.choice(TEXTS[fld.key])
+    if fld.type == TEXTAREA:
+        return rng.choice(NOTES)
+    return "Zie toelichting" if fld.required else None
 
 
 def answers_for(spec: Declaration, rng: random.Random, *, fraction: float = 1.0) -> dict[str, Any]:

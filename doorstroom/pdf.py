@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from voroc.text import file_slug
+from students.text import file_slug
 
 from .document import FormDocument
 

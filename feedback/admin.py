@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -46,19 +47,29 @@ class FeedTokenForm(forms.ModelForm):
         return school
 
 
-class ActiveFilter(admin.SimpleListFilter):
-    title = _("geldig")
-    parameter_name = "geldig"
+class EmptyOrFilledFilter(admin.SimpleListFilter):
+    """Whether ``field`` (a date and time) is still empty or filled in; ``empty`` and ``filled`` are (value, label)."""
+
+    field: str
+    empty: tuple[str, Promise]
+    filled: tuple[str, Promise]
 
     def lookups(self, request, model_admin):
-        return [("ja", _("Ja")), ("nee", _("Ingetrokken"))]
+        return [self.empty, self.filled]
 
     def queryset(self, request, queryset):
-        if self.value() == "ja":
-            return queryset.filter(revoked_at__isnull=True)
-        if self.value() == "nee":
-            return queryset.filter(revoked_at__isnull=False)
+        if self.value() == self.empty[0]:
+            return queryset.filter(**{f"{self.field}__isnull": True})
+        if self.value() == self.filled[0]:
+            return queryset.filter(**{f"{self.field}__isnull": False})
         return queryset
+
+
+class ActiveFilter(EmptyOrFilledFilter):
+    title = _("geldig")
+    parameter_name = "geldig"
+    field = "revoked_at"
+    empty, filled = ("ja", _("Ja")), ("nee", _("Ingetrokken"))
 
 
 @admin.register(FeedToken)
@@ -314,19 +325,11 @@ class BatchLineAdmin(AuditedPupilDataAdmin):
         return False
 
 
-class MatchedFilter(admin.SimpleListFilter):
+class MatchedFilter(EmptyOrFilledFilter):
     title = _("verwerkt")
     parameter_name = "verwerkt"
-
-    def lookups(self, request, model_admin):
-        return [("nee", _("Wacht nog")), ("ja", _("Verwerkt"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "nee":
-            return queryset.filter(matched_at__isnull=True)
-        if self.value() == "ja":
-            return queryset.filter(matched_at__isnull=False)
-        return queryset
+    field = "matched_at"
+    empty, filled = ("nee", _("Wacht nog")), ("ja", _("Verwerkt"))
 
 
 @admin.register(WaitingRow)

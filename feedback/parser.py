@@ -417,7 +417,9 @@ class _RowChecker:
         cohort = self._number(get("cohort"), 2000, self.cohort_max, "cohort", problems, self.cohort_message)
         return opleiding, niveau, leerweg, locatie, cohort
 
-    def check_fully(self, line: int, values: Record) -> FeedRow | Rejection:
+    # A flat list of one check per column in the contract's order, run for every row of a feed: each branch is
+    # one rule with its own message (tests/feedback/test_parser.py); helpers would only spread the list.
+    def check_fully(self, line: int, values: Record) -> FeedRow | Rejection:  # noqa: C901
         get = dict(zip(KNOWN, values, strict=True)).get
         problems: list[tuple[str, str]] = []
         aanmelding_id = (get("aanmelding_id") or "").strip()

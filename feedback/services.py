@@ -14,7 +14,7 @@ import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -79,22 +79,21 @@ def receive(
     at all; a readable batch is queued for ingest after the commit."""
     if school.kind != OrganisationKind.MBO_SCHOOL:
         raise ValueError("A feed batch comes from an mbo-school.")
-    sender, filename = scrub(sender), scrub(filename)  # a file named after a pupil's BSN keeps no BSN here
     if len(data) > settings.FEEDBACK_MAX_BYTES:
         return refuse_too_large(
             school=school, size=len(data), transport=transport, sender=sender, filename=filename, token=token, by=by
         )
     checksum = payload.checksum(data)
     sealed, key_id = payload.seal(data)
-    batch = Batch.objects.create(
-        mbo_school=school,
+    batch = _new_batch(
+        school=school,
         transport=transport,
-        sender=sender[:200],
+        sender=sender,
+        filename=filename,
         token=token,
-        created_by=by,
-        filename=filename[:200],
-        format=fmt,
+        by=by,
         size=len(data),
+        format=fmt,
         checksum=checksum,
         payload=sealed,
         payload_key_id=key_id,
@@ -126,19 +125,36 @@ def refuse_too_large(
     by: User | None = None,
 ) -> Batch:
     """A delivery over FEEDBACK_MAX_BYTES is not read (nor kept); the attempt is recorded as a failed batch."""
-    sender, filename = scrub(sender), scrub(filename)
-    batch = Batch.objects.create(
-        mbo_school=school,
-        transport=transport,
-        sender=sender[:200],
-        token=token,
-        created_by=by,
-        filename=filename[:200],
-        size=size,
+    batch = _new_batch(
+        school=school, transport=transport, sender=sender, filename=filename, token=token, by=by, size=size
     )
     with override("nl"):
         _fail(batch, size_refusal(size))
     return batch
+
+
+def _new_batch(
+    *,
+    school: Organisation,
+    transport: str,
+    sender: str,
+    filename: str,
+    token: FeedToken | None,
+    by: User | None,
+    size: int,
+    **fields: Any,
+) -> Batch:
+    """The record of one delivery, whatever becomes of it. A file named after a pupil's BSN keeps no BSN here."""
+    return Batch.objects.create(
+        mbo_school=school,
+        transport=transport,
+        sender=scrub(sender)[:200],
+        token=token,
+        created_by=by,
+        filename=scrub(filename)[:200],
+        size=size,
+        **fields,
+    )
 
 
 def _fail(batch: Batch, reason: str) -> None:

@@ -13,7 +13,7 @@ from audit.models import Action
 from audit.services import record_pupils
 from students.exports import Exporter, Progress, diploma_text, render_export
 from students.schoolyear import label
-from voroc.text import file_slug
+from students.text import file_slug
 
 from .listing import ResidentListing, Row
 

@@ -44,6 +44,20 @@ def _reader(content: bytes) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
+def _row_problem(row: dict[str, str]) -> str | None:
+    """Why a row is refused before it reaches the model, or None."""
+    if any("\x00" in value for value in row.values()):
+        # Invisible, and not storable as text: the row is not guessed at.
+        return "bevat een onzichtbaar NUL-teken (0x00)"
+    if row["leerweg"].upper() not in Leerweg.values:
+        return f"leerweg moet BOL of BBL zijn, niet “{row['leerweg']}”"
+    if not (row["niveau"].isascii() and row["niveau"].isdigit()) or not 1 <= int(row["niveau"]) <= 4:
+        return f"niveau moet 1, 2, 3 of 4 zijn, niet “{row['niveau']}”"
+    if len(row.get("locatie", "")) > LOCATIE_MAX:
+        return f"locatie is langer dan {LOCATIE_MAX} tekens"
+    return None
+
+
 @transaction.atomic
 def import_opleidingen(*, school: Organisation, content: bytes) -> ImportReport:
     if school.kind != "mbo":
@@ -61,20 +75,11 @@ def import_opleidingen(*, school: Organisation, content: bytes) -> ImportReport:
     report = ImportReport()
     for line, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip() for k, v in raw.items()}
-        if any("\x00" in value for value in row.values()):
-            # Invisible, and not storable as text: the row is not guessed at.
-            report.rejected.append((line, "bevat een onzichtbaar NUL-teken (0x00)"))
+        problem = _row_problem(row)
+        if problem:
+            report.rejected.append((line, problem))
             continue
         leerweg = row["leerweg"].upper()
-        if leerweg not in Leerweg.values:
-            report.rejected.append((line, f"leerweg moet BOL of BBL zijn, niet “{row['leerweg']}”"))
-            continue
-        if not (row["niveau"].isascii() and row["niveau"].isdigit()) or not 1 <= int(row["niveau"]) <= 4:
-            report.rejected.append((line, f"niveau moet 1, 2, 3 of 4 zijn, niet “{row['niveau']}”"))
-            continue
-        if len(row.get("locatie", "")) > LOCATIE_MAX:
-            report.rejected.append((line, f"locatie is langer dan {LOCATIE_MAX} tekens"))
-            continue
         opleiding = Opleiding.objects.filter(school=school, crebo=row["crebo"], leerweg=leerweg).first()
         is_new = opleiding is None
         if opleiding is None:

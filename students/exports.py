@@ -23,10 +23,10 @@ from openpyxl.utils import get_column_letter
 from audit.context import acting_as
 from audit.models import Action
 from audit.services import record_pupils
-from voroc.text import file_slug
 
 from .listing import PupilListing, Row
 from .schoolyear import label
+from .text import file_slug
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int, int], None]

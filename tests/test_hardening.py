@@ -163,6 +163,18 @@ def test_a_server_error_shows_the_generic_page_without_details(client):
     assert "secret.py" not in body and "Traceback" not in body and "RuntimeError" not in body
 
 
+@override_settings(
+    ROOT_URLCONF=__name__,
+    DEBUG=False,
+    VOROC_SERVICEDESK_EMAIL="hulp@regio.example",
+    VOROC_SERVICEDESK_PHONE="010-7654321",
+)
+def test_the_server_error_page_names_the_servicedesk_from_settings(client):
+    client.raise_request_exception = False
+    body = client.get("/boom/").content.decode()
+    assert "hulp@regio.example of 010-7654321" in body and "servicedesk@voroc.nl" not in body
+
+
 def test_a_missing_page_is_the_generic_dutch_page(decaan_client):
     response = decaan_client.get("/bestaat-niet/")
     assert response.status_code == 404 and "Pagina niet gevonden" in response.content.decode()

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 
 @pytest.mark.django_db
@@ -22,3 +23,46 @@ def test_forbidden_page_points_school_staff_to_their_beheerder_and_others_to_the
     client.force_login(demo["roc.mbo1"])
     html = client.get("/groepen/").content.decode()
     assert "VOROC Servicedesk" in html and "schoolbeheerder" not in html
+
+
+SERVICEDESK = {"VOROC_SERVICEDESK_EMAIL": "hulp@regio.example", "VOROC_SERVICEDESK_PHONE": "010-7654321"}
+
+
+@pytest.mark.django_db
+def test_the_servicedesk_details_on_the_pages_come_from_settings(client, demo, settings):
+    """One context processor supplies them: the login page, the reset page, the 403 page and every footer."""
+    for name, value in SERVICEDESK.items():
+        setattr(settings, name, value)
+    pages = [client.get(reverse("accounts:login")), client.get(reverse("accounts:password_reset_sent"))]
+    client.force_login(demo["roc.mbo1"])
+    pages.append(client.get("/groepen/"))
+    assert [page.status_code for page in pages] == [200, 200, 403]
+    for page in pages:
+        html = page.content.decode()
+        assert 'href="mailto:hulp@regio.example"' in html  # the footer
+        assert "servicedesk@voroc.nl" not in html and "070-3156351" not in html
+    for page in pages[1:]:  # the text itself: reset page and 403 page
+        assert page.content.decode().count("hulp@regio.example") == 3 and "010-7654321" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mail_gets_the_servicedesk_details_from_settings(
+    demo, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from accounts.mail import send_templated_mail
+
+    for name, value in SERVICEDESK.items():
+        setattr(settings, name, value)
+    user = demo["decaan.vo1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_mail(
+            to=[user.email],
+            subject="Wachtwoord gewijzigd",
+            template="accounts/mail/password_changed",
+            context={"user": user, "when": timezone.now()},
+        )
+    (message,) = mailoutbox
+    assert "hulp@regio.example of 010-7654321" in message.body
+    assert "hulp@regio.example" in message.alternatives[0][0]

@@ -2,17 +2,15 @@
 
 Two modes:
 - development / demo (the default): SQLite in ``var/``, no Redis (Celery runs tasks eagerly in-process),
-  mail to the console, secrets generated once and kept in ``var/dev-secrets.json``.
+  mail to the console, secrets read from ``var/dev-secrets.json`` (made once by manage.py, scripts/demo
+  and scripts/test before Django starts: this module writes no file).
 - production (``VOROC_PRODUCTION=1``): every secret must come from the environment; a missing or weak
   value stops the app at start-up instead of running with a default.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,28 +18,27 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from .environment import dev_secrets_path, flag, read_dev_secrets, var_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VOROC_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = var_dir()
 
 env = environ.Env()
 
-PRODUCTION = env.bool("VOROC_PRODUCTION", default=False)
-DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
+# Yes/no values are read strictly (voroc/environment.py): a typo stops the start instead of meaning "no".
+PRODUCTION = flag("VOROC_PRODUCTION")
+DEBUG = False if PRODUCTION else flag("DEBUG", default=True)
 
 
 def _dev_secrets() -> dict[str, str]:
-    """Secrets for development and the demo: generated once per checkout, never used in production."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "dev-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "BSN_ENCRYPTION_KEYS": "1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "BSN_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
-    path.write_text(json.dumps(values, indent=2))
-    path.chmod(0o600)
+    """Secrets for development and the demo: made once per checkout (voroc/environment.py), never in production."""
+    values = read_dev_secrets(VAR_DIR)
+    if values is None:
+        raise ImproperlyConfigured(
+            f"No development secrets in {dev_secrets_path(VAR_DIR)}: start VOROC through manage.py, scripts/demo or "
+            "scripts/test (or run `python -m voroc.environment` once), which make them; or set SECRET_KEY, "
+            "BSN_ENCRYPTION_KEYS and BSN_INDEX_KEY."
+        )
     return values
 
 
@@ -129,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.servicedesk",
             ],
         },
     },
@@ -142,7 +140,6 @@ if "DATABASE_URL" in os.environ:
 elif PRODUCTION:
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -220,7 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lockout: 5 failures for one login name from one address lock that pair for 15 minutes.
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_ENABLED = flag("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -253,7 +250,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = flag("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -274,8 +271,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")
 if not PRODUCTION:
-    # Development and tests serve static files straight from the app folders.
-    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Development and tests serve static files straight from the app folders (var/static: prepare_development).
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,7 +1,10 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.views import defaults
+
+from accounts.context_processors import servicedesk
 
 API_PREFIX = "/api/"
 
@@ -23,6 +26,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The plain Dutch page. As Django's own handler it uses no context processor and no database (whatever
+    broke may be one of them); only the servicedesk's contact details, which come from settings."""
     if request.path.startswith(API_PREFIX):
         return _api_error(500, "Er ging iets mis bij VOROC; er is niets verwerkt. Probeer het later opnieuw.")
-    return defaults.server_error(request)
+    return HttpResponseServerError(loader.render_to_string("500.html", servicedesk()))

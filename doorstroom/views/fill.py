@@ -202,7 +202,9 @@ def _page(
     return render(request, "doorstroom/fill.html", context, status=status)
 
 
-def _post(request, pupil, rights, form):
+# Every button of the form page (rows, attachments, annuleer, opslaan, verder) in the order they depend on one
+# another; splitting it safely needs the browser tests beside it, so it waits for a change of this page.
+def _post(request, pupil, rights, form):  # noqa: C901
     action = request.POST.get("actie", "")
     try:
         form = form or start_form(pupil=pupil, by=request.user)

@@ -12,15 +12,16 @@ from django.views.generic import TemplateView
 
 from accounts.access import MBO_ROLES, RoleRequiredMixin
 from accounts.models import User
-from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
+from accounts.privacy import params_with_search
 from audit.models import Action
 from audit.services import record_pupils
 
 from ..destination import status_row
 from ..models import Aanmelding, Status, StatusChange
 from ..schoolyear import current_school_year, label
-from ..search import is_bsn_key, search_key, search_pupils, shown_search
+from ..search import is_bsn_key, search_pupils, shown_search
 from ..selectors import pupils_visible_to
+from .searching import SearchInSessionMixin
 
 FORM_FILTERS = {"ontvangen", "niet"}
 PAGE_SIZE = 100  # a large mbo-school has thousands of applicants
@@ -28,17 +29,9 @@ PAGE_SIZE = 100  # a large mbo-school has thousands of applicants
 DELIVERIES = "doorstroomformulieren__snapshot__deliveries"
 
 
-class MboApplicationsView(RoleRequiredMixin, TemplateView):
+class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
     roles = MBO_ROLES
     template_name = "students/aanmeldingen.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # The search form is posted: the name searched for goes into the session, not into the address (a BSN
-        # only as its keyed index).
-        if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
-            source = request.POST if request.method == "POST" else request.GET
-            return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = cast(User, self.request.user)

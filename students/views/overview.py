@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.access import VO_ROLES, RoleRequiredMixin
 from accounts.models import Role, User
-from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
+from accounts.privacy import params_with_search
 from audit.models import Action
 from audit.services import record_pupils
 
@@ -18,25 +18,17 @@ from ..formstate import FORM_FILTERS, ICONS
 from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
-from ..search import search_key
 from ..selectors import EDITING_ROLES, MANAGING_ROLES
+from .searching import SearchInSessionMixin
 
 
-class OverviewView(RoleRequiredMixin, TemplateView):
+class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
     roles = VO_ROLES
     template_name = "students/overview.html"
     former = False  # Oud leerlingen: last year's pupils
 
     def year(self) -> int:
         return current_school_year() - (1 if self.former else 0)
-
-    def dispatch(self, request, *args, **kwargs):
-        # The search form is posted: the name searched for goes into the session, not into the address (a BSN
-        # only as its keyed index).
-        if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
-            source = request.POST if request.method == "POST" else request.GET
-            return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = cast(User, self.request.user)  # RoleRequiredMixin let only logged-in users in

@@ -2,6 +2,7 @@ import pytest
 
 from accounts.models import Organisation
 from groups.services import set_mentor_links
+from tests.conftest import login_as
 from tests.factories import GroupFactory, OpleidingFactory, PupilFactory
 
 
@@ -15,6 +16,13 @@ def group(school, demo):
     group = GroupFactory(school=school, name="4A")
     set_mentor_links(school=school, links={(group.pk, demo["mentor.vo1"].pk)})
     return group
+
+
+@pytest.fixture
+def mentor(client, demo):
+    """A client logged in as mentor.vo1, the mentor of ``group``."""
+    login_as(client, demo["mentor.vo1"])
+    return client
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ def upload(client, pupil, field: str, *files, step: str = "akkoord"):
     return client.post(reverse("doorstroom:formulier", args=[pupil.pk]), data, follow=True)
 
 
-@pytest.fixture
-def mentor(client, demo):
-    login_as(client, demo["mentor.vo1"])
-    return client
-
-
 @pytest.mark.django_db
 def test_a_real_pdf_is_added_and_downloaded_only_as_a_file(mentor, pupil):
     response = upload(mentor, pupil, "lob_paspoort", pdf_file("Mijn LOB-paspoort.pdf"), step="loopbaan")

@@ -18,12 +18,6 @@ def form_url(pupil, step: str = "") -> str:
     return f"{url}?stap={step}" if step else url
 
 
-@pytest.fixture
-def mentor(client, demo):
-    login_as(client, demo["mentor.vo1"])
-    return client
-
-
 @pytest.mark.django_db
 def test_verder_keeps_what_is_typed_and_only_opslaan_saves_it(mentor, pupil):
     response = mentor.post(form_url(pupil), step_data("vooropleiding", "verder", schoolsoort="vmbo", leerweg="kb"))

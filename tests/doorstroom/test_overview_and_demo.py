@@ -114,7 +114,7 @@ def test_seed_demo_fills_forms_in_every_state(demo_pupils):
 
 @pytest.mark.django_db
 def test_the_form_pdf_benchmark_prints_figures_limits_and_ratios():
-    from doorstroom.bench import form_pdf
+    from voroc.bench.form_pdf import form_pdf
 
     result = form_pdf(forms=3)
     assert result["forms"] == 3 and result["one_pdf_bytes"] > 5000
@@ -124,7 +124,7 @@ def test_the_form_pdf_benchmark_prints_figures_limits_and_ratios():
     assert not Formulier.objects.exists()  # generated inside a transaction that was rolled back
     from voroc.management.commands.bench import BENCHMARKS
 
-    assert BENCHMARKS["form_pdf"] == "doorstroom.bench.form_pdf"
+    assert BENCHMARKS["form_pdf"] == "voroc.bench.form_pdf.form_pdf"
 
 
 @pytest.mark.django_db

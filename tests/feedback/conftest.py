@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Organisation
-from feedback.bench import COLUMNS
 from feedback.models import Batch, Transport
 from feedback.parser import guess_format
 from feedback.services import ingest, receive
 from tests.factories import MboSchoolFactory, OpleidingFactory, OrganisationFactory, PupilFactory, valid_bsn
+from voroc.bench.feed_ingest import COLUMNS
 
 HEADER = list(COLUMNS)  # the contract's columns in its order
 

@@ -142,3 +142,36 @@ def test_the_line_and_waiting_lists_do_not_load_the_sealed_file_per_line(service
         with CaptureQueriesContext(connection) as queries:
             assert servicedesk_client.get(url).status_code == 200
         assert not [q["sql"] for q in queries if '"payload"' in q["sql"]], url
+
+
+def test_the_token_list_filters_valid_and_revoked(servicedesk_client, demo):
+    from feedback.tokens import create_token, revoke_token
+
+    school = demo["roc.mbo1"].organisation
+    valid, _ = create_token(school=school, name="Geldig", by=None)
+    revoked, _ = create_token(school=school, name="Ingetrokken", by=None)
+    revoke_token(token=revoked, by=None)
+    url = reverse("admin:feedback_feedtoken_changelist")
+    shown = {
+        value: list(servicedesk_client.get(url, {"geldig": value}).context["cl"].result_list)
+        for value in "ja nee".split()
+    }
+    assert shown == {"ja": [valid], "nee": [revoked]}
+
+
+def test_the_waiting_list_filters_waiting_and_matched_rows(servicedesk_client, demo, tmp_path):
+    from django.utils import timezone
+
+    from feedback.models import WaitingRow
+
+    school = demo["roc.mbo1"].organisation
+    rows = [{**row(0, f"W-{n}"), "bsn": valid_bsn(8100 + n)} for n in range(2)]
+    run_file(school, write(tmp_path, "dag.csv", feed_csv(rows)))
+    waiting, matched = WaitingRow.objects.order_by("aanmelding_id")
+    WaitingRow.objects.filter(pk=matched.pk).update(matched_at=timezone.now())
+    url = reverse("admin:feedback_waitingrow_changelist")
+    shown = {
+        value: list(servicedesk_client.get(url, {"verwerkt": value}).context["cl"].result_list)
+        for value in ("nee", "ja")
+    }
+    assert shown == {"nee": [waiting], "ja": [matched]}

@@ -11,7 +11,7 @@ from students.models import Aanmelding, Pupil
 
 @pytest.mark.django_db
 def test_the_feed_benchmark_prints_both_runs_beside_the_limit_and_leaves_nothing_behind():
-    from feedback.bench import feed_ingest
+    from voroc.bench.feed_ingest import feed_ingest
 
     result = feed_ingest(rows=3000, pupils=1500)
     assert result["rows"] == 3000 and result["limit"] and result["bad_rows"] >= 1
@@ -30,6 +30,6 @@ def test_the_feed_benchmark_prints_both_runs_beside_the_limit_and_leaves_nothing
 def test_bench_command_knows_feed_ingest():
     from voroc.management.commands.bench import BENCHMARKS
 
-    assert BENCHMARKS["feed_ingest"] == "feedback.bench.feed_ingest"
+    assert BENCHMARKS["feed_ingest"] == "voroc.bench.feed_ingest.feed_ingest"
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("bench", "onbekend", stderr=io.StringIO())

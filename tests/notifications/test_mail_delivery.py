@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.mail import send_templated_mail
 from notifications.digest import send_all
 from notifications.models import MeldingKind, OutgoingMail
 from notifications.services import notify
@@ -12,6 +11,7 @@ from notifications.tasks import _backoff
 from tests.factories import PupilFactory
 
 from .flaky_backend import FlakyBackend
+from .helpers import send_test_mail
 
 
 @pytest.fixture
@@ -22,20 +22,11 @@ def queued(settings, eager):
     return FlakyBackend
 
 
-def send(subject="Test"):
-    send_templated_mail(
-        to=["decaan@school.example"],
-        subject=subject,
-        template="accounts/mail/password_changed",
-        context={"user": {"get_short_name": "Anna", "username": "anna"}, "when": None},
-    )
-
-
 @pytest.mark.django_db
 def test_a_mail_whose_first_two_attempts_fail_is_delivered_on_the_third(queued, django_capture_on_commit_callbacks):
     queued.failures = 2
     with django_capture_on_commit_callbacks(execute=True):
-        send("Derde keer")
+        send_test_mail("Derde keer")
     assert [m.subject for m in mail.outbox] == ["Derde keer"]
     outgoing = OutgoingMail.objects.get()
     assert (outgoing.state, outgoing.attempts, outgoing.payload) == (OutgoingMail.State.SENT, 3, {})
@@ -49,7 +40,7 @@ def test_a_mail_that_always_fails_ends_visible_in_admin_and_can_be_resent(
 ):
     queued.failures = 1000
     with django_capture_on_commit_callbacks(execute=True):
-        send("Komt niet aan")
+        send_test_mail("Komt niet aan")
     outgoing = OutgoingMail.objects.get()
     assert outgoing.state == OutgoingMail.State.FAILED
     assert outgoing.attempts == settings.VOROC_MAIL_MAX_RETRIES + 1

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
-from accounts.mail import send_templated_mail
 from voroc.celery import app
+
+from .helpers import send_test_mail
 
 QUEUED = {
     "EMAIL_BACKEND": "notifications.mail.QueuedEmailBackend",
@@ -17,21 +18,12 @@ QUEUED = {
 }
 
 
-def send(subject: str) -> None:
-    send_templated_mail(
-        to=["decaan@school.example"],
-        subject=subject,
-        template="accounts/mail/password_changed",
-        context={"user": {"get_short_name": "Anna", "username": "anna"}, "when": None},
-    )
-
-
 @pytest.mark.django_db
 def test_mail_leaves_only_after_the_transaction_commits(settings, eager, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
     settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        send("Na de commit")
+        send_test_mail("Na de commit")
         assert mail.outbox == []
     assert len(callbacks) == 1
     assert [m.subject for m in mail.outbox] == ["Na de commit"]
@@ -54,7 +46,7 @@ def test_with_the_broker_down_the_mail_waits_in_the_database_and_the_hourly_net_
     settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
     settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        send("Wacht op de broker")  # no exception for the one who sent it
+        send_test_mail("Wacht op de broker")  # no exception for the one who sent it
     queued = OutgoingMail.objects.get()
     assert queued.state == OutgoingMail.State.QUEUED and queued.attempts == 0 and mail.outbox == []
     assert requeue_stalled_mail() == 0  # not yet: its task may still be on the way
@@ -72,7 +64,7 @@ def test_a_rolled_back_transaction_sends_nothing(settings, eager):
     settings.EMAIL_BACKEND = QUEUED["EMAIL_BACKEND"]
     settings.VOROC_EMAIL_DELIVERY_BACKEND = QUEUED["VOROC_EMAIL_DELIVERY_BACKEND"]
     with pytest.raises(RuntimeError), transaction.atomic():
-        send("Teruggedraaid")
+        send_test_mail("Teruggedraaid")
         raise RuntimeError
     assert mail.outbox == []
 
@@ -89,7 +81,7 @@ def test_a_real_worker_delivers_queued_mail_through_redis(settings):
     subject = f"Via Redis {uuid.uuid4()}"
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="INFO"):
         with transaction.atomic():
-            send(subject)
+            send_test_mail(subject)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and subject not in [m.subject for m in mail.outbox]:
             time.sleep(0.1)

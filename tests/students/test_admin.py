@@ -6,6 +6,7 @@ from django.urls import reverse
 from students import bsn
 from students.models import Pupil, SchoolLink, Source
 from tests.factories import PupilFactory
+from tests.students.helpers import admin_pupil_data
 
 CHANGELIST = reverse("admin:students_pupil_changelist")
 
@@ -60,23 +61,7 @@ def test_the_servicedesk_links_a_pupil_to_a_second_school(servicedesk_client, de
 @pytest.mark.django_db
 def test_the_servicedesk_adds_a_pupil_with_a_write_only_bsn(servicedesk_client, demo):
     school = demo["decaan.vo1"].organisation
-    data = {
-        "bsn": "123456782",
-        "school": school.pk,
-        "school_year": 2026,
-        "voornaam": "Via",
-        "achternaam": "Servicedesk",
-        "geboortedatum": "2010-01-01",
-        "geslacht": "x",
-        "email": "via@example.com",
-        "telefoon": "0612345678",
-        "straat": "Spui",
-        "huisnummer": "70",
-        "postcode": "2511 BT",
-        "woonplaats": "Den Haag",
-        "school_links-TOTAL_FORMS": "0",
-        "school_links-INITIAL_FORMS": "0",
-    }
+    data = admin_pupil_data(school=school, voornaam="Via", achternaam="Servicedesk", bsn="123456782")
     assert servicedesk_client.post(reverse("admin:students_pupil_add"), data).status_code == 302
     pupil = Pupil.objects.get(achternaam="Servicedesk")
     assert pupil.source == Source.SERVICEDESK and bsn.decrypt(pupil.bsn_encrypted) == "123456782"

@@ -13,6 +13,7 @@ from notifications.services import notify
 from students.models import Pupil
 from students.privacy import remove_pupil_completely
 from tests.factories import PupilFactory
+from tests.students.helpers import admin_pupil_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +32,7 @@ def change_form_data(client, url: str) -> dict:
 
 def test_the_admin_history_names_a_pupils_records_by_kind_and_number(servicedesk_client, demo):
     school = demo["decaan.vo1"].organisation
-    data = {
-        "school": school.pk,
-        "school_year": 2026,
-        "voornaam": "Sanne",
-        "achternaam": "Dekker",
-        "geboortedatum": "2010-01-01",
-        "geslacht": "v",
-        "email": "sanne@example.com",
-        "telefoon": "0612345678",
-        "straat": "Spui",
-        "huisnummer": "70",
-        "postcode": "2511 BT",
-        "woonplaats": "Den Haag",
-        "school_links-TOTAL_FORMS": "0",
-        "school_links-INITIAL_FORMS": "0",
-    }
+    data = admin_pupil_data(school=school, voornaam="Sanne", achternaam="Dekker", geslacht="v")
     assert servicedesk_client.post(reverse("admin:students_pupil_add"), data).status_code == 302
     pupil = Pupil.objects.get(achternaam="Dekker")
     # A change with an inline: Django would name the link "Sanne Dekker → school" in the change message.

@@ -172,7 +172,7 @@ def test_a_real_worker_makes_the_export_through_redis(client, demo, monkeypatch)
 
 @pytest.mark.django_db
 def test_the_export_benchmark_prints_figures_limits_and_ratios_and_leaves_nothing_behind():
-    from students.bench import export_overview
+    from voroc.bench.export_overview import export_overview
 
     result = export_overview(pupils=12)
     assert result["rows"] == 12

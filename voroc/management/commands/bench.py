@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 BENCHMARKS = {
-    "export_overview": "students.bench.export_overview",
-    "form_pdf": "doorstroom.bench.form_pdf",
-    "feed_ingest": "feedback.bench.feed_ingest",
+    "export_overview": "voroc.bench.export_overview.export_overview",
+    "form_pdf": "voroc.bench.form_pdf.form_pdf",
+    "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
 }
 
 

@@ -19,7 +19,9 @@ import io
 import random
 import time
 
-from django.db import connection, transaction
+from django.db import connection
+
+from . import create_pupils, in_rolled_back_transaction
 
 FIRST_AIM, REPEAT_AIM = 10, 5
 # The generated file's columns, in the contract's order (the rows below are written in this order).
@@ -37,19 +39,8 @@ COLUMNS = (
 )
 
 
-class _Rollback(Exception):
-    pass
-
-
 def feed_ingest(rows: int = 100_000, pupils: int = 50_000) -> dict:
-    result: dict = {}
-    try:
-        with transaction.atomic():
-            result = _run(rows, pupils)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return result
+    return in_rolled_back_transaction(lambda: _run(rows, pupils))
 
 
 def _generate(rng: random.Random, rows: int, pupils: int) -> tuple[bytes, list[str], dict]:
@@ -127,13 +118,11 @@ def _analyze() -> None:
 
 def _run(rows: int, pupils: int) -> dict:
     from accounts.models import Organisation, OrganisationKind
+    from feedback.models import Transport
+    from feedback.services import ingest, receive
     from notifications.models import Melding
-    from students.demo_data import generate_pupils
-    from students.models import Aanmelding, Pupil, StatusChange
+    from students.models import Aanmelding, StatusChange
     from students.schoolyear import current_school_year
-
-    from .models import Transport
-    from .services import ingest, receive
 
     rng = random.Random(2026)  # noqa: S311 (generated data)
     year = current_school_year()
@@ -143,15 +132,7 @@ def _run(rows: int, pupils: int) -> dict:
         for n in range(5)
     ]
     data, bsns, extra = _generate(rng, rows, pupils)
-    people = generate_pupils(rng, pupils, postcode_areas=["2511", "2512"], woonplaats="Den Haag", school_year=year)
-    batch_rows = []
-    for n, (person, number) in enumerate(zip(people, bsns, strict=True)):
-        pupil = Pupil(school=schools[n % len(schools)], school_year=year, **person.__dict__)
-        pupil.set_bsn(number)
-        pupil.refresh_search_name()
-        batch_rows.append(pupil)
-    Pupil.objects.bulk_create(batch_rows, batch_size=2000)
-    del batch_rows
+    create_pupils(rng, pupils, schools=schools, year=year, postcode_areas=["2511", "2512"], bsns=bsns)
 
     copy_seconds, limit_kind = _copy_limit(data)
     timings = []

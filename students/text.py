@@ -1,4 +1,4 @@
-"""Text helpers used across the apps."""
+"""Text helpers for the apps above students (file names of exports and forms)."""
 
 from django.utils.text import slugify
 

@@ -1,11 +1,13 @@
 """manage.py bench form_pdf: one form as PDF, and a bundle of 100 forms as a ZIP of PDFs (generated data,
-rolled back afterwards). Limits are in units of students.bench.reference_seconds, measured in the same run."""
+rolled back afterwards). Limits are in units of voroc.bench.reference_seconds, measured in the same run."""
 
 from __future__ import annotations
 
 import io
 import random
 import time
+
+from . import create_pupils, in_rolled_back_transaction, reference_seconds, vo_school
 
 # On a machine where the reference takes 0.1 s: one PDF within ~3 s (the user waits for it), a bundle of
 # 100 within ~2 minutes (a background task with a progress bar).
@@ -14,33 +16,19 @@ BUNDLE_LIMIT_UNITS = 1200
 
 
 def form_pdf(forms: int = 100) -> dict:
-    from accounts.models import Organisation, OrganisationKind, Role, User
-    from groups.models import Group
-    from students.bench import _in_rolled_back_transaction, reference_seconds
-    from students.demo_data import generate_bsns, generate_pupils
+    from doorstroom import document, pdf
+    from doorstroom.bundle import complete_forms, write_zip
+    from doorstroom.demo import _attach_lob, answers_for
+    from doorstroom.models import Formulier
+    from doorstroom.services import current_declaration, refresh_state
     from students.models import Pupil
     from students.schoolyear import current_school_year
-
-    from . import document, pdf
-    from .bundle import complete_forms, write_zip
-    from .demo import _attach_lob, answers_for
-    from .models import Formulier
-    from .services import current_declaration, refresh_state
 
     def work() -> dict:
         rng = random.Random(100)
         year = current_school_year()
-        school = Organisation.objects.create(kind=OrganisationKind.VO_SCHOOL, code="98ZZ", name="Bench-school")
-        user = User.objects.create_user("bench.decaan", None, organisation=school, role=Role.DECAAN)
-        groups = [Group.objects.create(school=school, name=f"B{n}") for n in range(4)]
-        people = generate_pupils(rng, forms, postcode_areas=["2511"], woonplaats="Den Haag", school_year=year)
-        rows = []
-        for n, (person, number) in enumerate(zip(people, generate_bsns(rng, forms), strict=True)):
-            pupil = Pupil(school=school, school_year=year, group=groups[n % 4], **person.__dict__)
-            pupil.set_bsn(number)
-            pupil.refresh_search_name()
-            rows.append(pupil)
-        Pupil.objects.bulk_create(rows)
+        school, user, groups = vo_school("98ZZ", groups=4)
+        create_pupils(rng, forms, schools=[school], year=year, groups=groups)
         declaration = current_declaration(region=school.region, school_year=year)
         spec = declaration.parsed()
         for pupil in Pupil.objects.filter(school=school).select_related("school"):
@@ -75,4 +63,4 @@ def form_pdf(forms: int = 100) -> dict:
             "within_limits": one_seconds <= one_limit and bundle_seconds <= bundle_limit,
         }
 
-    return _in_rolled_back_transaction(work)
+    return in_rolled_back_transaction(work)
