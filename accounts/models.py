@@ -203,6 +203,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("servicedesk-medewerker"), default=False, editable=False, help_text=_("Volgt uit de rol servicedesk.")
     )
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    verzuimmelder = models.BooleanField(
+        _("mag verzuim melden"),
+        default=False,
+        help_text=_(
+            "Naast de decaan en de zorgcoördinator mag deze medewerker verzuim melden bij de gemeente "
+            "(bijv. een verzuimcoördinator of mentor)."
+        ),
+    )
     meldingen_digest = models.BooleanField(
         _("dagelijkse e-mail met nieuwe meldingen"),
         default=False,

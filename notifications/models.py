@@ -18,6 +18,7 @@ class MeldingKind(models.TextChoices):
     DEADLINE = "deadline", _("Termijn verstreken")
     LEERLING = "leerling", _("Leerling")
     GEMEENTE = "gemeente", _("Gemeente")
+    VERZUIM = "verzuim", _("Verzuim")
 
 
 class Melding(models.Model):

@@ -26,8 +26,10 @@ ALLOWED: dict[str, set[str]] = {
     "feedback": {"accounts", "audit", "students", "notifications"},
     # The gemeente's cases: above the pupil's apps, below nothing but voroc.
     "gemeente": {"accounts", "audit", "students", "notifications", "doorstroom", "groups"},
+    # Verzuim: the school's meldingen to the gemeente; it checks attachments with doorstroom's PDF check.
+    "verzuim": {"accounts", "audit", "students", "notifications", "doorstroom"},
     # The project package wires everything together (urls, settings, celery, management commands).
-    "voroc": {"accounts", "audit", "students", "groups", "doorstroom", "notifications", "feedback", "gemeente"},
+    "voroc": {"accounts", "audit", "students", "groups", "doorstroom", "notifications", "feedback", "gemeente", "verzuim"},
 }
 APPS = set(ALLOWED)
 
@@ -81,11 +83,11 @@ def test_every_app_has_its_place_in_the_layering():
     assert apps_on_disk - APPS == set(), "add the new app to ALLOWED in tests/test_layering.py"
 
 
-def test_nothing_below_voroc_imports_feedback_or_gemeente():
-    """The top of the map: no app lists feedback or gemeente among what it may import."""
+def test_nothing_below_voroc_imports_feedback_gemeente_or_verzuim():
+    """The top of the map: no app lists feedback, gemeente or verzuim among what it may import."""
     for app, allowed in ALLOWED.items():
         if app != "voroc":
-            assert not allowed & {"feedback", "gemeente"}, app
+            assert not allowed & {"feedback", "gemeente", "verzuim"}, app
 
 
 def test_the_check_sees_imports_inside_functions_and_resolves_relative_ones(tmp_path):

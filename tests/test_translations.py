@@ -45,6 +45,7 @@ def test_every_translatable_string_is_in_the_english_catalogue(tmp_path, setting
         "feedback",
         "notifications",
         "gemeente",
+        "verzuim",
         "voroc",
         "templates",
     ):

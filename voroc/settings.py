@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "doorstroom",
     "notifications",
     "gemeente",
+    "verzuim",
     "feedback",
     "voroc.apps.VorocConfig",
 ]

@@ -15,6 +15,7 @@ from doorstroom.loader import load_shipped
 from gemeente.demo import seed_gemeente
 from groups.demo import seed_pupils_and_groups
 from notifications.demo import seed_meldingen
+from verzuim.demo import seed_verzuim
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             created += seed_meldingen()
             created += seed_forms()
             created += seed_gemeente()
+            created += seed_verzuim()
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")
