@@ -133,3 +133,14 @@ def delete_school_user(*, actor: User, user: User) -> None:
     if user.organisation_id != actor.organisation_id:
         raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
     user.delete()
+
+
+def set_verzuimmelder(*, actor: User, user: User, allowed: bool) -> None:
+    """The right "verzuimmelder" for a vo user of the actor's own school (decaan and zorgcoördinator have it by
+    role)."""
+    if user.organisation_id != actor.organisation_id or not user.is_vo_staff:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
+    if user.verzuimmelder == allowed:
+        return
+    user.verzuimmelder = allowed
+    user.save(update_fields=["verzuimmelder"])

@@ -22,4 +22,5 @@ urlpatterns = [
     path("gebruikers/", users.user_list, name="users"),
     path("gebruikers/nieuw/", users.user_create, name="user_create"),
     path("gebruikers/<int:pk>/verwijderen/", users.user_delete, name="user_delete"),
+    path("gebruikers/<int:pk>/verzuimmelder/", users.user_verzuimmelder, name="user_verzuimmelder"),
 ]

@@ -115,6 +115,12 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "accounts:users": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_create": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_delete": ("GET", "user", only(["beheerder.vo1"], 200, 403), only(["beheerder.vo1"], 404, 403)),
+    "accounts:user_verzuimmelder": (
+        "POST",
+        "user",
+        only(["beheerder.vo1"], 302, 403),
+        only(["beheerder.vo1"], 404, 403),
+    ),
     "students:overzicht": ("GET", "-", only(VO, 200, 403), None),
     "students:oud": ("GET", "-", only(VO, 200, 403), None),
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
@@ -270,6 +276,56 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
         {**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 403, 404), "roc.mbo1": 200, "gemeente.denhaag": 403},
         {**ALL_404, "roc.mbo2": 200, "gemeente.delft": 403},
     ),
+    # Verzuim. Own: VO1's melding about a pupil in Den Haag; other: VO2's about a pupil in Delft. The school reads
+    # its own (a mentor those of the groups), reports and changes (decaan, zorg, verzuimmelder); the gemeente of the
+    # address reads and sets the status.
+    "verzuim:lijst": ("GET", "-", only([*VO, *GEMEENTE], 200, 403), None),
+    "verzuim:export": ("GET", "-", only([*VO, *GEMEENTE], 200, 403), None),
+    "verzuim:melding": (
+        "GET",
+        "verzuim",
+        only([*VO, "gemeente.denhaag"], 200, 404),
+        only(["gemeente.delft"], 200, 404),
+    ),
+    "verzuim:pdf": ("GET", "verzuim", only([*VO, "gemeente.denhaag"], 200, 404), only(["gemeente.delft"], 200, 404)),
+    "verzuim:bijlage": (
+        "GET",
+        "verzuim-bijlage",
+        only([*VO, "gemeente.denhaag"], 200, 404),
+        only(["gemeente.delft"], 200, 404),
+    ),
+    "verzuim:wijzigen": (
+        "GET",
+        "verzuim",
+        {**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 200, 404), "mentor.vo1": 403, "gemeente.denhaag": 403},
+        {**ALL_404, "gemeente.delft": 403},
+    ),
+    # POST without data: the form comes back with what is missing (200).
+    "verzuim:intrekken": (
+        "POST",
+        "verzuim",
+        {**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 200, 404), "mentor.vo1": 403, "gemeente.denhaag": 403},
+        {**ALL_404, "gemeente.delft": 403},
+    ),
+    "verzuim:status": (
+        "POST",
+        "verzuim",
+        {**only(VO, 403, 404), "gemeente.denhaag": 200},
+        {**ALL_404, "gemeente.delft": 200},
+    ),
+    "verzuim:nieuw": (
+        "GET",
+        "pupil",
+        gemeente_reads({**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 200, 404), "mentor.vo1": 403, "roc.mbo1": 403}),
+        delft_reads(in_mbo2_scope(403)),
+    ),
+    "verzuim:beheer": ("GET", "beheer-kind", only(["beheerder.vo1"], 200, 403), None),
+    "verzuim:beheer_item": (
+        "POST",
+        "locatie",
+        only(["beheerder.vo1"], 302, 403),
+        only(["beheerder.vo1"], 404, 403),
+    ),
 }
 
 # A pupil's page that changes the pupil, its aanmeldingen or its form: the gemeente of the pupil's address has the
@@ -386,6 +442,7 @@ def objects(demo_pupils, eager):
             RemarkFactory(pupil=other_pupil, gemeente=gm("GM0503"), author=demo_pupils["gemeente.delft"]).pk,
         ),
         "definitief": _former_definitief(),
+        **_verzuim(own_pupil, other_pupil, demo_pupils),
         "pupil": (own_pupil.pk, other_pupil.pk),
         "aanmelding": (own_aanmelding.pk, other_aanmelding.pk),
         "aanmelding-status": (
@@ -446,6 +503,38 @@ def _former_definitief() -> tuple[int, int]:
     return ids[0], ids[1]
 
 
+def _verzuim(own_pupil, other_pupil, users) -> dict:
+    """A verzuimmelding of each school (with an attachment), and a locatie of each."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doorstroom.pdfgen import simple_pdf
+    from verzuim.models import Locatie
+    from verzuim.services import report
+
+    meldingen, locaties = [], []
+    for pupil, decaan in ((own_pupil, "decaan.vo1"), (other_pupil, "decaan.vo2")):
+        pupil.refresh_from_db()  # its address as set above decides the gemeente
+        school = users[decaan].organisation
+        locatie = Locatie.objects.create(school=school, name=f"Matrix {school.code}")
+        data = {
+            "soort": "signaal",
+            "reden": "onbekend",
+            "begin": datetime.date(2026, 10, 1),
+            "locatie": locatie,
+            "melder_naam": "Matrix",
+        }
+        upload = SimpleUploadedFile("overzicht.pdf", simple_pdf(["Verzuimoverzicht"]), "application/pdf")
+        meldingen.append(report(pupil=pupil, by=users[decaan], data=data, attachments=[upload]))
+        locaties.append(locatie)
+    return {
+        "verzuim": (meldingen[0].pk, meldingen[1].pk),
+        "verzuim-bijlage": tuple(m.bijlagen.get().pk for m in meldingen),
+        "locatie": (locaties[0].pk, locaties[1].pk),
+    }
+
+
 def _jobs(users) -> tuple[int, int]:
     from students import exports
 
@@ -481,6 +570,10 @@ def url_for(name: str, kind: str, value) -> str:
         return f"{reverse(name)}?formaat=xlsx&groep=alle"
     if kind == "aanmelding-status":
         return reverse(name, args=list(value))
+    if kind == "beheer-kind":
+        return reverse(name, args=["locaties"])
+    if kind == "locatie":
+        return reverse(name, args=["locaties", value])
     return reverse(name, args=[value])
 
 
@@ -496,7 +589,7 @@ def test_the_matrix(client, users, objects, role):
         login_as(client, users[role])
     wrong = []
     for name, (method, kind, own, other) in SPEC.items():
-        kind_key = {"group-query": "group", "xlsx-query": "-"}.get(kind, kind)
+        kind_key = {"group-query": "group", "xlsx-query": "-", "beheer-kind": "-"}.get(kind, kind)
         values = objects.get(kind_key, (None, None))
         if kind == "-" and name == "doorstroom:bundel":
             values = (None, None)

@@ -69,7 +69,7 @@ def seed_verzuim() -> int:
 def _meldingen(school: Organisation) -> int:
     users = {u.username: u for u in User.objects.filter(organisation=school)}
     pupils = [p for p in Pupil.objects.filter(school=school, school_year=current_school_year()).order_by("pk")[5:60:7]]
-    locatie = Locatie.objects.filter(school=school).first()
+    locatie = Locatie.objects.filter(school=school).order_by("pk")[0]
     count = 0
     for (_code, by, soort, reden, ago, length, path, handler), pupil in zip(
         [m for m in MELDINGEN if m[0] == school.code], pupils, strict=False

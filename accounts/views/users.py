@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from ..access import SCHOOL_ADMIN_ROLES, role_required
 from ..forms import SchoolUserForm
 from ..models import User
-from ..services import create_school_user, delete_school_user
+from ..services import create_school_user, delete_school_user, set_verzuimmelder
 from .modals import go_to, modal_or_page
 
 
@@ -54,3 +54,19 @@ def user_delete(request, pk: int):
         delete_school_user(actor=request.user, user=user)
         return go_to(request, _list_url(), _("%(name)s is verwijderd.") % {"name": name})
     return modal_or_page(request, "accounts/partials/user_delete.html", {"target": user, "cancel_url": _list_url()})
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["POST"])
+def user_verzuimmelder(request, pk: int):
+    """Give (or take back) the right to report absence to a user of the own school; another school's: 404."""
+    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    if user is None:
+        raise Http404
+    allowed = request.POST.get("verzuimmelder") == "1"
+    set_verzuimmelder(actor=request.user, user=user, allowed=allowed)
+    name = user.full_name or user.username
+    text = (_("%(name)s mag nu verzuim melden.") if allowed else _("%(name)s mag geen verzuim meer melden.")) % {
+        "name": name
+    }
+    return go_to(request, _list_url(), text)

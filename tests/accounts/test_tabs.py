@@ -4,12 +4,20 @@ from django.urls import reverse
 from tests.conftest import login_as
 
 EXPECTED_TABS = {
-    "beheerder.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Gebruikers", "Logboek"],
-    "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen"],
-    "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
-    "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen"],
+    "beheerder.vo1": [
+        "Meldingen",
+        "Leerling overzicht",
+        "Oud leerlingen",
+        "Groepen",
+        "Verzuim",
+        "Gebruikers",
+        "Logboek",
+    ],
+    "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Verzuim"],
+    "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Verzuim"],
+    "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Verzuim"],
     "roc.mbo1": ["Meldingen", "Aanmeldingen", "Terugkoppeling"],
-    "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Overstap en risico", "Monitor"],
+    "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Overstap en risico", "Verzuim", "Monitor"],
 }
 
 

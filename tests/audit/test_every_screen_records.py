@@ -97,6 +97,13 @@ SHOWN: dict[str, Shown] = {
     "gemeente:overstap": Shown(DECAAN, on("gemeente:overstap")),
     "gemeente:risico": Shown(DECAAN, on("gemeente:risico")),
     "gemeente:niet_verschenen": Shown(ROC, on("gemeente:niet_verschenen", "definitief"), pupil="former"),
+    "verzuim:lijst": Shown(DECAAN, plain("verzuim:lijst")),
+    "verzuim:export": Shown(DECAAN, plain("verzuim:export")),
+    "verzuim:melding": Shown(GEMEENTE, on("verzuim:melding", "verzuim")),
+    "verzuim:wijzigen": Shown(DECAAN, on("verzuim:wijzigen", "verzuim")),
+    "verzuim:pdf": Shown(DECAAN, on("verzuim:pdf", "verzuim")),
+    "verzuim:bijlage": Shown(GEMEENTE, on("verzuim:bijlage", "verzuim_bijlage")),
+    "verzuim:nieuw": Shown(DECAAN, on("verzuim:nieuw")),
     # A feed report names aanmeldingen by the mbo-school's aanmelding_id: the pupils behind them.
     "feedback:batch": Shown(ROC, on("feedback:batch", "batch"), pupil="sent"),
     "feedback_api:batch": Shown(API_TOKEN, on("feedback_api:batch", "batch"), pupil="sent"),
@@ -132,6 +139,11 @@ NOT_SHOWN: dict[str, str] = {
     "students:diploma": "a POST and a redirect (the change is recorded)",
     "students:export_job": "the progress page: a title and a percentage",
     "gemeente:melding_status": "a POST and a redirect (the change is recorded)",
+    "verzuim:intrekken": "a POST and a redirect (the change is recorded)",
+    "verzuim:status": "a POST and a redirect (the change is recorded)",
+    "verzuim:beheer": "the school's locaties or melders",
+    "verzuim:beheer_item": "a POST and a redirect",
+    "accounts:user_verzuimmelder": "a POST and a redirect",
     "gemeente:melding_contact": "a POST and a redirect (the change is recorded)",
     "students:monitor": "a planned screen without data",
     "doorstroom:accorderen": "a POST and a redirect (the change is recorded)",
@@ -303,10 +315,25 @@ def objects(demo, eager):
         "remark": RemarkFactory(
             pupil=pupil, gemeente=Organisation.objects.get(code="GM0518"), author=demo["gemeente.denhaag"]
         ),
+        **_verzuim(pupil, decaan),
         "definitief": add_aanmelding(
             pupil=former, opleiding=OpleidingFactory(school=roc_school), status=7, source="feed", external_id="A-2"
         ),
     }
+
+
+def _verzuim(pupil, decaan) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doorstroom.pdfgen import simple_pdf
+    from verzuim.models import Locatie
+    from verzuim.services import report
+
+    locatie = Locatie.objects.create(school=decaan.organisation, name="Hoofdgebouw")
+    upload = SimpleUploadedFile("overzicht.pdf", simple_pdf(["Verzuimoverzicht"]), "application/pdf")
+    data = {"soort": "signaal", "reden": "onbekend", "begin": datetime.date(2026, 10, 1), "locatie": locatie}
+    melding = report(pupil=pupil, by=decaan, data={**data, "melder_naam": "Decaan"}, attachments=[upload])
+    return {"verzuim": melding, "verzuim_bijlage": melding.bijlagen.get()}
 
 
 def _names(entry: AuditEntry, pupil_id: int) -> bool:

@@ -193,6 +193,8 @@ def edit(request, pk: int):
     form = VerzuimForm(
         request.POST or None, school=melding.school, melding=melding, initial=VerzuimForm.initial_of(melding)
     )
+    if request.method == "GET":
+        record_view(melding.pupil, summary=f"verzuimmelding {melding.meldingsnummer} wijzigen")
     if request.method == "POST" and form.is_valid():
         try:
             change(melding=melding, by=request.user, data=form.cleaned_data)
