@@ -8,7 +8,9 @@ and their history, Elders, flags, meldingen, and whatever other apps keep (``pup
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +27,22 @@ def left_view_at(school_year: int) -> datetime.datetime:
     return started or timezone.make_aware(datetime.datetime(year, FIRST_MONTH, 1))
 
 
+# Other apps that must keep some pupils longer than their own period (verzuim: five years after a melding closed)
+# register a hold: a function returning the ids of the pupils to keep (a values("pupil_id") queryset).
+_HOLDS: list[Callable[[], QuerySet]] = []
+
+
+def register_hold(hold: Callable[[], QuerySet]) -> None:
+    _HOLDS.append(hold)
+
+
 def expired_pupils(cutoff: datetime.datetime):
     years = Pupil.objects.filter(school_year__lte=current_school_year() - 2).values_list("school_year", flat=True)
     gone = [year for year in set(years) if left_view_at(year) <= cutoff]
-    return Pupil.objects.filter(school_year__in=gone)
+    pupils = Pupil.objects.filter(school_year__in=gone)
+    for hold in _HOLDS:
+        pupils = pupils.exclude(pk__in=hold())
+    return pupils
 
 
 def purge_pupils(cutoff: datetime.datetime) -> int:

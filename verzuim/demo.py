@@ -85,7 +85,7 @@ def _meldingen(school: Organisation) -> int:
             pupil=pupil,
             school=school,
             gemeente=gemeente,
-            leerlingnummer=f"{20250000 + pupil.pk}",
+            leerlingnummer=f"L{4000 + pupil.pk}",
             soort=soort,
             reden=reden,
             begin=begin,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.retention import Category, register
 from students.privacy import Section, register_section
+from students.retention import register_hold
 
 from .models import VerzuimMelding
 
@@ -53,12 +55,19 @@ def _expired(cutoff):
     return VerzuimMelding.objects.filter(closed_at__lt=cutoff)
 
 
-register(
-    Category.of_records(
-        key="verzuim",
-        label=str(_("afgesloten verzuimmeldingen, met hun bijlagen")),
-        default_days=5 * 365 + 1,
-        counts_from=str(_("het afsluiten, intrekken of ter kennisgeving aannemen van de melding")),
-        records=_expired,
-    )
+def _held_pupils():
+    """The pupils whose verzuim must still be kept: a melding still open, or closed less than five years ago. Their
+    record stays (out of everyone's view) until then, instead of going after the pupils' own two years."""
+    cutoff = CATEGORY.cutoff()
+    return VerzuimMelding.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff)).values("pupil_id")
+
+
+CATEGORY = Category.of_records(
+    key="verzuim",
+    label=str(_("afgesloten verzuimmeldingen, met hun bijlagen")),
+    default_days=5 * 365 + 1,
+    counts_from=str(_("het afsluiten, intrekken of ter kennisgeving aannemen van de melding")),
+    records=_expired,
 )
+register(CATEGORY)
+register_hold(_held_pupils)

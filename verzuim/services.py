@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.bsn_like import bsn_like_numbers
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
 from audit.models import Action
@@ -90,6 +91,10 @@ def _period_and_reason_errors(clean: dict[str, Any]) -> dict[str, str]:
         errors["toelichting"] = _("Licht bij “Anders” de reden toe.")
     if clean["actie_gewenst"] and not (clean["toelichting_actie"] or "").strip():
         errors["toelichting_actie"] = _("Schrijf welke actie u van de gemeente vraagt.")
+    if bsn_like_numbers(clean["leerlingnummer"] or "", leading_zero_lost=True):
+        errors["leerlingnummer"] = _(
+            "Dit nummer lijkt een BSN. Vul het leerlingnummer uit uw eigen administratie in; het BSN kent VOROC al."
+        )
     for name in ("toelichting", "toelichting_actie"):
         count = len((clean[name] or "").strip())
         if count > TEXT_MAX:
