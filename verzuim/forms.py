@@ -41,6 +41,8 @@ def _text(label, help_text=""):
 
 class YesNoField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
+        # Always answered (nee unless ticked), so not marked with * (as in the verzuimloket).
+        kwargs.setdefault("required", False)
         super().__init__(
             choices=YES_NO,
             coerce=lambda value: value == "ja",
@@ -144,7 +146,9 @@ class StatusForm(forms.Form):
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
         moves = GEMEENTE_MOVES.get(Status(current), ())
-        cast(forms.ChoiceField, self.fields["status"]).choices = [(s.value, s.label) for s in moves]
+        choices = [("", _("Kies de nieuwe status")), *((s.value, s.label) for s in moves)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = choices
+        self.fields["status"].error_messages["required"] = _("Kies de nieuwe status.")
 
 
 class WithdrawForm(forms.Form):
