@@ -190,3 +190,24 @@ def test_the_listing_is_built_from_the_access_rule(demo, region):
     listing = ResidentListing(user=demo["gemeente.delft"], params={})
     assert [p.achternaam for p in listing.pupils()] == ["Delftenaar"]
     assert list(ResidentListing(user=demo["roc.mbo1"], params={}).pupils()) == []
+
+
+def test_the_list_of_reports_keeps_a_fixed_number_of_queries(client, demo, resident, orgs, django_assert_num_queries):
+    def add(count):
+        for n in range(count):
+            pupil = resident("00AA" if n % 2 else "00BB")
+            CaseFactory(pupil=pupil, gemeente=orgs["GM0518"], kind="overstap" if n % 3 else "risico")
+
+    add(3)
+    login_as(client, demo["gemeente.denhaag"])
+    url = reverse("gemeente:meldingen") + "?status=alle"
+    client.get(url)
+    # (session,) user, organisation (header), the page's count, the reports with pupil, school, group, gemeente and
+    # reporter, their status history, the audit log's line for the pupils shown.
+    expected = session_queries() + 6
+    with django_assert_num_queries(expected):
+        small = client.get(url)
+    add(40)
+    with django_assert_num_queries(expected):
+        large = client.get(url)
+    assert len(small.context["page"].object_list) == 3 and len(large.context["page"].object_list) == 43

@@ -269,3 +269,33 @@ def test_a_pupil_who_moves_takes_no_melding_to_the_new_gemeente(client, demo, re
     pupil.save()
     login_as(client, demo["gemeente.delft"])
     assert client.get(reverse("verzuim:melding", args=[melding.pk])).status_code == 404
+
+
+def test_the_list_keeps_a_fixed_number_of_queries(client, demo, resident, data, django_assert_num_queries):
+    from tests.conftest import session_queries
+
+    def add(count):
+        for _n in range(count):
+            report(pupil=resident(), by=demo["decaan.vo1"], data=data)
+
+    add(2)
+    for user in ("decaan.vo1", "gemeente.denhaag"):
+        login_as(client, demo[user])
+        client.get(reverse("verzuim:lijst"))
+    # (session,) user, organisation (header), the page's count, the meldingen with pupil, school, group, gemeente,
+    # locatie and melder, their status history, their changes, their attachments, (the gemeente: the schools for the
+    # filter,) the audit log's line.
+    expected = {"decaan.vo1": session_queries() + 8, "gemeente.denhaag": session_queries() + 9}
+    sizes = {}
+    for more in (0, 30):
+        add(more)
+        for user, queries in expected.items():
+            login_as(client, demo[user])
+            with django_assert_num_queries(queries):
+                sizes[(user, more)] = len(client.get(reverse("verzuim:lijst")).context["page"].object_list)
+    assert sizes == {
+        ("decaan.vo1", 0): 2,
+        ("gemeente.denhaag", 0): 2,
+        ("decaan.vo1", 30): 32,
+        ("gemeente.denhaag", 30): 32,
+    }

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from audit.models import Action
 from audit.services import record_pupils, record_view
 from students.exports import FORMATS, render_export
@@ -70,7 +70,9 @@ def melding_list(request):
     query = "&".join(f"{k}={v}" for k, v in choice.items() if v)
     schools = []
     if request.user.role == Role.GEMEENTE:
-        schools = sorted({m.school for m in meldingen_visible_to(request.user).select_related("school")}, key=str)
+        schools = list(
+            Organisation.objects.filter(pk__in=meldingen_visible_to(request.user).values("school_id")).order_by("name")
+        )
     return render(
         request,
         "verzuim/list.html",
