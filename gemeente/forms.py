@@ -101,7 +101,7 @@ class ContactForm(forms.Form):
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError(_("Een contactmoment ligt niet in de toekomst."))
+            raise forms.ValidationError(_("Een contactmoment kan niet in de toekomst liggen."))
         return date
 
 

@@ -1,5 +1,5 @@
 """The gemeente's side (Leerplicht/RMC): remarks on pupils who live in it, and the cases schools and mbo-schools
-report to it — De Overstap, risicomeldingen (dreigend uitval) and niet verschenen — with their status and contact log.
+report to it — De Overstap, risicomeldingen (dreigende uitval) and niet verschenen — with their status and contact log.
 
 Everything here points to the pupil and goes with them on removal (cascade). A remark or case keeps the gemeente it
 was written for: when the pupil moves, it stays with that gemeente and is not shown to the new one.
@@ -56,7 +56,7 @@ class Remark(models.Model):
 
 class CaseKind(models.TextChoices):
     OVERSTAP = "overstap", _("De Overstap")
-    RISICO = "risico", _("Risicomelding (dreigend uitval)")
+    RISICO = "risico", _("Risicomelding (dreigende uitval)")
     NIET_VERSCHENEN = "niet_verschenen", _("Niet verschenen op het mbo")
 
 
@@ -191,7 +191,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        verbose_name = _("contact")
+        verbose_name = _("contactmoment")
         verbose_name_plural = _("contactmomenten")
 
     def __str__(self) -> str:

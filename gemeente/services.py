@@ -196,7 +196,7 @@ def report_overstap(*, pupil: Pupil, by: User, remark: str) -> Case:
 
 @transaction.atomic
 def report_risk(*, pupil: Pupil, by: User, reason: str, remark: str) -> Case:
-    """A risicomelding (dreigend uitval), any time of the year, with a reason; "anders" needs a note."""
+    """A risicomelding (dreigende uitval), any time of the year, with a reason; "anders" needs a note."""
     if reason not in RiskReason.values:
         raise ValidationError({"reason": _("Kies een reden.")})
     remark = _text(remark, field="remark", limit=REMARK_MAX, required=reason == RiskReason.ANDERS)
@@ -282,7 +282,7 @@ def set_status(*, case: Case, by: User, status: str, outcome: str = "", outcome_
 @transaction.atomic
 def add_contact(*, case: Case, by: User, date: datetime.date, kind: str, note: str) -> Contact:
     if date > timezone.localdate():
-        raise ValidationError({"date": _("Een contactmoment ligt niet in de toekomst.")})
+        raise ValidationError({"date": _("Een contactmoment kan niet in de toekomst liggen.")})
     note = _text(note, field="note", limit=NOTE_MAX, required=False)
     duplicate = Contact.objects.filter(case=case, by=by, date=date, kind=kind, note=note).first()
     if duplicate is not None:  # posted twice

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 
@@ -48,7 +49,7 @@ class Status(models.TextChoices):
     GEREGISTREERD = "geregistreerd", _("Geregistreerd")
     IN_BEHANDELING = "in_behandeling", _("In behandeling")
     AFGESLOTEN = "afgesloten", _("Afgesloten")
-    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    INGETROKKEN = "ingetrokken", pgettext_lazy("verzuimmelding", "Ingetrokken")
     TER_KENNISGEVING = "ter_kennisgeving", _("Ter kennisgeving aangenomen")
 
 
