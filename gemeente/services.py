@@ -56,6 +56,18 @@ def _pupil_link(pupil: Pupil) -> str:
     return reverse("students:leerling", args=[pupil.pk])
 
 
+def _tell_school(pupil: Pupil, text: str) -> None:
+    """A melding for the pupil's school (its decaan, and the mentor of the group), linking to the gemeente's part of
+    the pupil's page."""
+    notify(
+        organisation=pupil.school,
+        kind=MeldingKind.GEMEENTE,
+        pupil=pupil,
+        link=_pupil_link(pupil) + "#gemeente",
+        text=text,
+    )
+
+
 def case_link(case: Case) -> str:
     return reverse("gemeente:melding", args=[case.pk])
 
@@ -73,14 +85,8 @@ def add_remark(*, pupil: Pupil, by: User, text: str) -> Remark:
     remark.full_clean()
     remark.save()
     record_change(pupil, action=Action.CREATE, summary="gemeente-opmerking geschreven")
-    notify(
-        organisation=pupil.school,
-        kind=MeldingKind.GEMEENTE,
-        pupil=pupil,
-        link=_pupil_link(pupil) + "#gemeente",
-        text=_("%(gemeente)s schreef een opmerking over %(name)s.")
-        % {"gemeente": by.organisation.name, "name": pupil.full_name},
-    )
+    words = {"gemeente": by.organisation.name, "name": pupil.full_name}
+    _tell_school(pupil, _("%(gemeente)s schreef een opmerking over %(name)s.") % words)
     return remark
 
 
@@ -219,14 +225,8 @@ def report_not_arrived(*, aanmelding: Aanmelding, by: User, remark: str = "") ->
     remark = _text(remark, field="remark", limit=REMARK_MAX, required=False)
     pupil = aanmelding.pupil
     case = _report(kind=CaseKind.NIET_VERSCHENEN, pupil=pupil, by=by, remark=remark, aanmelding=aanmelding)
-    notify(
-        organisation=pupil.school,
-        kind=MeldingKind.GEMEENTE,
-        pupil=pupil,
-        link=_pupil_link(pupil) + "#gemeente",
-        text=_("%(school)s meldt dat %(name)s niet is verschenen; de gemeente is ingelicht.")
-        % {"school": by.organisation.name, "name": pupil.full_name},
-    )
+    words = {"school": by.organisation.name, "name": pupil.full_name}
+    _tell_school(pupil, _("%(school)s meldt dat %(name)s niet is verschenen; de gemeente is ingelicht.") % words)
     return case
 
 
@@ -262,20 +262,9 @@ def set_status(*, case: Case, by: User, status: str, outcome: str = "", outcome_
     }
     if outcome:
         text += " " + _("Uitkomst: %(outcome)s.") % {"outcome": case.get_outcome_display().lower()}
-    if case.reported_by_organisation_id != case.pupil.school_id:
-        notify(
-            organisation=case.reported_by_organisation,
-            kind=MeldingKind.GEMEENTE,
-            pupil=case.pupil,
-            text=text,
-        )
-    notify(
-        organisation=case.pupil.school,
-        kind=MeldingKind.GEMEENTE,
-        pupil=case.pupil,
-        link=_pupil_link(case.pupil) + "#gemeente",
-        text=text,
-    )
+    if case.reported_by_organisation_id != case.pupil.school_id:  # an mbo-school's niet verschenen
+        notify(organisation=case.reported_by_organisation, kind=MeldingKind.GEMEENTE, pupil=case.pupil, text=text)
+    _tell_school(case.pupil, text)
     return case
 
 

@@ -3,6 +3,8 @@ mbo-school's "niet verschenen"."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -49,7 +51,14 @@ def case_list(request):
     return render(
         request,
         "gemeente/cases.html",
-        {"page": page, "kind": kind, "status": status, "kinds": CaseKind.choices, "statuses": CaseStatus.choices},
+        {
+            "page": page,
+            "page_query": urlencode({k: v for k, v in (("soort", kind), ("status", status or "alle")) if v}),
+            "kind": kind,
+            "status": status,
+            "kinds": CaseKind.choices,
+            "statuses": CaseStatus.choices,
+        },
     )
 
 

@@ -93,23 +93,37 @@ def risico(request, pk: int):
     return _report_popup(request, pk, kind=CaseKind.RISICO)
 
 
+def _remark_form(request, pupil, remark=None):
+    """Write a remark, or change one's own (within 24 hours); back to the pupil's page."""
+    form = RemarkForm(request.POST or None, initial={"text": remark.text} if remark else None)
+    page_url = reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if remark is None:
+                add_remark(pupil=pupil, by=request.user, text=text)
+            else:
+                edit_remark(remark=remark, by=request.user, text=text)
+        except ValidationError as exc:
+            service_errors_into_form(form, exc, "text")
+        else:
+            done = (
+                _("Uw opmerking is gewijzigd.")
+                if remark
+                else _("Uw opmerking is opgeslagen; de school van de leerling is ingelicht.")
+            )
+            return go_to(request, page_url, done)
+    context = {"pupil": pupil, "form": form, "cancel_url": page_url, "remark": remark}
+    return modal_or_page(request, "gemeente/partials/remark_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_remark_view(request, pk: int):
     pupil, rights = get_pupil_for_user(request.user, pk)
     if rights.gemeente_id is None:
         raise PermissionDenied
-    form = RemarkForm(request.POST or None)
-    page_url = reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_remark(pupil=pupil, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            service_errors_into_form(form, exc, "text")
-        else:
-            return go_to(request, page_url, _("Uw opmerking is opgeslagen; de school van de leerling is ingelicht."))
-    context = {"pupil": pupil, "form": form, "cancel_url": page_url, "remark": None}
-    return modal_or_page(request, "gemeente/partials/remark_form.html", context)
+    return _remark_form(request, pupil)
 
 
 @login_required
@@ -121,14 +135,4 @@ def edit_remark_view(request, pk: int):
     if not remark.may_edit(request.user):
         raise PermissionDenied
     pupil, _rights = get_pupil_for_user(request.user, remark.pupil_id)
-    form = RemarkForm(request.POST or None, initial={"text": remark.text})
-    page_url = reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit_remark(remark=remark, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            service_errors_into_form(form, exc, "text")
-        else:
-            return go_to(request, page_url, _("Uw opmerking is gewijzigd."))
-    context = {"pupil": pupil, "form": form, "cancel_url": page_url, "remark": remark}
-    return modal_or_page(request, "gemeente/partials/remark_form.html", context)
+    return _remark_form(request, pupil, remark)

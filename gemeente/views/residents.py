@@ -64,7 +64,6 @@ class ResidentsView(RoleRequiredMixin, TemplateView):
             "sort_links": {
                 key: listing.link(sort=f"-{key}" if sort == key else key) for key in SORTS if not key.startswith("-")
             },
-            "page_link": listing.link(),
         }
 
 

@@ -212,22 +212,33 @@ def edit(request, pk: int):
     )
 
 
+def _act_on(request, melding, form, act, done: str, form_key: str):
+    """A button on the melding's page: do it and say so, or show the page again with what is wrong."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("verzuim:melding", pk=melding.pk)
+    return render(request, "verzuim/detail.html", _detail_context(request, melding, **{form_key: form}))
+
+
 @login_required
 @require_POST
 def withdraw_view(request, pk: int):
     melding = _melding_or_404(request, pk)
     if not (may_report(request.user) and melding.school_id == request.user.organisation_id):
         raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            withdraw(melding=melding, by=request.user, reason=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("De melding is ingetrokken; de gemeente is ingelicht."))
-            return redirect("verzuim:melding", pk=melding.pk)
-    return render(request, "verzuim/detail.html", _detail_context(request, melding, withdraw_form=form))
+    return _act_on(
+        request,
+        melding,
+        WithdrawForm(request.POST),
+        lambda data: withdraw(melding=melding, by=request.user, reason=data["note"]),
+        _("De melding is ingetrokken; de gemeente is ingelicht."),
+        "withdraw_form",
+    )
 
 
 @login_required
@@ -236,16 +247,14 @@ def status_view(request, pk: int):
     melding = _melding_or_404(request, pk)
     if request.user.role != Role.GEMEENTE:
         raise PermissionDenied
-    form = StatusForm(request.POST, current=melding.status)
-    if form.is_valid():
-        try:
-            set_status(melding=melding, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("De status is bijgewerkt; de school is ingelicht."))
-            return redirect("verzuim:melding", pk=melding.pk)
-    return render(request, "verzuim/detail.html", _detail_context(request, melding, status_form=form))
+    return _act_on(
+        request,
+        melding,
+        StatusForm(request.POST, current=melding.status),
+        lambda data: set_status(melding=melding, by=request.user, **data),
+        _("De status is bijgewerkt; de school is ingelicht."),
+        "status_form",
+    )
 
 
 @login_required
