@@ -106,8 +106,12 @@ def seed_gemeente() -> int:
         if not gemeente.overstap_email:
             gemeente.overstap_email = f"deoverstap@{gemeente.code.lower()}.demo.voroc.nl"
             gemeente.save(update_fields=["overstap_email"])
-    if Case.objects.exists() or Remark.objects.exists():
-        return created
+    if not (Case.objects.exists() or Remark.objects.exists()):
+        created += _reports_and_remarks(denhaag, delft)
+    return created + _former_with_definitieve_keuze()
+
+
+def _reports_and_remarks(denhaag: Organisation, delft: Organisation) -> int:
     users = {u.username: u for u in User.objects.filter(username__in=_DEMO_USERS)}
     vo1_dh = _residents("00AA", denhaag, "4A")
     vo1_dh_other = _residents("00AA", denhaag, "4C")
@@ -209,7 +213,7 @@ def seed_gemeente() -> int:
             link=f"/leerlingen/{pupil.pk}/#gemeente",
             text=f"{by.organisation.name} schreef een opmerking over {pupil.full_name}.",
         )
-    return created + len(cases) + len(remarks)
+    return len(cases) + len(remarks)
 
 
 _DEMO_USERS = [
@@ -220,3 +224,39 @@ _DEMO_USERS = [
     "zorg.vo1",
     "decaan.vo2",
 ]
+
+
+def _former_with_definitieve_keuze() -> int:
+    """Last school year's pupils of VO1 with a definitieve keuze at MBO1, so that the mbo-school can report one as niet
+    verschenen (Aanmeldingen, Vorig schooljaar); one is reported already."""
+    import dataclasses
+    import random
+
+    from students.aanmeldingen import add_aanmelding
+    from students.demo_data import generate_bsns, generate_pupils
+    from students.models import Opleiding, Source, Status
+
+    school, mbo = Organisation.objects.get(code="00AA"), Organisation.objects.get(code="25AA")
+    year = current_school_year() - 1
+    if Pupil.objects.filter(school=school, school_year=year).exists():
+        return 0
+    rng = random.Random(2025)  # noqa: S311 - demo data from a fixed seed
+    areas = [str(p) for p in range(2491, 2600)]
+    people = generate_pupils(rng, 4, postcode_areas=areas, woonplaats="Den Haag", school_year=year)
+    opleidingen = list(Opleiding.objects.filter(school=mbo).order_by("pk")[:4])
+    created = 0
+    for person, bsn, opleiding in zip(people, generate_bsns(rng, 4), opleidingen, strict=False):
+        pupil = Pupil(school=school, school_year=year, source=Source.SCHOOL, **dataclasses.asdict(person))
+        pupil.set_bsn(bsn)
+        pupil.full_clean(validate_unique=False, validate_constraints=False)
+        pupil.save()
+        add_aanmelding(pupil=pupil, opleiding=opleiding, status=Status.DEFINITIEF, source="feed")
+        created += 2
+    first = Pupil.objects.filter(school=school, school_year=year).order_by("pk").first()
+    roc = User.objects.filter(organisation=mbo).first()
+    if first is not None and roc is not None:
+        gemeente = Organisation.objects.get(code="GM0518")
+        _case(CaseKind.NIET_VERSCHENEN, first, gemeente, roc, 2, remark="Niet op de introductiedag en niet bereikbaar.")
+        Case.objects.filter(kind=CaseKind.NIET_VERSCHENEN, pupil=first).update(aanmelding=first.aanmeldingen.first())
+        created += 1
+    return created

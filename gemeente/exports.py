@@ -23,9 +23,11 @@ KIND = "gemeente"
 def _case_text(case) -> str:
     if case is None:
         return ""
-    text = f"{case.get_status_display()} ({timezone.localtime(case.reported_at):%d-%m-%Y})"
+    text = f"{case.get_status_display()} ({_('sinds')} {timezone.localtime(case.status_at):%d-%m-%Y})"
     if case.outcome:
         text += f": {case.get_outcome_display().lower()}"
+    if case.outcome_note:
+        text += f" – {case.outcome_note}"
     return text
 
 

@@ -28,8 +28,8 @@ class RemarkForm(forms.Form):
         _("Opmerking"),
         required=True,
         help_text=_(
-            "De decaan en de mentor van de leerling lezen dit. U kunt de opmerking tot 24 uur na het schrijven "
-            "nog wijzigen."
+            "De school van de leerling leest dit (de decaan, de zorgcoördinator en de mentor van de groep). U kunt de "
+            "opmerking tot 24 uur na het schrijven nog wijzigen."
         ),
     )
 
@@ -37,7 +37,7 @@ class RemarkForm(forms.Form):
 class OverstapForm(forms.Form):
     remark = _area(
         _("Opmerking voor de gemeente"),
-        required=False,
+        required=True,
         help_text=_("Waarom heeft deze leerling hulp nodig bij de overstap? Geen medische gegevens."),
     )
 

@@ -193,8 +193,8 @@ def open_overstap(pupil: Pupil) -> Case | None:
 
 @transaction.atomic
 def report_overstap(*, pupil: Pupil, by: User, remark: str) -> Case:
-    """Aanmelden bij De Overstap: one open aanmelding per pupil per school year."""
-    remark = _text(remark, field="remark", limit=REMARK_MAX, required=False)
+    """Aanmelden bij De Overstap: one open aanmelding per pupil per school year, with a remark for the gemeente."""
+    remark = _text(remark, field="remark", limit=REMARK_MAX)
     if open_overstap(pupil) is not None:
         raise ValidationError(_already_reported(CaseKind.OVERSTAP, pupil))
     return _report(kind=CaseKind.OVERSTAP, pupil=pupil, by=by, remark=remark)

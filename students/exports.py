@@ -196,6 +196,8 @@ class OverviewExporter(Exporter):
             lines.append(_("Verwachte bestemming: %(heading)s") % {"heading": self.listing.heading.label})
         if self.listing.form:
             lines.append(_("Doorstroomformulier: %(state)s") % {"state": self.listing.form_label})
+        if self.listing.gemeente:
+            lines.append(_("Gemeente: %(choice)s") % {"choice": self.listing.gemeente_label})
         return lines
 
     def columns(self) -> list[str]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 
@@ -25,6 +26,14 @@ from .selectors import groups_visible_to, pupils_visible_to, rights_for
 OPEN = "open"
 # The gemeente's reports and remarks about a pupil (gemeente.models, which imports students: read by relation name).
 GEMEENTE_CASES, GEMEENTE_REMARKS, OVERSTAP = "gemeente_cases", "gemeente_remarks", "overstap"
+# The school's view of what it reported to the gemeente (filter "Gemeente" in Leerling overzicht).
+GEMEENTE_FILTERS = {
+    "overstap": gettext_lazy("Aangemeld bij De Overstap"),
+    "risico": gettext_lazy("Risicomelding gedaan"),
+    "open": gettext_lazy("Melding bij de gemeente loopt nog"),
+    "afgesloten": gettext_lazy("Melding afgesloten door de gemeente"),
+    "opmerking": gettext_lazy("Met opmerking van de gemeente"),
+}
 SETTLED = {Heading.DEFINITIEF, Heading.ELDERS}
 DIPLOMA_FILTERS = {"ja": True, "nee": False, "onbekend": None}
 ALL_GROUPS = "alle"
@@ -35,6 +44,23 @@ SORTS = {
     "groep": [F("group__name").asc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
     "-groep": [F("group__name").desc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
 }
+
+
+def _reported(choice: str) -> QuerySet:
+    """The pupils with a report to the gemeente (or a remark of it) as chosen; through the lazy relations of the
+    gemeente app (which imports students)."""
+    if choice == "opmerking":
+        return Pupil.objects.filter(gemeente_remarks__isnull=False).values("pk")
+    cases: dict[str, Q] = {
+        "overstap": Q(gemeente_cases__kind=OVERSTAP),
+        "risico": Q(gemeente_cases__kind="risico"),
+        "open": Q(gemeente_cases__isnull=False),
+        "afgesloten": Q(gemeente_cases__status="afgesloten"),
+    }
+    pupils = Pupil.objects.filter(cases[choice])
+    if choice == "open":
+        pupils = pupils.exclude(gemeente_cases__status="afgesloten")
+    return pupils.values("pk")
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,7 @@ class PupilListing:
         self.open_only = params.get("bestemming") == OPEN
         self.diploma = params.get("diploma", "") if params.get("diploma") in DIPLOMA_FILTERS else ""
         self.form = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
+        self.gemeente = params.get("gemeente", "") if params.get("gemeente") in GEMEENTE_FILTERS else ""
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
@@ -101,6 +128,8 @@ class PupilListing:
             pupils = pupils.filter(diploma=DIPLOMA_FILTERS[self.diploma])
         if self.form:
             pupils = filter_by_form(pupils, self.form)
+        if self.gemeente:
+            pupils = pupils.filter(pk__in=_reported(self.gemeente))
         return pupils.order_by(*SORTS[self.sort])
 
     def all_rows(self) -> list[Row]:
@@ -168,6 +197,7 @@ class PupilListing:
             "bestemming": self.heading.value if self.heading else (OPEN if self.open_only else ""),
             "diploma": self.diploma,
             "formulier": self.form,
+            "gemeente": self.gemeente,
             **change,
         }
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -186,6 +216,10 @@ class PupilListing:
     def shown_query(self) -> str:
         """The search text for the search box and the headings; nothing for a BSN."""
         return shown_search(self.query)
+
+    @property
+    def gemeente_label(self) -> str:
+        return str(GEMEENTE_FILTERS.get(self.gemeente, ""))
 
     @property
     def form_label(self) -> str:

@@ -316,13 +316,22 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "verzuim:nieuw": (
         "GET",
         "pupil",
-        gemeente_reads({**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 200, 404), "mentor.vo1": 403, "roc.mbo1": 403}),
+        gemeente_reads(
+            {**only(["beheerder.vo1", "decaan.vo1", "zorg.vo1"], 200, 404), "mentor.vo1": 403, "roc.mbo1": 403}
+        ),
         delft_reads(in_mbo2_scope(403)),
     ),
-    "verzuim:beheer": ("GET", "beheer-kind", only(["beheerder.vo1"], 200, 403), None),
-    "verzuim:beheer_item": (
+    "verzuim:locaties": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
+    "verzuim:melders": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
+    "verzuim:locatie": (
         "POST",
         "locatie",
+        only(["beheerder.vo1"], 302, 403),
+        only(["beheerder.vo1"], 404, 403),
+    ),
+    "verzuim:melder": (
+        "POST",
+        "melder",
         only(["beheerder.vo1"], 302, 403),
         only(["beheerder.vo1"], 404, 403),
     ),
@@ -510,10 +519,10 @@ def _verzuim(own_pupil, other_pupil, users) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from doorstroom.pdfgen import simple_pdf
-    from verzuim.models import Locatie
+    from verzuim.models import Locatie, Melder
     from verzuim.services import report
 
-    meldingen, locaties = [], []
+    meldingen, locaties, melders = [], [], []
     for pupil, decaan in ((own_pupil, "decaan.vo1"), (other_pupil, "decaan.vo2")):
         pupil.refresh_from_db()  # its address as set above decides the gemeente
         school = users[decaan].organisation
@@ -528,10 +537,12 @@ def _verzuim(own_pupil, other_pupil, users) -> dict:
         upload = SimpleUploadedFile("overzicht.pdf", simple_pdf(["Verzuimoverzicht"]), "application/pdf")
         meldingen.append(report(pupil=pupil, by=users[decaan], data=data, attachments=[upload]))
         locaties.append(locatie)
+        melders.append(Melder.objects.create(school=school, name=f"Melder {school.code}"))
     return {
         "verzuim": (meldingen[0].pk, meldingen[1].pk),
         "verzuim-bijlage": tuple(m.bijlagen.get().pk for m in meldingen),
         "locatie": (locaties[0].pk, locaties[1].pk),
+        "melder": (melders[0].pk, melders[1].pk),
     }
 
 
@@ -570,10 +581,6 @@ def url_for(name: str, kind: str, value) -> str:
         return f"{reverse(name)}?formaat=xlsx&groep=alle"
     if kind == "aanmelding-status":
         return reverse(name, args=list(value))
-    if kind == "beheer-kind":
-        return reverse(name, args=["locaties"])
-    if kind == "locatie":
-        return reverse(name, args=["locaties", value])
     return reverse(name, args=[value])
 
 
@@ -589,7 +596,7 @@ def test_the_matrix(client, users, objects, role):
         login_as(client, users[role])
     wrong = []
     for name, (method, kind, own, other) in SPEC.items():
-        kind_key = {"group-query": "group", "xlsx-query": "-", "beheer-kind": "-"}.get(kind, kind)
+        kind_key = {"group-query": "group", "xlsx-query": "-"}.get(kind, kind)
         values = objects.get(kind_key, (None, None))
         if kind == "-" and name == "doorstroom:bundel":
             values = (None, None)

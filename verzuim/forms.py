@@ -76,9 +76,14 @@ class VerzuimForm(forms.Form):
         queryset=Melder.objects.none(),
         required=False,
         empty_label=_("geef uw keuze"),
-        help_text=_("Of vul hieronder naam en functie in."),
+        help_text=_("Of vul hieronder naam en functie in (staat al op uw naam)."),
     )
-    melder_naam = forms.CharField(label=_("Naam melder"), max_length=150, required=False)
+    melder_naam = forms.CharField(
+        label=_("Naam melder"),
+        max_length=150,
+        required=False,
+        help_text=_("Verplicht als u hierboven geen melder kiest."),
+    )
     melder_functie = forms.CharField(label=_("Functie melder"), max_length=100, required=False)
     leerlingnummer = forms.CharField(
         label=_("Leerlingnummer van uw school"),

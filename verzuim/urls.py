@@ -14,6 +14,8 @@ urlpatterns = [
     path("verzuim/<int:pk>/pdf/", meldingen.pdf_view, name="pdf"),
     path("verzuim/bijlagen/<int:pk>/", meldingen.bijlage_view, name="bijlage"),
     path("leerlingen/<int:pk>/verzuim/", meldingen.new, name="nieuw"),
-    path("verzuim/beheer/<str:kind>/", beheer.beheer, name="beheer"),
-    path("verzuim/beheer/<str:kind>/<int:pk>/", beheer.beheer_item, name="beheer_item"),
+    path("verzuim/locaties/", beheer.beheer, {"kind": "locaties"}, name="locaties"),
+    path("verzuim/locaties/<int:pk>/", beheer.beheer_item, {"kind": "locaties"}, name="locatie"),
+    path("verzuim/melders/", beheer.beheer, {"kind": "melders"}, name="melders"),
+    path("verzuim/melders/<int:pk>/", beheer.beheer_item, {"kind": "melders"}, name="melder"),
 ]

@@ -118,13 +118,18 @@ def case_contact(request, pk: int):
     case = _case_or_404(request, pk)
     form = ContactForm(request.POST)
     if form.is_valid():
+        was = case.status
         try:
             add_contact(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             service_errors_into_form(form, exc, "note")
         else:
             text = _("Het contactmoment is vastgelegd.")
-            return go_to(request, reverse("gemeente:melding", args=[case.pk]) + "#contact", text)
+            if case.status != was:
+                text += " " + _("De melding is nu “%(status)s”; de school is ingelicht.") % {
+                    "status": case.get_status_display()
+                }
+            return go_to(request, reverse("gemeente:melding", args=[case.pk]), text)
     return _render_case(request, case, contact_form=form)
 
 

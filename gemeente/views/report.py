@@ -74,7 +74,7 @@ def _report_popup(request, pk: int, *, kind: str):
             service_errors_into_form(form, exc, "remark")
         else:
             names = {"name": pupil.full_name, "gemeente": context["gemeente"].name}
-            return go_to(request, page_url + "#gemeente", text % names)
+            return go_to(request, page_url, text % names)
     if request.method == "POST" and step == NO:
         form.errors.clear()  # back to the pop-up with what was typed, without complaints
     return modal_or_page(request, partial, {**context, "form": form})

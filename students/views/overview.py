@@ -15,7 +15,7 @@ from audit.services import record_pupils
 
 from ..destination import Heading
 from ..formstate import FORM_FILTERS, ICONS
-from ..listing import ALL_GROUPS, NO_GROUP, SETTLED, PupilListing
+from ..listing import ALL_GROUPS, GEMEENTE_FILTERS, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
 from ..selectors import EDITING_ROLES, MANAGING_ROLES
@@ -67,6 +67,7 @@ class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
             "can_edit_pupils": user.role in EDITING_ROLES,
             "show_no_group": user.role != Role.MENTOR,
             "form_filters": list(FORM_FILTERS.items()),
+            "gemeente_filters": list(GEMEENTE_FILTERS.items()),
             "form_icons": [(key, icon, short) for key, (icon, _label, short) in ICONS.items()],
             # Downloaden van alle doorstroomformulieren: with "alle groepen" (handleiding), or those of the group.
             "show_bundle": not self.former and (listing.choice == ALL_GROUPS or listing.selected_group is not None),

@@ -40,10 +40,12 @@ def test_remarks_and_closed_reports_are_purged_after_two_years(demo, resident):
     start = datetime.datetime(2025, 1, 10, 12, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         add_remark(pupil=pupil, by=demo["gemeente.denhaag"], text="Oud.")
-        closed = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")
+        closed = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
         set_status(case=closed, by=demo["gemeente.denhaag"], status=CaseStatus.AFGESLOTEN, outcome="werk")
     with time_machine.travel(start + datetime.timedelta(days=729), tick=False):
-        fresh = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")  # still open: kept
+        fresh = report_overstap(
+            pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap."
+        )  # still open: kept
         call_command("purge_expired", stdout=io.StringIO())
     assert Remark.objects.count() == 1 and Case.objects.count() == 2
     with time_machine.travel(start + datetime.timedelta(days=731), tick=False):
@@ -70,3 +72,16 @@ def test_the_demo_has_residents_of_both_gemeenten_at_both_schools_and_reports_in
     before = (Case.objects.count(), Remark.objects.count(), Contact.objects.count())
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     assert (Case.objects.count(), Remark.objects.count(), Contact.objects.count()) == before
+
+
+def test_the_demo_lets_the_mbo_school_report_niet_verschenen(client, demo_pupils):
+    from students.models import Status
+    from students.schoolyear import current_school_year
+
+    roc = demo_pupils["roc.mbo1"]
+    login_as(client, roc)
+    page = client.get(reverse("students:aanmeldingen") + "?jaar=vorig").content.decode()
+    former = Pupil.objects.filter(school_year=current_school_year() - 1, aanmeldingen__status=Status.DEFINITIEF)
+    assert former.count() >= 3 and 'data-testid="not-arrived"' in page
+    assert Case.objects.filter(kind=CaseKind.NIET_VERSCHENEN, aanmelding__mbo_school=roc.organisation).exists()
+    assert "Vorig schooljaar" in client.get(reverse("students:aanmeldingen")).content.decode()

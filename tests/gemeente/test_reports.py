@@ -33,6 +33,9 @@ def test_the_overstap_pop_up_ja_nee_and_annuleer(client, demo, resident):
     login_as(client, demo["mentor.vo1"])
     first = client.get(popup(pupil)).content.decode()
     assert "Meld leerling aan" in first and "Gemeente Den Haag" in first
+    # The gemeente must know why: without a remark no confirmation.
+    empty = client.post(popup(pupil), {"stap": "bevestigen", "remark": " "}).content.decode()
+    assert "Vul dit veld in." in empty and 'data-testid="confirm-yes"' not in empty
     # "Meld leerling aan": a confirmation with Ja and Nee; nothing is stored yet.
     confirm = client.post(popup(pupil), {"stap": "bevestigen", "remark": "Weinig steun thuis."}).content.decode()
     assert 'data-testid="confirm-yes"' in confirm and 'data-testid="confirm-no"' in confirm
@@ -45,7 +48,7 @@ def test_the_overstap_pop_up_ja_nee_and_annuleer(client, demo, resident):
     assert 'data-testid="cancel"' in back and not Case.objects.exists()
     # Ja: stored, with the remark, who and when.
     response = client.post(popup(pupil), {"stap": "ja", "remark": "Weinig steun thuis."})
-    assert response.status_code == 302 and response.url == reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
+    assert response.status_code == 302 and response.url == reverse("students:leerling", args=[pupil.pk])
     case = Case.objects.get()
     assert (case.kind, case.pupil, case.gemeente.code, case.remark) == (
         CaseKind.OVERSTAP,
@@ -58,16 +61,16 @@ def test_the_overstap_pop_up_ja_nee_and_annuleer(client, demo, resident):
 
 def test_a_second_open_overstap_aanmelding_is_refused(client, demo, resident):
     pupil = resident()
-    report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")
+    report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
     with pytest.raises(ValidationError, match="al aangemeld bij De Overstap"):
-        report_overstap(pupil=pupil, by=demo["mentor.vo1"], remark="")
+        report_overstap(pupil=pupil, by=demo["mentor.vo1"], remark="Hulp nodig bij de overstap.")
     login_as(client, demo["decaan.vo1"])
     assert 'data-testid="already-reported"' in client.get(popup(pupil)).content.decode()
     page = client.post(popup(pupil), {"stap": "ja", "remark": "nog eens"})
     assert page.status_code == 200 and Case.objects.count() == 1
     # Once closed, a new aanmelding may follow.
     set_status(case=Case.objects.get(), by=demo["gemeente.denhaag"], status=CaseStatus.AFGESLOTEN, outcome="werk")
-    report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")
+    report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
     assert Case.objects.count() == 2
 
 
@@ -116,7 +119,7 @@ def test_no_mail_when_the_transaction_rolls_back(demo, resident, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")
+                report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
                 raise RuntimeError("the request failed after the report")
         except RuntimeError:
             pass
@@ -126,7 +129,7 @@ def test_no_mail_when_the_transaction_rolls_back(demo, resident, django_capture_
 def test_the_mail_goes_to_the_general_address_without_an_overstap_address(demo, orgs, resident, queued_mail, committed):
     orgs["GM0518"].overstap_email = ""
     orgs["GM0518"].save()
-    committed(report_overstap, pupil=resident(), by=demo["decaan.vo1"], remark="")
+    committed(report_overstap, pupil=resident(), by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
     assert mail.outbox[0].to == [orgs["GM0518"].email]
 
 
@@ -179,7 +182,7 @@ def test_a_risicomelding_with_its_reason(client, demo, resident):
 
 def test_the_gemeente_handles_a_case_and_the_school_sees_status_and_outcome_not_the_notes(client, demo, resident):
     pupil = resident()
-    case = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="")
+    case = report_overstap(pupil=pupil, by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
     officer = demo["gemeente.denhaag"]
     login_as(client, officer)
     url = reverse("gemeente:melding_contact", args=[case.pk])
@@ -203,7 +206,7 @@ def test_the_gemeente_handles_a_case_and_the_school_sees_status_and_outcome_not_
 
 
 def test_a_contact_in_the_future_is_refused(demo, resident):
-    case = report_overstap(pupil=resident(), by=demo["decaan.vo1"], remark="")
+    case = report_overstap(pupil=resident(), by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
     with pytest.raises(ValidationError):
         add_contact(
             case=case,
@@ -323,7 +326,31 @@ def test_a_save_in_a_pop_up_on_the_same_page_reloads_it(client, demo, resident):
     login_as(client, demo["decaan.vo1"])
     response = client.post(
         reverse("gemeente:overstap", args=[pupil.pk]),
-        {"stap": "ja", "remark": ""},
+        {"stap": "ja", "remark": "Hulp nodig."},
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + reverse("students:overzicht")},
     )
-    assert response.headers["HX-Redirect"] == reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
+    assert response.headers["HX-Redirect"] == reverse("students:leerling", args=[pupil.pk])
+
+
+def test_the_school_finds_what_it_reported_to_the_gemeente_in_its_overview(client, demo, resident):
+    from gemeente.services import report_risk
+    from tests.factories import RemarkFactory
+
+    aangemeld, afgesloten, risico, opmerking, niets = (resident(achternaam=n) for n in ("Aa", "Bb", "Cc", "Dd", "Ee"))
+    report_overstap(pupil=aangemeld, by=demo["decaan.vo1"], remark="Hulp nodig.")
+    closed = report_overstap(pupil=afgesloten, by=demo["decaan.vo1"], remark="Hulp nodig.")
+    set_status(case=closed, by=demo["gemeente.denhaag"], status=CaseStatus.AFGESLOTEN, outcome="werk")
+    report_risk(pupil=risico, by=demo["zorg.vo1"], reason="verzuim", remark="")
+    RemarkFactory(pupil=opmerking, gemeente=closed.gemeente)
+    login_as(client, demo["decaan.vo1"])
+
+    def names(choice: str) -> list[str]:
+        rows = client.get(reverse("students:overzicht") + f"?groep=alle&gemeente={choice}").context["rows"]
+        return sorted(r.pupil.achternaam for r in rows)
+
+    assert names("overstap") == ["Aa", "Bb"]
+    assert names("risico") == ["Cc"]
+    assert names("open") == ["Aa", "Cc"]
+    assert names("afgesloten") == ["Bb"]
+    assert names("opmerking") == ["Dd"]
+    assert len(names("")) == 5 and "Ee" in names("")

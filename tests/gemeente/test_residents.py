@@ -176,6 +176,8 @@ def test_a_long_list_is_made_in_the_background(
     assert response.status_code == 302 and response.url == reverse("students:export_job", args=[job.pk])
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE and job.kind == "gemeente" and job.total == 8
+    progress = client.get(reverse("students:export_job", args=[job.pk])).content.decode()
+    assert reverse("gemeente:leerlingen") in progress  # back to the gemeente's list, not the school's overview
     download = client.get(reverse("students:export_download", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
     assert len(rows[4:]) == 8

@@ -22,14 +22,14 @@ from .conftest import pdf, posted
 @pytest.mark.django_db
 def test_beheer_locaties_create_rename_deactivate(client, demo, resident, data, orgs):
     login_as(client, demo["beheerder.vo1"])
-    url = reverse("verzuim:beheer", args=["locaties"])
+    url = reverse("verzuim:locaties")
     client.post(url, {"name": "Dependance Moerwijk"})
     assert (
         "al een locatie met deze naam"
         in client.post(url, {"name": "dependance moerwijk"}, follow=True).content.decode()
     )
     locatie = Locatie.objects.get(school=orgs["00AA"], name="Dependance Moerwijk")
-    item = reverse("verzuim:beheer_item", args=["locaties", locatie.pk])
+    item = reverse("verzuim:locatie", args=[locatie.pk])
     client.post(item, {"name": "Dependance Moerwijk-Zuid"})
     locatie.refresh_from_db()
     assert locatie.name == "Dependance Moerwijk-Zuid"
@@ -49,13 +49,13 @@ def test_beheer_locaties_create_rename_deactivate(client, demo, resident, data, 
 @pytest.mark.django_db
 def test_beheer_melders_and_another_schools_item_is_404(client, demo, orgs):
     login_as(client, demo["beheerder.vo1"])
-    client.post(reverse("verzuim:beheer", args=["melders"]), {"name": "Karin Mulder", "functie": "verzuimcoördinator"})
+    client.post(reverse("verzuim:melders"), {"name": "Karin Mulder", "functie": "verzuimcoördinator"})
     melder = Melder.objects.get()
     assert (melder.school, melder.functie) == (orgs["00AA"], "verzuimcoördinator")
     other = Locatie.objects.create(school=orgs["00BB"], name="Delft Centrum")
-    assert client.post(reverse("verzuim:beheer_item", args=["locaties", other.pk]), {"active": "0"}).status_code == 404
+    assert client.post(reverse("verzuim:locatie", args=[other.pk]), {"active": "0"}).status_code == 404
     login_as(client, demo["decaan.vo1"])
-    assert client.get(reverse("verzuim:beheer", args=["melders"])).status_code == 403
+    assert client.get(reverse("verzuim:melders")).status_code == 403
 
 
 @pytest.mark.django_db

@@ -43,14 +43,14 @@ def beheer(request, kind: str):
             _errors_into(form, exc)
         else:
             messages.success(request, _("“%(name)s” is toegevoegd.") % {"name": form.cleaned_data["name"]})
-            return redirect("verzuim:beheer", kind=kind)
+            return redirect(f"verzuim:{kind}")
     items = list(KINDS[kind].objects.filter(school=school).order_by("-active", "name", "pk"))
     return render(request, "verzuim/beheer.html", {"kind": kind, "items": items, "form": form})
 
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_POST
-def beheer_item(request, kind: str, pk: int):
+def beheer_item(request, pk: int, kind: str):
     """Rename (name, functie) or (de)activate one locatie or melder of the own school; another school's: 404."""
     if kind not in KINDS:
         raise Http404
@@ -60,7 +60,7 @@ def beheer_item(request, kind: str, pk: int):
     if "active" in request.POST:
         set_active(item, request.POST["active"] == "1")
         messages.success(request, _("“%(name)s” is bijgewerkt.") % {"name": item.name})
-        return redirect("verzuim:beheer", kind=kind)
+        return redirect(f"verzuim:{kind}")
     try:
         if isinstance(item, Locatie):
             save_locatie(school=item.school, name=request.POST.get("name", ""), locatie=item)
@@ -75,4 +75,4 @@ def beheer_item(request, kind: str, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("“%(name)s” is bijgewerkt.") % {"name": item.name})
-    return redirect("verzuim:beheer", kind=kind)
+    return redirect(f"verzuim:{kind}")
