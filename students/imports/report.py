@@ -83,7 +83,7 @@ def run_in_background(job, progress: Progress) -> tuple[str, bytes, list]:
     from .services import run_import
 
     imp = PupilImport.objects.select_related("school", "user").get(pk=job.params["import"], user=job.user)
-    with acting_as("", screen="students:import_preview", user=job.user):
+    with acting_as("", screen="students:import_controle", user=job.user):
         run_import(imp, progress=progress)
     imp.refresh_from_db()
     exporter = ImportReportExporter(imp)
