@@ -114,7 +114,7 @@ def _refuse_duplicates(rows: list[PlannedRow], key: str, reason: str) -> None:
     lines: dict[Any, list[PlannedRow]] = defaultdict(list)
     for row in rows:
         value = row.checked.values.get(key)
-        if value and not row.checked.errors:
+        if value:
             lines[value].append(row)
     for same in lines.values():
         if len(same) > 1:
@@ -158,15 +158,13 @@ class _Lookup:
                     _("Het BSN hoort niet bij de leerling met dit leerlingnummer in VOROC. VOROC verandert het BSN "
                       "van een leerling niet; controleer het bestand of neem contact op met de VOROC Servicedesk."),
                 )  # fmt: skip
-                return None
-            return pupil
+            return pupil  # refused or not, this pupil is in the file (not "missing from it")
         if index is None:
             return None
         pupil = self.by_index.get(index)
         if pupil is not None:
             if number and pupil.leerlingnummer and pupil.leerlingnummer != number:
                 row.checked.refuse("leerlingnummer", _("Deze leerling staat in VOROC met een ander leerlingnummer."))
-                return None
             return pupil
         if index in self.elsewhere:
             row.checked.refuse(
