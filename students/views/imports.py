@@ -67,11 +67,15 @@ def upload(request):
     return render(request, "students/import_upload.html", {"form": form})
 
 
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _samples(table, mapping: dict[str, str]) -> list[str]:
     samples = []
     for index in range(len(table.headings)):
         values = [cells[index] for _line, cells in table.rows[:SAMPLE_ROWS] if index < len(cells) and cells[index]]
-        shown = ", ".join(mask_bsn_like(v)[:30] for v in values[:3])
+        shown = ", ".join(_short(mask_bsn_like(v)) for v in values[:3])
         samples.append(MASK if mapping.get(str(index)) == "bsn" and values else shown)
     return samples
 
