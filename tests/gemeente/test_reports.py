@@ -146,15 +146,7 @@ def test_the_gemeente_gets_a_melding_and_sees_everything_voroc_knows(client, dem
     page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
     # School, group, mentor, aanmeldingen with their status, destination, diploma, the form's state: nothing typed twice.
     mentor = demo["mentor.vo1"].full_name
-    for text in (
-        "Kok niveau 2",
-        pupil.group.name,
-        pupil.school.name,
-        mentor,
-        "Wil koken.",
-        "behaald",
-        "Nog niet gestart",
-    ):
+    for text in ("Kok niveau 2", pupil.group.name, pupil.school.name, mentor, "Wil koken.", "behaald", "Nog niet gestart"):
         assert text in page, text
     handling = client.get(reverse("gemeente:melding", args=[case.pk])).content.decode()
     assert demo["decaan.vo1"].full_name in handling and mentor in handling  # who reported, and the mentor
