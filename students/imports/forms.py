@@ -79,5 +79,5 @@ class MappingForm(forms.Form):
         return data
 
     def filter_column(self) -> int | None:
-        value = self.cleaned_data.get("filter_kolom")
-        return int(value) if value not in (None, "") else None
+        value = self.cleaned_data.get("filter_kolom") or ""
+        return int(value) if value else None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -143,7 +143,7 @@ class _Lookup:
             .exclude(pk__in=[p.pk for p in self.by_index.values()])
             .values_list("bsn_index", flat=True)
         )
-        Group = Pupil._meta.get_field("group").related_model  # a lazy relation: students does not import groups
+        Group = cast(type[Model], Pupil._meta.get_field("group").related_model)  # lazy: students does not import groups
         self.groups = {g.folded: g for g in Group._default_manager.filter(school=school).annotate(folded=Lower("name"))}
 
     def match(self, row: PlannedRow) -> Pupil | None:

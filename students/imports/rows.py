@@ -86,6 +86,7 @@ def _bsn(value: str, row: CheckedRow) -> str:
 
 def _date(value: str, row: CheckedRow) -> datetime.date:
     text = value.strip()
+    day: datetime.date | None = None
     if text.isdigit() and len(text) == 5 and int(text) in EXCEL_SERIALS:
         day = EXCEL_EPOCH + datetime.timedelta(days=int(text))
         row.repairs.append(
@@ -93,7 +94,6 @@ def _date(value: str, row: CheckedRow) -> datetime.date:
              % {"number": text, "date": day.strftime("%d-%m-%Y")})
         )  # fmt: skip
     else:
-        day = None
         for fmt in DATE_FORMATS:
             try:
                 day = datetime.datetime.strptime(text, fmt).date()
@@ -104,6 +104,7 @@ def _date(value: str, row: CheckedRow) -> datetime.date:
             raise _Refused(
                 _("“%(value)s” is geen datum; schrijf dd-mm-jjjj, bijv. 14-03-2010.") % {"value": _shown(text)}
             )
+    assert day is not None
     try:
         validate_birth_date(day)
     except ValidationError as exc:

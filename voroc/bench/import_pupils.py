@@ -44,7 +44,7 @@ def _file(rng: random.Random, school, groups, year: int) -> bytes:
         bsn = bsn_crypto.decrypt(pupil.bsn_encrypted)
         if n >= 1000:  # moved house
             pupil.straat, pupil.huisnummer = "Nieuwe Laan", pupil.huisnummer + 1
-        lines.append(_line(pupil.leerlingnummer, pupil, bsn, pupil.group.name))
+        lines.append(_line(pupil.leerlingnummer, pupil, bsn, pupil.group.name if pupil.group else ""))
     for n, (person, bsn) in enumerate(zip(new_people, new_bsns, strict=True)):
         line = _line(str(200_000 + n), person, bsn, groups[n % len(groups)].name)
         if n >= 800:  # refused: a postcode without letters, a date that is no date, a BSN that fails the elfproef
