@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(" ".join(problems))
         self.stdout.write("Kolommen: " + ", ".join(f"{table.headings[int(i)]} → {f}" for i, f in mapping.items()))
-        with acting_as("servicedesk (import_pupils)", screen="students:import_pupils"):
+        with acting_as("servicedesk (import_pupils)", screen="command:import_pupils"):
             plan = make_plan(school=organisation, table=table, mapping=mapping)
             groups = plan.new_group_names()
             outcome = None if dry_run else apply_plan(plan, user=None)
