@@ -49,6 +49,10 @@ SCREENS: dict[str, Promise] = {
     "students:overzicht": _("Leerling overzicht"),
     "students:oud": _("Oud leerlingen"),
     "students:toevoegen": _("Leerling toevoegen"),
+    "students:importeren": _("Leerlingen importeren"),
+    "students:import_kolommen": _("Leerlingen importeren: kolommen"),
+    "students:import_controle": _("Leerlingen importeren: controle"),
+    "students:import_resultaat": _("Leerlingen importeren: resultaat"),
     "students:leerling": _("Leerlingpagina"),
     "students:bewerken": _("Leerlinggegevens"),
     "students:verwijderen": _("Leerling verwijderen"),
@@ -122,6 +126,7 @@ SCREENS: dict[str, Promise] = {
     "feedback_api:batch": _("Terugkoppeling (koppeling met de mbo-school)"),
     "feedback_api:openapi": _("Terugkoppeling (koppeling met de mbo-school)"),
     "command:purge_expired": _("Bewaartermijnen (automatisch)"),
+    "command:import_pupils": _("Leerlingen importeren (servicedesk)"),
 }
 ADMIN = _("Beheer (servicedesk)")
 OTHER = _("Ander scherm")

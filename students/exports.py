@@ -201,7 +201,14 @@ class OverviewExporter(Exporter):
         return lines
 
     def columns(self) -> list[str]:
-        columns = [_("Achternaam"), _("Tussenvoegsel"), _("Voornaam"), _("Groep"), _("Geboortedatum")]
+        columns = [
+            _("Achternaam"),
+            _("Tussenvoegsel"),
+            _("Voornaam"),
+            _("Leerlingnummer"),
+            _("Groep"),
+            _("Geboortedatum"),
+        ]
         for n in range(1, self.slots + 1):
             columns += [
                 _("Opleiding %(n)s") % {"n": n},
@@ -228,6 +235,7 @@ class OverviewExporter(Exporter):
                 pupil.achternaam,
                 pupil.tussenvoegsel,
                 pupil.voornaam,
+                pupil.leerlingnummer,
                 pupil.group.name if pupil.group else _("niet ingedeeld"),
                 pupil.geboortedatum,
             ]

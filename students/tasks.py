@@ -12,4 +12,7 @@ def run_export(job_id: int) -> None:
 
 @shared_task
 def purge_expired_exports() -> int:
-    return exports.purge_expired_exports()
+    """Hourly: background files past their day, and imports past their hour (preview) or day (report)."""
+    from .imports.services import purge_expired_imports
+
+    return exports.purge_expired_exports() + purge_expired_imports()

@@ -4,13 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import GEMEENTE_ROLES
 from accounts.views.planned import PlannedScreenView
 
-from .views import aanmelding, exports, logboek, mbo, overview, pupil
+from .views import aanmelding, exports, imports, logboek, mbo, overview, pupil
 
 app_name = "students"
 
 urlpatterns = [
     path("leerlingen/", overview.OverviewView.as_view(), name="overzicht"),
     path("leerlingen/toevoegen/", pupil.add_pupil, name="toevoegen"),
+    path("leerlingen/importeren/", imports.upload, name="importeren"),
+    path("leerlingen/importeren/<int:pk>/kolommen/", imports.columns, name="import_kolommen"),
+    path("leerlingen/importeren/<int:pk>/controle/", imports.preview, name="import_controle"),
+    path("leerlingen/importeren/<int:pk>/resultaat/", imports.result, name="import_resultaat"),
     path("leerlingen/<int:pk>/", pupil.pupil_page, name="leerling"),
     path("leerlingen/<int:pk>/gegevens/", pupil.edit_pupil, name="bewerken"),
     path("leerlingen/<int:pk>/verwijderen/", pupil.delete_pupil_view, name="verwijderen"),

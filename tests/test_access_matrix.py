@@ -124,6 +124,26 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:overzicht": ("GET", "-", only(VO, 200, 403), None),
     "students:oud": ("GET", "-", only(VO, 200, 403), None),
     "students:toevoegen": ("GET", "-", only(MANAGING, 200, 403), None),
+    # Leerlingen importeren: decanen; an import is its user's own (decaan.vo1's; the other: decaan.vo2's).
+    "students:importeren": ("GET", "-", only(MANAGING, 200, 403), None),
+    "students:import_kolommen": (
+        "GET",
+        "import",
+        {**only(MANAGING, 200, 403), "beheerder.vo1": 404},
+        only(MANAGING, 404, 403),
+    ),
+    "students:import_controle": (
+        "GET",
+        "import",
+        {**only(MANAGING, 200, 403), "beheerder.vo1": 404},
+        only(MANAGING, 404, 403),
+    ),
+    "students:import_resultaat": (
+        "GET",
+        "import",
+        {**only(MANAGING, 302, 403), "beheerder.vo1": 404},
+        only(MANAGING, 404, 403),
+    ),
     # The mbo-school the pupil applied to has the pupil in scope, but not the school's page of it.
     "students:leerling": (
         "GET",
@@ -471,6 +491,7 @@ def objects(demo_pupils, eager):
             notify(organisation=other_pupil.school, kind=MeldingKind.STATUS, text="Ander", pupil=other_pupil).pk,
         ),
         "job": _jobs(demo_pupils),
+        "import": _imports(demo_pupils),
         **_forms(own_pupil, other_pupil, own_sent, other_sent, demo_pupils),
         "batch": _batches(),
         "elders": (
@@ -554,6 +575,20 @@ def _jobs(users) -> tuple[int, int]:
     exports.run_job(own.pk)
     exports.run_job(other.pk)
     return own.pk, other.pk
+
+
+def _imports(users) -> tuple[int, int]:
+    """An import waiting for its preview, of decaan.vo1 (own) and of decaan.vo2 (other), its mapping confirmed."""
+    from students.imports import services
+    from tests.factories import valid_bsn
+    from tests.students.imports.files import csv_bytes, person
+
+    ids = []
+    for name in ("decaan.vo1", "decaan.vo2"):
+        imp = services.start_import(user=users[name], filename="a.csv", data=csv_bytes([person(0, valid_bsn(9000))]))
+        services.confirm_mapping(imp=imp, mapping=imp.mapping, filter_column=None, filter_value="")
+        ids.append(imp.pk)
+    return ids[0], ids[1]
 
 
 def _batches() -> tuple[int, int]:

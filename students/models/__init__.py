@@ -23,6 +23,7 @@ from .pupil import (
     validate_birth_date,
     validate_postcode,
 )
+from .pupil_import import ImportMapping, PupilImport
 
 __all__ = [
     "MAX_AANMELDINGEN_PER_MBO_SCHOOL",
@@ -33,11 +34,13 @@ __all__ = [
     "EldersKind",
     "ExportJob",
     "FlagChange",
+    "ImportMapping",
     "Geslacht",
     "Leerweg",
     "Location",
     "Opleiding",
     "Pupil",
+    "PupilImport",
     "SchoolLink",
     "SchoolYearStart",
     "Source",

@@ -104,6 +104,14 @@ class Pupil(models.Model):
     no_bsn_code = models.CharField(
         _("leerlingcode (geen BSN)"), max_length=12, null=True, blank=True, unique=True, editable=False
     )
+    # The number the school's administration system (Magister, SOMtoday) gives the pupil: what an import matches on.
+    leerlingnummer = models.CharField(
+        _("leerlingnummer"),
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_("Het leerlingnummer (stamnummer) in het administratiesysteem van de school."),
+    )
 
     voornaam = models.CharField(_("voornaam"), max_length=100)
     tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
@@ -156,6 +164,12 @@ class Pupil(models.Model):
                 condition=Q(bsn_index__isnull=False),
                 name="pupil_bsn_once_per_school",
                 violation_error_message=_("Deze leerling staat al in de lijst van deze school."),
+            ),
+            models.UniqueConstraint(
+                fields=["school", "leerlingnummer"],
+                condition=~Q(leerlingnummer=""),
+                name="pupil_leerlingnummer_once_per_school",
+                violation_error_message=_("Dit leerlingnummer hoort al bij een andere leerling van deze school."),
             ),
             models.CheckConstraint(
                 condition=(Q(bsn_index__isnull=False) & Q(no_bsn_code__isnull=True) & ~Q(bsn_encrypted=""))

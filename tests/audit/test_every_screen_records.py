@@ -77,6 +77,9 @@ SHOWN: dict[str, Shown] = {
     "students:export": Shown(DECAAN, plain("students:export", "?formaat=xlsx&groep=alle")),
     "students:print": Shown(DECAAN, plain("students:print", "?groep=alle")),
     "students:export_download": Shown(DECAAN, on("students:export_download", "job")),
+    # The preview of an import names the pupils of the file that VOROC knows; the report does too.
+    "students:import_controle": Shown(DECAAN, on("students:import_controle", "import")),
+    "students:import_resultaat": Shown(DECAAN, on("students:import_resultaat", "import_done")),
     "students:aanmeldingen": Shown(ROC, plain("students:aanmeldingen"), pupil="sent"),
     "doorstroom:formulier": Shown(DECAAN, on("doorstroom:formulier")),
     "doorstroom:bekijken": Shown(DECAAN, on("doorstroom:bekijken")),
@@ -138,6 +141,8 @@ NOT_SHOWN: dict[str, str] = {
     "students:terug_naar_dit_jaar": "a POST and a redirect (the change is recorded)",
     "students:diploma": "a POST and a redirect (the change is recorded)",
     "students:export_job": "the progress page: a title and a percentage",
+    "students:importeren": "the upload form",
+    "students:import_kolommen": "the file's headings and example cells (BSN masked), not a pupil in VOROC",
     "gemeente:melding_status": "a POST and a redirect (the change is recorded)",
     "verzuim:intrekken": "a POST and a redirect (the change is recorded)",
     "verzuim:status": "a POST and a redirect (the change is recorded)",
@@ -282,6 +287,7 @@ def objects(demo, eager):
     now = timezone.now()
     _token, secret = create_token(school=roc_school, name="test", by=None)
     return {
+        **_imports(decaan, pupil, bsn),
         "pupil": pupil,
         "pupil_bsn": bsn,
         "sent": sent,
@@ -336,6 +342,24 @@ def _verzuim(pupil, decaan) -> dict:
     data = {"soort": "signaal", "reden": "onbekend", "begin": datetime.date(2026, 10, 1), "locatie": locatie}
     melding = report(pupil=pupil, by=decaan, data={**data, "melder_naam": "Decaan"}, attachments=[upload])
     return {"verzuim": melding, "verzuim_bijlage": melding.bijlagen.get()}
+
+
+def _imports(decaan, pupil, bsn: str) -> dict:
+    """Two imports of a file with the pupil's BSN (VOROC knows the pupil): one in its preview, one imported."""
+    from students.imports import services
+    from tests.students.imports.files import csv_bytes, person
+
+    # The pupil as VOROC has it (the import changes nothing the other screens show).
+    same = {"Straat": pupil.straat, "Huisnr.": str(pupil.huisnummer), "Toev.": pupil.toevoeging,
+            "Postcode": pupil.postcode, "Woonplaats": pupil.woonplaats, "E-mail": pupil.email, "Mobiel": pupil.telefoon}  # fmt: skip
+    row = person(0, bsn, klas=pupil.group.name, **same)
+    made = []
+    for _n in range(2):
+        imp = services.start_import(user=decaan, filename="a.csv", data=csv_bytes([row]))
+        services.confirm_mapping(imp=imp, mapping=imp.mapping, filter_column=None, filter_value="")
+        made.append(imp)
+    services.run_import(made[1])
+    return {"import": made[0], "import_done": made[1]}
 
 
 def _names(entry: AuditEntry, pupil_id: int) -> bool:

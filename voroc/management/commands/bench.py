@@ -9,6 +9,7 @@ BENCHMARKS = {
     "export_overview": "voroc.bench.export_overview.export_overview",
     "form_pdf": "voroc.bench.form_pdf.form_pdf",
     "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
+    "import_pupils": "voroc.bench.import_pupils.import_pupils",
 }
 
 
