@@ -299,3 +299,11 @@ def test_the_list_keeps_a_fixed_number_of_queries(client, demo, resident, data, 
         ("decaan.vo1", 30): 32,
         ("gemeente.denhaag", 30): 32,
     }
+
+
+def test_the_form_starts_with_the_user_as_melder_and_the_schools_leerlingnummer(client, demo, resident):
+    pupil = resident(leerlingnummer="45872")
+    login_as(client, demo["decaan.vo1"])
+    form = client.get(new_url(pupil)).context["form"]
+    assert form["leerlingnummer"].value() == "45872"
+    assert form["melder_naam"].value() == demo["decaan.vo1"].full_name

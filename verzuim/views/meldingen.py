@@ -111,7 +111,12 @@ def new(request, pk: int):
     if not may_report(request.user) or pupil.school_year < _current_year():
         raise PermissionDenied
     school = request.user.organisation
-    me = {"melder_naam": request.user.full_name, "melder_functie": request.user.get_role_display()}
+    # The user as melder, and the pupil's number in the school's administration (from the import), typed by nobody.
+    me = {
+        "melder_naam": request.user.full_name,
+        "melder_functie": request.user.get_role_display(),
+        "leerlingnummer": pupil.leerlingnummer,
+    }
     form = VerzuimForm(request.POST or None, request.FILES or None, school=school, initial=me)
     if request.method == "POST" and form.is_valid():
         try:
