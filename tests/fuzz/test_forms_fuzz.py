@@ -10,6 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
@@ -118,7 +119,10 @@ def value_for(field: dict) -> st.SearchStrategy:
 @given(data=st.data())
 def test_no_form_answers_a_server_error_and_what_was_typed_comes_back(client, demo_pupils, objects, name, role, data):  # noqa: F811
     # Every example starts from the same database: what one example stored (a report made once, a remark) is rolled
-    # back, so the next sees the same page and draws the same fields (and a failure replays).
+    # back, so the next sees the same page and draws the same fields (and a failure replays). Its session went with
+    # it: the next example starts without the cookie, and without the cached copy (cached_db sessions on Redis).
+    client.cookies.clear()
+    cache.clear()
     with transaction.atomic():
         _fuzz_one_page(client, demo_pupils, objects, name, role, data)
         transaction.set_rollback(True)
