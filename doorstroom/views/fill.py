@@ -100,9 +100,8 @@ def _tell_about_unsaved_input(request, form) -> None:
     """Someone sent (or locked) the form while this user still had unsaved input: say what it was, so nothing is
     lost without a word (it can go into a correction), and clear it."""
     from ..engine import display
-    from ..models import FormDraft
 
-    draft = FormDraft.objects.filter(form=form, user=request.user).first()
+    draft = form.drafts.filter(user=request.user).first()
     if draft is None:
         return
     spec = form.declaration.parsed()

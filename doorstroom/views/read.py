@@ -21,7 +21,7 @@ from ..services import approve, current_form, form_locked, icon_for, start_corre
 
 
 def _version(pupil, request) -> Formulier | None:
-    versions = Formulier.objects.select_related("declaration", "pupil", "pupil__school").filter(pupil=pupil)
+    versions = pupil.doorstroomformulieren.select_related("declaration", "pupil", "pupil__school")
     wanted = request.GET.get("versie", "")
     if wanted:
         if not wanted.isdigit():
@@ -52,9 +52,7 @@ def view(request, pk: int):
             "doc": doc,
             "icon": icon_for(current, pupil),
             "locked": locked,
-            "versions": list(
-                Formulier.objects.filter(pupil=pupil).prefetch_related("snapshot__deliveries__mbo_school")
-            ),
+            "versions": list(pupil.doorstroomformulieren.prefetch_related("snapshot__deliveries__mbo_school")),
             "history": list(form.revisions.all()[:30]) if form else [],
             "can_fill": rights.fill_any and not locked and not (current and current.is_sent),
             "progress": _progress(form) if form and not form.is_sent else None,
