@@ -27,23 +27,18 @@ from ..engine import evaluate, record_sources
 from ..forms import field_name, read_post, remove_row
 from ..models import Formulier
 from ..records import read_record
-from ..services import (
-    apply_input,
-    cancel,
+from ..selectors import (
     current_declaration,
     current_form,
     effective_answers,
-    ensure_editable,
     form_locked,
     has_unsaved,
-    keep_draft,
     open_draft,
     pending_attachments,
-    save,
-    start_form,
     unsaved_summary,
     working_attachments,
 )
+from ..services import apply_input, cancel, ensure_editable, keep_draft, save, start_form
 from ..steps import condition_values, items_for, nav
 from .results import pop_result, push_result
 
@@ -297,7 +292,7 @@ def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
         return ""
     if stay:
         return step.key
-    from ..services import attachment_counts
+    from ..selectors import attachment_counts
 
     answers = effective_answers(form, draft)
     shown = [s.step.key for s in evaluate(spec, answers, attachment_counts(form, draft)).shown_steps]

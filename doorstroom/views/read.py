@@ -16,8 +16,9 @@ from accounts.views.modals import go_to, modal_or_page
 from .. import document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Formulier
+from ..selectors import current_form, form_locked, icon_for
 from ..sending import applied_schools
-from ..services import approve, current_form, form_locked, icon_for, start_correction, withdraw_approval
+from ..services import approve, start_correction, withdraw_approval
 
 
 def _version(pupil, request) -> Formulier | None:
@@ -61,7 +62,7 @@ def view(request, pk: int):
 
 
 def _progress(form: Formulier):
-    from ..services import progress_of
+    from ..selectors import progress_of
 
     return progress_of(form)
 
