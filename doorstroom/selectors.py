@@ -1,6 +1,6 @@
 """Reads of doorstroomformulieren: the current declaration and form, a user's working copy, progress,
-attachments, and whether a form is locked. They take objects already fetched through the access rule
-(access.get_pupil_with_form_rights); the writes are in services.py.
+attachments, whether a form is locked, and what an mbo-school received. They take objects already fetched
+through the access rule (access.get_pupil_with_form_rights) or start from it; the writes are in services.py.
 """
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from students.formstate import is_locked
 from students.models import Aanmelding, Pupil, Status
+from students.selectors import pupils_visible_to
 
 from .engine import Progress, evaluate
-from .models import Attachment, Declaration, FormDraft, Formulier
+from .models import Attachment, Declaration, FormDraft, Formulier, Snapshot
 
 
 def current_declaration(*, region: str, school_year: int) -> Declaration:
@@ -133,4 +134,14 @@ def icon_for(form: Formulier | None, pupil: Pupil):
         form.version if form else None,
         school_year=pupil.school_year,
         definitief=has_definitief(pupil),
+    )
+
+
+def snapshots_received_by(user: User) -> QuerySet[Snapshot]:
+    """The sent versions that reached the user's mbo-school, of the pupils in the user's scope (nothing for the
+    vo side, which reads its forms on its own pages)."""
+    if user.role != Role.ROC:
+        return Snapshot.objects.none()
+    return Snapshot.objects.filter(
+        form__pupil__in=pupils_visible_to(user), deliveries__mbo_school_id=user.organisation_id
     )
