@@ -57,3 +57,12 @@ def doorstroom_panel(context, pupil, pupil_rights):
         "to_approve": editable and rights.approve and form is not None and form.state == form.State.COMPLEET,
         "request": context["request"],
     }
+
+
+@register.simple_tag
+def actie(name: str, *arguments) -> str:
+    """What a button of the form page posts (doorstroom.buttons): ``{% actie "REMOVE_ROW" fld.key 0 %}``.
+    An unknown name fails loudly instead of rendering a button that does nothing."""
+    from ..buttons import Action
+
+    return Action[name].posted(*arguments)
