@@ -110,8 +110,8 @@ ALLOWLIST: dict[str, str] = {
         "exist now: a yes/no per line of that batch, for the school that sent them, nothing of the pupil is read"
     ),
     "students/views/logboek.py:_page": (
-        "the audit's Logboek names the pupils of the entries on the page (entries of the user's own school, "
-        "access checked by the Logboek view); a pupil no longer in view (older school year) keeps its name there"
+        "the audit's Logboek (the school's administrators only) names the pupils of the entries on the page, all "
+        "about the user's own school; a pupil no longer in view (an older school year) keeps its name there"
     ),
     "doorstroom/views/mbo.py:received_pdf": (
         "takes the snapshot's pupil from its pk and hands it to get_pupil_for_user (through _mbo_pupil), which "
@@ -180,7 +180,8 @@ def _dotted(node: ast.AST, names: dict[str, str]) -> str | None:
 
 
 def _model_label(dotted: str | None) -> str | None:
-    """ "students.models.Pupil" or "students.models.pupil.Pupil" -> "students.Pupil" when it is pupil data."""
+    """The label of the pupil data model a dotted name stands for (``students.models.Pupil`` and
+    ``students.models.pupil.Pupil`` are ``students.Pupil``), or None."""
     if not dotted:
         return None
     parts = dotted.split(".")
