@@ -60,6 +60,11 @@ NOT_PUPIL_DATA = {
     "students.Location": "the mbo-schools' catalogue",
     "students.Opleiding": "the mbo-schools' catalogue",
     "students.ExportJob": "a user's own background file: always fetched with user=request.user",
+    "students.PupilImport": (
+        "a user's own upload of pupils not yet in VOROC (its preview and report): always fetched with "
+        "user=request.user and the user's school; once imported, the pupils are read through the rule"
+    ),
+    "students.ImportMapping": "a school's column mapping for imports: no pupil in it",
     "doorstroom.Declaration": "the declared steps of the form per region and year",
 }
 
