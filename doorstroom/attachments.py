@@ -23,7 +23,8 @@ from students.bsn import bsn_like_numbers, mask_bsn_like
 from .declaration import ATTACHMENT, MAX_ATTACHMENTS
 from .models import Attachment, FormDraft, Formulier, StoredFile
 from .models.files import blob_path
-from .services import ensure_editable, user_name, working_attachments
+from .selectors import working_attachments
+from .services import ensure_editable, user_name
 
 logger = logging.getLogger(__name__)
 

@@ -37,8 +37,9 @@ from .declaration import (
 from .engine import evaluate
 from .models import Attachment, FormRevision, Formulier
 from .pdfgen import simple_pdf
+from .selectors import current_declaration
 from .sending import deliver
-from .services import current_declaration, refresh_state, start_correction, user_name
+from .services import refresh_state, start_correction, user_name
 
 State = Formulier.State
 

@@ -21,7 +21,7 @@ from . import signals
 from .engine import evaluate, record_sources
 from .models import Delivery, FormRevision, Formulier, Snapshot, SnapshotAttachment
 from .records import read_record
-from .services import attachment_counts
+from .selectors import attachment_counts
 
 State = Formulier.State
 

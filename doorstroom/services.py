@@ -3,31 +3,30 @@
 States: not started → deels ingevuld → compleet → geaccordeerd (a decaan approves a complete form) →
 verzonden (sending.py, after commit). A change to an approved form that is not sent yet drops the approval;
 a sent version does not change any more: a correction is a new version. Every save knows which fields
-changed (old → new) and sends them with ``signals.form_saved``.
+changed (old → new) and sends them with ``signals.form_saved``. What a write reads is in selectors.py.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from students.formstate import is_locked
-from students.models import Aanmelding, Pupil, Status
+from students.models import Pupil
 
 from . import signals
 from .access import FormRights
 from .declaration import Declaration as Spec
 from .declaration import Field
-from .engine import Progress, evaluate
-from .models import Attachment, Declaration, FormDraft, FormRevision, Formulier
+from .engine import Progress
+from .models import Attachment, FormDraft, FormRevision, Formulier
+from .selectors import current_declaration, current_form, form_locked, has_unsaved, pending_attachments, progress_of
 
 State = Formulier.State
 
@@ -36,84 +35,7 @@ def user_name(user: User | None) -> str:
     return (user.full_name or user.username) if user else ""
 
 
-# --- reading what a write needs ------------------------------------------------------------------------------
-
-
-def current_declaration(*, region: str, school_year: int) -> Declaration:
-    """The newest version for the region and year; else the newest of an earlier year (a region that did not
-    publish a new one keeps using the last)."""
-    found = (
-        Declaration.objects.filter(region=region, school_year__lte=school_year)
-        .order_by("-school_year", "-version")
-        .first()
-    )
-    if found is None:
-        raise ValidationError(
-            _(
-                "Voor regio %(region)s is nog geen doorstroomformulier vastgesteld. Neem contact op met de "
-                "VOROC Servicedesk."
-            )
-            % {"region": region}
-        )
-    return found
-
-
-def attachment_counts(form: Formulier, draft: FormDraft | None = None) -> dict[str, int]:
-    """Attachments per field: the saved ones, or with ``draft`` what that user sees while filling in."""
-    if form.pk is None:
-        return {}
-    if draft is not None:
-        return dict(Counter(a.field for a in working_attachments(form, draft)))
-    return dict(form.attachments.values_list("field").annotate(n=Count("pk")).values_list("field", "n"))
-
-
-def working_attachments(form: Formulier, draft: FormDraft | None) -> list[Attachment]:
-    """What the user sees while filling in: the saved attachments without those they removed, and those they
-    added since their last save."""
-    if form.pk is None:
-        return []
-    mine = Q(pending_for=draft) if draft is not None and draft.pk else Q(pk__in=[])
-    removed = set(draft.removed_attachments) if draft is not None else set()
-    found = Attachment.with_pending.filter(Q(form=form) & (Q(pending_for=None) | mine)).select_related("blob")
-    return [a for a in found if a.pk not in removed]
-
-
-def pending_attachments(draft: FormDraft) -> list[Attachment]:
-    return list(Attachment.with_pending.filter(pending_for=draft).select_related("blob")) if draft.pk else []
-
-
-def has_unsaved(draft: FormDraft | None) -> bool:
-    if draft is None:
-        return False
-    if draft.values or draft.invalid or draft.removed_attachments:
-        return True
-    return bool(draft.pk) and Attachment.with_pending.filter(pending_for=draft).exists()
-
-
-def progress_of(form: Formulier, answers: dict | None = None) -> Progress:
-    return evaluate(form.declaration.parsed(), form.answers if answers is None else answers, attachment_counts(form))
-
-
-def has_definitief(pupil: Pupil) -> bool:
-    return Aanmelding.objects.filter(pupil=pupil, status=Status.DEFINITIEF).exists()
-
-
-def form_locked(form: Formulier) -> bool:
-    return is_locked(
-        school_year=form.pupil.school_year, ever_sent=form.ever_sent, definitief=has_definitief(form.pupil)
-    )
-
-
-def icon_for(form: Formulier | None, pupil: Pupil):
-    """The state icon of the pupil's current form (students.formstate), for the school's pages."""
-    from students.formstate import form_icon
-
-    return form_icon(
-        form.state if form else None,
-        form.version if form else None,
-        school_year=pupil.school_year,
-        definitief=has_definitief(pupil),
-    )
+# --- what a write checks -------------------------------------------------------------------------------------
 
 
 def ensure_editable(form: Formulier) -> None:
@@ -161,14 +83,6 @@ def refresh_state(form: Formulier, *, changed: bool, by: User | None) -> bool:
 # --- starting ---------------------------------------------------------------------------------------------
 
 
-def current_form(pupil: Pupil) -> Formulier | None:
-    return (
-        Formulier.objects.select_related("declaration", "pupil", "pupil__school")
-        .filter(pupil=pupil, is_current=True)
-        .first()
-    )
-
-
 @transaction.atomic
 def start_form(*, pupil: Pupil, by: User | None) -> Formulier:
     """The pupil's current form, made (version 1, under the current declaration) when there is none yet."""
@@ -186,22 +100,6 @@ def start_form(*, pupil: Pupil, by: User | None) -> Formulier:
 
 
 # --- the working copy ("Verder", "Terug") ------------------------------------------------------------------
-
-
-def open_draft(*, form: Formulier, user: User) -> FormDraft:
-    """The user's unsaved input for this form (a new, unsaved one when there is none)."""
-    return FormDraft.objects.filter(form=form, user=user).first() or FormDraft(form=form, user=user)
-
-
-def effective_answers(form: Formulier, draft: FormDraft | None) -> dict[str, Any]:
-    """What the user sees: the saved answers with their own unsaved changes on top."""
-    answers = dict(form.answers)
-    for key, value in (draft.values if draft else {}).items():
-        if value is None:
-            answers.pop(key, None)
-        else:
-            answers[key] = value
-    return answers
 
 
 def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], invalid: dict[str, Any]) -> None:
@@ -226,21 +124,6 @@ def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], in
             draft.base.pop(key, None)
         else:
             draft.values[key] = new
-
-
-def unsaved_summary(form: Formulier, draft: FormDraft) -> list[str]:
-    """What the user would lose with Annuleer: per changed field its step and label, and the attachments."""
-    spec = form.declaration.parsed()
-    lines = []
-    for key in [*draft.values, *(k for k in draft.invalid if k not in draft.values)]:
-        fld = spec.fields.get(key)
-        step = spec.step(fld.step) if fld is not None else None
-        if fld is not None and step is not None:
-            lines.append(f"{step.title} › {fld.label}")
-    lines += [_("bijlage toegevoegd: %(name)s") % {"name": a.name} for a in pending_attachments(draft)]
-    removed = form.attachments.filter(pk__in=draft.removed_attachments) if draft.removed_attachments else []
-    lines += [_("bijlage verwijderd: %(name)s") % {"name": a.name} for a in removed]
-    return lines
 
 
 def keep_draft(draft: FormDraft) -> None:

@@ -33,7 +33,7 @@ from students import bsn as bsn_crypto
 
 from . import bulk_sql, engine, payload
 from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
-from .parser import SORT_KEY, FeedRow, FileError, check_readable, parse, scrub, shown_id
+from .parser import SORT_KEY, FeedRow, FileError, ParseResult, check_readable, parse, scrub, shown_id
 from .rules import Outcome, RowResult
 
 logger = logging.getLogger(__name__)
@@ -255,18 +255,34 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def _ingest(batch: Batch) -> None:
-    school = batch.mbo_school
+    """The phases of an ingest: read the sealed file, plan its chunks (once: the rejected rows recorded), apply
+    the chunks not done yet, and finish (done, logged, the school told). A file that cannot be read fails the
+    batch with the reason in the read phase."""
+    result = _read(batch)
+    if result is None:
+        return
+    pieces = _plan(batch, result)
+    _apply(batch, pieces)
+    _finish(batch)
+
+
+def _read(batch: Batch) -> ParseResult | None:
+    """The rows of the sealed file, parsed as at the moment of receipt; None (the batch failed) when unreadable."""
     if not batch.payload:
         with transaction.atomic():
             _fail(batch, _("Van deze levering is geen inhoud bewaard; er is niets te verwerken."))
-        return
+        return None
     try:
         data = payload.unseal(bytes(batch.payload))
-        result = parse(data, batch.format, now=batch.received_at)
+        return parse(data, batch.format, now=batch.received_at)
     except FileError as exc:
         with transaction.atomic():
             _fail(batch, str(exc))
-        return
+        return None
+
+
+def _plan(batch: Batch, result: ParseResult) -> list[list[FeedRow]]:
+    """The chunks of the rows, the same in every run; the first run records the rejected lines and the totals."""
     rows = sorted(result.rows, key=SORT_KEY)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
@@ -298,6 +314,12 @@ def _ingest(batch: Batch) -> None:
             locked.chunks_total = len(pieces)
             locked.chunk_rows = size
             locked.save(update_fields=["parsed", "rows_read", "rows_rejected", "chunks_total", "chunk_rows"])
+    return pieces
+
+
+def _apply(batch: Batch, pieces: list[list[FeedRow]]) -> None:
+    """Each chunk not done yet, in one transaction with its counts, its lines, the audit log and its number."""
+    school = batch.mbo_school
     for number, piece in enumerate(pieces):
         with transaction.atomic():
             # One mbo-school's chunks one at a time (two batches of a school never interleave inside a chunk).
@@ -311,6 +333,10 @@ def _ingest(batch: Batch) -> None:
             locked.chunks_done = number + 1
             locked.rows_done += len(piece)
             locked.save(update_fields=PROGRESS_FIELDS)
+
+
+def _finish(batch: Batch) -> None:
+    """Every chunk applied: the batch is done, logged, and the school told when it has something to do."""
     with transaction.atomic():
         locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
         # Every chunk applied: done, also when a second runner of the same batch failed meanwhile.
@@ -322,7 +348,7 @@ def _ingest(batch: Batch) -> None:
             logger.info(
                 "Feed batch %s of %s done: %s read, %s new, %s updated, %s unchanged, %s unmatched, %s rejected.",
                 locked.pk,
-                school.code,
+                batch.mbo_school.code,
                 locked.rows_read,
                 locked.rows_new,
                 locked.rows_updated,

@@ -26,6 +26,7 @@ from students.search import is_bsn_key, search_pupils, shown_search
 from students.selectors import pupils_visible_to
 
 from .models import Case, CaseKind
+from .selectors import cases_visible_to
 
 PAGE_SIZE = 100
 OPEN = "open"
@@ -175,13 +176,13 @@ class ResidentListing:
         """Rows for these pupils (a page): 6 queries, whatever their number."""
         gemeente_id = self.user.organisation_id
         queryset: QuerySet[Any] = with_applications(
-            with_form_state(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
+            with_form_state(pupils_visible_to(self.user).filter(pk__in=[p.pk for p in pupils]))
             .select_related("school", "group")
             .annotate(remark_count=Count("gemeente_remarks", filter=Q(gemeente_remarks__gemeente_id=gemeente_id)))
         ).prefetch_related(
             Prefetch(
                 "gemeente_cases",
-                queryset=Case.objects.filter(gemeente_id=gemeente_id).order_by("-reported_at", "-pk"),
+                queryset=cases_visible_to(self.user).order_by("-reported_at", "-pk"),  # the gemeente's own
                 to_attr="own_cases",
             )
         )

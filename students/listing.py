@@ -46,18 +46,19 @@ SORTS = {
 }
 
 
-def _reported(choice: str) -> QuerySet:
-    """The pupils with a report to the gemeente (or a remark of it) as chosen; through the lazy relations of the
-    gemeente app (which imports students)."""
+def _reported(user: User, choice: str) -> QuerySet:
+    """The pupils in the user's scope with a report to the gemeente (or a remark of it) as chosen; through the lazy
+    relations of the gemeente app (which imports students)."""
+    pupils = pupils_visible_to(user)
     if choice == "opmerking":
-        return Pupil.objects.filter(gemeente_remarks__isnull=False).values("pk")
+        return pupils.filter(gemeente_remarks__isnull=False).values("pk")
     cases: dict[str, Q] = {
         "overstap": Q(gemeente_cases__kind=OVERSTAP),
         "risico": Q(gemeente_cases__kind="risico"),
         "open": Q(gemeente_cases__isnull=False),
         "afgesloten": Q(gemeente_cases__status="afgesloten"),
     }
-    pupils = Pupil.objects.filter(cases[choice])
+    pupils = pupils.filter(cases[choice])
     if choice == "open":
         pupils = pupils.exclude(gemeente_cases__status="afgesloten")
     return pupils.values("pk")
@@ -129,7 +130,7 @@ class PupilListing:
         if self.form:
             pupils = filter_by_form(pupils, self.form)
         if self.gemeente:
-            pupils = pupils.filter(pk__in=_reported(self.gemeente))
+            pupils = pupils.filter(pk__in=_reported(self.user, self.gemeente))
         return pupils.order_by(*SORTS[self.sort])
 
     def all_rows(self) -> list[Row]:

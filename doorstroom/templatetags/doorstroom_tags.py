@@ -39,8 +39,7 @@ def widget(bound, *, invalid: bool = False, extra_class: str = ""):
 @register.inclusion_tag("doorstroom/partials/pupil_panel.html", takes_context=True)
 def doorstroom_panel(context, pupil, pupil_rights):
     from ..access import form_rights
-    from ..models import FormDraft
-    from ..services import current_form, form_locked, has_unsaved, icon_for
+    from ..selectors import current_form, form_locked, has_unsaved, icon_for
 
     user = context["request"].user
     rights = form_rights(user, pupil_rights)
@@ -54,7 +53,16 @@ def doorstroom_panel(context, pupil, pupil_rights):
         "icon": icon_for(form, pupil),
         "locked": locked,
         # This user's input since their last save, waiting in the form (Verder and Terug do not save).
-        "unsaved": editable and has_unsaved(FormDraft.objects.filter(form=form, user=user).first()),
+        "unsaved": editable and form is not None and has_unsaved(form.drafts.filter(user=user).first()),
         "to_approve": editable and rights.approve and form is not None and form.state == form.State.COMPLEET,
         "request": context["request"],
     }
+
+
+@register.simple_tag
+def actie(name: str, *arguments) -> str:
+    """What a button of the form page posts (doorstroom.buttons): ``{% actie "REMOVE_ROW" fld.key 0 %}``.
+    An unknown name fails loudly instead of rendering a button that does nothing."""
+    from ..buttons import Action
+
+    return Action[name].posted(*arguments)

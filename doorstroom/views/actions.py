@@ -21,7 +21,7 @@ from students.tasks import run_export
 
 from ..access import get_pupil_with_form_rights
 from ..bundle import KIND, count_complete
-from ..services import current_form
+from ..selectors import current_form
 from ..tasks import mail_form
 
 

@@ -9,41 +9,44 @@ is what @upload_limit asks for (accounts/uploads.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from accounts.uploads import dropped_files, upload_limit
+from students.models import Pupil
 
-from ..access import get_pupil_with_form_rights
+from ..access import FormRights, get_pupil_with_form_rights
 from ..attachments import MAX_BYTES, add_attachment, remove_attachment, too_large_message
-from ..declaration import ATTACHMENT, MAX_ATTACHMENTS, ROWS
+from ..buttons import SEPARATOR, Action
+from ..declaration import ATTACHMENT, MAX_ATTACHMENTS, ROWS, Step
+from ..declaration import Declaration as Spec
 from ..engine import evaluate, record_sources
 from ..forms import field_name, read_post, remove_row
-from ..models import Formulier
+from ..models import Attachment, FormDraft, Formulier
 from ..records import read_record
-from ..services import (
-    apply_input,
-    cancel,
+from ..selectors import (
     current_declaration,
     current_form,
     effective_answers,
-    ensure_editable,
     form_locked,
     has_unsaved,
-    keep_draft,
     open_draft,
     pending_attachments,
-    save,
-    start_form,
     unsaved_summary,
     working_attachments,
 )
+from ..services import apply_input, cancel, ensure_editable, keep_draft, save, start_form
 from ..steps import condition_values, items_for, nav
 from .results import pop_result, push_result
 
@@ -100,9 +103,8 @@ def _tell_about_unsaved_input(request, form) -> None:
     """Someone sent (or locked) the form while this user still had unsaved input: say what it was, so nothing is
     lost without a word (it can go into a correction), and clear it."""
     from ..engine import display
-    from ..models import FormDraft
 
-    draft = FormDraft.objects.filter(form=form, user=request.user).first()
+    draft = form.drafts.filter(user=request.user).first()
     if draft is None:
         return
     spec = form.declaration.parsed()
@@ -202,117 +204,219 @@ def _page(
     return render(request, "doorstroom/fill.html", context, status=status)
 
 
-# Every button of the form page (rows, attachments, annuleer, opslaan, verder) in the order they depend on one
-# another; splitting it safely needs the browser tests beside it, so it waits for a change of this page.
-def _post(request, pupil, rights, form):  # noqa: C901
-    action = request.POST.get("actie", "")
+@dataclass
+class _Post:
+    """One post of the form page: what the handler of the button that was pressed works with."""
+
+    request: HttpRequest
+    pupil: Pupil
+    rights: FormRights
+    form: Formulier
+    action: Action | None
+    argument: str
+    spec: Spec
+    step: Step | None
+    draft: FormDraft
+    extra_rows: dict[str, int] = field(default_factory=dict)
+    upload_errors: dict[str, list[str]] = field(default_factory=dict)
+    stay: bool = False  # back to the same step (a row added, input to correct, an attachment refused)
+
+    @property
+    def user(self) -> User:
+        return cast(User, self.request.user)  # the view is login_required
+
+    @property
+    def step_key(self) -> str:
+        return self.step.key if self.step else ""
+
+    def page(self, **kwargs) -> HttpResponse:
+        return _page(self.request, self.pupil, self.rights, self.form, **kwargs)
+
+    def redirect_to_step(self, step_key: str) -> HttpResponse:
+        return redirect(f"{reverse('doorstroom:formulier', args=[self.pupil.pk])}?stap={step_key}")
+
+
+def _post(request, pupil, rights, form):
+    """Every button posts the step on screen: its input goes into the working copy first (with the button's own
+    change to it: a row, an attachment), then the button decides where the user goes (FINISH; else _move)."""
+    action, argument = Action.parse(request.POST.get("actie", ""))
     try:
         form = form or start_form(pupil=pupil, by=request.user)
         ensure_editable(form)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_view_url(pupil) if form else _pupil_url(pupil))
-    if action == "annuleer-ja":
+    if action == Action.CANCEL_CONFIRMED:  # what was typed on this page is thrown away too
         cancel(form=form, user=request.user)
         messages.info(request, _("Het formulier staat weer zoals het de laatste keer is opgeslagen."))
         return redirect(_pupil_url(pupil))
-
     spec = form.declaration.parsed()
-    step = spec.step(request.POST.get("stap", ""))
-    draft = open_draft(form=form, user=request.user)
-    extra_rows: dict[str, int] = {}
-    upload_errors: dict[str, list[str]] = {}
-    stay = False
-    if step is not None and rights.may_edit(step):
-        keys = [f.key for f in step.fields]
-        values, invalid = read_post(step, request.POST, set(keys))
-        kind, _sep, argument = action.partition(":")
-        if kind == "rij":  # "Stage toevoegen": one more empty row on this step
-            extra_rows[argument] = 1
-            stay = True
-        elif kind == "rij-weg":
-            key, _sep, index = argument.partition(":")
-            fld = spec.fields.get(key)
-            if fld is not None and fld.type == ROWS and index.isdigit():
-                remove_row(fld, int(index), request.POST, values, invalid)
-            stay = True
-        apply_input(draft=draft, keys=keys, values=values, invalid=invalid)
-        upload_errors = _uploads(request, form, draft, step)
-        stay = stay or bool(upload_errors) or any(k in draft.invalid for k in keys)
-        if kind in ("bijlage-weg", "bijlage-weg-ja"):
-            found = next(
-                (a for a in working_attachments(form, draft) if str(a.pk) == argument and a.field in keys), None
-            )
-            if kind == "bijlage-weg":
-                keep_draft(draft)
-                return _page(request, pupil, rights, form, step_key=step.key, confirm=found)
-            if found is not None:
-                try:
-                    remove_attachment(draft=draft, attachment=found)
-                    messages.success(request, _("De bijlage “%(name)s” is verwijderd.") % {"name": found.name})
-                except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
-            stay = True
+    post = _Post(
+        request=request,
+        pupil=pupil,
+        rights=rights,
+        form=form,
+        action=action,
+        argument=argument,
+        spec=spec,
+        step=spec.step(request.POST.get("stap", "")),
+        draft=open_draft(form=form, user=request.user),
+    )
+    if post.step is not None and rights.may_edit(post.step):
+        asked = _take_input(post, post.step)
+        if asked is not None:
+            return asked
     elif request.FILES:
         raise PermissionDenied  # files for a step this user may not change
+    finish = FINISH.get(action) if action is not None else None
+    return (finish or _move)(post)
 
-    if action == "annuleer":
-        # Annuleer throws away what was not saved: ask first when there is something (this page's input included).
-        if not has_unsaved(draft):
-            cancel(form=form, user=request.user)
-            return redirect(_pupil_url(pupil))
-        keep_draft(draft)
-        target = step.key if step else ""
-        return _page(request, pupil, rights, form, step_key=target, confirm_cancel=unsaved_summary(form, draft))
 
-    if action == "opslaan":
+def _take_input(post: _Post, step: Step) -> HttpResponse | None:
+    """The step's input into the working copy, with the button's change to it; a page when the button asks first."""
+    keys = [f.key for f in step.fields]
+    values, invalid = read_post(step, post.request.POST, set(keys))
+    edit_rows = ROW_BUTTONS.get(post.action) if post.action is not None else None
+    if edit_rows is not None:
+        edit_rows(post, values, invalid)
+    apply_input(draft=post.draft, keys=keys, values=values, invalid=invalid)
+    post.upload_errors = _uploads(post.request, post.form, post.draft, step)
+    post.stay = post.stay or bool(post.upload_errors) or any(k in post.draft.invalid for k in keys)
+    on_attachment = ATTACHMENT_BUTTONS.get(post.action) if post.action is not None else None
+    if on_attachment is None:
+        return None
+    found = next(
+        (a for a in working_attachments(post.form, post.draft) if str(a.pk) == post.argument and a.field in keys),
+        None,
+    )
+    return on_attachment(post, step, found)
+
+
+# --- rows: the step's input changes before it goes into the working copy -----------------------------------
+
+
+def _add_row(post: _Post, values: dict, invalid: dict) -> None:
+    """ "Stage toevoegen": one more empty row on this step."""
+    post.extra_rows[post.argument] = 1
+    post.stay = True
+
+
+def _remove_row(post: _Post, values: dict, invalid: dict) -> None:
+    key, _sep, index = post.argument.partition(SEPARATOR)
+    fld = post.spec.fields.get(key)
+    if fld is not None and fld.type == ROWS and index.isdigit():
+        remove_row(fld, int(index), post.request.POST, values, invalid)
+    post.stay = True
+
+
+ROW_BUTTONS: dict[Action, Callable[[_Post, dict, dict], None]] = {
+    Action.ADD_ROW: _add_row,
+    Action.REMOVE_ROW: _remove_row,
+}
+
+
+# --- attachments of the step: removing one asks first ------------------------------------------------------
+
+
+def _ask_to_remove_attachment(post: _Post, step: Step, found: Attachment | None) -> HttpResponse | None:
+    keep_draft(post.draft)
+    return post.page(step_key=step.key, confirm=found)
+
+
+def _remove_attachment(post: _Post, step: Step, found: Attachment | None) -> HttpResponse | None:
+    if found is not None:
         try:
-            result = save(form=form, draft=draft, rights=rights, by=request.user)
+            remove_attachment(draft=post.draft, attachment=found)
+            messages.success(post.request, _("De bijlage “%(name)s” is verwijderd.") % {"name": found.name})
         except ValidationError as exc:
-            keep_draft(draft)
-            messages.error(request, " ".join(exc.messages))
-            return redirect(_view_url(pupil))
-        push_result(request, result, draft)
-        target = step.key if step else ""
-        if upload_errors:
-            return _page(request, pupil, rights, result.form, step_key=target, upload_errors=upload_errors)
-        return redirect(f"{reverse('doorstroom:formulier', args=[pupil.pk])}?stap={target}")
+            messages.error(post.request, " ".join(exc.messages))
+    post.stay = True
+    return None
 
-    target = _target(request, spec, draft, form, step, action, stay)
-    draft.step = target
-    keep_draft(draft)
-    if extra_rows or upload_errors:
-        return _page(request, pupil, rights, form, step_key=target, extra_rows=extra_rows, upload_errors=upload_errors)
-    if stay and step is not None and any(f.key in draft.invalid for f in step.fields):
+
+ATTACHMENT_BUTTONS: dict[Action, Callable[[_Post, Step, Attachment | None], HttpResponse | None]] = {
+    Action.REMOVE_ATTACHMENT: _ask_to_remove_attachment,
+    Action.REMOVE_ATTACHMENT_CONFIRMED: _remove_attachment,
+}
+
+
+# --- where the user goes: Annuleer, Opslaan, or another step ------------------------------------------------
+
+
+def _cancel(post: _Post) -> HttpResponse:
+    """Annuleer throws away what was not saved: ask first when there is something (this page's input included)."""
+    if not has_unsaved(post.draft):
+        cancel(form=post.form, user=post.user)
+        return redirect(_pupil_url(post.pupil))
+    keep_draft(post.draft)
+    return post.page(step_key=post.step_key, confirm_cancel=unsaved_summary(post.form, post.draft))
+
+
+def _save(post: _Post) -> HttpResponse:
+    try:
+        result = save(form=post.form, draft=post.draft, rights=post.rights, by=post.user)
+    except ValidationError as exc:
+        keep_draft(post.draft)
+        messages.error(post.request, " ".join(exc.messages))
+        return redirect(_view_url(post.pupil))
+    push_result(post.request, result, post.draft)
+    if post.upload_errors:
+        return _page(
+            post.request,
+            post.pupil,
+            post.rights,
+            result.form,
+            step_key=post.step_key,
+            upload_errors=post.upload_errors,
+        )
+    return post.redirect_to_step(post.step_key)
+
+
+def _move(post: _Post) -> HttpResponse:
+    """Verder, Terug, a step in the list, or back to the same step (a row, an attachment, "Nee"): the input is
+    kept in the working copy."""
+    target = _target(post)
+    post.draft.step = target
+    keep_draft(post.draft)
+    if post.extra_rows or post.upload_errors:
+        return post.page(step_key=target, extra_rows=post.extra_rows, upload_errors=post.upload_errors)
+    if post.stay and post.step is not None and any(f.key in post.draft.invalid for f in post.step.fields):
         messages.warning(
-            request,
+            post.request,
             _(
                 "Controleer de rood gemarkeerde velden. Wat u typte staat er nog, maar is pas op te slaan als het klopt."
             ),
         )
-    return redirect(f"{reverse('doorstroom:formulier', args=[pupil.pk])}?stap={target}")
+    return post.redirect_to_step(target)
 
 
-def _target(request, spec, draft, form, step, action: str, stay: bool) -> str:
+FINISH: dict[Action, Callable[[_Post], HttpResponse]] = {
+    Action.CANCEL: _cancel,
+    Action.SAVE: _save,
+}
+
+
+def _target(post: _Post) -> str:
+    step = post.step
     if step is None:
         return ""
-    if stay:
+    if post.stay:
         return step.key
-    from ..services import attachment_counts
+    from ..selectors import attachment_counts
 
-    answers = effective_answers(form, draft)
-    shown = [s.step.key for s in evaluate(spec, answers, attachment_counts(form, draft)).shown_steps]
-    if action.startswith("naar:"):
-        wanted = action.partition(":")[2]
-        return wanted if wanted in shown else step.key
+    answers = effective_answers(post.form, post.draft)
+    counts = attachment_counts(post.form, post.draft)
+    shown = [s.step.key for s in evaluate(post.spec, answers, counts).shown_steps]
+    if post.action == Action.GO_TO:
+        return post.argument if post.argument in shown else step.key
     if step.key not in shown:  # this step disappeared by its own answer: go on from where it was
-        order = {s.key: n for n, s in enumerate(spec.steps)}
+        order = {s.key: n for n, s in enumerate(post.spec.steps)}
         later = [k for k in shown if order[k] > order[step.key]]
         return later[0] if later else shown[-1]
     index = shown.index(step.key)
-    if action == "verder":
+    if post.action == Action.NEXT:
         return shown[min(index + 1, len(shown) - 1)]
-    if action == "terug":
+    if post.action == Action.BACK:
         return shown[max(index - 1, 0)]
     return step.key
 

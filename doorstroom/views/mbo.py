@@ -15,6 +15,7 @@ from students.selectors import aanmeldingen_visible_to
 from .. import document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Snapshot
+from ..selectors import snapshots_received_by
 
 
 def _mbo_pupil(request, pk: int):
@@ -24,9 +25,10 @@ def _mbo_pupil(request, pk: int):
     return pupil, rights
 
 
-def received_snapshots(pupil, mbo_school_id: int):
+def received_snapshots(user, pupil):
     return (
-        Snapshot.objects.filter(form__pupil=pupil, deliveries__mbo_school_id=mbo_school_id)
+        snapshots_received_by(user)
+        .filter(form__pupil=pupil)
         .select_related("form", "form__pupil", "form__pupil__school", "declaration")
         .order_by("-form__version")
         .distinct()
@@ -37,7 +39,7 @@ def received_snapshots(pupil, mbo_school_id: int):
 @require_GET
 def received(request, pk: int):
     pupil, rights = _mbo_pupil(request, pk)
-    snapshots = list(received_snapshots(pupil, rights.mbo_school_id))
+    snapshots = list(received_snapshots(request.user, pupil))
     chosen = snapshots[0] if snapshots else None
     wanted = request.GET.get("versie", "")
     if wanted:

@@ -16,12 +16,13 @@ from accounts.views.modals import go_to, modal_or_page
 from .. import document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Formulier
+from ..selectors import current_form, form_locked, icon_for
 from ..sending import applied_schools
-from ..services import approve, current_form, form_locked, icon_for, start_correction, withdraw_approval
+from ..services import approve, start_correction, withdraw_approval
 
 
 def _version(pupil, request) -> Formulier | None:
-    versions = Formulier.objects.select_related("declaration", "pupil", "pupil__school").filter(pupil=pupil)
+    versions = pupil.doorstroomformulieren.select_related("declaration", "pupil", "pupil__school")
     wanted = request.GET.get("versie", "")
     if wanted:
         if not wanted.isdigit():
@@ -52,9 +53,7 @@ def view(request, pk: int):
             "doc": doc,
             "icon": icon_for(current, pupil),
             "locked": locked,
-            "versions": list(
-                Formulier.objects.filter(pupil=pupil).prefetch_related("snapshot__deliveries__mbo_school")
-            ),
+            "versions": list(pupil.doorstroomformulieren.prefetch_related("snapshot__deliveries__mbo_school")),
             "history": list(form.revisions.all()[:30]) if form else [],
             "can_fill": rights.fill_any and not locked and not (current and current.is_sent),
             "progress": _progress(form) if form and not form.is_sent else None,
@@ -63,7 +62,7 @@ def view(request, pk: int):
 
 
 def _progress(form: Formulier):
-    from ..services import progress_of
+    from ..selectors import progress_of
 
     return progress_of(form)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from ..engine import StepProgress, display
 from ..forms import invalid_messages
 from ..models import Formulier
-from ..services import SaveResult, open_draft, progress_of
+from ..selectors import open_draft, progress_of
+from ..services import SaveResult
 
 SESSION_KEY = "doorstroom_saved"
 

@@ -147,7 +147,8 @@ def not_arrived(request, pk: int):
     page_url = reverse("students:aanmeldingen")
     if aanmelding.status != Status.DEFINITIEF or aanmelding.pupil.school_year >= current_school_year():
         raise PermissionDenied  # only a definitieve keuze of last year's pupils, after the mbo year started
-    existing = Case.objects.filter(kind=CaseKind.NIET_VERSCHENEN, aanmelding=aanmelding).first()
+    # Only this school reports its own aanmelding as niet verschenen, so its report is one of the cases it sees.
+    existing = cases_visible_to(request.user).filter(kind=CaseKind.NIET_VERSCHENEN, aanmelding=aanmelding).first()
     form = NotArrivedForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:

@@ -17,10 +17,10 @@ from audit.models import Action
 from audit.services import record_pupils
 
 from ..destination import status_row
-from ..models import Aanmelding, Status, StatusChange
+from ..models import Status, StatusChange
 from ..schoolyear import current_school_year, label
 from ..search import is_bsn_key, search_pupils, shown_search
-from ..selectors import pupils_visible_to
+from ..selectors import aanmeldingen_visible_to, pupils_visible_to
 from .searching import SearchInSessionMixin
 
 FORM_FILTERS = {"ontvangen", "niet"}
@@ -51,7 +51,8 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
             .prefetch_related(
                 Prefetch(
                     "aanmeldingen",
-                    queryset=Aanmelding.objects.filter(mbo_school_id=user.organisation_id)
+                    # Of the school's applicants, only the aanmeldingen at this school (the rule's own filter).
+                    queryset=aanmeldingen_visible_to(user)
                     .select_related("opleiding", "location", "mbo_school")
                     .prefetch_related(
                         Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"))

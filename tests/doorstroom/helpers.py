@@ -14,7 +14,8 @@ from django.utils import timezone
 from doorstroom.demo import answers_for
 from doorstroom.models import Declaration, Formulier
 from doorstroom.pdfgen import simple_pdf
-from doorstroom.services import current_declaration, refresh_state
+from doorstroom.selectors import current_declaration
+from doorstroom.services import refresh_state
 from students.models import Pupil
 
 HAAGLANDEN = Path(__file__).resolve().parents[2] / "doorstroom" / "declarations" / "haaglanden-2026.json"

@@ -186,7 +186,7 @@ def test_a_doelgroep_step_appears_and_disappears_with_its_answer(mentor, pupil):
     assert "hidden" in nav
     # The ISK answer is kept (nothing lost) but no longer counts: one required field fewer to fill in.
     assert geen.answers["isk_taalniveau"] == "a2"
-    from doorstroom.services import progress_of
+    from doorstroom.selectors import progress_of
 
     assert progress_of(isk).required == progress_of(geen).required + 2
     assert progress_of(isk).filled == progress_of(geen).filled + 1

@@ -189,7 +189,7 @@ def test_every_step_of_the_doorstroomformulier_with_every_button_under_arbitrary
     from django.urls import reverse
 
     from doorstroom.models import Formulier
-    from doorstroom.services import current_declaration
+    from doorstroom.selectors import current_declaration
     from students.models import Pupil
 
     client.raise_request_exception = False

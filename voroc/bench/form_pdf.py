@@ -20,7 +20,8 @@ def form_pdf(forms: int = 100) -> dict:
     from doorstroom.bundle import complete_forms, write_zip
     from doorstroom.demo import _attach_lob, answers_for
     from doorstroom.models import Formulier
-    from doorstroom.services import current_declaration, refresh_state
+    from doorstroom.selectors import current_declaration
+    from doorstroom.services import refresh_state
     from students.models import Pupil
     from students.schoolyear import current_school_year
 
