@@ -52,6 +52,10 @@ PUPIL_DATA = frozenset(
         "gemeente.Case",
         "gemeente.Contact",
         "gemeente.CaseStatusChange",
+        "verzuim.VerzuimMelding",
+        "verzuim.StatusChange",
+        "verzuim.Change",
+        "verzuim.Bijlage",
     }
 )
 # The other models of the pupils' apps, each with why it is no pupil data (a new model is placed explicitly).
@@ -66,6 +70,9 @@ NOT_PUPIL_DATA = {
     ),
     "students.ImportMapping": "a school's column mapping for imports: no pupil in it",
     "doorstroom.Declaration": "the declared steps of the form per region and year",
+    "verzuim.Locatie": "a school's own locations",
+    "verzuim.Melder": "a school's own staff who report absence",
+    "verzuim.Counter": "the last meldingsnummer given",
 }
 
 # What is parsed: the places where a request, a task or the API reads data (globs from the project root).
@@ -92,7 +99,13 @@ MUST_BE_SCANNED = (
 )
 
 # Where the rule lives, and its roots.
-RULE_MODULES = ("students/selectors.py", "gemeente/selectors.py", "doorstroom/selectors.py", "doorstroom/access.py")
+RULE_MODULES = (
+    "students/selectors.py",
+    "gemeente/selectors.py",
+    "verzuim/selectors.py",
+    "doorstroom/selectors.py",
+    "doorstroom/access.py",
+)
 CORE = frozenset({"pupils_visible_to", "aanmeldingen_visible_to", "get_pupil_for_user", "groups_visible_to"})
 EXPECTED_SELECTORS = CORE | {
     "remarks_visible_to",
@@ -412,10 +425,10 @@ def test_the_rule_and_the_scanned_modules_are_where_the_test_looks():
 
 
 def test_every_model_of_the_pupils_apps_is_placed():
-    """A new model in students, doorstroom or gemeente is declared pupil data or not, with the reason."""
+    """A new model in students, doorstroom, gemeente or verzuim is declared pupil data or not, with the reason."""
     labels = {
         f"{model._meta.app_label}.{model.__name__}"
-        for app in ("students", "doorstroom", "gemeente")
+        for app in ("students", "doorstroom", "gemeente", "verzuim")
         for model in apps.get_app_config(app).get_models()
     }
     assert labels == PUPIL_DATA | set(NOT_PUPIL_DATA)
