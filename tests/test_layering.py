@@ -29,7 +29,17 @@ ALLOWED: dict[str, set[str]] = {
     # Verzuim: the school's meldingen to the gemeente; it checks attachments with doorstroom's PDF check.
     "verzuim": {"accounts", "audit", "students", "notifications", "doorstroom"},
     # The project package wires everything together (urls, settings, celery, management commands).
-    "voroc": {"accounts", "audit", "students", "groups", "doorstroom", "notifications", "feedback", "gemeente", "verzuim"},
+    "voroc": {
+        "accounts",
+        "audit",
+        "students",
+        "groups",
+        "doorstroom",
+        "notifications",
+        "feedback",
+        "gemeente",
+        "verzuim",
+    },
 }
 APPS = set(ALLOWED)
 
