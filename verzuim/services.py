@@ -178,6 +178,12 @@ def report(*, pupil: Pupil, by: User, data: dict[str, Any], attachments=()) -> V
             % {"name": pupil.full_name, "postcode": pupil.postcode}
         )
     clean = check_data(school=by.organisation, data=data)
+    recent = timezone.now() - datetime.timedelta(minutes=2)
+    same = VerzuimMelding.objects.filter(
+        pupil=pupil, created_by=by, soort=clean["soort"], begin=clean["begin"], created_at__gte=recent
+    ).first()
+    if same is not None:  # the same melding posted twice (a double click, the back button): kept once
+        return same
     melding = VerzuimMelding(
         meldingsnummer=next_number(),
         pupil=pupil,

@@ -307,3 +307,17 @@ def test_the_form_starts_with_the_user_as_melder_and_the_schools_leerlingnummer(
     form = client.get(new_url(pupil)).context["form"]
     assert form["leerlingnummer"].value() == "45872"
     assert form["melder_naam"].value() == demo["decaan.vo1"].full_name
+
+
+def test_a_double_submit_makes_one_melding(client, demo, resident, data):
+    pupil = resident()
+    login_as(client, demo["decaan.vo1"])
+    first = client.post(new_url(pupil), posted(data))
+    second = client.post(new_url(pupil), posted(data))
+    melding = VerzuimMelding.objects.get()
+    assert first.url == second.url == reverse("verzuim:melding", args=[melding.pk])
+    # Another period for the same pupil is another melding.
+    client.post(
+        new_url(pupil), posted({**data, "begin": datetime.date(2026, 10, 5), "eind": datetime.date(2026, 10, 30)})
+    )
+    assert VerzuimMelding.objects.count() == 2
