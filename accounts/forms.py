@@ -165,8 +165,10 @@ class NewUserForm(forms.ModelForm):
 class SchoolUserForm(NewUserForm):
     """Gebruiker toevoegen by the decaan schoolbeheerder: a vo role at their own school, never the servicedesk."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.school = school  # an e-mail address already in use names its owner only within this school
+        self.fields["email"].help_text = _("Hierheen sturen we de link waarmee de gebruiker een wachtwoord kiest.")
         cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("Kies een rol…"))] + [
             (value, label) for value, label in Role.choices if value in VO_STAFF_ROLES
         ]
@@ -183,10 +185,16 @@ class SchoolUserForm(NewUserForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         other = User.objects.filter(email__iexact=email).first()
-        if other is not None:
+        if other is not None and self.school is not None and other.organisation_id == self.school.pk:
             raise forms.ValidationError(
                 _("Dit e-mailadres hoort al bij %(name)s. Iedere gebruiker heeft een eigen e-mailadres nodig.")
                 % {"name": other.full_name or other.username}
             )
+        if other is not None:  # someone of another organisation: not named (nothing of them leaks)
+            raise forms.ValidationError(
+                _(
+                    "Dit e-mailadres is al in gebruik in VOROC. Iedere gebruiker heeft een eigen e-mailadres nodig; "
+                    "vraag uw collega om een ander adres, of neem contact op met de servicedesk."
+                )
+            )
         return email
-        self.fields["email"].help_text = _("Hierheen sturen we de link waarmee de gebruiker een wachtwoord kiest.")

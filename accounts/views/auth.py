@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
 from ..security import client_ip
-from ..services import request_password_reset, unlock_login
+from ..services import unlock_login
 from ..signals import password_changed
+from ..tasks import password_reset
 
 
 class LoginView(auth_views.LoginView):
@@ -61,7 +63,9 @@ class LogoutView(auth_views.LogoutView):
 def password_reset_request(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request_password_reset(username=form.cleaned_data["username"])
+        # The same work for every name in the request; the look-up and the mail happen in a task after the commit.
+        username = form.cleaned_data["username"]
+        transaction.on_commit(lambda: password_reset.delay(username), robust=True)
         return redirect("accounts:password_reset_sent")
     return render(request, "accounts/password_reset_request.html", {"form": form})
 

@@ -30,7 +30,7 @@ def user_list(request):
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    form = SchoolUserForm(request.POST or None)
+    form = SchoolUserForm(request.POST or None, school=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         user = create_school_user(school=request.user.organisation, data=form.cleaned_data)
         text = _("%(name)s is aangemaakt en krijgt een e-mail op %(email)s om een wachtwoord te kiezen.") % {

@@ -134,3 +134,14 @@ def test_an_e_mail_address_of_another_user_is_refused(beheerder_client, demo):
     response = beheerder_client.post(NEW, {**DATA, "email": taken}, headers=HX)
     assert "Dit e-mailadres hoort al bij Mohamed el Amrani." in response.content.decode()
     assert not User.objects.filter(username="l.vandam").exists() and len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_an_e_mail_address_of_someone_at_another_organisation_is_refused_without_naming_them(beheerder_client, demo):
+    taken = demo["gemeente.denhaag"].email
+    response = beheerder_client.post(NEW, {**DATA, "email": taken}, headers=HX)
+    body = response.content.decode()
+    assert "Dit e-mailadres is al in gebruik in VOROC." in body
+    owner = demo["gemeente.denhaag"]
+    assert owner.full_name not in body and owner.organisation.name not in body
+    assert not User.objects.filter(username="l.vandam").exists()
