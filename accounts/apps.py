@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisaties en gebruikers")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from . import retention_rules, signals  # noqa: F401
+        from .converters import IdConverter
+
+        # Every app's addresses take ids as <id:pk> (bounded), loaded after the apps are ready.
+        register_converter(IdConverter, "id")

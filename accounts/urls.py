@@ -21,6 +21,6 @@ urlpatterns = [
     path("tweestapsverificatie/instellen/", otp.otp_setup, name="otp_setup"),
     path("gebruikers/", users.user_list, name="users"),
     path("gebruikers/nieuw/", users.user_create, name="user_create"),
-    path("gebruikers/<int:pk>/verwijderen/", users.user_delete, name="user_delete"),
-    path("gebruikers/<int:pk>/verzuimmelder/", users.user_verzuimmelder, name="user_verzuimmelder"),
+    path("gebruikers/<id:pk>/verwijderen/", users.user_delete, name="user_delete"),
+    path("gebruikers/<id:pk>/verzuimmelder/", users.user_verzuimmelder, name="user_verzuimmelder"),
 ]

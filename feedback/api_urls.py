@@ -6,6 +6,6 @@ app_name = "feedback_api"
 
 urlpatterns = [
     path("feedback/batches", api.batches, name="batches"),
-    path("feedback/batches/<int:pk>", api.batch_report, name="batch"),
+    path("feedback/batches/<id:pk>", api.batch_report, name="batch"),
     path("openapi.json", api.openapi, name="openapi"),
 ]

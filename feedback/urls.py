@@ -6,5 +6,5 @@ app_name = "feedback"
 
 urlpatterns = [
     path("", views.batch_list, name="batches"),
-    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<id:pk>/", views.batch_detail, name="batch"),
 ]

@@ -6,6 +6,6 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.meldingen, name="meldingen"),
-    path("<int:pk>/", views.open_melding, name="open"),
+    path("<id:pk>/", views.open_melding, name="open"),
     path("alles-gelezen/", views.read_all, name="read_all"),
 ]

@@ -94,9 +94,9 @@ class PupilAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
 
     def get_urls(self):
         own = [
-            path("<int:pk>/inzage/", self.admin_site.admin_view(self.inzage_view), name="students_pupil_inzage"),
+            path("<id:pk>/inzage/", self.admin_site.admin_view(self.inzage_view), name="students_pupil_inzage"),
             path(
-                "<int:pk>/volledig-verwijderen/",
+                "<id:pk>/volledig-verwijderen/",
                 self.admin_site.admin_view(self.remove_view),
                 name="students_pupil_remove",
             ),

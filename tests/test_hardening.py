@@ -102,6 +102,33 @@ def test_no_url_takes_anything_but_ids_and_opaque_tokens():
     assert names <= ALLOWED_URL_PARAMETERS, names - ALLOWED_URL_PARAMETERS
 
 
+HUGE_ID = str(2**64 + 7)  # more than any 64-bit key: PostgreSQL cannot compare it with an id column
+
+
+def test_an_id_too_large_for_the_database_is_a_404_and_recorded(client, demo, decaan):
+    """Every address that takes an id, with an id no key can hold: never a server error (the database would fail
+    on the number); a pupil's page records the attempt in the audit log like any other id outside the scope."""
+    from django.urls import URLPattern
+
+    from audit.models import Action, AuditEntry
+
+    login_as(client, decaan)
+    client.raise_request_exception = False
+    wrong = []
+    for route, pattern in walk(get_resolver().url_patterns):
+        if not isinstance(pattern, URLPattern) or "<id:" not in route or route.startswith("beheer/"):
+            continue
+        url = "/" + re.sub(r"<id:\w+>", HUGE_ID, route)
+        url = re.sub(r"<\w+:\w+>", "1", url)
+        for response in (client.get(url), client.post(url, {})):
+            if response.status_code >= 500:
+                wrong.append(f"{url}: {response.status_code}")
+    assert wrong == []
+    response = client.get(f"/leerlingen/{HUGE_ID}/")
+    assert response.status_code == 404
+    assert AuditEntry.objects.filter(action=Action.OUT_OF_SCOPE, actor_id=decaan.pk).exists()
+
+
 def test_a_name_searched_for_never_shows_in_an_address(decaan_client, decaan):
     PupilFactory(school=decaan.organisation, voornaam="Sem", achternaam="Öztürk")
     response = decaan_client.post(reverse("students:overzicht"), {"groep": "alle", "q": "ozturk"}, follow=True)

@@ -214,7 +214,7 @@ def test_the_document_is_openapi_3_1_and_lists_every_url_of_the_api():
     resolver = next(
         p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "feedback_api"
     )
-    urls = {"/api/v1/" + str(p.pattern).replace("<int:pk>", "{id}") for p in resolver.url_patterns}
+    urls = {"/api/v1/" + str(p.pattern).replace("<id:pk>", "{id}") for p in resolver.url_patterns}
     assert set(document["paths"]) == urls
     assert reverse("feedback_api:batch", args=[1]) == "/api/v1/feedback/batches/1"
 
