@@ -250,6 +250,10 @@ def _json_rows(text: str) -> list:
             _("Het bestand is geen geldige JSON (fout op regel %(line)s, kolom %(column)s).")
             % {"line": exc.lineno, "column": exc.colno}
         ) from None
+    except RecursionError:  # lists or objects nested thousands deep: no delivery of the contract looks like that
+        raise FileError(
+            _("Het bestand is geen levering volgens de afspraken: de JSON is te diep genest om te lezen.")
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
         raise FileError(_('Een JSON-levering is een object met een lijst "rows": {"rows": [{…}, …]}.'))
     return document["rows"]

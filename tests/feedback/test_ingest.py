@@ -329,3 +329,31 @@ def test_a_nul_character_in_a_row_does_not_stop_the_batch(deliver, tmp_path, mbo
         assert "onzichtbaar NUL-teken" in lines.get(field="opleiding").reason
         for line in lines:
             assert "\x00" not in f"{line.aanmelding_id}{line.reason}{line.field}"
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_refused_with_its_reason_not_a_server_error(
+    tmp_path, mbo, eager, django_capture_on_commit_callbacks
+):
+    """The API answers with the reason and the report (it was a server error); the command says it; the batch is a
+    failed delivery, not tried again."""
+    import io
+
+    from django.core.management import CommandError, call_command
+    from django.test import Client
+
+    from feedback.models import Batch, BatchState
+    from feedback.tokens import create_token
+
+    nested = b'{"rows": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    token = create_token(school=mbo, name="test", by=None)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client(headers={"Authorization": f"Bearer {token}"}).post(
+            "/api/v1/feedback/batches", data=nested, content_type="application/json"
+        )
+    assert 400 <= response.status_code < 500 and "te diep genest" in response.json()["detail"]
+    with pytest.raises(CommandError, match="te diep genest"):
+        call_command(
+            "import_feedback", str(write(tmp_path, "diep.json", nested)), "--mbo", mbo.code, stdout=io.StringIO()
+        )
+    assert set(Batch.objects.values_list("state", flat=True)) == {BatchState.FAILED}

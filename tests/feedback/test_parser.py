@@ -261,6 +261,9 @@ def test_json_rows_with_numbers_nulls_and_their_position_as_line(tmp_path):
         (b'{"rows": [', "geen geldige JSON (fout op regel 1, kolom 11)"),
         (b'[{"bsn": "1"}]', 'een object met een lijst "rows"'),
         (b'{"rijen": []}', 'een object met een lijst "rows"'),
+        # Nested far beyond Python's recursion limit: refused with a reason (it was an error that stopped the
+        # request, and an inbox file that was tried again and again).
+        (b'{"rows": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "te diep genest"),
     ],
 )
 def test_json_that_cannot_be_read_fails(tmp_path, data, reason):
