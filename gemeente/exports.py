@@ -137,3 +137,78 @@ def run_residents_job(job, progress: Progress) -> tuple[str, bytes, list]:
     with acting_as("", screen="gemeente:export", user=job.user):
         record_pupils(Action.EXPORT, pupils, summary=f"leerlingen in de gemeente als {fmt} (op de achtergrond)")
     return exporter.filename(fmt), content, pupils
+
+
+class CasesExporter(Exporter):
+    """Overstap en risico as chosen on screen: one row per report, with its status and outcome (no contact notes)."""
+
+    def __init__(self, cases: list, *, user, kind: str, status: str):
+        self.cases = cases
+        self.user = user
+        self.kind = kind
+        self.status = status
+        self.title = _("Overstap en risico")
+
+    def row_count(self) -> int:
+        return len(self.cases)
+
+    def pupils(self) -> list:
+        return [case.pupil for case in self.cases]
+
+    def filename(self, extension: str) -> str:
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        return f"{file_slug(self.title)}-{file_slug(self.user.organisation.name)}-{stamp}.{extension}"
+
+    def header_lines(self) -> list[str]:
+        from .models import CaseKind, CaseStatus
+
+        kind = CaseKind(self.kind).label if self.kind else _("alle soorten")
+        status = {"open": _("nog niet afgesloten"), "": _("alle statussen")}.get(self.status) or CaseStatus(
+            self.status
+        ).label
+        when = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+        return [f"{self.title} – {self.user.organisation.name}", f"{kind} · {status} · {when}"]
+
+    def columns(self) -> list[str]:
+        return [
+            _("Achternaam"),
+            _("Tussenvoegsel"),
+            _("Voornaam"),
+            _("Geboortedatum"),
+            _("School"),
+            _("Groep"),
+            _("Soort"),
+            _("Reden"),
+            _("Gemeld op"),
+            _("Gemeld door"),
+            _("Toelichting"),
+            _("Status"),
+            _("Status sinds"),
+            _("Uitkomst"),
+            _("Toelichting uitkomst"),
+        ]
+
+    def column_widths(self, columns: list[str]) -> list[float]:
+        wide = {_("Toelichting"), _("Gemeld door"), _("School"), _("Soort")}
+        return [36.0 if c in wide else max(12.0, len(c) + 2.0) for c in columns]
+
+    def iterate_rows(self) -> Iterator[list[Any]]:
+        for case in self.cases:
+            pupil = case.pupil
+            yield [
+                pupil.achternaam,
+                pupil.tussenvoegsel,
+                pupil.voornaam,
+                pupil.geboortedatum,
+                pupil.school.name,
+                pupil.group.name if pupil.group else "",
+                case.get_kind_display(),
+                case.get_reason_display(),
+                timezone.localtime(case.reported_at).date(),
+                f"{case.reported_by_name} ({case.reported_by_organisation.name})",
+                case.remark,
+                case.get_status_display(),
+                timezone.localtime(case.status_at).date(),
+                case.get_outcome_display(),
+                case.outcome_note,
+            ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("gemeente/leerlingen/", residents.ResidentsView.as_view(), name="leerlingen"),
     path("gemeente/leerlingen/export/", residents.export_view, name="export"),
     path("gemeente/meldingen/", cases.case_list, name="meldingen"),
+    path("gemeente/meldingen/export/", cases.case_export, name="meldingen_export"),
     path("gemeente/meldingen/<id:pk>/", cases.case_page, name="melding"),
     path("gemeente/meldingen/<id:pk>/status/", cases.case_status, name="melding_status"),
     path("gemeente/meldingen/<id:pk>/contact/", cases.case_contact, name="melding_contact"),

@@ -76,6 +76,7 @@ SCREENS: dict[str, Promise] = {
     "gemeente:leerlingen": _("Leerlingen in de gemeente"),
     "gemeente:export": _("Leerlingen in de gemeente als bestand"),
     "gemeente:meldingen": _("Overstap en risico (gemeente)"),
+    "gemeente:meldingen_export": _("Overstap en risico als bestand"),
     "gemeente:melding": _("Melding aan de gemeente behandelen"),
     "gemeente:melding_status": _("Melding aan de gemeente: status"),
     "gemeente:melding_contact": _("Melding aan de gemeente: contactmoment"),

@@ -249,6 +249,7 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "gemeente:leerlingen": ("GET", "-", only(GEMEENTE, 200, 403), None),
     "gemeente:export": ("GET", "xlsx-query", only(GEMEENTE, 200, 403), None),
     "gemeente:meldingen": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    "gemeente:meldingen_export": ("GET", "-", only(GEMEENTE, 200, 403), None),
     # A report handled by the gemeente it was made to; the school reads its status on the pupil's page.
     "gemeente:melding": (
         "GET",

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +19,12 @@ from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
 from audit.services import record_pupils, record_view
+from students.exports import FORMATS, render_export
 from students.models import Status
 from students.schoolyear import current_school_year
 from students.selectors import aanmeldingen_visible_to, mentors_of
 
+from ..exports import CasesExporter
 from ..forms import ContactForm, NotArrivedForm, StatusForm
 from ..models import Case, CaseKind, CaseStatus
 from ..selectors import cases_visible_to, get_case_for_user, with_history
@@ -31,10 +33,8 @@ from ..services import add_contact, report_not_arrived, set_status
 PAGE_SIZE = 100
 
 
-@role_required(GEMEENTE_ROLES)
-@require_GET
-def case_list(request):
-    """Meldingen aan de gemeente: De Overstap, risicomeldingen and niet verschenen, open ones first."""
+def _chosen_cases(request):
+    """The reports as chosen in the list: kind, and status (default: not yet closed)."""
     kind = request.GET.get("soort", "") if request.GET.get("soort") in CaseKind.values else ""
     status = request.GET.get("status", "open")
     cases = with_history(cases_visible_to(request.user)).select_related("pupil", "pupil__school", "pupil__group")
@@ -46,7 +46,15 @@ def case_list(request):
         cases = cases.filter(status=status)
     else:
         status = ""
-    page = Paginator(cases.order_by("-reported_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return cases.order_by("-reported_at", "-pk"), kind, status
+
+
+@role_required(GEMEENTE_ROLES)
+@require_GET
+def case_list(request):
+    """Meldingen aan de gemeente: De Overstap, risicomeldingen and niet verschenen, open ones first."""
+    cases, kind, status = _chosen_cases(request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
     record_pupils(Action.LIST, [c.pupil for c in page.object_list], summary="meldingen aan de gemeente")
     return render(
         request,
@@ -172,3 +180,16 @@ def not_arrived(request, pk: int):
         "cancel_url": page_url,
     }
     return modal_or_page(request, "gemeente/partials/not_arrived.html", context)
+
+
+@role_required(GEMEENTE_ROLES)
+@require_GET
+def case_export(request):
+    """The reports as chosen, as Excel (through the exporter base; no BSN, no contact notes)."""
+    cases, kind, status = _chosen_cases(request)
+    exporter = CasesExporter(list(cases), user=request.user, kind=kind, status=status)
+    content = render_export(exporter, "xlsx")
+    record_pupils(Action.EXPORT, exporter.pupils(), summary="meldingen aan de gemeente als xlsx")
+    response = HttpResponse(content, content_type=FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename("xlsx")}"'
+    return response

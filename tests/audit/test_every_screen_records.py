@@ -94,6 +94,7 @@ SHOWN: dict[str, Shown] = {
     "gemeente:leerlingen": Shown(GEMEENTE, plain("gemeente:leerlingen")),
     "gemeente:export": Shown(GEMEENTE, plain("gemeente:export", "?formaat=xlsx")),
     "gemeente:meldingen": Shown(GEMEENTE, plain("gemeente:meldingen")),
+    "gemeente:meldingen_export": Shown(GEMEENTE, plain("gemeente:meldingen_export", "?status=alle")),
     "gemeente:melding": Shown(GEMEENTE, on("gemeente:melding", "case")),
     "gemeente:opmerking": Shown(GEMEENTE, on("gemeente:opmerking")),
     "gemeente:opmerking_wijzigen": Shown(GEMEENTE, on("gemeente:opmerking_wijzigen", "remark")),

@@ -213,3 +213,34 @@ def test_the_list_of_reports_keeps_a_fixed_number_of_queries(client, demo, resid
     with django_assert_num_queries(expected):
         large = client.get(url)
     assert len(small.context["page"].object_list) == 3 and len(large.context["page"].object_list) == 43
+
+
+def test_the_reports_as_excel_without_the_contact_notes(client, demo, resident, orgs):
+    from gemeente.services import add_contact, set_status
+
+    open_case = CaseFactory(pupil=resident(achternaam="Aarts"), gemeente=orgs["GM0518"], remark="Hulp nodig.")
+    closed = CaseFactory(pupil=resident(achternaam="Bos"), gemeente=orgs["GM0518"], kind="risico", reason="verzuim")
+    add_contact(
+        case=closed, by=demo["gemeente.denhaag"], date=closed.reported_at.date(), kind="telefoon", note="Geheim"
+    )
+    set_status(
+        case=closed, by=demo["gemeente.denhaag"], status="afgesloten", outcome="werk", outcome_note="Bij een bakker"
+    )
+    CaseFactory(pupil=resident(postcode=DELFT, achternaam="Delftenaar"), gemeente=orgs["GM0503"])
+    login_as(client, demo["gemeente.denhaag"])
+    rows = lambda query: list(  # noqa: E731
+        load_workbook(io.BytesIO(client.get(reverse("gemeente:meldingen_export") + query).content)).active.iter_rows(
+            values_only=True
+        )
+    )
+    everything = rows("?status=alle")
+    header = everything[3]
+    assert sorted(r[0] for r in everything[4:]) == ["Aarts", "Bos"]
+    bos = next(r for r in everything[4:] if r[0] == "Bos")
+    assert (
+        bos[header.index("Uitkomst")] == "Aan het werk"
+        and bos[header.index("Toelichting uitkomst")] == "Bij een bakker"
+    )
+    assert "Geheim" not in str(everything)  # the contact log stays with the gemeente's screen
+    assert [r[0] for r in rows("")[4:]] == ["Aarts"]  # the default: not yet closed
+    assert open_case.remark in str(everything)
