@@ -28,6 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "gemeente": {"accounts", "audit", "students", "notifications", "doorstroom", "groups"},
     # Verzuim: the school's meldingen to the gemeente; it checks attachments with doorstroom's PDF check.
     "verzuim": {"accounts", "audit", "students", "notifications", "doorstroom"},
+    # The monitor: figures over what every other app holds (pupils, forms, the gemeente's cases).
+    "monitor": {"accounts", "audit", "students", "notifications", "doorstroom", "groups", "gemeente"},
     # The project package wires everything together (urls, settings, celery, management commands).
     "voroc": {
         "accounts",
@@ -39,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
         "feedback",
         "gemeente",
         "verzuim",
+        "monitor",
     },
 }
 APPS = set(ALLOWED)

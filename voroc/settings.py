@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "notifications",
     "gemeente",
     "verzuim",
+    "monitor",
     "feedback",
     "voroc.apps.VorocConfig",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("doorstroom.urls")),
     path("", include("gemeente.urls")),
     path("", include("verzuim.urls")),
+    path("monitor/", include("monitor.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),
     path("api/v1/", include("feedback.api_urls")),
