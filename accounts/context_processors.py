@@ -34,16 +34,16 @@ AANMELDINGEN = Tab(_("Aanmeldingen"), "students:aanmeldingen", "inboxes")
 GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "gemeente:leerlingen", "geo-alt")
 VERZUIM = Tab(_("Verzuim"), "verzuim:lijst", "calendar-x")
 GEMEENTE_MELDINGEN = Tab(_("Overstap en risico"), "gemeente:meldingen", "life-preserver")
-MONITOR = Tab(_("Monitor"), "students:monitor", "bar-chart")
+MONITOR = Tab(_("Monitor"), "monitor:index", "bar-chart")
 TERUGKOPPELING = Tab(_("Terugkoppeling"), "feedback:batches", "arrow-left-right")
 
-_VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN, VERZUIM)
+_VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN, VERZUIM, MONITOR)
 TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
     Role.DECAAN_BEHEERDER: (*_VO, GEBRUIKERS, LOGBOEK),
     Role.DECAAN: _VO,
-    Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, VERZUIM),
+    Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, VERZUIM, MONITOR),
     Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, VERZUIM),
-    Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING),
+    Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING, MONITOR),
     Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, GEMEENTE_MELDINGEN, VERZUIM, MONITOR),
     Role.SERVICEDESK: (MELDINGEN,),
 }

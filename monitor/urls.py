@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import actions, index, lists
 
 app_name = "monitor"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", index.MonitorView.as_view(), name="index"),
+    path("lijst/", lists.monitor_list, name="lijst"),
+    path("lijst/export/", lists.monitor_export, name="export"),
+    path("actielijst/", actions.action_list, name="actielijst"),
+]

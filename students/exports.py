@@ -43,7 +43,7 @@ class Exporter:
     """Subclasses set ``title`` and implement ``columns``, ``iterate_rows`` and ``header_lines``."""
 
     title = ""
-    pdf_template = "students/export_pdf.html"
+    pdf_template = "partials/export_table_pdf.html"  # the columns and rows as a table; an exporter may lay out its own
 
     def columns(self) -> list[str]:
         raise NotImplementedError

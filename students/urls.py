@@ -1,8 +1,4 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
-
-from accounts.access import GEMEENTE_ROLES
-from accounts.views.planned import PlannedScreenView
 
 from .views import aanmelding, exports, imports, logboek, mbo, overview, pupil
 
@@ -36,16 +32,4 @@ urlpatterns = [
     path("leerlingen/overzicht/export/<id:pk>/", exports.job_view, name="export_job"),
     path("leerlingen/overzicht/export/<id:pk>/download/", exports.download_view, name="export_download"),
     path("aanmeldingen/", mbo.MboApplicationsView.as_view(), name="aanmeldingen"),
-    path(
-        "gemeente/monitor/",
-        PlannedScreenView.as_view(
-            roles=GEMEENTE_ROLES,
-            title=_("Monitor"),
-            description=_(
-                "Hier ziet u per school en voor de hele gemeente hoeveel leerlingen in elke status zitten en "
-                "wie nog geen aanmelding of plaatsing heeft."
-            ),
-        ),
-        name="monitor",
-    ),
 ]

@@ -17,6 +17,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from groups.models import Group
+from monitor.models import RegionNorm
 from notifications.models import MeldingKind
 from notifications.services import notify
 from students.aanmeldingen import record_elders
@@ -203,7 +204,11 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "students:export_job": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
     "students:export_download": ("GET", "job", only(["decaan.vo1"], 200, 404), ALL_404),
     "students:aanmeldingen": ("GET", "-", only(MBO, 200, 403), None),
-    "students:monitor": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    "monitor:index": ("GET", "-", only((*MANAGING, "mentor.vo1", *MBO, *GEMEENTE), 200, 403), None),
+    # The monitor's lists (here: all pupils of the scope) and their export; the zorgcoördinator has no monitor.
+    "monitor:lijst": ("GET", "monitor-query", only((*MANAGING, "mentor.vo1", *MBO, *GEMEENTE), 200, 403), None),
+    "monitor:export": ("GET", "monitor-query", only((*MANAGING, "mentor.vo1", *MBO, *GEMEENTE), 200, 403), None),
+    "monitor:actielijst": ("GET", "-", only((*MANAGING, "mentor.vo1", *MBO, *GEMEENTE), 200, 403), None),
     # The doorstroomformulier (own: a pupil of 4A who applied to roc.mbo1's school; other: a pupil of VO2 who
     # did, to roc.mbo2's). "pupil" has a form being filled in, "sent-pupil" one that was sent to the mbo-school it
     # applied to: roc.mbo2 reads the other one that was sent to it, and nothing of the school's own pages.
@@ -615,6 +620,8 @@ def url_for(name: str, kind: str, value) -> str:
         return f"{reverse(name)}?groep={value}"
     if kind == "xlsx-query":
         return f"{reverse(name)}?formaat=xlsx&groep=alle"
+    if kind == "monitor-query":
+        return f"{reverse(name)}?figuur=alle&formaat=xlsx"
     if kind == "aanmelding-status":
         return reverse(name, args=list(value))
     return reverse(name, args=[value])
@@ -632,7 +639,7 @@ def test_the_matrix(client, users, objects, role):
         login_as(client, users[role])
     wrong = []
     for name, (method, kind, own, other) in SPEC.items():
-        kind_key = {"group-query": "group", "xlsx-query": "-"}.get(kind, kind)
+        kind_key = {"group-query": "group", "xlsx-query": "-", "monitor-query": "-"}.get(kind, kind)
         values = objects.get(kind_key, (None, None))
         if kind == "-" and name == "doorstroom:bundel":
             values = (None, None)
@@ -791,6 +798,7 @@ def admin_objects(admin_users) -> dict:
     notify(organisation=vo1, kind=MeldingKind.STATUS, text="Eigen", pupil=pupil)
     OutgoingMail.objects.create(subject="Test", to="iemand@example.com")
     create_token(school=mbo1, name="test", by=None)
+    RegionNorm.objects.create(region="Haaglanden", aangemeld_norm=95)
     batch = Batch.objects.create(mbo_school=mbo1, transport="api")
     BatchLine.objects.create(batch=batch, line=1, aanmelding_id="A-1", kind="rejected", reason="test")
     WaitingRow.objects.create(

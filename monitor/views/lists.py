@@ -1,0 +1,72 @@
+"""The list behind a count of the monitor, and its export (Excel, PDF) with the choice in the file's header."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from accounts.access import role_required
+from accounts.models import User
+from audit.models import Action
+from audit.services import record_pupils
+from students.exports import BACKGROUND_ROWS, FORMATS, render_export
+from students.models import ExportJob
+from students.schoolyear import label
+from students.tasks import run_export
+
+from ..exports import KIND, MonitorListExporter
+from ..figures import MONITOR_ROLES
+from ..listing import MonitorList, UnknownList
+
+
+def _listing(request) -> MonitorList:
+    try:
+        return MonitorList(user=cast(User, request.user), params=request.GET.dict())
+    except UnknownList:
+        raise Http404 from None
+
+
+@role_required(MONITOR_ROLES)
+@require_GET
+def monitor_list(request):
+    listing = _listing(request)
+    page = listing.page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    pupils = [row if listing.unit == "pupils" else row.pupil for row in rows]
+    record_pupils(Action.LIST, pupils, summary=f"monitor: {' · '.join(listing.describe())}")
+    return render(
+        request,
+        "monitor/list.html",
+        {
+            "listing": listing,
+            "page": page,
+            "rows": rows,
+            "school_year": label(listing.scope.year),
+            "export_query": listing.link()[1:],
+            "back": "?jaar=vorig" if listing.params.get("jaar") == "vorig" else "",
+        },
+    )
+
+
+@role_required(MONITOR_ROLES)
+@require_GET
+def monitor_export(request):
+    fmt = request.GET.get("formaat", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    listing = _listing(request)
+    count = listing.rows().count()
+    if count > BACKGROUND_ROWS[fmt]:
+        job = ExportJob.objects.create(user=request.user, params=request.GET.dict(), total=count, kind=KIND)
+        transaction.on_commit(lambda: run_export.delay(job.pk))
+        return redirect("students:export_job", pk=job.pk)
+    exporter = MonitorListExporter(listing)
+    content = render_export(exporter, fmt)
+    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"monitor als {fmt}: {' · '.join(listing.describe())}")
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
+    return response
