@@ -26,12 +26,17 @@ def remarks_visible_to(user: User) -> QuerySet[Remark]:
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    cases = Case.objects.filter(pupil__in=pupils_visible_to(user))
+    return cases_of_pupils_in_scope(user).filter(pupil__in=pupils_visible_to(user))
+
+
+def cases_of_pupils_in_scope(user: User) -> QuerySet[Case]:
+    """The rule's own filter on cases, for rows joined to pupils already taken from pupils_visible_to (a per-pupil
+    EXISTS): a gemeente its own, an mbo-school the ones it reported, the school all."""
     if user.role == Role.GEMEENTE:
-        return cases.filter(gemeente_id=user.organisation_id)
+        return Case.objects.filter(gemeente_id=user.organisation_id)
     if user.role == Role.ROC:
-        return cases.filter(reported_by_organisation_id=user.organisation_id)
-    return cases
+        return Case.objects.filter(reported_by_organisation_id=user.organisation_id)
+    return Case.objects.all()
 
 
 def with_history(cases: QuerySet[Case]) -> QuerySet[Case]:

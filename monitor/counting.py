@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ from .figures import (
     ScopeKind,
     annotate_aanmeldingen,
     annotate_pupils,
+    first_days,
 )
 from .models import aangemeld_norm
 
@@ -192,9 +194,14 @@ class Monitor:
     def pupil_counts(self) -> dict[str, int]:
         """Every pupil figure, and aangemeld by the aanmelddatum, in one query."""
         aggregates: dict[str, Any] = {f.key: Count("pk", filter=f.condition) for f in self.pupil_figures()}
+        counts = annotate_pupils(self.scope).aggregate(**aggregates)
         if self.kind != ScopeKind.MBO:
-            aggregates[AANGEMELD_TOT] = Count("pk", filter=aangemeld_tot(self.deadline_day))
-        return annotate_pupils(self.scope).aggregate(**aggregates)
+            counts[AANGEMELD_TOT] = bisect_right(self.first_days[0], self.deadline_day)
+        return counts
+
+    @cached_property
+    def first_days(self) -> tuple[list[datetime.date], int]:
+        return first_days(self.scope)
 
     @property
     def deadline_day(self) -> datetime.date:
@@ -294,9 +301,9 @@ class Monitor:
         (the same week of that school year), as counts and as a share of all pupils of that year."""
         if self.kind == ScopeKind.MBO:
             return []
-        this_year = self._days(self.scope)
+        this_year = self.first_days
         earlier = Scope(self.scope.user, self.scope.year - 1)
-        last_year = self._days(earlier) if self.scope.year - 1 >= self._current_year - 1 else None
+        last_year = first_days(earlier) if self.scope.year - 1 >= self._current_year - 1 else None
         weeks = self.calendar.weeks(until=self.today)
         if last_year is not None and not last_year[0]:
             last_year = None  # no pupil of that year was aangemeld (or it has none): no line, rather than one at 0
@@ -320,9 +327,3 @@ class Monitor:
                 row["last_url"] = list_url("vorig", AANGEMELD_TOT, datum=then.isoformat())
             rows.append(row)
         return rows
-
-    @staticmethod
-    def _days(scope: Scope) -> tuple[list[datetime.date], int]:
-        """The day each pupil of the scope was first aangemeld (one query), and the number of pupils."""
-        days = list(annotate_pupils(scope).values_list("aangemeld_op", flat=True))
-        return sorted(d for d in days if d is not None), len(days)

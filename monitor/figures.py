@@ -29,19 +29,19 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from doorstroom.models import Delivery, Formulier
 from gemeente.models import Case, CaseKind, CaseStatus, Contact
-from gemeente.selectors import cases_visible_to
+from gemeente.selectors import cases_of_pupils_in_scope, cases_visible_to
 from notifications.models import DeadlineCheck
 from students.destination import HEADING_LABELS, Heading
 from students.formstate import COMPLETE
 from students.models import Aanmelding, Elders, Pupil, Status, StatusChange
-from students.selectors import aanmeldingen_visible_to, pupils_visible_to
+from students.selectors import aanmeldingen_of_pupils_in_scope, aanmeldingen_visible_to, pupils_visible_to
 
 
 class ScopeKind(enum.StrEnum):
@@ -81,6 +81,14 @@ class Scope:
     def cases(self) -> QuerySet[Case]:
         return cases_visible_to(self.user)
 
+    def own_aanmeldingen(self) -> QuerySet[Aanmelding]:
+        """The aanmeldingen the rule shows of a pupil in scope: all of them, an mbo-school only its own."""
+        return aanmeldingen_of_pupils_in_scope(self.user)
+
+    def own_cases(self) -> QuerySet[Case]:
+        """The cases the rule shows of a pupil in scope (gemeente.selectors)."""
+        return cases_of_pupils_in_scope(self.user)
+
 
 # --- pupils ---------------------------------------------------------------------------------------------------
 OPEN_STATUSES = [Status.NIET_INGESCHREVEN, Status.ONTVANGSTBEVESTIGING, Status.INTAKE]
@@ -100,6 +108,18 @@ def _heading() -> SqlCase:
     )
 
 
+def _earliest3(a: str, b: str, c: str) -> SqlCase:
+    return SqlCase(
+        When(**{f"{a}__isnull": True}, then=_earliest(b, c)),
+        When(**{f"{b}__isnull": True}, then=_earliest(a, c)),
+        When(**{f"{c}__isnull": True}, then=_earliest(a, b)),
+        When(Q(**{f"{a}__lte": F(b)}) & Q(**{f"{a}__lte": F(c)}), then=F(a)),
+        When(**{f"{b}__lte": F(c)}, then=F(b)),
+        default=F(c),
+        output_field=DateField(),
+    )
+
+
 def _earliest(a: str, b: str) -> SqlCase:
     """The earlier of two dates, either of which may be missing (NULL is not "earlier" in every database)."""
     return SqlCase(
@@ -111,51 +131,41 @@ def _earliest(a: str, b: str) -> SqlCase:
     )
 
 
+def _first_day(rows: QuerySet[Any], field: str) -> Subquery:
+    """The earliest day (local date) of ``field`` among ``rows`` of the pupil."""
+    ordered = rows.filter(pupil=OuterRef("pk")).order_by(field)
+    days = ordered.values(field) if field == "date" else ordered.annotate(day=TruncDate(field)).values("day")
+    return Subquery(days[:1], output_field=DateField())
+
+
 def annotate_pupils(scope: Scope, pupils: QuerySet[Pupil] | None = None) -> QuerySet[Any]:
-    """The scope's pupils with what every pupil figure tests, each an EXISTS on the scope's own rows."""
+    """The scope's pupils with what every pupil figure tests, each an EXISTS on the pupil's own rows.
+
+    The pupils come from the access rule; their aanmeldingen and cases are then read with the rule's own filter for
+    a pupil already in scope (``scope.own_aanmeldingen`` / ``scope.own_cases``), which the database can look up
+    per pupil instead of re-deriving the whole scope inside every EXISTS.
+    """
     pupils = scope.pupils() if pupils is None else pupils
-    own = scope.aanmeldingen()
+    own = scope.own_aanmeldingen()
 
     def aanmelding(**filters: Any) -> Exists:
         return Exists(own.filter(pupil=OuterRef("pk"), **filters))
 
-    cases = scope.cases()
+    cases = scope.own_cases()
 
     def case(kind: str, **filters: Any) -> Exists:
         return Exists(cases.filter(pupil=OuterRef("pk"), kind=kind, **filters))
 
     if scope.kind == ScopeKind.MBO:  # the mbo sees its own aanmeldingen only: never Elders
         elders: Any = Value(False, output_field=BooleanField())
-        first_elders: Any = Value(None, output_field=DateField())
     else:
         elders = Exists(Elders.objects.filter(pupil=OuterRef("pk")))
-        first_elders = Subquery(Elders.objects.filter(pupil=OuterRef("pk")).order_by("date").values("date")[:1])
-    # The day of the first status of the first aanmelding (the mbo's date of inschrijving); an aanmelding without
-    # a history counts from the day it was recorded.
-    first_status = Coalesce(
-        Subquery(
-            StatusChange.objects.filter(aanmelding__in=own, aanmelding__pupil=OuterRef("pk"))
-            .order_by("at")
-            .annotate(day=TruncDate("at"))
-            .values("day")[:1],
-            output_field=DateField(),
-        ),
-        Subquery(
-            own.filter(pupil=OuterRef("pk"))
-            .order_by("created_at")
-            .annotate(day=TruncDate("created_at"))
-            .values("day")[:1],
-            output_field=DateField(),
-        ),
-    )
     annotations: dict[str, Any] = {
         "has_aanmelding": aanmelding(),
         "has_definitief": aanmelding(status=Status.DEFINITIEF),
         "has_positief": aanmelding(status=Status.POSITIEF_BESLUIT),
         "has_open": aanmelding(status__in=OPEN_STATUSES),
         "has_elders": elders,
-        "first_aanmelding": first_status,
-        "first_elders": first_elders,
     }
     for kind in CaseKind:
         annotations[f"has_{kind.value}"] = case(kind)
@@ -170,11 +180,49 @@ def annotate_pupils(scope: Scope, pupils: QuerySet[Pupil] | None = None) -> Quer
         )
     else:
         annotations["form_complete"] = Exists(Formulier.objects.filter(pupil=OuterRef("pk"), state__in=COMPLETE))
-    return (
-        pupils.annotate(**annotations)
-        .annotate(heading=_heading())
-        .annotate(aangemeld_op=_earliest("first_aanmelding", "first_elders"))
+    return pupils.annotate(**annotations).annotate(heading=_heading())
+
+
+def with_aangemeld_op(scope: Scope, pupils: QuerySet[Any]) -> QuerySet[Any]:
+    """``aangemeld_op``: the first day the pupil was aangemeld – the earliest of an own aanmelding's recording, its
+    first status (the mbo's date of inschrijving) and a destination under Elders (not for an mbo-school)."""
+    own = scope.own_aanmeldingen()
+    annotated = pupils.annotate(
+        first_recorded=_first_day(own, "created_at"),
+        first_status=_first_day(
+            StatusChange.objects.filter(aanmelding__in=own).annotate(pupil=F("aanmelding__pupil")), "at"
+        ),
     )
+    if scope.kind == ScopeKind.MBO:
+        return annotated.annotate(aangemeld_op=_earliest("first_recorded", "first_status"))
+    annotated = annotated.annotate(first_elders=_first_day(Elders.objects.all(), "date"))
+    return annotated.annotate(aangemeld_op=_earliest3("first_recorded", "first_status", "first_elders"))
+
+
+def first_days(scope: Scope) -> tuple[list[datetime.date], int]:
+    """The day each pupil of the scope was first aangemeld (as ``with_aangemeld_op``, computed with three grouped
+    queries instead of per pupil), sorted, and the number of pupils."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    pupils = scope.pupils()
+    own = scope.own_aanmeldingen().filter(pupil__in=pupils)
+    first: dict[int, datetime.date] = {}
+
+    def keep(pupil_id: int, day: datetime.date | None) -> None:
+        if day is not None and (pupil_id not in first or day < first[pupil_id]):
+            first[pupil_id] = day
+
+    for pupil_id, at in own.order_by().values("pupil_id").annotate(at=Min("created_at")).values_list("pupil_id", "at"):
+        keep(pupil_id, timezone.localdate(at))
+    changes = StatusChange.objects.filter(aanmelding__in=own).order_by().values("aanmelding__pupil_id")
+    for pupil_id, at in changes.annotate(at=Min("at")).values_list("aanmelding__pupil_id", "at"):
+        keep(pupil_id, timezone.localdate(at))
+    if scope.kind != ScopeKind.MBO:
+        elders = Elders.objects.filter(pupil__in=pupils).order_by().values("pupil_id").annotate(day=Min("date"))
+        for pupil_id, day in elders.values_list("pupil_id", "day"):
+            keep(pupil_id, day)
+    return sorted(first.values()), pupils.count()
 
 
 @dataclass(frozen=True)

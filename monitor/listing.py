@@ -20,7 +20,7 @@ from students.destination import HEADING_LABELS, Heading
 from students.schoolyear import current_school_year
 
 from .counting import AANGEMELD_TOT, NIET_AANGEMELD_TOT, aangemeld_tot, niet_aangemeld_tot
-from .figures import Figure, Scope, annotate_aanmeldingen, annotate_pupils, figure_for
+from .figures import Figure, Scope, annotate_aanmeldingen, annotate_pupils, figure_for, with_aangemeld_op
 
 PAGE_SIZE = 100
 # list parameter → (the field it narrows, for pupils / for aanmeldingen, and its name for the heading)
@@ -79,7 +79,9 @@ class MonitorList:
     def rows(self) -> QuerySet[Any]:
         """The pupils (or aanmeldingen) of the list, in name order."""
         if self.unit == "pupils":
-            rows: QuerySet[Any] = annotate_pupils(self.scope).filter(self.figure.condition)
+            rows: QuerySet[Any] = with_aangemeld_op(self.scope, annotate_pupils(self.scope)).filter(
+                self.figure.condition
+            )
             position = 0
             order = PUPIL_ORDER
         else:

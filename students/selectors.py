@@ -82,7 +82,13 @@ def gemeente_of(pupil: Pupil):
 
 def aanmeldingen_visible_to(user: User) -> QuerySet[Aanmelding]:
     """The aanmeldingen of the pupils in scope; an mbo-school sees only the ones made at that school."""
-    aanmeldingen = Aanmelding.objects.filter(pupil__in=pupils_visible_to(user))
+    return aanmeldingen_of_pupils_in_scope(user).filter(pupil__in=pupils_visible_to(user))
+
+
+def aanmeldingen_of_pupils_in_scope(user: User) -> QuerySet[Aanmelding]:
+    """The rule's own filter on aanmeldingen, for rows joined to pupils already taken from pupils_visible_to (a
+    per-pupil EXISTS, a prefetch): an mbo-school sees only the aanmeldingen made at that school."""
+    aanmeldingen = Aanmelding.objects.all()
     if user.is_authenticated and user.role == Role.ROC:
         aanmeldingen = aanmeldingen.filter(mbo_school_id=user.organisation_id)
     return aanmeldingen

@@ -108,9 +108,11 @@ def test_each_role_counts_its_own_scope(client, demo, orgs, resident):
 def test_the_share_aangemeld_on_1_april_against_the_norm(client, demo, orgs, resident):
     opleiding = OpleidingFactory(school=orgs["25AA"])
     early, late, elders, never = (resident("00AA", DEN_HAAG) for _ in range(4))
-    add_aanmelding(source="feed", pupil=early, opleiding=opleiding, at=datetime.date(2027, 3, 2))
-    add_aanmelding(source="feed", pupil=late, opleiding=opleiding, at=datetime.date(2027, 4, 20))
-    record_elders(pupil=elders, kind="havo", date=datetime.date(2027, 1, 15))
+    with at(2027, 3, 2):  # recorded on the day of its first status
+        add_aanmelding(source="feed", pupil=early, opleiding=opleiding, at=datetime.date(2027, 3, 2))
+    with at(2027, 4, 20):
+        add_aanmelding(source="feed", pupil=late, opleiding=opleiding, at=datetime.date(2027, 4, 20))
+        record_elders(pupil=elders, kind="havo", date=datetime.date(2027, 1, 15))
     with at(2027, 5, 1):  # logged in on the day (a session does not survive a jump in time)
         login_as(client, demo["decaan.vo1"])
         aangemeld = client.get("/monitor/").context["aangemeld"]
@@ -183,7 +185,7 @@ def test_the_number_of_queries_does_not_grow_with_pupils_or_schools(client, demo
     add(6)
     many = {url: _queries(client, url) for url in few}
     assert many == few
-    assert few["/monitor/"] <= 14
+    assert few["/monitor/"] <= 20
 
 
 def test_a_list_exports_to_excel_and_pdf_with_its_choice_in_the_header(client, demo, orgs, resident):

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "form_pdf": "voroc.bench.form_pdf.form_pdf",
     "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
     "import_pupils": "voroc.bench.import_pupils.import_pupils",
+    "monitor": "voroc.bench.monitor.monitor",
 }
 
 
