@@ -21,13 +21,19 @@ or ``{"any": [condition, ...]}``. In a multiple choice the choice ``"geen"`` ("G
 ticked together with another choice. A condition may only name a field declared before the element it
 belongs to, so the form can be evaluated top to bottom and never in a circle; a step or field that is not
 about care may not depend on a care field (its visibility would tell who cannot read care what it says).
+
+Consent: one required question, always shown and not about care, is marked ``"consent": value`` — the answer
+that means the pupil and the parents agree to the form going to the mbo (Haaglanden: ``akkoord_leerling``,
+``"ja"``). Without that answer a form is not approved and nothing of it is sent (doorstroom/consent.py). A
+document written before the marker existed names no such question; for it the question ``akkoord_leerling``
+with the answer ``"ja"`` counts (``LEGACY_CONSENT``), so the forms filled under it keep their meaning.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 FORMAT = 1
@@ -86,7 +92,10 @@ _FIELD_KEYS = {
     "source",
     "max_files",
     "placeholder",
+    "consent",
 }
+# The consent question of documents from before the "consent" marker (format 1 as first shipped).
+LEGACY_CONSENT = ("akkoord_leerling", "ja")
 
 
 class DeclarationError(ValueError):
@@ -153,6 +162,7 @@ class Field:
     source: str = ""
     max_files: int = 0
     placeholder: str = ""
+    consent: str = ""  # the answer that gives the consent to send (only on the declaration's consent question)
 
     @property
     def is_answer(self) -> bool:
@@ -189,6 +199,11 @@ class Declaration:
     def care_steps(self) -> frozenset[str]:
         return frozenset(s.key for s in self.steps if s.care)
 
+    @property
+    def consent_field(self) -> Field | None:
+        """The question whose answer is the consent of the pupil and the parents to send the form (or None)."""
+        return next((f for f in self.all_fields() if f.consent), None)
+
 
 def is_filled(value: Any) -> bool:
     if value is None:
@@ -208,6 +223,7 @@ class _Parser:
         self.document = document
         self.declared: dict[str, Field] = {}  # in order of declaration
         self.care_fields: set[str] = set()
+        self.care_steps: set[str] = set()
         self.all_keys: set[str] = set()
         self.every_key: set = set()  # every field key in the document, to tell "later" from "unknown"
 
@@ -237,7 +253,30 @@ class _Parser:
             if isinstance(f, dict)
         }
         steps = tuple(self.step(data, n) for n, data in enumerate(steps_data, start=1))
-        return Declaration(title=title, steps=steps, fields=dict(self.declared))
+        if not any(f.consent for f in self.declared.values()):
+            steps = self.legacy_consent(steps)
+        return Declaration(title=title, steps=steps, fields={f.key: f for step in steps for f in step.fields})
+
+    def legacy_consent(self, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        """A document without a consent marker: its ``akkoord_leerling`` question is the consent question, where
+        it is one a marker would be allowed on."""
+        key, value = LEGACY_CONSENT
+        found = self.declared.get(key)
+        if found is None or self.consent_problem(found, value) is not None:
+            return steps
+        return tuple(
+            replace(step, fields=tuple(replace(f, consent=value) if f.key == key else f for f in step.fields))
+            for step in steps
+        )
+
+    def consent_problem(self, fld: Field, value: Any) -> str | None:
+        if fld.type not in (CHOICE, YESNO):
+            return "only a choice or yes/no question can be the consent question"
+        if value not in {v for v, _label in fld.choices}:
+            return f"the consent answer {value!r} is not one of its choices"
+        if not fld.required or fld.show_if is not None or fld.step in self.care_steps:
+            return "the consent question is required, always shown and not in a care step"
+        return None
 
     def text(self, data: dict, name: str, where: str, *, required: bool = False) -> str:
         value = data.get(name, "")
@@ -268,6 +307,8 @@ class _Parser:
         care = data.get("care", False)
         if not isinstance(care, bool):
             raise self.fail(where, "'care' must be true or false")
+        if care:
+            self.care_steps.add(key)
         show_if = self.condition(data.get("show_if"), where, care=care)
         fields_data = data.get("fields")
         if not isinstance(fields_data, list) or not fields_data:
@@ -361,7 +402,19 @@ class _Parser:
             values["max_files"] = self.number(
                 data, "max_files", where, default=MAX_ATTACHMENTS, low=1, high=MAX_ATTACHMENTS
             )
+        if "consent" in data:
+            values["consent"] = self.consent(data["consent"], Field(**values), where, column=column)
         return Field(**values)
+
+    def consent(self, value: Any, fld: Field, where: str, *, column: bool) -> str:
+        if column or not isinstance(value, str) or not value:
+            raise self.fail(where, "'consent' is the answer that gives the consent (a text), on a question of a step")
+        if any(f.consent for f in self.declared.values()):
+            raise self.fail(where, "a declaration has one consent question")
+        problem = self.consent_problem(fld, value)
+        if problem is not None:
+            raise self.fail(where, problem)
+        return value
 
     def number(self, data: dict, name: str, where: str, *, default, low: int | None = None, high: int | None = None):
         value = data.get(name, default)

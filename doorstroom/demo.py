@@ -206,7 +206,10 @@ def _make(pupil: Pupil, spec: Declaration, declaration, rng: random.Random, kind
         _attach_lob(form, pupil, by)
     refresh_state(form, changed=False, by=by)
     form.save()
-    FormRevision.objects.create(form=form, action=FormRevision.Action.SAVED, user=by, user_name=user_name(by))
+    # The first save filled every answer (also the consent, which the sent snapshot names with who and when).
+    FormRevision.objects.create(
+        form=form, action=FormRevision.Action.SAVED, fields=sorted(form.answers), user=by, user_name=user_name(by)
+    )
     if kind in ("deels", "compleet"):
         return 1
     form.state, form.approved_by, form.approved_by_name = State.GEACCORDEERD, by, user_name(by)

@@ -34,6 +34,7 @@ class FormDocument:
     attachments: list[AttachmentInfo]
     snapshot: Snapshot | None = None
     deliveries: list[Delivery] = field(default_factory=list)
+    for_mbo: bool = False  # the mbo's copy: it also shows the extra aandacht sent with this version
 
     @property
     def pupil(self):
@@ -106,6 +107,7 @@ def build(
         attachments=shown_files,
         snapshot=snapshot,
         deliveries=deliveries,
+        for_mbo=mbo_school_id is not None,
     )
 
 

@@ -67,6 +67,8 @@ class StepProgress:
 @dataclass
 class Progress:
     steps: list[StepProgress]
+    # The consent question is shown and answered with the consent (declaration.Declaration.consent_field).
+    consent: bool = False
 
     @property
     def shown_steps(self) -> list[StepProgress]:
@@ -91,6 +93,12 @@ class Progress:
     @property
     def complete(self) -> bool:
         return self.filled == self.required
+
+    @property
+    def ready_to_approve(self) -> bool:
+        """Complete, with the consent of the pupil and the parents: only such a form is approved and sent. A form
+        answered "Nee" (or not at all) can be complete as a document (printed, mailed), never approved."""
+        return self.complete and self.consent
 
     @property
     def care_complete(self) -> bool:
@@ -137,7 +145,16 @@ def evaluate(
                 else:
                     progress.missing.append(fld)
         steps.append(progress)
-    return Progress(steps=steps)
+    return Progress(steps=steps, consent=consent_given(declaration, answers, steps))
+
+
+def consent_given(declaration: Declaration, answers: Mapping[str, Any], steps: list[StepProgress]) -> bool:
+    """The consent question is shown and has the answer that gives the consent."""
+    question = declaration.consent_field
+    if question is None:
+        return False  # a questionnaire that does not ask for consent never has it
+    shown = any(f.key == question.key for s in steps if s.shown for f in s.fields)
+    return shown and answers.get(question.key) == question.consent
 
 
 # --- the answers as text -----------------------------------------------------------------------------------

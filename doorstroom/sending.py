@@ -1,6 +1,11 @@
 """Sending: an approved form goes to every mbo-school where the pupil has an aanmelding (a Celery task after
 the commit), as an immutable snapshot; a later aanmelding at another mbo-school gets the version that is
 current then. Idempotent: running it again delivers nothing twice.
+
+Only with consent (consent.py): a version goes out only when its answers hold the consent of the pupil and the
+parents and the pupil's current version has not withdrawn it (``may_send``); every way out — the task after
+approving, a new aanmelding (also one from a feed), the hourly ``deliver_missing_forms`` — passes ``deliver``,
+which checks it. The snapshot records the consent it was sent on.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from notifications.models import MeldingKind
 from notifications.services import notify
 from students.models import Aanmelding, Pupil
 
-from . import signals
+from . import consent, signals
 from .engine import evaluate, record_sources
 from .models import Delivery, FormRevision, Formulier, Snapshot, SnapshotAttachment
 from .records import read_record
@@ -31,6 +36,9 @@ def make_snapshot(form: Formulier) -> Snapshot:
     the school), the pupil record as it is now, and the attachments of shown fields."""
     spec = form.declaration.parsed()
     shown = evaluate(spec, form.answers, attachment_counts(form)).shown_fields
+    agreed = consent.record_of(form)
+    if agreed is None:
+        raise ValueError("a version without consent is not sent")  # deliver checked it: a bug if it comes here
     snapshot = Snapshot.objects.create(
         form=form,
         declaration=form.declaration,
@@ -38,6 +46,11 @@ def make_snapshot(form: Formulier) -> Snapshot:
         record=read_record(form.pupil, record_sources(spec)),
         approved_by_name=form.approved_by_name,
         approved_at=form.approved_at,
+        consent_answer=agreed.answer,
+        consent_by_name=agreed.by_name,
+        consent_at=agreed.at,
+        consent_version=agreed.version,
+        extra_aandacht=form.pupil.extra_aandacht,
     )
     SnapshotAttachment.objects.bulk_create(
         [
@@ -67,6 +80,8 @@ def deliver(*, form_id: int) -> list[Delivery]:
     )
     if form is None or form.state not in (State.GEACCORDEERD, State.VERZONDEN):
         return []  # meanwhile changed (approval dropped) or removed: nothing to send
+    if not may_send(form):
+        return []  # no consent, or withdrawn in a later version: nothing (more) leaves the school
     schools = applied_schools(form.pupil)
     if not schools:
         return []  # approved, and sent as soon as the pupil applies somewhere
@@ -89,6 +104,16 @@ def deliver(*, form_id: int) -> list[Delivery]:
     return deliveries
 
 
+def may_send(form: Formulier) -> bool:
+    """This version holds the consent, and the pupil's current version (a correction of it) has not withdrawn it."""
+    if not consent.given(form):
+        return False
+    if form.is_current:
+        return True
+    current = Formulier.objects.select_related("declaration").filter(pupil_id=form.pupil_id, is_current=True).first()
+    return current is None or consent.given(current)
+
+
 def _tell_the_mbo(form: Formulier, delivery: Delivery) -> None:
     pupil = form.pupil
     with override("nl"):  # meldingen are stored in Dutch, the language of the procedure
@@ -108,7 +133,8 @@ def _tell_the_mbo(form: Formulier, delivery: Delivery) -> None:
 
 
 def deliver_to_new_schools(*, pupil_id: int) -> list[Delivery]:
-    """After a new aanmelding: the approved current version, or else the last sent one, goes there too."""
+    """After a new aanmelding: the approved current version, or else the last sent one, goes there too (deliver
+    sends nothing without consent, nor once the current version withdrew it)."""
     current = Formulier.objects.filter(pupil_id=pupil_id, is_current=True).first()
     if current is not None and current.state == State.GEACCORDEERD:
         return deliver(form_id=current.pk)
@@ -116,12 +142,19 @@ def deliver_to_new_schools(*, pupil_id: int) -> list[Delivery]:
     return deliver(form_id=last_sent.pk) if last_sent else []
 
 
+def _consent_stands() -> Exists:
+    """The pupil's current version holds the consent (the kept flag; deliver checks the answers again)."""
+    return Exists(Formulier.objects.filter(pupil_id=OuterRef("pupil_id"), is_current=True, consent_given=True))
+
+
 def pupils_with_a_form_to_pass_on(pupil_ids) -> list[int]:
-    """Of these pupils, those with an approved current version or a sent one: what a new mbo-school gets."""
+    """Of these pupils, those with an approved current version or a sent one, with consent: what a new mbo-school
+    gets."""
     return sorted(
         set(
-            Formulier.objects.filter(pupil_id__in=list(pupil_ids))
+            Formulier.objects.filter(pupil_id__in=list(pupil_ids), consent_given=True)
             .filter(Q(is_current=True, state=State.GEACCORDEERD) | Q(state=State.VERZONDEN))
+            .filter(_consent_stands())
             .values_list("pupil_id", flat=True)
         )
     )
@@ -129,16 +162,23 @@ def pupils_with_a_form_to_pass_on(pupil_ids) -> list[int]:
 
 def pupils_missing_a_delivery() -> list[int]:
     """Pupils with an aanmelding (this school year) at an mbo-school that has not received the form it should
-    have: an approved current version not sent yet, or the newest sent version not delivered there."""
+    have: an approved current version not sent yet, or the newest sent version not delivered there — with the
+    consent, which the pupil's current version has not withdrawn."""
     applied = Aanmelding.objects.filter(pupil_id=OuterRef("pupil_id"), school_year=OuterRef("pupil__school_year"))
-    approved = Formulier.objects.filter(is_current=True, state=State.GEACCORDEERD).filter(Exists(applied))
+    approved = Formulier.objects.filter(is_current=True, state=State.GEACCORDEERD, consent_given=True).filter(
+        Exists(applied)
+    )
     newer_sent = Formulier.objects.filter(
         pupil_id=OuterRef("pupil_id"), state=State.VERZONDEN, version__gt=OuterRef("version")
     )
     not_delivered = applied.exclude(
         mbo_school_id__in=Delivery.objects.filter(snapshot__form_id=OuterRef(OuterRef("pk"))).values("mbo_school_id")
     )
-    sent = Formulier.objects.filter(state=State.VERZONDEN).exclude(Exists(newer_sent)).filter(Exists(not_delivered))
+    sent = (
+        Formulier.objects.filter(state=State.VERZONDEN, consent_given=True)
+        .exclude(Exists(newer_sent))
+        .filter(Exists(not_delivered), _consent_stands())
+    )
     return sorted(set(approved.values_list("pupil_id", flat=True)) | set(sent.values_list("pupil_id", flat=True)))
 
 

@@ -20,7 +20,7 @@ from accounts.models import User
 from students.formstate import is_locked
 from students.models import Pupil
 
-from . import signals
+from . import consent, signals
 from .access import FormRights
 from .declaration import Declaration as Spec
 from .declaration import Field
@@ -56,7 +56,7 @@ def editable_keys(spec: Spec, rights: FormRights) -> set[str]:
 
 
 def _state_for(form: Formulier, progress: Progress, *, changed: bool) -> str:
-    if form.state == State.GEACCORDEERD and not changed and progress.complete:
+    if form.state == State.GEACCORDEERD and not changed and progress.ready_to_approve:
         return State.GEACCORDEERD
     if progress.complete:
         return State.COMPLEET
@@ -68,10 +68,11 @@ def _state_for(form: Formulier, progress: Progress, *, changed: bool) -> str:
 def refresh_state(form: Formulier, *, changed: bool, by: User | None) -> bool:
     """Recompute completion and state after a change; returns whether an approval was dropped."""
     progress = progress_of(form)
-    dropped = form.state == State.GEACCORDEERD and changed
-    form.state = _state_for(form, progress, changed=changed)
+    form.state, old_state = _state_for(form, progress, changed=changed), form.state
+    dropped = old_state == State.GEACCORDEERD and form.state != State.GEACCORDEERD
     form.percent = progress.percent
     form.care_complete = progress.care_complete
+    form.consent_given = progress.consent
     if dropped:
         form.approved_by, form.approved_by_name, form.approved_at = None, "", None
         FormRevision.objects.create(
@@ -278,17 +279,21 @@ def _save_attachments(form: Formulier, draft: FormDraft, spec: Spec, editable: s
 
 @transaction.atomic
 def approve(*, form: Formulier, by: User) -> Formulier:
-    """A decaan approves a complete form; it is sent after the commit (sending.py)."""
+    """A decaan approves a complete form that has the consent of the pupil and the parents (consent.py); it is
+    sent after the commit (sending.py). Without the consent nothing changes and the reason is raised."""
     from .tasks import send_form
 
     form = Formulier.objects.select_for_update().select_related("declaration", "pupil", "pupil__school").get(pk=form.pk)
     ensure_editable(form)
     if form.state == State.GEACCORDEERD:
         return form
-    if not progress_of(form).complete:
+    progress = progress_of(form)
+    if not progress.complete:
         raise ValidationError(
             _("Het formulier is nog niet compleet; alleen een compleet formulier kan worden geaccordeerd.")
         )
+    if not progress.consent:
+        raise ValidationError(str(consent.MISSING))
     form.state = State.GEACCORDEERD
     form.approved_by, form.approved_by_name, form.approved_at = by, user_name(by), timezone.now()
     # Not "laatst opgeslagen": approving changes no answer (the approval shows with its own name and time).

@@ -41,6 +41,10 @@ class Formulier(models.Model):
     # Every shown care step (aandachtspunten, ondersteuning, the doelgroep's step) complete: what the
     # zorgcoördinator's filter in Leerling overzicht reads (students/formstate.py), kept by refresh_state.
     care_complete = models.BooleanField(_("zorgstappen compleet"), default=False)
+    # The consent question answered with the consent (engine.Progress.consent), kept by refresh_state: what
+    # sending's queries and the extra aandacht shown to the mbo (students/passed_on.py) read. The sending
+    # itself checks the answers again (consent.py).
+    consent_given = models.BooleanField(_("toestemming voor doorsturen"), default=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

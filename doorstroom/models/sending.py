@@ -21,6 +21,15 @@ class Snapshot(models.Model):
     record = models.JSONField()
     approved_by_name = models.CharField(_("geaccordeerd door"), max_length=200, blank=True)
     approved_at = models.DateTimeField(_("geaccordeerd op"), null=True)
+    # The consent of the pupil and the parents this version was sent on (consent.py): the answer, who last
+    # saved that answer and when, and the version of the form it belongs to. Empty on a snapshot from before
+    # the consent was recorded.
+    consent_answer = models.CharField(_("toestemming voor doorsturen"), max_length=40, blank=True)
+    consent_by_name = models.CharField(_("toestemming vastgelegd door"), max_length=200, blank=True)
+    consent_at = models.DateTimeField(_("toestemming vastgelegd op"), null=True, blank=True)
+    consent_version = models.PositiveSmallIntegerField(_("toestemming voor versie"), null=True, blank=True)
+    # The pupil's "extra aandacht onderwijskeuzeproces" as it was when this version was sent (students/passed_on.py).
+    extra_aandacht = models.TextField(_("extra aandacht onderwijskeuzeproces"), blank=True)
     created_at = models.DateTimeField(_("verzonden op"), auto_now_add=True)
 
     class Meta:
@@ -35,6 +44,10 @@ class Snapshot(models.Model):
         if self.pk is not None and Snapshot.objects.filter(pk=self.pk).exists():
             raise ValidationError(_("Een verzonden formulier verandert niet meer."))
         super().save(*args, **kwargs)
+
+    @property
+    def has_consent(self) -> bool:
+        return bool(self.consent_answer)
 
 
 class Delivery(models.Model):

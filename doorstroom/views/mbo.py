@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from students.destination import status_row
 from students.models import Status
+from students.passed_on import extra_aandacht_passed_on
 from students.selectors import aanmeldingen_visible_to
 
 from .. import document, pdf
@@ -70,6 +71,8 @@ def received(request, pk: int):
             "previous": previous,
             "changed": changed,
             "statuses": list(Status),
+            # Only once a form with consent reached this school (students/passed_on.py); None: nothing to show.
+            "extra_aandacht": next(iter(extra_aandacht_passed_on(pupil, mbo_school_id=rights.mbo_school_id)), None),
         },
     )
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.views.modals import go_to, modal_or_page
 
-from .. import document, pdf
+from .. import consent, document, pdf
 from ..access import get_pupil_with_form_rights
 from ..models import Formulier
-from ..selectors import current_form, form_locked, icon_for
+from ..selectors import current_form, form_locked, icon_for, progress_of
 from ..sending import applied_schools
 from ..services import approve, start_correction, withdraw_approval
 
@@ -57,14 +57,24 @@ def view(request, pk: int):
             "history": list(form.revisions.all()[:30]) if form else [],
             "can_fill": rights.fill_any and not locked and not (current and current.is_sent),
             "progress": _progress(form) if form and not form.is_sent else None,
+            "consent_notice": _consent_notice(current),
         },
     )
 
 
 def _progress(form: Formulier):
-    from ..selectors import progress_of
-
     return progress_of(form)
+
+
+def _consent_notice(current: Formulier | None) -> str:
+    """Where the school sees the sending state: why nothing is (or nothing more will be) sent."""
+    if current is None or current.is_sent or consent.given(current):
+        return ""
+    if current.ever_sent:  # a correction without the consent: what was sent stays, nothing new goes
+        return str(consent.WITHDRAWN)
+    if current.state in (Formulier.State.COMPLEET, Formulier.State.GEACCORDEERD):
+        return str(consent.MISSING)
+    return ""
 
 
 @login_required
@@ -111,11 +121,25 @@ def approve_view(request, pk: int):
             )
             % {"name": pupil.full_name},
         )
+    progress = progress_of(form)
     return modal_or_page(
         request,
         "doorstroom/partials/approve_confirm.html",
-        {"pupil": pupil, "form": form, "cancel_url": back, "schools": applied_schools(pupil)},
+        {
+            "pupil": pupil,
+            "form": form,
+            "cancel_url": back,
+            "schools": applied_schools(pupil),
+            # Why it cannot be approved (the POST refuses it with the same words): the pop-up says so, asks nothing.
+            "refused": None if progress.ready_to_approve else _refusal(progress),
+        },
     )
+
+
+def _refusal(progress) -> str:
+    if not progress.complete:
+        return _("Het formulier is nog niet compleet; alleen een compleet formulier kan worden geaccordeerd.")
+    return str(consent.MISSING)
 
 
 @login_required

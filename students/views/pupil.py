@@ -18,6 +18,7 @@ from audit.services import record_view
 from ..destination import expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
 from ..models import Opleiding, Status
+from ..passed_on import extra_aandacht_passed_on
 from ..schoolyear import current_school_year
 from ..selectors import get_pupil_for_user, groups_visible_to, mentors_of, pupils_visible_to
 from ..services import BsnStatus, bring_to_current_year, check_bsn, create_pupil, delete_pupil, update_pupil
@@ -120,6 +121,7 @@ def pupil_page(request, pk: int):
             "elders": list(pupil.elders.all())[::-1],
             "destination": expected_destination(pupil),
             "diploma_changes": pupil.flag_changes.filter(flag="diploma").order_by("-at")[:3],
+            "passed_on": extra_aandacht_passed_on(pupil) if pupil.extra_aandacht else [],
             "statuses": list(Status),
             "mentors": list(mentors_of(pupil.group)),
             "hand_schools_exist": Opleiding.objects.filter(active=True, school__connected=False).exists(),

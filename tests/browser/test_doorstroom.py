@@ -314,3 +314,51 @@ def test_what_goes_wrong_is_said_and_the_zorgcoordinator_reads_the_other_steps(
     page.get_by_test_id("item-dyslexieverklaring").get_by_label("Ja").check()
     expect(page.get_by_label("Welke hulpmiddelen of faciliteiten gebruikt de leerling?")).to_be_visible()
     _top(page, shot, "92-zorg-vult-zorgstap-in")
+
+
+def test_without_consent_the_approval_pop_up_says_why_and_the_mbo_reads_extra_aandacht(
+    page, demo_live, demo_pw, axe, shot, eager
+):
+    from doorstroom.models import Snapshot
+    from doorstroom.services import refresh_state
+    from students.aanmeldingen import set_extra_aandacht
+
+    form = Formulier.objects.filter(
+        state=Formulier.State.COMPLEET, pupil__aanmeldingen__mbo_school__code="25AA", pupil__school__code="00AA"
+    ).first()
+    form.answers = {**form.answers, "akkoord_leerling": "nee", "akkoord_toelichting": "De ouders willen eerst praten."}
+    refresh_state(form, changed=True, by=None)
+    form.save()
+    login(page, demo_live.url, "decaan.vo1", demo_pw)
+    page.goto(f"{demo_live.url}/leerlingen/{form.pupil_id}/doorstroomformulier/bekijken/")
+    expect(page.get_by_test_id("consent-notice")).to_contain_text("geen toestemming")
+    page.get_by_test_id("approve").click()
+    dialog = page.locator("#voroc-modal")
+    refused = dialog.get_by_test_id("approve-refused")
+    expect(refused).to_contain_text(
+        "De leerling en de ouders hebben (nog) geen toestemming gegeven voor het doorsturen naar het mbo. "
+        "Zonder toestemming wordt het formulier niet verstuurd."
+    )
+    expect(dialog.get_by_role("button", name="Accorderen en verzenden")).to_have_count(0)
+    assert axe("#voroc-modal") == [], "approve pop-up without consent"
+    shot("85c-accorderen-zonder-toestemming")
+    dialog.get_by_role("button", name="Sluiten", exact=True).click()
+    expect(dialog).to_be_hidden()
+
+    # A form sent with consent to roc.mbo1's school: that school reads the pupil's extra aandacht.
+    sent = Snapshot.objects.filter(deliveries__mbo_school__code="25AA", form__pupil__school__code="00AA").first()
+    pupil = sent.form.pupil
+    set_extra_aandacht(pupil=pupil, text="Twijfelt tussen zorg en techniek; graag een extra loopbaangesprek.", by=None)
+    page.goto(f"{demo_live.url}/leerlingen/{pupil.pk}/")
+    expect(page.get_by_test_id("extra-aandacht-passed-on")).to_contain_text(
+        "Doorgegeven aan MBO1 – ROC Haaglanden-Zuid op"
+    )
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, demo_live.url, "roc.mbo1", demo_pw)
+    page.goto(f"{demo_live.url}/mbo/leerlingen/{pupil.pk}/")
+    card = page.get_by_test_id("received-extra-aandacht")
+    expect(card).to_contain_text("extra loopbaangesprek")
+    expect(card).to_contain_text("Doorgegeven door")
+    expect(page.get_by_test_id("received-consent")).to_contain_text("Toestemming voor doorsturen: gegeven door")
+    assert axe() == [], "mbo reads extra aandacht"
+    shot("88b-mbo-extra-aandacht")

@@ -198,3 +198,32 @@ def test_the_command_checks_and_says_what_is_wrong(tmp_path):
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("load_declaration", str(tmp_path / "kapot.json"), stdout=io.StringIO())
     assert not Declaration.objects.filter(school_year=2031, version=2).exists()
+
+
+def test_the_consent_question_is_declared_once_and_an_older_document_keeps_akkoord_leerling():
+    assert (parse(haaglanden()).consent_field.key, parse(haaglanden()).consent_field.consent) == (
+        "akkoord_leerling",
+        "ja",
+    )
+
+    def fields(doc):
+        return next(s for s in doc["steps"] if s["key"] == "akkoord")["fields"]
+
+    def mark(key, value="ja", *, moved=True):
+        def change(doc):
+            if moved:
+                next(f for f in fields(doc) if f["key"] == "akkoord_leerling").pop("consent")
+            next(f for f in fields(doc) if f["key"] == key).update(consent=value)
+
+        return change
+
+    assert "one consent question" in _broken(mark("besproken_leerling", moved=False))
+    assert "not one of its choices" in _broken(mark("akkoord_leerling", "misschien"))
+    assert "only a choice or yes/no question" in _broken(mark("opmerkingen"))
+    # A document from before the marker: its akkoord_leerling is the consent question.
+    older = copy.deepcopy(haaglanden())
+    next(f for f in fields(older) if f["key"] == "akkoord_leerling").pop("consent")
+    assert parse(older).consent_field.key == "akkoord_leerling"
+    spec = parse(older)
+    answers = {"akkoord_leerling": "ja"}
+    assert evaluate(spec, answers).consent and not evaluate(spec, {"akkoord_leerling": "nee"}).consent
