@@ -798,6 +798,7 @@ def admin_objects(admin_users) -> dict:
     from audit.services import record_event
     from feedback.models import Batch, BatchLine, WaitingRow
     from feedback.tokens import create_token
+    from monitor.models import RegionNorm
     from notifications.models import OutgoingMail
     from students import bsn
     from students.aanmeldingen import add_aanmelding
@@ -822,6 +823,7 @@ def admin_objects(admin_users) -> dict:
     add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed")
     SchoolYearStart.objects.get_or_create(year=current_school_year(), defaults={"started_by": "test"})
     make_form(pupil, answers={"beroepswens": "Kok"})
+    RegionNorm.objects.get_or_create(region="Haaglanden")
     notify(organisation=vo1, kind=MeldingKind.STATUS, text="Eigen", pupil=pupil)
     OutgoingMail.objects.create(subject="Test", to="iemand@example.com")
     create_token(school=mbo1, name="test", by=None)

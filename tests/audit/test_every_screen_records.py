@@ -215,6 +215,7 @@ NO_PUPIL_MODELS = {
     "axes_accessfailurelog",
     "axes_accesslog",
     "otp_totp_totpdevice",  # staff's authenticators
+    "monitor_regionnorm",  # the monitor's norm per region
 }
 for _model in NO_PUPIL_MODELS:
     NOT_SHOWN.update(
