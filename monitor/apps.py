@@ -9,6 +9,7 @@ class MonitorConfig(AppConfig):
     def ready(self) -> None:
         from students.exports import register_runner
 
+        from . import privacy  # noqa: F401  (the monthly reports' retention period and inzage section)
         from .exports import KIND, run_monitor_job
 
         register_runner(KIND, run_monitor_job)

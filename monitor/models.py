@@ -32,3 +32,44 @@ class RegionNorm(models.Model):
 def aangemeld_norm(region: str) -> int:
     found = RegionNorm.objects.filter(region=region).values_list("aangemeld_norm", flat=True).first()
     return found or DEFAULT_AANGEMELD_NORM
+
+
+def report_path(report: MonthlyReport, filename: str) -> str:
+    """Where a report's files are kept: in the media store, as the background exports are (students.ExportJob)."""
+    return f"rapportages/{report.peildatum:%Y/%m}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """The monthly report "zonder startkwalificatie / zonder schoolbestemming" of one gemeente on one peildatum.
+
+    Made by ``monitor.tasks.make_monthly_reports`` (monitor/reports.py says what it holds); removed with its files
+    three months after its peildatum (retention category ``maandrapportages``, monitor/privacy.py).
+    """
+
+    gemeente = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="monthly_reports", verbose_name=_("gemeente")
+    )
+    peildatum = models.DateField(_("peildatum"))
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    excel = models.FileField(_("Excel-bestand"), upload_to=report_path, max_length=200, blank=True)
+    pdf = models.FileField(_("PDF-bestand"), upload_to=report_path, max_length=200, blank=True)
+    zonder_startkwalificatie = models.PositiveIntegerField(_("zonder startkwalificatie"), default=0)
+    zonder_bestemming = models.PositiveIntegerField(_("zonder schoolbestemming"), default=0)
+    # The pupils whose data the files hold, as [id, school id] pairs: each download is recorded with them, and a
+    # pupil removed completely (AVG) is taken out of the files (monitor/privacy.py).
+    pupils_in_file = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-peildatum", "gemeente__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["gemeente", "peildatum"], name="monitor_one_report_per_gemeente_per_month")
+        ]
+        verbose_name = _("maandrapportage")
+        verbose_name_plural = _("maandrapportages")
+
+    def __str__(self) -> str:
+        return f"{self.gemeente} {self.peildatum:%d-%m-%Y}"
+
+    @property
+    def pupil_count(self) -> int:
+        return len(self.pupils_in_file)

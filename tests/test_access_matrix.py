@@ -17,7 +17,6 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from groups.models import Group
-from monitor.models import RegionNorm
 from notifications.models import MeldingKind
 from notifications.services import notify
 from students.aanmeldingen import record_elders
@@ -347,6 +346,21 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
         ),
         delft_reads(in_mbo2_scope(403)),
     ),
+    # Rapportages: the gemeente's own monthly reports. Own: Den Haag's report; other: Delft's. Another gemeente's
+    # report does not exist for a gemeente user (404); every other role may not open the screen at all (403).
+    "monitor:rapportages": ("GET", "-", only(GEMEENTE, 200, 403), None),
+    "monitor:rapportage_excel": (
+        "GET",
+        "monthly-report",
+        {**only(GEMEENTE, 200, 403), "gemeente.delft": 404},
+        {**only(GEMEENTE, 200, 403), "gemeente.denhaag": 404},
+    ),
+    "monitor:rapportage_pdf": (
+        "GET",
+        "monthly-report",
+        {**only(GEMEENTE, 200, 403), "gemeente.delft": 404},
+        {**only(GEMEENTE, 200, 403), "gemeente.denhaag": 404},
+    ),
     "verzuim:locaties": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "verzuim:melders": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "verzuim:locatie": (
@@ -500,6 +514,7 @@ def objects(demo_pupils, eager):
         "import": _imports(demo_pupils),
         **_forms(own_pupil, other_pupil, own_sent, other_sent, demo_pupils),
         "batch": _batches(),
+        "monthly-report": _monthly_reports(),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
@@ -594,6 +609,24 @@ def _imports(users) -> tuple[int, int]:
         imp = services.start_import(user=users[name], filename="a.csv", data=csv_bytes([person(0, valid_bsn(9000))]))
         services.confirm_mapping(imp=imp, mapping=imp.mapping, filter_column=None, filter_value="")
         ids.append(imp.pk)
+    return ids[0], ids[1]
+
+
+def _monthly_reports() -> tuple[int, int]:
+    """A monthly report of Den Haag (own) and of Delft (other), with small stand-in files (access, not content)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from monitor.models import MonthlyReport
+
+    ids = []
+    for code in ("GM0518", "GM0503"):
+        report = MonthlyReport(gemeente=gm(code), peildatum=datetime.date(2026, 11, 1))
+        report.excel.save("matrix.xlsx", ContentFile(b"xlsx"), save=False)
+        report.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        report.save()
+        ids.append(report.pk)
     return ids[0], ids[1]
 
 
@@ -771,6 +804,7 @@ def admin_objects(admin_users) -> dict:
     from audit.services import record_event
     from feedback.models import Batch, BatchLine, WaitingRow
     from feedback.tokens import create_token
+    from monitor.models import RegionNorm
     from notifications.models import OutgoingMail
     from students import bsn
     from students.aanmeldingen import add_aanmelding
@@ -795,6 +829,7 @@ def admin_objects(admin_users) -> dict:
     add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed")
     SchoolYearStart.objects.get_or_create(year=current_school_year(), defaults={"started_by": "test"})
     make_form(pupil, answers={"beroepswens": "Kok"})
+    RegionNorm.objects.get_or_create(region="Haaglanden")
     notify(organisation=vo1, kind=MeldingKind.STATUS, text="Eigen", pupil=pupil)
     OutgoingMail.objects.create(subject="Test", to="iemand@example.com")
     create_token(school=mbo1, name="test", by=None)

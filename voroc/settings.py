@@ -192,6 +192,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pickup-feedback-inbox": {"task": "feedback.tasks.pickup_inbox", "schedule": crontab(hour=5, minute=30)},
     "match-waiting-feedback": {"task": "feedback.tasks.match_all_waiting", "schedule": crontab(hour=6, minute=30)},
     "resume-stalled-feedback": {"task": "feedback.tasks.resume_stalled_batches", "schedule": crontab(minute=15)},
+    # The gemeenten's monthly reports (peildatum the first of the month): every morning what is missing, so a
+    # missed first is caught up; after the night's purge, which removes reports three months past their peildatum.
+    "make-monthly-reports": {"task": "monitor.tasks.make_monthly_reports", "schedule": crontab(hour=4, minute=15)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------

@@ -104,6 +104,9 @@ SHOWN: dict[str, Shown] = {
     "gemeente:overstap": Shown(DECAAN, on("gemeente:overstap")),
     "gemeente:risico": Shown(DECAAN, on("gemeente:risico")),
     "gemeente:niet_verschenen": Shown(ROC, on("gemeente:niet_verschenen", "definitief"), pupil="former"),
+    # A monthly report's file holds its pupils' data: the download names them.
+    "monitor:rapportage_excel": Shown(GEMEENTE, on("monitor:rapportage_excel", "monthly_report"), pupil="sent"),
+    "monitor:rapportage_pdf": Shown(GEMEENTE, on("monitor:rapportage_pdf", "monthly_report"), pupil="sent"),
     "verzuim:lijst": Shown(DECAAN, plain("verzuim:lijst")),
     "verzuim:export": Shown(DECAAN, plain("verzuim:export")),
     "verzuim:melding": Shown(GEMEENTE, on("verzuim:melding", "verzuim")),
@@ -157,6 +160,7 @@ NOT_SHOWN: dict[str, str] = {
     "accounts:user_verzuimmelder": "a POST and a redirect",
     "gemeente:melding_contact": "a POST and a redirect (the change is recorded)",
     "monitor:index": "numbers only: counts and charts, no pupil is named",
+    "monitor:rapportages": "the monthly reports' dates and counts, no pupil (the visit is recorded, naming none)",
     "doorstroom:accorderen": "a POST and a redirect (the change is recorded)",
     "doorstroom:intrekken": "a POST and a redirect (the change is recorded)",
     "doorstroom:bundel": "a redirect to the progress page; the download records",
@@ -214,6 +218,7 @@ NO_PUPIL_MODELS = {
     "axes_accessfailurelog",
     "axes_accesslog",
     "otp_totp_totpdevice",  # staff's authenticators
+    "monitor_regionnorm",  # the monitor's norm per region
 }
 for _model in NO_PUPIL_MODELS:
     NOT_SHOWN.update(
@@ -328,10 +333,18 @@ def objects(demo, eager):
             pupil=pupil, gemeente=Organisation.objects.get(code="GM0518"), author=demo["gemeente.denhaag"]
         ),
         **_verzuim(pupil, decaan),
+        "monthly_report": _monthly_report(),
         "definitief": add_aanmelding(
             pupil=former, opleiding=OpleidingFactory(school=roc_school), status=7, source="feed", external_id="A-2"
         ),
     }
+
+
+def _monthly_report():
+    """Den Haag's report of this month: ``sent`` lives there and has no schoolbestemming yet, so it is on it."""
+    from monitor.reports import make_report, peildatum_of
+
+    return make_report(gemeente=Organisation.objects.get(code="GM0518"), peildatum=peildatum_of(timezone.localdate()))
 
 
 def _verzuim(pupil, decaan) -> dict:

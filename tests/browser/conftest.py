@@ -59,7 +59,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo_live(transactional_db, live_server):
-    call_command("seed_demo", stdout=io.StringIO())
+    # Without the monthly reports: made after the commit (here at once), their PDFs would cost each test seconds.
+    call_command("seed_demo", "--no-reports", stdout=io.StringIO())
     return live_server
 
 

@@ -14,6 +14,7 @@ from doorstroom.demo import seed_forms
 from doorstroom.loader import load_shipped
 from gemeente.demo import seed_gemeente
 from groups.demo import seed_pupils_and_groups
+from monitor.demo import seed_reports
 from notifications.demo import seed_meldingen
 from verzuim.demo import seed_verzuim
 
@@ -23,8 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--no-pupils", action="store_true", help="Only organisations and users.")
+        parser.add_argument(
+            "--no-reports",
+            action="store_true",
+            help="Without the gemeenten's monthly reports (their PDFs take a few seconds to make).",
+        )
 
-    def handle(self, *args, no_pupils: bool = False, **options) -> None:
+    def handle(self, *args, no_pupils: bool = False, no_reports: bool = False, **options) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo fills a demo region with known passwords; it does not run in production.")
         orgs, created = seed_accounts()
@@ -35,6 +41,8 @@ class Command(BaseCommand):
             created += seed_forms()
             created += seed_gemeente()
             created += seed_verzuim()
+            if not no_reports:
+                created += seed_reports()  # after the commit: the gemeenten's monthly reports
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(f"Demo logins (password: {password}):")
