@@ -15,18 +15,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-WIDTH = 480
-ROW = 40  # a label line above each bar
-BAR = 16
+WIDTH = 480  # the line chart
+BAR_WIDTH = 360  # bar charts: narrow, so that their text stays readable when a phone scales them down
+ROW = 38  # a label line above each bar
+BAR = 15
 COLOURS = ["#1f5f8b", "#2e7d32", "#6a1b9a", "#ad5f00", "#b3261e", "#00695c", "#4e342e"]
 
 
-def _frame(title: str, description: str, height: int, body: SafeString, ident: str) -> SafeString:
+def _frame(title: str, description: str, height: int, body: SafeString, ident: str, width: int = WIDTH) -> SafeString:
     return format_html(
-        '<svg class="voroc-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
+        '<svg class="voroc-chart voroc-chart-{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
-        WIDTH,
+        "bars" if width == BAR_WIDTH else "line",
+        width,
         height,
         ident,
         ident,
@@ -43,7 +45,7 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars, one per (label, value), the label above its bar so that it fits on a phone."""
     top = max([v for _l, v in bars] + [norm or 0, 1])
-    usable = WIDTH - 70
+    usable = BAR_WIDTH - 60
     parts = []
     for number, (label, value) in enumerate(bars):
         y = number * ROW
@@ -53,14 +55,14 @@ def bar_chart(
                 '<text x="0" y="{}" class="voroc-chart-label">{}</text>'
                 '<rect x="0" y="{}" width="{}" height="{}" rx="2" fill="{}"></rect>'
                 '<text x="{}" y="{}" class="voroc-chart-value">{}{}</text>',
-                y + 14,
+                y + 13,
                 label,
-                y + 19,
+                y + 18,
                 max(length, 1.5),
                 BAR,
                 COLOURS[number % len(COLOURS)] if not suffix else COLOURS[0],
-                length + 6,
-                y + 32,
+                length + 5,
+                y + 30,
                 value,
                 suffix,
             )
@@ -77,7 +79,7 @@ def bar_chart(
             )
         )
     lines = "; ".join(f"{label}: {value}{suffix}" for label, value in bars)
-    return _frame(title, lines, height + 4, format_html_join("", "{}", ((p,) for p in parts)), ident)
+    return _frame(title, lines, height + 4, format_html_join("", "{}", ((p,) for p in parts)), ident, BAR_WIDTH)
 
 
 def line_chart(
