@@ -31,10 +31,10 @@ from .selectors import cases_visible_to
 PAGE_SIZE = 100
 OPEN = "open"
 SORTS = {
-    "naam": [F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
-    "-naam": [F("achternaam").desc(), F("voornaam").desc(), F("pk").desc()],
-    "school": [F("school__name").asc(), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
-    "-school": [F("school__name").desc(), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
+    "naam": [F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()],
+    "-naam": [F("sort_achternaam").desc(), F("sort_voornaam").desc(), F("pk").desc()],
+    "school": [F("school__name").asc(), F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()],
+    "-school": [F("school__name").desc(), F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()],
 }
 
 # The gemeente's own filters: key → (label, condition on the annotated pupils).

@@ -45,7 +45,7 @@ def _placeable(request, group: Group):
         pupils_visible_to(request.user)
         .filter(school=group.school, school_year=current_school_year())
         .filter(Q(group=group) | Q(group__isnull=True))
-        .order_by("achternaam", "voornaam", "pk")
+        .order_by("sort_achternaam", "sort_voornaam", "pk")
     )
 
 

@@ -138,11 +138,11 @@ def action_sections(user, today: datetime.date) -> list[Section]:
             )
             if figure.unit == "pupils":
                 rows: Any = annotate_pupils(scope).filter(figure.condition).select_related("school", "group")
-                rows = rows.order_by("achternaam", "voornaam", "pk")
+                rows = rows.order_by("sort_achternaam", "sort_voornaam", "pk")
             else:
                 rows = annotate_aanmeldingen(scope).filter(figure.condition)
                 rows = rows.select_related("pupil", "pupil__school", "opleiding", "location")
-                rows = rows.order_by("pupil__achternaam", "pupil__voornaam", "pk")
+                rows = rows.order_by("pupil__sort_achternaam", "pupil__sort_voornaam", "pk")
             shown = list(rows[: SHOWN_PER_RULE + 1])
             count = len(shown) if len(shown) <= SHOWN_PER_RULE else rows.count()
             if not count:

@@ -31,8 +31,8 @@ NARROWING: dict[str, tuple[str, str, str]] = {
     "locatie": ("", "location_id", "location__name"),
     "voschool": ("school_id", "pupil__school_id", "school__name"),
 }
-PUPIL_ORDER = [F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()]
-AANMELDING_ORDER = [F("pupil__achternaam").asc(), F("pupil__voornaam").asc(), F("pk").asc()]
+PUPIL_ORDER = [F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()]
+AANMELDING_ORDER = [F("pupil__sort_achternaam").asc(), F("pupil__sort_voornaam").asc(), F("pk").asc()]
 
 
 class UnknownList(Exception):

@@ -130,7 +130,7 @@ def report_rows(gemeente_id: int, peildatum: datetime.date) -> list[ReportRow]:
     pupils: QuerySet[Any] = (
         with_applications(matching_pupils(gemeente_id, peildatum))
         .select_related("school", "group")
-        .order_by("-school_year", "achternaam", "voornaam", "pk")
+        .order_by("-school_year", "sort_achternaam", "sort_voornaam", "pk")
     )
     return [
         ReportRow(

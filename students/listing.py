@@ -39,10 +39,20 @@ DIPLOMA_FILTERS = {"ja": True, "nee": False, "onbekend": None}
 ALL_GROUPS = "alle"
 NO_GROUP = "geen"
 SORTS = {
-    "naam": [F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
-    "-naam": [F("achternaam").desc(), F("voornaam").desc(), F("pk").desc()],
-    "groep": [F("group__name").asc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
-    "-groep": [F("group__name").desc(nulls_last=True), F("achternaam").asc(), F("voornaam").asc(), F("pk").asc()],
+    "naam": [F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()],
+    "-naam": [F("sort_achternaam").desc(), F("sort_voornaam").desc(), F("pk").desc()],
+    "groep": [
+        F("group__name").asc(nulls_last=True),
+        F("sort_achternaam").asc(),
+        F("sort_voornaam").asc(),
+        F("pk").asc(),
+    ],
+    "-groep": [
+        F("group__name").desc(nulls_last=True),
+        F("sort_achternaam").asc(),
+        F("sort_voornaam").asc(),
+        F("pk").asc(),
+    ],
 }
 
 

@@ -20,6 +20,7 @@ from audit.models import Action
 from audit.services import record_changes
 
 from ..models import NO_BSN_CODE_PREFIX, Pupil, Source
+from ..models.pupil import NAME_KEYS
 from ..services import PERSONAL_FIELDS, announce_bsn
 from .plan import Kind, Plan, PlannedRow
 
@@ -91,6 +92,9 @@ def _update_pupils(rows: list[PlannedRow], plan: Plan) -> list[Pupil]:
             else:
                 setattr(pupil, name, new)
             fields.add(name)
+        if {"voornaam", "tussenvoegsel", "achternaam"} & row.changes.keys():
+            pupil.refresh_search_name()  # a new name is found and sorted by its new name
+            fields.update(NAME_KEYS)
         pupil.updated_at = now
         pupils.append(pupil)
     Pupil.objects.bulk_update(pupils, sorted(fields))

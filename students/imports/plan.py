@@ -238,6 +238,6 @@ def make_plan(*, school: Organisation, table: Table, mapping: dict[str, str], fi
         Pupil.objects.filter(school=school, school_year=year)
         .exclude(pk__in=in_file)
         .select_related("group")
-        .order_by("achternaam", "voornaam", "pk")
+        .order_by("sort_achternaam", "sort_voornaam", "pk")
     )
     return Plan(rows=rows, missing=missing_pupils, groups=lookup.groups, school=school, year=year)

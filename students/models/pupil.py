@@ -25,6 +25,7 @@ POSTCODE_RE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
 # PostNL does not hand out these letter pairs.
 _POSTCODE_UNUSED_LETTERS = {"SA", "SD", "SS"}
 NO_BSN_CODE_PREFIX = "GB"
+NAME_KEYS = ("search_name", "sort_achternaam", "sort_voornaam")  # derived from the name by refresh_search_name
 
 
 def fold(text: str) -> str:
@@ -141,6 +142,10 @@ class Pupil(models.Model):
 
     # Names folded to lower-case ASCII ("Daniël Öztürk" → "daniel ozturk"): what the name search compares.
     search_name = models.CharField(max_length=300, editable=False, default="", db_index=True)
+    # The same folding for the order of names: Öztürk among the O's, Şahin among the S's, Çelik among the C's (not
+    # after Z, where a byte order puts them), on every database; the tussenvoegsel does not count, as in Dutch.
+    sort_achternaam = models.CharField(max_length=150, editable=False, default="")
+    sort_voornaam = models.CharField(max_length=100, editable=False, default="")
 
     source = models.CharField(_("ingevoerd door"), max_length=20, choices=Source.choices, default=Source.SCHOOL)
     created_by = models.ForeignKey(
@@ -155,7 +160,7 @@ class Pupil(models.Model):
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     class Meta:
-        ordering = ["achternaam", "voornaam", "pk"]
+        ordering = ["sort_achternaam", "sort_voornaam", "pk"]
         verbose_name = _("leerling")
         verbose_name_plural = _("leerlingen")
         constraints = [
@@ -181,6 +186,8 @@ class Pupil(models.Model):
             models.Index(fields=["school", "school_year"]),
             # The gemeente's scope: the 4 digits of the postcode (students.selectors.living_in).
             models.Index(Substr("postcode", 1, 4), name="pupil_postcode_area"),
+            # The lists' order by name (Leerling overzicht, the gemeente, the monitor, exports).
+            models.Index(fields=["sort_achternaam", "sort_voornaam"], name="pupil_name_order"),
         ]
 
     def __str__(self) -> str:
@@ -193,7 +200,7 @@ class Pupil(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.refresh_search_name()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *NAME_KEYS}
         super().save(*args, **kwargs)
 
     @property
@@ -220,7 +227,10 @@ class Pupil(models.Model):
         return f"{self.straat} {number}, {self.postcode} {self.woonplaats}"
 
     def refresh_search_name(self) -> None:
+        """The folded name for searching and the keys for sorting (call before bulk_create / bulk_update)."""
         self.search_name = fold(f"{self.voornaam} {self.tussenvoegsel} {self.achternaam}")
+        self.sort_achternaam = fold(self.achternaam)[:150]
+        self.sort_voornaam = fold(self.voornaam)[:100]
 
     def set_bsn(self, value: str) -> None:
         """Store a validated BSN: encrypted, indexed, and nothing else."""

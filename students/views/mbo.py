@@ -59,7 +59,7 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
                     ),
                 )
             )
-            .order_by("achternaam", "voornaam", "pk")
+            .order_by("sort_achternaam", "sort_voornaam", "pk")
         )
         if query:
             pupils = search_pupils(pupils, query)
