@@ -239,6 +239,8 @@ AXES_USERNAME_CALLABLE = "accounts.security.normalise_username"
 AXES_CLIENT_STR_CALLABLE = "accounts.security.client_str"
 
 OTP_TOTP_ISSUER = "VOROC"
+# Waiting after wrong codes is accounts.otp's (the first three cost nothing), not django-otp's own.
+OTP_TOTP_THROTTLE_FACTOR = 0
 # django-guardian holds per-object grants for real users only; no anonymous user is created.
 ANONYMOUS_USER_NAME = None
 

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -22,6 +21,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..forms import TOTPCodeForm
+from ..otp import check_code
 
 
 def _second_factor_passed(request, device) -> None:
@@ -50,14 +50,11 @@ def otp_verify(request):
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
-        if _throttled(devices):
-            form.add_error("code", THROTTLED)
-        else:
-            for device in devices:
-                if device.verify_token(form.cleaned_data["code"]):
-                    _second_factor_passed(request, device)
-                    return redirect(_next_url(request))
-            form.add_error("code", WRONG_CODE)
+        verdict = check_code(devices, form.cleaned_data["code"])
+        if verdict.device is not None:
+            _second_factor_passed(request, verdict.device)
+            return redirect(_next_url(request))
+        form.add_error("code", verdict.error)
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -73,16 +70,14 @@ def otp_setup(request):
     )
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled([device]):
-            form.add_error("code", THROTTLED)
-        elif device.verify_token(form.cleaned_data["code"]):
+        verdict = check_code([device], form.cleaned_data["code"])
+        if verdict.device is not None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             _second_factor_passed(request, device)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
-        else:
-            form.add_error("code", WRONG_CODE)
+        form.add_error("code", verdict.error)
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
@@ -96,17 +91,6 @@ def otp_setup(request):
             "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
     )
-
-
-WRONG_CODE = _lazy(
-    "Deze code klopt niet. Vul de nieuwste code uit uw app in en controleer of de tijd op uw telefoon juist staat."
-)
-THROTTLED = _lazy("Te veel onjuiste codes achter elkaar. Wacht een paar seconden en probeer dan de nieuwste code.")
-
-
-def _throttled(devices) -> bool:
-    # After each wrong code a TOTPDevice makes the next try wait longer (1, 2, 4, … seconds).
-    return any(not device.verify_is_allowed()[0] for device in devices)
 
 
 def _inline_svg(data: bytes) -> str:
