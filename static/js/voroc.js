@@ -58,6 +58,16 @@
     });
     document.body.addEventListener("htmx:sendError", function () { toast(modalEl.dataset.msgOffline, "error"); });
 
+    // The button or link that opened the pop-up gets the focus back when it closes (or, when the page around it
+    // was refreshed, the link to the same address), so a keyboard user goes on where they were.
+    var opener = null;
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.target && event.detail.target.id === "voroc-modal-content" &&
+          !(modalEl && modalEl.contains(event.detail.elt))) {
+        opener = event.detail.elt;
+      }
+    });
+
     // Closing the pop-up (X or Annuleer) discards what was typed: the next opening loads the saved data.
     if (modalEl) {
       modalEl.addEventListener("shown.bs.modal", function () {
@@ -66,6 +76,13 @@
       });
       modalEl.addEventListener("hidden.bs.modal", function () {
         document.getElementById("voroc-modal-content").innerHTML = "";
+        var back = opener;
+        if (back && !document.body.contains(back)) {
+          var address = back.getAttribute("hx-get") || back.getAttribute("href");
+          back = address ? document.querySelector('[hx-get="' + address + '"], [href="' + address + '"]') : null;
+        }
+        if (back) back.focus();
+        opener = null;
       });
     }
 
