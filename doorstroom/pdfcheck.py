@@ -269,6 +269,7 @@ def check(data: bytes) -> dict[str, Any]:
 def _limit(cpu_seconds: int, megabytes: int) -> None:
     import resource
 
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # stopped at the CPU limit (SIGXCPU): no core file
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -102,6 +102,25 @@ def test_no_verdict_within_the_wait_refuses_the_file(settings):
     assert time.monotonic() - started < 5  # the child was killed at the wait, not left to use its CPU budget
 
 
+def with_packed_metadata(megabytes: int) -> bytes:
+    """A one-page PDF whose XMP metadata stream (read for the BSN check) unpacks from 70 KB to ``megabytes``."""
+    packed = zlib.compress(b" " * megabytes * 1_000_000, 9)
+    metadata = (
+        b"9 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed)
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    pdf = simple_pdf(["Verslag"]).replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R /Metadata 9 0 R >>", 1)
+    return pdf.replace(b"xref", metadata + b"xref", 1)
+
+
+def test_a_file_that_needs_more_memory_than_the_budget_is_refused(settings):
+    settings.VOROC_PDF_CHECK_SECONDS, settings.VOROC_PDF_CHECK_WAIT_SECONDS = 20, 60  # time is no limit here
+    settings.VOROC_PDF_CHECK_MEGABYTES = 128
+    assert TOO_COMPLEX in refusal(with_packed_metadata(70))  # 70 MB unpacked, and again as text: over 128 MB
+    assert check_pdf(upload_file("gewoon.pdf", simple_pdf(["Verslag"])))[1] == 1  # a normal file fits
+
+
 def test_the_budget_is_what_refuses_it(settings):
     # The same budget passes a normal file, and the bomb's first page with a twentieth of its operations passes:
     # the refusal above is the budget's, not a verdict on the content.
