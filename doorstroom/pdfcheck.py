@@ -121,8 +121,22 @@ def _has_bsn(texts: Iterator[str]) -> bool:
     return any(bsn_like_numbers(text) for text in texts)
 
 
-# Keys that lead to page content, fonts and images (never to an action) or back up the tree.
-_NOT_FOLLOWED = {"/Parent", "/P", "/Contents", "/Resources", "/Font", "/XObject", "/Thumb", "/Metadata"}
+# Keys that lead to page content, fonts, images and the structure tree of a tagged PDF (never to an action; the
+# structure tree can hold as many objects as the text has paragraphs) or back up the tree.
+_NOT_FOLLOWED = {
+    "/Parent",
+    "/P",
+    "/Pg",
+    "/Contents",
+    "/Resources",
+    "/Font",
+    "/XObject",
+    "/Thumb",
+    "/Metadata",
+    "/StructTreeRoot",
+    "/StructParent",
+    "/StructParents",
+}
 _ACTIONS_STARTING_SOMETHING = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/GoToE"}
 
 
