@@ -1,24 +1,30 @@
 """Attachments: real PDFs only, at most 10 MB each, at most 5 per form, never holding a BSN.
 
 A file is checked by its content, not its name: it must start with the PDF signature and pypdf must be
-able to open it (not encrypted, at least one page). Its text must not hold a number that passes as a BSN
-(the BSN never leaves VOROC, also not inside an attachment). An upload larger than the limit is dropped
-while it streams in (accounts.uploads), so it is never held whole.
+able to open it (not encrypted, at least one page). Its text, properties, comments, form fields and
+bookmarks must not hold a number that passes as a BSN (the BSN never leaves VOROC, also not inside an
+attachment); it must hold no script, no action that starts by itself, no embedded file, and not be another
+kind of file at the same time. pypdf reads it in a child process with a budget of time and memory
+(doorstroom.pdfcheck): a crafted file costs the server that budget, not minutes. An upload larger than the
+limit is dropped while it streams in (accounts.uploads), so it is never held whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
+import subprocess
+import sys
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
-from students.bsn import bsn_like_numbers, mask_bsn_like
+from students.bsn import mask_bsn_like
 
 from .declaration import ATTACHMENT, MAX_ATTACHMENTS
 from .models import Attachment, FormDraft, Formulier, StoredFile
@@ -30,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 PDF_SIGNATURE = b"%PDF-"
-TEXT_PAGES_CHECKED = 200
 
 
 def megabytes(size: int) -> str:
@@ -46,8 +51,94 @@ def too_large_message(name: str) -> str:
     }
 
 
+def _refusal(reason: str, name: str) -> str:
+    """The Dutch message for a reason of doorstroom.pdfcheck."""
+    messages = {
+        "encrypted": _(
+            "“%(name)s” is beveiligd met een wachtwoord. Het mbo kan het dan niet openen: voeg een pdf zonder wachtwoord toe."
+        ),
+        "no_pages": _("“%(name)s” heeft geen pagina's."),
+        "bsn_text": _(
+            "“%(name)s” lijkt een BSN te bevatten (een nummer van 9 cijfers dat aan de elfproef voldoet). Het BSN "
+            "gaat niet mee naar het mbo: haal het uit het document en voeg het opnieuw toe."
+        ),
+        "bsn_metadata": _(
+            "Het PDF-bestand “%(name)s” bevat een BSN in de documenteigenschappen (titel, auteur, onderwerp of "
+            "trefwoorden). Het BSN gaat niet mee naar het mbo: haal het daar weg en voeg het bestand opnieuw toe."
+        ),
+        "bsn_annotations": _(
+            "Het PDF-bestand “%(name)s” bevat een BSN in een opmerking, notitie of link. Het BSN gaat niet mee naar "
+            "het mbo: haal het daar weg en voeg het bestand opnieuw toe."
+        ),
+        "bsn_fields": _(
+            "Het PDF-bestand “%(name)s” bevat een BSN in een formulierveld. Het BSN gaat niet mee naar het mbo: haal "
+            "het daar weg en voeg het bestand opnieuw toe."
+        ),
+        "bsn_outline": _(
+            "Het PDF-bestand “%(name)s” bevat een BSN in een bladwijzer. Het BSN gaat niet mee naar het mbo: haal het "
+            "daar weg en voeg het bestand opnieuw toe."
+        ),
+        "script": _(
+            "Het PDF-bestand “%(name)s” bevat een script of een actie die vanzelf start (of een programma of "
+            "website opent). Zo'n bestand gaat niet mee naar het mbo: sla het opnieuw op als PDF (bijvoorbeeld via "
+            "Afdrukken → Opslaan als PDF) en probeer het nog eens."
+        ),
+        "embedded": _(
+            "Het PDF-bestand “%(name)s” bevat ingesloten bestanden. Die gaan niet mee naar het mbo: voeg elk "
+            "bestand apart als PDF toe, of sla het opnieuw op als PDF (bijvoorbeeld via Afdrukken → Opslaan als "
+            "PDF) en probeer het nog eens."
+        ),
+        "polyglot": _(
+            "Het PDF-bestand “%(name)s” is tegelijk een ander soort bestand (HTML of ZIP). Zo'n bestand gaat niet "
+            "mee naar het mbo: sla het opnieuw op als PDF (bijvoorbeeld via Afdrukken → Opslaan als PDF) en probeer "
+            "het nog eens."
+        ),
+        "too_complex": _(
+            "Dit PDF-bestand (“%(name)s”) is te ingewikkeld om te controleren; sla het opnieuw op als PDF "
+            "(bijvoorbeeld via Afdrukken → Opslaan als PDF) en probeer het nog eens."
+        ),
+    }
+    message = messages.get(
+        reason, _("“%(name)s” kan niet worden geopend: het bestand is beschadigd of geen echte pdf.")
+    )
+    return message % {"name": name}
+
+
+def _verdict(data: bytes) -> dict:
+    """The verdict of doorstroom.pdfcheck on these bytes, run in a child process with a budget of
+    settings.VOROC_PDF_CHECK_SECONDS of CPU and VOROC_PDF_CHECK_MEGABYTES of address space, waited for at most
+    VOROC_PDF_CHECK_WAIT_SECONDS."""
+    command = [
+        sys.executable,
+        "-m",
+        "doorstroom.pdfcheck",
+        "--cpu",
+        str(settings.VOROC_PDF_CHECK_SECONDS),
+        "--mb",
+        str(settings.VOROC_PDF_CHECK_MEGABYTES),
+    ]
+    wait = settings.VOROC_PDF_CHECK_WAIT_SECONDS
+    try:
+        done = subprocess.run(  # noqa: S603 (a fixed command: this interpreter and module; the file goes to stdin)
+            command, input=data, capture_output=True, timeout=wait, cwd=settings.BASE_DIR, check=False
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        logger.info("attachment refused: no verdict within %s s", wait)
+        return {"verdict": "too_complex"}
+    try:
+        verdict = json.loads(done.stdout)
+    except ValueError:
+        # Stopped at its CPU or memory limit (or broken): nothing of the file is logged, only how it ended.
+        logger.info("attachment refused: the check ended with %s and no verdict", done.returncode)
+        return {"verdict": "too_complex"}
+    return verdict if isinstance(verdict, dict) else {"verdict": "too_complex"}
+
+
 def check_pdf(upload: UploadedFile) -> tuple[str, int]:
-    """The file's SHA-256 and page count, or a ValidationError saying in Dutch why it is refused."""
+    """The file's SHA-256 and page count, or a ValidationError saying in Dutch why it is refused.
+
+    Reading a PDF can take any amount of time and memory a crafted file asks for, so pypdf reads it in a child
+    process with a budget (doorstroom.pdfcheck, which also lists what is refused)."""
     name = upload.name or _("het bestand")
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(too_large_message(name))
@@ -60,40 +151,15 @@ def check_pdf(upload: UploadedFile) -> tuple[str, int]:
             % {"name": name}
         )
     upload.seek(0)
-    try:
-        reader = PdfReader(upload, strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _(
-                    "“%(name)s” is beveiligd met een wachtwoord. Het mbo kan het dan niet openen: voeg een pdf zonder wachtwoord toe."
-                )
-                % {"name": name}
-            )
-        pages = len(reader.pages)
-        text = " ".join((page.extract_text() or "") for page in reader.pages[:TEXT_PAGES_CHECKED])
-    except ValidationError:
-        raise
-    except Exception as exc:  # pypdf raises many kinds of errors on a broken file
-        logger.info("attachment refused, pypdf: %s", type(exc).__name__)
-        raise ValidationError(
-            _("“%(name)s” kan niet worden geopend: het bestand is beschadigd of geen echte pdf.") % {"name": name}
-        ) from exc
-    if pages < 1:
-        raise ValidationError(_("“%(name)s” heeft geen pagina's.") % {"name": name})
-    if bsn_like_numbers(text):
-        raise ValidationError(
-            _(
-                "“%(name)s” lijkt een BSN te bevatten (een nummer van 9 cijfers dat aan de elfproef voldoet). Het BSN "
-                "gaat niet mee naar het mbo: haal het uit het document en voeg het opnieuw toe."
-            )
-            % {"name": name}
-        )
-    digest = hashlib.sha256()
+    data = upload.read(MAX_BYTES + 1)
     upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), pages
+    if len(data) > MAX_BYTES:
+        raise ValidationError(too_large_message(name))
+    verdict = _verdict(data)
+    if verdict.get("verdict") != "ok":
+        logger.info("attachment refused: %s", verdict.get("verdict"))
+        raise ValidationError(_refusal(str(verdict.get("verdict")), name))
+    return hashlib.sha256(data).hexdigest(), int(verdict["pages"])
 
 
 def stored_file(*, sha: str, size: int, pages: int, content) -> StoredFile:

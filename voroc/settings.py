@@ -301,6 +301,18 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# The check of an uploaded PDF (doorstroom.pdfcheck) runs in a child process with a budget: whole seconds of CPU
+# and megabytes of address space; the request waits for it at most VOROC_PDF_CHECK_WAIT_SECONDS (wall clock, more
+# than the CPU budget: on a busy machine the child shares a core). A normal file needs a fraction of the budget
+# (mostly the child's start, 0.2-0.5 s); a file that needs more is refused ("te ingewikkeld om te controleren").
+VOROC_PDF_CHECK_SECONDS = env.int("VOROC_PDF_CHECK_SECONDS", default=2)
+VOROC_PDF_CHECK_MEGABYTES = env.int("VOROC_PDF_CHECK_MEGABYTES", default=256)
+VOROC_PDF_CHECK_WAIT_SECONDS = env.float("VOROC_PDF_CHECK_WAIT_SECONDS", default=3 * VOROC_PDF_CHECK_SECONDS)
+if VOROC_PDF_CHECK_SECONDS < 1 or VOROC_PDF_CHECK_WAIT_SECONDS < VOROC_PDF_CHECK_SECONDS:
+    raise ImproperlyConfigured(
+        "VOROC_PDF_CHECK_SECONDS must be at least 1, VOROC_PDF_CHECK_WAIT_SECONDS at least that."
+    )
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -204,6 +204,11 @@ def test_attachments_are_checked_pdfs_at_most_three(client, demo, resident, data
     fake = SimpleUploadedFile("overzicht.pdf", b"not a pdf", "application/pdf")
     page = client.post(new_url(pupil), {**posted(data), "bijlagen": [fake]})
     assert "is geen pdf-bestand" in page.content.decode() and not VerzuimMelding.objects.exists()
+    # The same check as the doorstroomformulier's (tests/doorstroom/test_pdf_check.py): a PDF that is also HTML.
+    polyglot = SimpleUploadedFile("overzicht.pdf", pdf().read() + b"<html><script>alert(1)</script>", "application/pdf")
+    page = client.post(new_url(pupil), {**posted(data), "bijlagen": [polyglot]})
+    assert "is tegelijk een ander soort bestand (HTML of ZIP)" in page.content.decode()
+    assert not VerzuimMelding.objects.exists()
     page = client.post(new_url(pupil), {**posted(data), "bijlagen": [pdf(f"{n}.pdf") for n in range(4)]})
     assert "Ten hoogste 3 bijlagen" in page.content.decode() and not VerzuimMelding.objects.exists()
     client.post(new_url(pupil), {**posted(data), "bijlagen": [pdf("a.pdf"), pdf("b.pdf", "Ander")]})
