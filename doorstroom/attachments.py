@@ -106,7 +106,8 @@ def _refusal(reason: str, name: str) -> str:
 
 def _verdict(data: bytes) -> dict:
     """The verdict of doorstroom.pdfcheck on these bytes, run in a child process with a budget of
-    settings.VOROC_PDF_CHECK_SECONDS of CPU and VOROC_PDF_CHECK_MEGABYTES of address space, waited for at most
+    settings.VOROC_PDF_CHECK_SECONDS of CPU plus VOROC_PDF_CHECK_SECONDS_PER_PAGE per page (at most
+    VOROC_PDF_CHECK_MAX_SECONDS) and VOROC_PDF_CHECK_MEGABYTES of address space, waited for at most
     VOROC_PDF_CHECK_WAIT_SECONDS."""
     command = [
         sys.executable,
@@ -114,6 +115,10 @@ def _verdict(data: bytes) -> dict:
         "doorstroom.pdfcheck",
         "--cpu",
         str(settings.VOROC_PDF_CHECK_SECONDS),
+        "--per-page",
+        str(settings.VOROC_PDF_CHECK_SECONDS_PER_PAGE),
+        "--max-cpu",
+        str(settings.VOROC_PDF_CHECK_MAX_SECONDS),
         "--mb",
         str(settings.VOROC_PDF_CHECK_MEGABYTES),
     ]

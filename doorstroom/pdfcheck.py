@@ -1,7 +1,8 @@
 """The check of an uploaded PDF, run in a child process with a budget of CPU time and memory.
 
-``python -m doorstroom.pdfcheck --cpu SECONDS --mb MEGABYTES`` reads the file from stdin, limits itself
-(``RLIMIT_CPU``, ``RLIMIT_AS``) before it parses anything, and prints one JSON line: ``{"verdict": "ok",
+``python -m doorstroom.pdfcheck --cpu SECONDS --per-page SECONDS --max-cpu SECONDS --mb MEGABYTES`` reads the
+file from stdin, limits itself (a CPU-time timer of the base seconds plus an allowance per page once the pages
+are counted; ``RLIMIT_CPU`` at the maximum, ``RLIMIT_AS``) before it parses anything, and prints one JSON line: ``{"verdict": "ok",
 "pages": n}`` or ``{"verdict": "<reason>"}`` (the reasons are the keys of ``REASONS``; doorstroom.attachments
 turns them into Dutch messages). A file that needs more than the budget (many pages sharing one highly
 compressed content stream, a stream that unpacks to gigabytes) kills the child, not the web process; the
@@ -259,6 +260,7 @@ def check(data: bytes) -> dict[str, Any]:
         pages = len(reader.pages)
         if pages < 1:
             raise Refused("no_pages")
+        _allow(pages)
         found = _active_content(reader.trailer.raw_get("/Root"))
         if found:
             raise Refused(found)
@@ -280,21 +282,52 @@ def check(data: bytes) -> dict[str, Any]:
     return {"verdict": "ok", "pages": pages}
 
 
-def _limit(cpu_seconds: int, megabytes: int) -> None:
-    import resource
+class _Budget:
+    base = 1.0  # CPU seconds for any file (reading its structure)
+    per_page = 0.0  # and this much more per page (text is read page by page)
 
+
+def _out_of_time(signum, frame) -> None:  # noqa: ARG001 (a signal handler's signature)
+    raise Refused("too_complex")
+
+
+def _allow(pages: int) -> None:
+    """The file has ``pages`` pages: it may use the base budget plus an allowance per page in all (CPU time, counted
+    by a profiling timer: a long report passes, a short file that asks for much work per page does not)."""
+    import resource
+    import signal
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    left = _Budget.base + _Budget.per_page * pages - used
+    if left <= 0:
+        raise Refused("too_complex")
+    signal.setitimer(signal.ITIMER_PROF, left)
+
+
+def _limit(base: float, per_page: float, max_seconds: int, megabytes: int) -> None:
+    """A profiling timer stops the check after ``base`` CPU seconds (more once the pages are counted: _allow); the
+    kernel stops the child at ``max_seconds`` whatever it does (also inside C code) and at ``megabytes``."""
+    import resource
+    import signal
+
+    _Budget.base, _Budget.per_page = base, per_page
+    signal.signal(signal.SIGPROF, _out_of_time)
+    signal.setitimer(signal.ITIMER_PROF, base)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # stopped at the CPU limit (SIGXCPU): no core file
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (max_seconds, max_seconds + 1))
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cpu", type=int, required=True, help="CPU seconds before the child is stopped")
+    parser.add_argument("--cpu", type=float, required=True, help="CPU seconds for any file")
+    parser.add_argument("--per-page", type=float, default=0.0, help="CPU seconds more per page")
+    parser.add_argument("--max-cpu", type=int, default=0, help="CPU seconds at which the kernel stops the child")
     parser.add_argument("--mb", type=int, required=True, help="address space in megabytes")
     args = parser.parse_args(argv)
-    _limit(args.cpu, args.mb)
+    _limit(args.cpu, args.per_page, args.max_cpu or int(args.cpu) + 1, args.mb)
     import logging
     import warnings
 

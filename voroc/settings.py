@@ -301,16 +301,22 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# The check of an uploaded PDF (doorstroom.pdfcheck) runs in a child process with a budget: whole seconds of CPU
-# and megabytes of address space; the request waits for it at most VOROC_PDF_CHECK_WAIT_SECONDS (wall clock, more
-# than the CPU budget: on a busy machine the child shares a core). A normal file needs a fraction of the budget
-# (mostly the child's start, 0.2-0.5 s); a file that needs more is refused ("te ingewikkeld om te controleren").
-VOROC_PDF_CHECK_SECONDS = env.int("VOROC_PDF_CHECK_SECONDS", default=2)
+# The check of an uploaded PDF (doorstroom.pdfcheck) runs in a child process with a budget: CPU seconds for any file
+# plus an allowance per page (reading text costs ~45 ms per dense page: a 186-page report needs ~8.5 s and passes,
+# a 10-page file whose pages share one huge packed stream is stopped after ~1.6 s), never more than the maximum, and
+# megabytes of address space; the request waits for it at most VOROC_PDF_CHECK_WAIT_SECONDS (wall clock, more than
+# the maximum: on a busy machine the child shares a core). A file that needs more is refused ("te ingewikkeld").
+VOROC_PDF_CHECK_SECONDS = env.float("VOROC_PDF_CHECK_SECONDS", default=1.0)
+VOROC_PDF_CHECK_SECONDS_PER_PAGE = env.float("VOROC_PDF_CHECK_SECONDS_PER_PAGE", default=0.06)
+VOROC_PDF_CHECK_MAX_SECONDS = env.int("VOROC_PDF_CHECK_MAX_SECONDS", default=15)
 VOROC_PDF_CHECK_MEGABYTES = env.int("VOROC_PDF_CHECK_MEGABYTES", default=256)
-VOROC_PDF_CHECK_WAIT_SECONDS = env.float("VOROC_PDF_CHECK_WAIT_SECONDS", default=3 * VOROC_PDF_CHECK_SECONDS)
-if VOROC_PDF_CHECK_SECONDS < 1 or VOROC_PDF_CHECK_WAIT_SECONDS < VOROC_PDF_CHECK_SECONDS:
+VOROC_PDF_CHECK_WAIT_SECONDS = env.float("VOROC_PDF_CHECK_WAIT_SECONDS", default=2 * VOROC_PDF_CHECK_MAX_SECONDS)
+if not (0.5 <= VOROC_PDF_CHECK_SECONDS <= VOROC_PDF_CHECK_MAX_SECONDS <= VOROC_PDF_CHECK_WAIT_SECONDS) or (
+    VOROC_PDF_CHECK_SECONDS_PER_PAGE < 0
+):
     raise ImproperlyConfigured(
-        "VOROC_PDF_CHECK_SECONDS must be at least 1, VOROC_PDF_CHECK_WAIT_SECONDS at least that."
+        "The PDF check's budget: VOROC_PDF_CHECK_SECONDS at least 0.5, VOROC_PDF_CHECK_MAX_SECONDS at least that, "
+        "VOROC_PDF_CHECK_WAIT_SECONDS at least that, VOROC_PDF_CHECK_SECONDS_PER_PAGE not negative."
     )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -341,3 +341,37 @@ def test_packed_bytes_are_not_taken_for_another_kind_of_file():
         )
 
     assert not is_polyglot(pdf(b" /Filter /FlateDecode")) and is_polyglot(pdf(b""))
+
+
+def long_report(*, pages: int = 60, operations: int = 1_500) -> bytes:
+    """A long document: every page its own dense content stream (about a page of text each)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for n in range(pages):
+        stream = zlib.compress(b"BT /F1 1 Tf (regel %d) Tj ET\n" % n * operations, 9)
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % len(objects)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_long_report_passes_where_a_short_bomb_does_not(settings):
+    """The budget grows with the pages: a 60-page report (more work in all than the bomb's first second) passes with
+    the default settings; the 10-page bomb, which asks far more per page, is refused with the same settings."""
+    settings.VOROC_PDF_CHECK_SECONDS, settings.VOROC_PDF_CHECK_SECONDS_PER_PAGE = 1.0, 0.06
+    settings.VOROC_PDF_CHECK_MAX_SECONDS, settings.VOROC_PDF_CHECK_WAIT_SECONDS = 15, 30
+    report = long_report()
+    assert check_pdf(upload_file("verslag.pdf", report))[1] == 60
+    assert TOO_COMPLEX in refusal(content_bomb())
