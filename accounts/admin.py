@@ -128,17 +128,31 @@ class UserAdmin(PrivateSearchAdmin, BaseUserAdmin):
     @admin.action(description=_("Inlogblokkade opheffen"))
     def unlock_logins(self, request, queryset):
         users = list(queryset)
-        for user in users:
+        locked = [user for user in users if user.login_locked]
+        for user in locked:
             unlock_login(username=user.username)
-        self.message_user(
-            request,
-            ngettext(
-                "De inlogblokkade van %(count)d gebruiker is opgeheven.",
-                "De inlogblokkade van %(count)d gebruikers is opgeheven.",
-                len(users),
+        if locked:
+            self.message_user(
+                request,
+                ngettext(
+                    "De inlogblokkade van %(count)d gebruiker is opgeheven.",
+                    "De inlogblokkade van %(count)d gebruikers is opgeheven.",
+                    len(locked),
+                )
+                % {"count": len(locked)},
             )
-            % {"count": len(users)},
-        )
+        not_locked = [user.username for user in users if not user.login_locked]
+        if not_locked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s was niet geblokkeerd; daar is niets veranderd.",
+                    "%(names)s waren niet geblokkeerd; daar is niets veranderd.",
+                    len(not_locked),
+                )
+                % {"names": ", ".join(not_locked)},
+                messages.INFO,
+            )
 
     @admin.action(description=_("Alle sessies beëindigen (opnieuw inloggen nodig)"))
     def end_all_sessions(self, request, queryset):
@@ -154,3 +168,6 @@ class UserAdmin(PrivateSearchAdmin, BaseUserAdmin):
             )
             % {"count": len(users)},
         )
+
+
+from . import admin_security  # noqa: E402,F401  (the login protection's pages, in Dutch)

@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
         from django.urls import register_converter
 
         from . import retention_rules, signals  # noqa: F401
+        from .admin_security import name_in_dutch
         from .converters import IdConverter
 
+        name_in_dutch()
         # Every app's addresses take ids as <id:pk> (bounded), loaded after the apps are ready.
         register_converter(IdConverter, "id")
