@@ -62,6 +62,8 @@ IP = column("ip_address", _("IP-adres"))
 AGENT = column("user_agent", _("browser"))
 USERNAME = column("username", _("loginnaam"))
 PATH = column("path_info", _("adres"))
+FAILURES = column("failures_since_start", _("mislukte pogingen"))
+LOGOUT = column("logout_time", _("uitgelogd"))
 DATE_FILTER = admin.DateFieldListFilter
 
 
@@ -87,15 +89,15 @@ class DutchAccessAttemptAdmin(AccessAttemptAdmin):
         AGENT,
         USERNAME,
         PATH,
-        column("failures_since_start", _("mislukte pogingen")),
+        FAILURES,
         "stand",
     ]
     list_filter = [("attempt_time", titled(DATE_FILTER, _("tijdstip"))), LockedOutFilter]
     fieldsets = (
-        (None, {"fields": (USERNAME, PATH, column("failures_since_start", _("mislukte pogingen")), "stand")}),
+        (None, {"fields": (USERNAME, PATH, FAILURES, "stand")}),
         (_("Browser en adres"), {"fields": (AGENT, IP)}),
     )
-    readonly_fields = [USERNAME, PATH, column("failures_since_start", _("mislukte pogingen")), "stand", AGENT, IP]
+    readonly_fields = [USERNAME, PATH, FAILURES, "stand", AGENT, IP]
     actions = ["remove_expired"]
 
     @admin.display(description=_("stand"))
@@ -111,13 +113,13 @@ class DutchAccessAttemptAdmin(AccessAttemptAdmin):
 
 
 class DutchAccessLogAdmin(AccessLogAdmin):
-    list_display = (WHEN, column("logout_time", _("uitgelogd")), IP, USERNAME, AGENT, PATH)
+    list_display = (WHEN, LOGOUT, IP, USERNAME, AGENT, PATH)
     list_filter = [
         ("attempt_time", titled(DATE_FILTER, _("tijdstip"))),
         ("logout_time", titled(DATE_FILTER, _("uitgelogd"))),
     ]
-    fieldsets = ((None, {"fields": (USERNAME, WHEN, column("logout_time", _("uitgelogd")), AGENT, IP, PATH)}),)
-    readonly_fields = [USERNAME, WHEN, column("logout_time", _("uitgelogd")), AGENT, IP, PATH]
+    fieldsets = ((None, {"fields": (USERNAME, WHEN, LOGOUT, AGENT, IP, PATH)}),)
+    readonly_fields = [USERNAME, WHEN, LOGOUT, AGENT, IP, PATH]
 
 
 class DutchAccessFailureLogAdmin(AccessFailureLogAdmin):

@@ -833,7 +833,6 @@ def admin_objects(admin_users) -> dict:
     notify(organisation=vo1, kind=MeldingKind.STATUS, text="Eigen", pupil=pupil)
     OutgoingMail.objects.create(subject="Test", to="iemand@example.com")
     create_token(school=mbo1, name="test", by=None)
-    RegionNorm.objects.create(region="Haaglanden", aangemeld_norm=95)
     batch = Batch.objects.create(mbo_school=mbo1, transport="api")
     BatchLine.objects.create(batch=batch, line=1, aanmelding_id="A-1", kind="rejected", reason="test")
     WaitingRow.objects.create(
