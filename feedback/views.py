@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -13,9 +16,9 @@ from django.views.decorators.http import require_GET
 from accounts.access import MBO_ROLES, role_required
 from audit.models import Action
 from audit.services import record_pupils
-from students.models import STATUS_CODES, Aanmelding, Status
+from students.models import STATUS_CODES, Aanmelding, Status, StatusChange, StatusSource
 
-from .models import LineKind
+from .models import BatchState, LineKind
 from .selectors import batch_lines, batches_visible_to, get_batch_for_user, pupils_named_by
 from .vocabulary import VVA_STATUSES
 
@@ -28,18 +31,52 @@ TAB_LABELS: dict[str, Promise] = {
 LINES_PER_PAGE = 100
 
 
+RECENT_DAYS = 14
+
+
+def delivery_summary(user) -> dict:
+    """For the top of Terugkoppeling, in words an mbo employee uses: the last delivery, and what of the last two
+    weeks' deliveries still asks for action (rejected rows, rows whose pupil VOROC does not know); two queries."""
+    batches = batches_visible_to(user)
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    # A delivery sent twice (duplicate_of) is reported once.
+    recent = batches.filter(received_at__gte=since, duplicate_of__isnull=True).aggregate(
+        deliveries=Count("pk"),
+        rejected=Sum("rows_rejected"),
+        unmatched=Sum("rows_unmatched"),
+        failed=Count("pk", filter=Q(state=BatchState.FAILED)),
+    )
+    last = batches.order_by("-received_at", "-pk").first()
+    # Statuses at this school that came through the feed while no delivery is on record (set before the link).
+    from_feed_without_report = (
+        last is None
+        and StatusChange.objects.filter(
+            aanmelding__mbo_school_id=user.organisation_id, source=StatusSource.FEED
+        ).exists()
+    )
+    return {
+        "last": last,
+        "days": RECENT_DAYS,
+        "deliveries": recent["deliveries"],
+        "rejected": recent["rejected"] or 0,
+        "unmatched": recent["unmatched"] or 0,
+        "failed": recent["failed"],
+        "from_feed_without_report": from_feed_without_report,
+    }
+
+
 @role_required(MBO_ROLES)
 @require_GET
 def batch_list(request):
     """Newest first, with the counts of each report; 30 to a page."""
-    page = Paginator(batches_visible_to(request.user).order_by("-received_at", "-pk"), BATCHES_PER_PAGE).get_page(
-        request.GET.get("pagina")
-    )
+    batches = batches_visible_to(request.user)
+    page = Paginator(batches.order_by("-received_at", "-pk"), BATCHES_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "feedback/batches.html",
         {
             "page": page,
+            "summary": delivery_summary(request.user),
             "school": request.user.organisation,
             "api_url": request.build_absolute_uri("/api/v1/feedback/batches"),
             "max_mb": settings.FEEDBACK_MAX_BYTES // 1_000_000,

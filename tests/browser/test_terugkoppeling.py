@@ -37,7 +37,7 @@ def test_roc_gebruiker_reads_the_batches_and_a_report(page, demo_live, demo_pw, 
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("niet leesbaar")
     expect(rows.nth(1)).to_contain_text(f"gelijk aan nr. {first.pk}")
-    page.get_by_text("Hoe levert uw school aan?").click()
+    page.get_by_text("Voor uw ICT-afdeling: hoe levert uw school aan?").click()
     assert axe() == [], "batch list"
     shot("70-terugkoppeling-leveringen")
 

@@ -117,7 +117,7 @@ def test_a_failed_and_a_running_batch(roc, school):
 
 def test_an_empty_list_and_a_school_that_is_not_connected(roc, school):
     html = roc.get(LIST).content.decode()
-    assert "Nog geen leveringen" in html
+    assert "Nog geen verslag van een levering" in html and "Er is nog niets van uw school ontvangen" in html
     school.connected = False
     school.save()
     assert 'data-testid="not-connected"' in roc.get(LIST).content.decode()
@@ -130,8 +130,9 @@ def test_the_list_keeps_a_fixed_number_of_queries(roc, school, django_assert_num
 
     add(3)
     roc.get(LIST)  # warm up
-    # (session,) user, organisation (header), count of batches, the page of batches.
-    expected = session_queries() + 4
+    # (session,) user, organisation (header), count of batches, the page of batches, and for the top: the last
+    # two weeks' totals and the last delivery.
+    expected = session_queries() + 6
     with django_assert_num_queries(expected):
         small = roc.get(LIST)
     add(40)
@@ -183,3 +184,26 @@ def test_the_school_gets_a_melding_when_a_delivery_needs_its_action(roc, school,
     )
     good = run_file(school, write(tmp_path, "goed.csv", feed_csv([{**row(0, "MB-1"), "bsn": valid_bsn(61)}])))
     assert good.rows_rejected == 0 and Melding.objects.filter(organisation=school).count() == 2
+
+
+def test_the_top_says_what_arrived_and_what_needs_action(roc, school):
+    """For an mbo employee: the last delivery in words, and what of the last two weeks still needs action."""
+    from feedback.models import Batch
+
+    Batch.objects.create(mbo_school=school, transport="api", state="done", rows_read=120, rows_new=3, rows_updated=9)
+    Batch.objects.create(
+        mbo_school=school, transport="api", state="done", rows_read=10, rows_rejected=2, rows_unmatched=1
+    )
+    html = roc.get(LIST).content.decode()
+    assert "10 aanmeldingen doorgegeven" in html  # the newest first
+    assert "2 regels afgewezen" in html and "1 aanmelding van een leerling die VOROC (nog) niet kent" in html
+    assert "Voor uw ICT-afdeling" in html
+
+
+def test_statuses_from_the_feed_without_any_delivery_are_explained(roc, school):
+    """Statuses set through the feed before the first delivery on record: the page says why there is no report."""
+    from students.aanmeldingen import add_aanmelding
+    from tests.factories import OpleidingFactory, PupilFactory
+
+    add_aanmelding(pupil=PupilFactory(), opleiding=OpleidingFactory(school=school), source="feed")
+    assert 'data-testid="statuses-without-report"' in roc.get(LIST).content.decode()
