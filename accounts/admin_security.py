@@ -46,7 +46,7 @@ def column(field: str, label, *, boolean: bool = False):
     return show
 
 
-def titled(filter_class, title):
+def titled(filter_class: Any, title: Any) -> Any:
     """A list filter of the admin under a Dutch title."""
 
     class Titled(filter_class):
