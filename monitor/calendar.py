@@ -20,8 +20,8 @@ DEFAULT_DATES: dict[str, tuple[int, int]] = {
     DeadlineCheck.FORMULIEREN: (2, 1),
     DeadlineCheck.AANGEMELD: (4, 1),
     DeadlineCheck.TERUGKOPPELING: (6, 1),
-    DeadlineCheck.DIPLOMA: (6, 15),
-    DeadlineCheck.BESTEMMING: (6, 30),
+    DeadlineCheck.DIPLOMA: (6, 14),
+    DeadlineCheck.BESTEMMING: (6, 26),
 }
 # The trend runs from the start of October (the system opens: procedure, "oktober") to the end of July.
 TREND_START = (10, 1)

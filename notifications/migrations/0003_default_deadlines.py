@@ -6,8 +6,8 @@ DEADLINES = [
     # rule, name, day, month
     ("aangemeld", "Iedereen aangemeld bij het mbo", 1, 4),
     ("terugkoppeling", "Terugkoppeling van het mbo op alle aanmeldingen", 1, 6),
-    ("diploma", "Diploma-uitslagen verwerkt", 15, 6),
-    ("bestemming", "Resterende leerlingen verwerkt bij Elders", 30, 6),
+    ("diploma", "Diploma-uitslagen verwerkt", 14, 6),
+    ("bestemming", "Resterende leerlingen verwerkt bij Elders", 26, 6),
 ]
 
 
