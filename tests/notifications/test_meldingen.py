@@ -43,7 +43,10 @@ def test_older_than_30_days_is_hidden_but_found_by_name_and_by_bsn(decaan_client
     by_bsn = decaan_client.get(MELDINGEN, {"q": "11122233 3"}, follow=True)
     assert shown(by_bsn) == ["Recent: intake", "Oud: ontvangstbevestiging"]
     assert "111222333" not in by_bsn.content.decode().replace('value="11122233 3"', "")
-    assert shown(decaan_client.get(MELDINGEN, {"q": "123456782"}, follow=True)) == []  # a valid BSN of nobody here
+    assert 'data-testid="searched-bsn"' in by_bsn.content.decode()  # it says a BSN was searched, not which
+    nobody = decaan_client.get(MELDINGEN, {"q": "123456782"}, follow=True)  # a valid BSN of nobody here
+    assert shown(nobody) == [] and "over een leerling met het BSN waarop u zocht" in nobody.content.decode()
+    assert "123456782" not in nobody.content.decode()
     assert not Melding.objects.filter(text__contains="111222333").exists()
 
 
