@@ -31,6 +31,18 @@
     document.body.addEventListener("click", function (event) {
       var link = event.target.closest("[data-voroc-modal]");
       if (link) event.preventDefault();
+      // The pupil's e-mail address mails the doorstroomformulier, as the handleiding says, where that button is
+      // offered; otherwise it stays an ordinary mailto link.
+      var address = event.target.closest("[data-voroc-mail-form]");
+      var mailForm = address && document.querySelector("[data-voroc-form-mail]");
+      if (mailForm) {
+        event.preventDefault();
+        mailForm.click();
+      }
+    });
+    var mailButton = document.querySelector("[data-voroc-form-mail]");
+    document.querySelectorAll("[data-voroc-mail-form]").forEach(function (address) {
+      if (mailButton) address.title = mailButton.textContent.trim();
     });
 
     document.body.addEventListener("htmx:afterSwap", function (event) {
