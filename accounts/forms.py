@@ -198,3 +198,48 @@ class SchoolUserForm(NewUserForm):
                 )
             )
         return email
+
+
+class SchoolUserEditForm(forms.ModelForm):
+    """Gegevens wijzigen by the decaan schoolbeheerder: name, role and e-mail address of a user of the own school; the
+    login name stays. Their own role cannot be changed here (the school would lose its beheerder by mistake)."""
+
+    class Meta:
+        model = User
+        fields: tuple[str, ...] = ("role", "aanhef", "voornaam", "tussenvoegsel", "achternaam", "email")
+
+    def __init__(self, *args, school=None, editing_self: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        for name in ("aanhef", "voornaam", "achternaam", "email"):
+            self.fields[name].required = True
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label) for value, label in Role.choices if value in VO_STAFF_ROLES
+        ]
+        cast(forms.ChoiceField, self.fields["aanhef"]).choices = [("", _("Kies…")), *Aanhef.choices]
+        self.fields["role"].help_text = _(
+            "Decaan: alle leerlingen, groepen en mentoren. Mentor: alleen de leerlingen van de gekoppelde "
+            "groepen. Zorgcoördinator: alle leerlingen lezen. Decaan schoolbeheerder: ook de gebruikers."
+        )
+        if editing_self:
+            self.fields["role"].disabled = True
+            self.fields["role"].help_text = _(
+                "Uw eigen rol kunt u niet wijzigen; vraag een andere beheerder of de servicedesk."
+            )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        other = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if other is not None and self.school is not None and other.organisation_id == self.school.pk:
+            raise forms.ValidationError(
+                _("Dit e-mailadres hoort al bij %(name)s. Iedere gebruiker heeft een eigen e-mailadres nodig.")
+                % {"name": other.full_name or other.username}
+            )
+        if other is not None:
+            raise forms.ValidationError(
+                _(
+                    "Dit e-mailadres is al in gebruik in VOROC. Iedere gebruiker heeft een eigen e-mailadres nodig; "
+                    "vraag uw collega om een ander adres, of neem contact op met de servicedesk."
+                )
+            )
+        return email

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .mail import send_templated_mail
 from .models import VO_STAFF_ROLES, Organisation, User
-from .signals import sessions_ended
+from .signals import account_changed, sessions_ended
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,45 @@ def create_school_user(*, school: Organisation, data: dict) -> User:
         raise ValidationError({"role": _("Kies een rol van een vo-school.")})
     user = User(organisation=school, **data)
     return invite_user(user=user)
+
+
+SCHOOL_USER_FIELDS = ("role", "aanhef", "voornaam", "tussenvoegsel", "achternaam", "email")
+
+
+@transaction.atomic
+def update_school_user(*, actor: User, user: User, data: dict) -> list[str]:
+    """Change name, role or e-mail address of a user of the actor's own school; returns the fields changed (recorded
+    in the audit log by name, not by value). A beheerder does not change their own role."""
+    if user.organisation_id != actor.organisation_id or not user.is_vo_staff:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
+    if data.get("role") not in VO_STAFF_ROLES:
+        raise ValidationError({"role": _("Kies een rol van een vo-school.")})
+    if user.pk == actor.pk and data["role"] != user.role:
+        raise ValidationError({"role": _("Uw eigen rol kunt u niet wijzigen.")})
+    changed = [name for name in SCHOOL_USER_FIELDS if getattr(user, name) != data[name]]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(user, name, data[name])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=changed)
+    account_changed.send(sender=User, user=user, by=actor, what=f"gewijzigd: {', '.join(changed)}")
+    return changed
+
+
+def reinvite_school_user(*, actor: User, user: User) -> None:
+    """Send the invitation again (a new link to choose a password) to a user of the own school who has not chosen one
+    yet: the first link works for a limited time."""
+    if user.organisation_id != actor.organisation_id or not user.is_vo_staff:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
+    if user.has_usable_password():
+        raise ValidationError(
+            _("Deze gebruiker heeft al een wachtwoord; die kan zelf ‘Wachtwoord vergeten’ gebruiken.")
+        )
+    _mail_password_link(
+        user=user, subject=_("Welkom bij VOROC: kies uw wachtwoord"), template="accounts/mail/invitation"
+    )
+    account_changed.send(sender=User, user=user, by=actor, what="uitnodiging opnieuw gestuurd")
 
 
 @transaction.atomic

@@ -9,6 +9,9 @@ from .middleware import start_session
 password_changed = Signal()
 # Sent with ``user`` and ``by`` when the servicedesk ended every session of a user.
 sessions_ended = Signal()
+# Sent with ``user``, ``by`` and ``what`` (a short description, no values) when a beheerder changed a user's account
+# (Gebruikers: gegevens wijzigen, opnieuw uitnodigen).
+account_changed = Signal()
 
 
 @receiver(user_logged_in)

@@ -22,5 +22,7 @@ urlpatterns = [
     path("gebruikers/", users.user_list, name="users"),
     path("gebruikers/nieuw/", users.user_create, name="user_create"),
     path("gebruikers/<id:pk>/verwijderen/", users.user_delete, name="user_delete"),
+    path("gebruikers/<id:pk>/wijzigen/", users.user_edit, name="user_edit"),
+    path("gebruikers/<id:pk>/opnieuw-uitnodigen/", users.user_reinvite, name="user_reinvite"),
     path("gebruikers/<id:pk>/verzuimmelder/", users.user_verzuimmelder, name="user_verzuimmelder"),
 ]

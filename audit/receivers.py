@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from accounts.security import loggable_username
-from accounts.signals import password_changed, sessions_ended
+from accounts.signals import account_changed, password_changed, sessions_ended
 
 from .models import Action
 from .services import record_event
@@ -42,3 +42,8 @@ def on_password_changed(sender, user, how: str, **kwargs) -> None:
 @receiver(sessions_ended)
 def on_sessions_ended(sender, user, by, **kwargs) -> None:
     record_event(Action.SESSIONS_ENDED, summary=f"alle sessies van {user.username} beëindigd")
+
+
+@receiver(account_changed)
+def on_account_changed(sender, user, by, what: str, **kwargs) -> None:
+    record_event(Action.CHANGE, summary=f"gebruiker {user.username} {what}")

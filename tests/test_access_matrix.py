@@ -115,6 +115,10 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "accounts:users": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_create": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_delete": ("GET", "user", only(["beheerder.vo1"], 200, 403), only(["beheerder.vo1"], 404, 403)),
+    "accounts:user_edit": ("GET", "user", only(["beheerder.vo1"], 200, 403), only(["beheerder.vo1"], 404, 403)),
+    # Opnieuw uitnodigen: the own "user" object has no e-mail address (403: only for one with an address and no
+    # password yet; tests/accounts/test_users_edit.py sends one).
+    "accounts:user_reinvite": ("POST", "user", only(["beheerder.vo1"], 403, 403), only(["beheerder.vo1"], 404, 403)),
     "accounts:user_verzuimmelder": (
         "POST",
         "user",

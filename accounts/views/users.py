@@ -1,4 +1,5 @@
-"""Tab Gebruikers (decaan schoolbeheerder only): the school's users, add one, delete one."""
+"""Tab Gebruikers (decaan schoolbeheerder only): the school's users, add one, change one (name, role, e-mail),
+send an invitation again, delete one."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..access import SCHOOL_ADMIN_ROLES, role_required
-from ..forms import SchoolUserForm
+from ..forms import SchoolUserEditForm, SchoolUserForm
 from ..models import User
-from ..services import create_school_user, delete_school_user, set_verzuimmelder
+from ..services import (
+    create_school_user,
+    delete_school_user,
+    reinvite_school_user,
+    set_verzuimmelder,
+    update_school_user,
+)
 from .modals import go_to, modal_or_page
 
 
@@ -68,5 +75,47 @@ def user_verzuimmelder(request, pk: int):
     name = user.full_name or user.username
     text = (_("%(name)s mag nu verzuim melden.") if allowed else _("%(name)s mag geen verzuim meer melden.")) % {
         "name": name
+    }
+    return go_to(request, _list_url(), text)
+
+
+def _own_user(request, pk: int) -> User:
+    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    user = _own_user(request, pk)
+    editing_self = user.pk == request.user.pk
+    form = SchoolUserEditForm(
+        request.POST or None, instance=user, school=request.user.organisation, editing_self=editing_self
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = update_school_user(actor=request.user, user=User.objects.get(pk=user.pk), data=form.cleaned_data)
+        name = form.cleaned_data["voornaam"]
+        text = (
+            _("De gegevens van %(name)s zijn gewijzigd.") if changed else _("Er is niets gewijzigd bij %(name)s.")
+        ) % {"name": user.full_name or name}
+        return go_to(request, _list_url(), text)
+    return modal_or_page(
+        request, "accounts/partials/user_edit.html", {"form": form, "target": user, "cancel_url": _list_url()}
+    )
+
+
+@role_required(SCHOOL_ADMIN_ROLES)
+@require_http_methods(["POST"])
+def user_reinvite(request, pk: int):
+    """A new invitation mail for a user who has not chosen a password yet (the link of the first one expires)."""
+    user = _own_user(request, pk)
+    if user.has_usable_password() or not user.email:
+        raise PermissionDenied  # the button is offered only to users with an address who have no password yet
+    reinvite_school_user(actor=request.user, user=user)
+    text = _("%(name)s krijgt een nieuwe uitnodiging op %(email)s.") % {
+        "name": user.full_name or user.username,
+        "email": user.email,
     }
     return go_to(request, _list_url(), text)

@@ -158,6 +158,8 @@ NOT_SHOWN: dict[str, str] = {
     "verzuim:locatie": "a POST and a redirect",
     "verzuim:melder": "a POST and a redirect",
     "accounts:user_verzuimmelder": "a POST and a redirect",
+    "accounts:user_edit": "a user's account, no pupil (a change is recorded)",
+    "accounts:user_reinvite": "a POST and a redirect (recorded)",
     "gemeente:melding_contact": "a POST and a redirect (the change is recorded)",
     "monitor:index": "numbers only: counts and charts, no pupil is named",
     "monitor:rapportages": "the monthly reports' dates and counts, no pupil (the visit is recorded, naming none)",
