@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The current school year is read from the cache once per request, not once per row of a list.
+    "students.schoolyear.SchoolYearPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.NulCharacterMiddleware",
     "accounts.middleware.LanguageMiddleware",
