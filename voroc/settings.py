@@ -97,6 +97,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip (with Django's BREACH padding, see voroc/compression.py): after whitenoise, which serves static
+    # files compressed ahead, and before every middleware that reads or changes the response's content.
+    "voroc.compression.CompressionMiddleware",
+    # The current school year is read from the cache once per request, not once per row of a list.
+    "students.schoolyear.SchoolYearPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.NulCharacterMiddleware",
     "accounts.middleware.LanguageMiddleware",

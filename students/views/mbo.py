@@ -7,7 +7,7 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.views.generic import TemplateView
 
 from accounts.access import MBO_ROLES, RoleRequiredMixin
@@ -17,7 +17,7 @@ from audit.models import Action
 from audit.services import record_pupils
 
 from ..destination import status_row
-from ..models import Status, StatusChange
+from ..models import Pupil, Status, StatusChange
 from ..schoolyear import current_school_year, label
 from ..search import is_bsn_key, search_pupils, shown_search
 from ..selectors import aanmeldingen_visible_to, pupils_visible_to
@@ -39,15 +39,11 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
         year = current_school_year() - (1 if params.get("jaar") == "vorig" else 0)
         query = params.get("q", "").strip()[:100]
         form_filter = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
-        at_school = Q(**{f"{DELIVERIES}__mbo_school_id": user.organisation_id})
+        at_school = {f"{DELIVERIES}__mbo_school_id": user.organisation_id}
         pupils: QuerySet = (
             pupils_visible_to(user)
             .filter(school_year=year)
             .select_related("school")
-            .annotate(
-                form_received_at=Max(f"{DELIVERIES}__delivered_at", filter=at_school),
-                forms_received=Count(f"{DELIVERIES}", filter=at_school, distinct=True),
-            )
             .prefetch_related(
                 Prefetch(
                     "aanmeldingen",
@@ -63,12 +59,28 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
         )
         if query:
             pupils = search_pupils(pupils, query)
-        if form_filter == "ontvangen":
-            pupils = pupils.filter(forms_received__gt=0)
-        elif form_filter == "niet":
-            pupils = pupils.filter(forms_received=0)
+        if form_filter:
+            # A yes/no per pupil (an index look-up), not the count: the counts are made for one page only.
+            received = Exists(Pupil.objects.filter(pk=OuterRef("pk"), **at_school))
+            pupils = pupils.filter(received if form_filter == "ontvangen" else ~received)
+        # First the page of plain pupils, then the received forms of that page only: counting them for every
+        # applicant before taking the page grows with the school (thousands of applicants).
         page = Paginator(pupils, PAGE_SIZE).get_page(params.get("pagina"))
-        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in page.object_list]
+        shown = list(page.object_list)
+        received_forms = {
+            pk: (at, count)
+            for pk, at, count in pupils_visible_to(user)
+            .filter(pk__in=[p.pk for p in shown])
+            .values("pk")
+            .annotate(
+                at=Max(f"{DELIVERIES}__delivered_at", filter=Q(**at_school)),
+                count=Count(DELIVERIES, filter=Q(**at_school), distinct=True),
+            )
+            .values_list("pk", "at", "count")
+        }
+        for pupil in shown:
+            pupil.form_received_at, pupil.forms_received = received_forms.get(pupil.pk, (None, 0))
+        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in shown]
         record_pupils(
             Action.LIST,
             [p for p, _a in rows],

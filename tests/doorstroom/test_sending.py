@@ -184,19 +184,22 @@ def test_the_mbo_list_shows_applicants_their_status_and_received_forms(
     url = reverse("students:aanmeldingen")
     client.get(url)
     # (session,) user, organisation (header), how many pupils (for the pages), one page of pupils with their
-    # school and received forms (one joined query), their aanmeldingen at this school, the status history,
+    # school, the received forms of that page only, their aanmeldingen at this school, the status history,
     # the audit log's line for the pupils shown.
-    with django_assert_num_queries(session_queries() + 7):
+    with django_assert_num_queries(session_queries() + 8):
         response = client.get(url)
     html = response.content.decode()
     assert "Jansen, Sem" in html and "Wachtend" in html and "nog niet ontvangen" in html and "ontvangen " in html
     for n in range(5):
         extra = PupilFactory(school=school, achternaam=f"Extra{n}")
         add_aanmelding(pupil=extra, opleiding=opleiding1, source="feed")
-    with django_assert_num_queries(session_queries() + 7):
+    with django_assert_num_queries(session_queries() + 8):
         client.get(url)
     only_received = client.get(url, {"formulier": "ontvangen"}).context["rows"]
     assert [p.achternaam for p, _apps in only_received] == ["Jansen"]
+    assert [p.forms_received for p, _apps in only_received] == [1]
+    not_received = [p.achternaam for p, _apps in client.get(url, {"formulier": "niet"}).context["rows"]]
+    assert "Jansen" not in not_received and "Wachtend" in not_received and len(not_received) == 6
     # A large mbo-school pages through its applicants.
     monkeypatch.setattr("students.views.mbo.PAGE_SIZE", 3)
     first, second = client.get(url), client.get(url, {"pagina": 3})

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from students.aanmeldingen import add_aanmelding, record_status
 from students.models import Status, StatusSource
-from students.schoolyear import current_school_year
+from students.schoolyear import current_school_year, forget_current_school_year
 from students.selectors import pupils_visible_to
 from tests.factories import OpleidingFactory, PupilFactory
 
@@ -70,3 +70,59 @@ def test_a_pupil_who_stays_is_brought_back_from_oud_leerlingen_when_added_again(
     assert names == ["Blijft"]
     # Once back, there is nothing to bring back.
     assert decaan_client.post(reverse("students:terug_naar_dit_jaar", args=[stays.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_list_reads_the_school_year_from_the_cache_once_per_request(decaan_client, decaan, monkeypatch):
+    from django.core.cache import cache
+
+    from students.schoolyear import CACHE_KEY
+
+    for n in range(8):
+        PupilFactory(school=decaan.organisation, achternaam=f"Rij{n}")
+    current_school_year()  # the year is in the cache
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: (reads.append(key), real_get(key, *a, **k))[1])
+    response = decaan_client.get(reverse("students:overzicht"), {"groep": "alle"})
+    assert len(response.context["rows"]) == 8
+    # The form icon of every row asks whether the pupil's year is over; the cache answers once.
+    assert reads.count(CACHE_KEY) == 1
+
+
+def test_the_memo_holds_within_a_scope_only_and_forget_clears_it(db):
+    from django.core.cache import cache
+
+    from students.schoolyear import CACHE_KEY, close_scope, forget_current_school_year, open_scope
+
+    year = current_school_year()
+    token = open_scope()
+    try:
+        assert current_school_year() == year
+        cache.set(CACHE_KEY, year + 5, 300)  # another process started a year
+        assert current_school_year() == year  # this request keeps the year it began with
+        forget_current_school_year()
+        cache.set(CACHE_KEY, year + 5, 300)
+        assert current_school_year() == year + 5
+    finally:
+        close_scope(token)
+    cache.set(CACHE_KEY, year + 6, 300)
+    assert current_school_year() == year + 6  # outside a scope, every call reads the cache
+    forget_current_school_year()
+
+
+def test_each_task_reads_the_year_afresh(db):
+    from django.core.cache import cache
+
+    from students.schoolyear import CACHE_KEY, task_finished, task_started
+
+    year = current_school_year()
+    task_started(task_id="a")
+    assert current_school_year() == year
+    cache.set(CACHE_KEY, year + 1, 300)
+    assert current_school_year() == year
+    task_finished(task_id="a")
+    task_started(task_id="b")
+    assert current_school_year() == year + 1
+    task_finished(task_id="b")
+    forget_current_school_year()
