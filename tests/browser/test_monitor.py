@@ -43,6 +43,9 @@ def test_the_gemeente_school_and_mbo_monitors(page, demo_live, demo_pw, axe, sho
     page.get_by_test_id("back").click()
     page.get_by_test_id("subnav-actielijst").click()
     _both_sizes(page, shot, axe, "152-monitor-gemeente-actielijst")
+    page.get_by_test_id("subnav-rapportages").click()
+    expect(page.get_by_role("heading", name="Rapportages")).to_be_visible()
+    _both_sizes(page, shot, axe, "152b-monitor-gemeente-rapportages")
 
     page.context.clear_cookies()
     login(page, base, "decaan.vo1", demo_pw)
