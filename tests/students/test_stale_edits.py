@@ -1,0 +1,82 @@
+"""Two people edit the same pupil data: the second save from a page opened before the first save is refused
+with a message, keeps what its user typed, and writes nothing (accounts/versions.py)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Organisation
+from groups.services import set_mentor_links
+from students.models import Pupil
+from tests.conftest import login_as
+from tests.factories import GroupFactory, PupilFactory
+
+STALE = "Iemand anders heeft deze gegevens gewijzigd sinds u de pagina opende"
+
+
+@pytest.fixture
+def pupil(demo):
+    school = Organisation.objects.get(code="00AA")
+    group = GroupFactory(school=school, name="4A")
+    set_mentor_links(school=school, links={(group.pk, demo["mentor.vo1"].pk)})
+    return PupilFactory(school=school, group=group, voornaam="Sem", achternaam="Jansen", woonplaats="Delft")
+
+
+@pytest.fixture
+def two(demo):
+    decaan, mentor = Client(), Client()
+    login_as(decaan, demo["decaan.vo1"])
+    login_as(mentor, demo["mentor.vo1"])
+    return decaan, mentor
+
+
+def edit_url(pupil) -> str:
+    return reverse("students:bewerken", args=[pupil.pk])
+
+
+def open_edit(client, pupil) -> dict:
+    """What the browser will post from the edit page as it shows it now."""
+    page = client.get(edit_url(pupil)).content.decode()
+    fields = (
+        "voornaam tussenvoegsel achternaam geboortedatum geslacht email telefoon straat huisnummer toevoeging "
+        "postcode woonplaats"
+    ).split()
+    data = {f: getattr(pupil, f) or "" for f in fields}
+    data["geboortedatum"] = pupil.geboortedatum.isoformat() if pupil.geboortedatum else ""
+    if 'name="group"' in page:
+        data["group"] = pupil.group_id
+    version = re.search(r'name="versie" value="([^"]+)"', page)
+    if version:
+        data["versie"] = version.group(1)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_stale_pupil_page_is_refused_and_keeps_what_was_typed(two, pupil):
+    decaan, mentor = two
+    page_a = open_edit(decaan, pupil)  # the decaan opens the pupil data …
+    page_b = open_edit(mentor, pupil)
+    mentor.post(edit_url(pupil), {**page_b, "achternaam": "Jansen-Bakker"})  # … the mentor saves a change …
+    assert Pupil.objects.get(pk=pupil.pk).achternaam == "Jansen-Bakker"
+    # … and the decaan saves the page opened before, with a change of their own.
+    response = decaan.post(edit_url(pupil), {**page_a, "woonplaats": "Rijswijk"})
+    page = response.content.decode()
+    assert response.status_code == 200 and STALE in page and "Controleer en sla opnieuw op." in page
+    assert "achternaam is nu “Jansen-Bakker”" in page  # what changed is named
+    assert 'value="Rijswijk"' in page  # the decaan's input is still in the form
+    stored = Pupil.objects.get(pk=pupil.pk)
+    assert stored.achternaam == "Jansen-Bakker" and stored.woonplaats == "Delft"  # nothing written
+    # Saving again from the page shown now (it carries the current version) goes through.
+    again = re.search(r'name="versie" value="([^"]+)"', page).group(1)
+    decaan.post(edit_url(pupil), {**page_a, "achternaam": "Jansen-Bakker", "woonplaats": "Rijswijk", "versie": again})
+    stored = Pupil.objects.get(pk=pupil.pk)
+    assert stored.achternaam == "Jansen-Bakker" and stored.woonplaats == "Rijswijk"
+
+
+@pytest.mark.django_db
+def test_a_fresh_pupil_page_saves(two, pupil):
+    decaan, _mentor = two
+    decaan.post(edit_url(pupil), {**open_edit(decaan, pupil), "woonplaats": "Rijswijk"})
+    assert Pupil.objects.get(pk=pupil.pk).woonplaats == "Rijswijk"
