@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.versions import check_version, fingerprint
 from audit.services import record_change, record_changes
 
 from .models import (
@@ -153,6 +154,11 @@ def _check_hand_status(aanmelding: Aanmelding, status: int, when: datetime.datet
             )
 
 
+def status_version(aanmelding: Aanmelding) -> str:
+    """The ``versie`` of an aanmelding's current status as a page shows it (accounts/versions.py)."""
+    return fingerprint({"status": aanmelding.status, "at": aanmelding.status_at})
+
+
 @transaction.atomic
 def record_status(
     *,
@@ -162,10 +168,24 @@ def record_status(
     source: str,
     by: User | None = None,
     note: str = "",
+    version: str | None = None,
 ) -> StatusChange:
-    """Add a status to the history. The current status moves only forward in time, never back."""
+    """Add a status to the history. The current status moves only forward in time, never back.
+
+    ``version``: the ``versie`` of the page the status was chosen on (status_version); when the current status
+    changed since, nothing is recorded (accounts/versions.StaleVersion)."""
     if source == StatusSource.HAND:
         refuse_hand_edit_of_connected(aanmelding)
+    if version is not None:
+        stored = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+        check_version(
+            posted=version,
+            current=status_version(stored),
+            what=[
+                _("de huidige status is nu “%(status)s” (%(date)s)")
+                % {"status": stored.get_status_display(), "date": f"{timezone.localtime(stored.status_at):%d-%m-%Y}"}
+            ],
+        )
     when = _as_datetime(at)
     if source == StatusSource.HAND:
         _check_hand_status(aanmelding, status, when)
@@ -237,9 +257,23 @@ def set_diploma(*, pupils: Iterable[Pupil], value: bool | None, by: User | None)
     return len(changed)
 
 
+def extra_aandacht_version(pupil: Pupil) -> str:
+    return fingerprint({"extra_aandacht": pupil.extra_aandacht})
+
+
 @transaction.atomic
-def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
-    """The text for the mbo about extra aandacht / extra loopbaanadvies; empty removes the flag."""
+def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None, version: str | None = None) -> bool:
+    """The text for the mbo about extra aandacht / extra loopbaanadvies; empty removes the flag.
+
+    ``version``: the ``versie`` of the page the text was typed on (extra_aandacht_version); when the stored text
+    changed since, nothing is written (accounts/versions.StaleVersion)."""
+    stored = Pupil.objects.select_for_update().only("extra_aandacht").get(pk=pupil.pk)
+    check_version(
+        posted=version,
+        current=extra_aandacht_version(stored),
+        what=[_("de opgeslagen tekst is nu “%(text)s”") % {"text": stored.extra_aandacht or "–"}],
+    )
+    pupil.extra_aandacht = stored.extra_aandacht
     text = text.strip()
     if text == pupil.extra_aandacht:
         return False

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import versions
 from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
@@ -25,10 +26,12 @@ from ..aanmeldingen import (
     add_aanmelding,
     delete_aanmelding,
     delete_elders,
+    extra_aandacht_version,
     record_elders,
     record_status,
     set_diploma,
     set_extra_aandacht,
+    status_version,
 )
 from ..listing import PupilListing
 from ..models import Aanmelding, Elders, Status, StatusSource
@@ -128,7 +131,7 @@ def update_status(request, pk: int):
     aanmelding, can_edit = _aanmelding_for_user(request, pk)
     if not can_edit or aanmelding.from_feed:
         raise PermissionDenied
-    form = StatusForm(request.POST or None, initial={"status": aanmelding.status})
+    form = StatusForm(request.POST or None, initial={"status": aanmelding.status}, version=status_version(aanmelding))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,7 +142,10 @@ def update_status(request, pk: int):
                 source=StatusSource.HAND,
                 by=request.user,
                 note=data["note"],
+                version=data.get(versions.FIELD) or None,
             )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
         except ValidationError as exc:
             service_errors_into_form(form, _renamed(exc), "status")
         else:
@@ -202,10 +208,21 @@ def diploma(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def extra_aandacht(request, pk: int):
     pupil = _editable_pupil(request, pk)
-    form = ExtraAandachtForm(request.POST or None, initial={"text": pupil.extra_aandacht})
+    form = ExtraAandachtForm(
+        request.POST or None, initial={"text": pupil.extra_aandacht}, version=extra_aandacht_version(pupil)
+    )
     if request.method == "POST" and form.is_valid():
-        set_extra_aandacht(pupil=pupil, text=form.cleaned_data["text"], by=request.user)
-        return go_to(request, _pupil_url(pupil), _("De informatie over extra aandacht is opgeslagen."))
+        try:
+            set_extra_aandacht(
+                pupil=pupil,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                version=form.cleaned_data.get(versions.FIELD) or None,
+            )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
+        else:
+            return go_to(request, _pupil_url(pupil), _("De informatie over extra aandacht is opgeslagen."))
     return modal_or_page(
         request,
         "students/partials/extra_aandacht_form.html",

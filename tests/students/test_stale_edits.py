@@ -1,6 +1,7 @@
 """Two people edit the same pupil data: the second save from a page opened before the first save is refused
 with a message, keeps what its user typed, and writes nothing (accounts/versions.py)."""
 
+import datetime
 import re
 
 import pytest
@@ -80,3 +81,40 @@ def test_a_fresh_pupil_page_saves(two, pupil):
     decaan, _mentor = two
     decaan.post(edit_url(pupil), {**open_edit(decaan, pupil), "woonplaats": "Rijswijk"})
     assert Pupil.objects.get(pk=pupil.pk).woonplaats == "Rijswijk"
+
+
+def versie(client, url) -> dict:
+    found = re.search(r'name="versie" value="([^"]+)"', client.get(url).content.decode())
+    return {"versie": found.group(1)} if found else {}
+
+
+@pytest.mark.django_db
+def test_a_stale_extra_aandacht_page_is_refused_and_keeps_what_was_typed(two, pupil):
+    decaan, mentor = two
+    url = reverse("students:extra_aandacht", args=[pupil.pk])
+    page_a, page_b = versie(decaan, url), versie(mentor, url)
+    mentor.post(url, {**page_b, "text": "Heeft extra loopbaanadvies nodig."})
+    response = decaan.post(url, {**page_a, "text": "Twijfelt tussen twee richtingen."})
+    page = response.content.decode()
+    assert response.status_code == 200 and STALE in page
+    assert "Heeft extra loopbaanadvies nodig." in page and "Twijfelt tussen twee richtingen." in page
+    assert Pupil.objects.get(pk=pupil.pk).extra_aandacht == "Heeft extra loopbaanadvies nodig."
+
+
+@pytest.mark.django_db
+def test_a_stale_status_page_is_refused(two, pupil):
+    from students.aanmeldingen import add_aanmelding
+    from students.models import Status
+    from tests.factories import OpleidingFactory
+
+    decaan, mentor = two
+    aanmelding = add_aanmelding(pupil=pupil, opleiding=OpleidingFactory())
+    url = reverse("students:status_bijwerken", args=[aanmelding.pk])
+    page_a, page_b = versie(decaan, url), versie(mentor, url)
+    today = datetime.date.today().isoformat()
+    mentor.post(url, {**page_b, "status": Status.DEFINITIEF, "date": today})
+    response = decaan.post(url, {**page_a, "status": Status.INTAKE, "date": today, "note": "Gebeld"})
+    page = response.content.decode()
+    assert response.status_code == 200 and STALE in page and "Gebeld" in page
+    aanmelding.refresh_from_db()
+    assert aanmelding.status == Status.DEFINITIEF and aanmelding.history.count() == 2
