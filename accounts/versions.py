@@ -18,6 +18,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 FIELD = "versie"
@@ -59,7 +60,8 @@ def version_field(current: str) -> forms.CharField:
 def show_again_with(form: forms.BaseForm, exc: StaleVersion) -> None:
     """The form as the user filled it in, with the message on top and the current ``versie`` (so saving again
     after checking is taken)."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     data[FIELD] = exc.current
     form.data = data
     form.add_error(None, exc.messages)

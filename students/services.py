@@ -109,7 +109,7 @@ def _changed_since(stored: Pupil, data: dict, group=...) -> list[str]:
     lines = []
     for name in PERSONAL_FIELDS:
         if name in data and (data[name] or "") != (getattr(stored, name) or ""):
-            label = Pupil._meta.get_field(name).verbose_name
+            label = getattr(Pupil._meta.get_field(name), "verbose_name", name)
             lines.append(_("%(field)s is nu “%(value)s”") % {"field": label, "value": getattr(stored, name) or "–"})
     if group is not ... and group != stored.group:
         lines.append(_("%(field)s is nu “%(value)s”") % {"field": _("groep"), "value": stored.group or "–"})
