@@ -118,3 +118,41 @@ def test_a_stale_status_page_is_refused(two, pupil):
     assert response.status_code == 200 and STALE in page and "Gebeld" in page
     aanmelding.refresh_from_db()
     assert aanmelding.status == Status.DEFINITIEF and aanmelding.history.count() == 2
+
+
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.django_db
+def test_a_stale_diploma_click_is_refused(two, pupil):
+    decaan, mentor = two
+    url = reverse("students:leerling", args=[pupil.pk])
+    diploma = reverse("students:diploma", args=[pupil.pk])
+    shown_a = hidden(decaan.get(url).content.decode(), "getoond")
+    mentor.post(diploma, {"getoond": hidden(mentor.get(url).content.decode(), "getoond"), "diploma": "nee"})
+    response = decaan.post(diploma, {"getoond": shown_a, "diploma": "ja"}, follow=True)
+    assert STALE in response.content.decode() and "staat nu op “niet behaald”" in response.content.decode()
+    assert Pupil.objects.get(pk=pupil.pk).diploma is False
+
+
+@pytest.mark.django_db
+def test_a_stale_group_diploma_page_writes_only_what_it_changed(two, pupil):
+    decaan, mentor = two
+    other = PupilFactory(school=pupil.school, group=pupil.group, voornaam="Noor", achternaam="Bakker")
+    group_url = f"{reverse('students:diploma_groep')}?groep={pupil.group_id}"
+    page = decaan.get(group_url).content.decode()
+    stale_page = {f"getoond-{p.pk}": hidden(page, f"getoond-{p.pk}") for p in (pupil, other)}
+    stale_page |= {f"diploma-{p.pk}": "" for p in (pupil, other)}  # as shown: nothing known yet
+    # The mentor sets Sem's diploma on his page; the decaan's group page still shows "nog niet bekend".
+    mentor.post(reverse("students:diploma", args=[pupil.pk]), {"getoond": "", "diploma": "ja"})
+    # The decaan sets only Noor's: Sem's stays the mentor's.
+    decaan.post(group_url, {**stale_page, f"diploma-{other.pk}": "nee"})
+    assert Pupil.objects.get(pk=pupil.pk).diploma is True and Pupil.objects.get(pk=other.pk).diploma is False
+    # A row both changed is refused as a whole, the choices kept on the page.
+    response = decaan.post(group_url, {**stale_page, f"diploma-{pupil.pk}": "nee", f"diploma-{other.pk}": "ja"})
+    page = response.content.decode()
+    assert STALE in page and "Sem Jansen staat nu op “behaald”" in page
+    assert f'name="diploma-{pupil.pk}" value="nee" data-voroc-choice="nee" checked' in page
+    assert Pupil.objects.get(pk=pupil.pk).diploma is True and Pupil.objects.get(pk=other.pk).diploma is False
