@@ -3,7 +3,9 @@
 Every button posts the step that is on screen, so nothing typed is lost, with or without JavaScript:
 "Verder"/"Terug" and the step list keep it in the user's working copy, "Opslaan" saves it (also when the
 form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added to the
-working copy with whichever button is pressed, and saved with the rest on "Opslaan". Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
+working copy with whichever button is pressed, and saved with the rest on "Opslaan". Each page carries the values
+its fields showed (signed): a field left as shown is not taken, so a page opened before someone else's save does
+not undo it, and a field both changed is a conflict the user settles with a choice (services.resolve_conflicts). Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
 is what @upload_limit asks for (accounts/uploads.py).
 """
 
