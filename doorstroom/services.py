@@ -103,9 +103,22 @@ def start_form(*, pupil: Pupil, by: User | None) -> Formulier:
 # --- the working copy ("Verder", "Terug") ------------------------------------------------------------------
 
 
-def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], invalid: dict[str, Any]) -> None:
+def apply_input(
+    *,
+    draft: FormDraft,
+    keys: list[str],
+    values: dict[str, Any],
+    invalid: dict[str, Any],
+    shown: dict[str, Any] | None = None,
+) -> None:
     """Put one step's posted input in the working copy. ``draft.values`` holds only what differs from the
-    saved answers (None: emptied), ``draft.base`` the saved value each change started from."""
+    saved answers (None: emptied), ``draft.base`` the value each change started from.
+
+    ``shown`` is what the page showed in each field when it was built (views/fill.py signs it into the page). A
+    field whose input equals what was shown was not changed by this user: it is not taken, so a value someone
+    else saved after the page was built stays as it is. A changed field starts from what was shown, so a save
+    notices when someone else saved that field meanwhile. Without ``shown`` (a page from before it was sent
+    along) the saved answers of now are the start, as before."""
     saved = draft.form.answers
     for key in keys:
         if key in invalid:
@@ -115,16 +128,39 @@ def apply_input(*, draft: FormDraft, keys: list[str], values: dict[str, Any], in
             continue
         draft.invalid.pop(key, None)
         new = values[key]
+        if shown is not None and key in shown and new == shown[key]:
+            continue  # not changed on this page
         if key not in draft.values:
             if new == saved.get(key):
                 continue
-            draft.base[key] = saved.get(key)
+            draft.base[key] = shown[key] if shown is not None and key in shown else saved.get(key)
             draft.values[key] = new
         elif new == draft.base.get(key) and new == saved.get(key):
             draft.values.pop(key)
             draft.base.pop(key, None)
+            draft.conflicts.pop(key, None)
         else:
             draft.values[key] = new
+
+
+MINE, THEIRS = "mijn", "hun"
+
+
+def resolve_conflicts(*, draft: FormDraft, choices: dict[str, str]) -> set[str]:
+    """The user's choice per field in conflict (``MINE`` or ``THEIRS``). With THEIRS the field goes back to
+    the saved value (their own input for it is dropped); with MINE their value is saved on the next Opslaan,
+    unless someone saved that field yet again. Returns the fields that went back to the saved value."""
+    dropped = set()
+    for key, choice in choices.items():
+        if key not in draft.conflicts or choice not in (MINE, THEIRS):
+            continue
+        del draft.conflicts[key]
+        if choice == THEIRS:
+            draft.values.pop(key, None)
+            draft.base.pop(key, None)
+            draft.invalid.pop(key, None)
+            dropped.add(key)
+    return dropped
 
 
 def keep_draft(draft: FormDraft) -> None:
@@ -190,10 +226,10 @@ def save(*, form: Formulier, draft: FormDraft, rights: FormRights, by: User) -> 
             left_out.append(key)
             continue
         current, started_from = answers.get(key), draft.base.get(key)
-        if current != started_from and current != new:
-            conflicts.append(Conflict(fld, current, new))
-            continue
         if current == new:
+            continue
+        if current != started_from or key in draft.conflicts:  # not until the user chose (resolve_conflicts)
+            conflicts.append(Conflict(fld, current, new))
             continue
         changes.append(FieldChange(key, fld.label, fld.step, current, new))
         if new is None:
@@ -220,9 +256,25 @@ def save(*, form: Formulier, draft: FormDraft, rights: FormRights, by: User) -> 
     draft.form = form
     draft.values = {c.field.key: c.mine for c in conflicts}
     draft.base = {c.field.key: c.theirs for c in conflicts}
+    draft.conflicts = _saved_by(form, [c.field.key for c in conflicts])
     draft.removed_attachments = []
     keep_draft(draft)
     return SaveResult(form, progress_of(form), changes, conflicts, dropped, left_out)
+
+
+def _saved_by(form: Formulier, keys: list[str]) -> dict[str, dict[str, str]]:
+    """Per field: who saved its current value and when (the newest save that changed it)."""
+    found: dict[str, dict[str, str]] = {}
+    if not keys:
+        return found
+    for revision in FormRevision.objects.filter(form=form, action=FormRevision.Action.SAVED).order_by("-at", "-pk"):
+        for key in keys:
+            if key in revision.fields and key not in found:
+                found[key] = {"by": revision.user_name, "at": revision.at.isoformat()}
+        if len(found) == len(keys):
+            break
+    at = (form.updated_at or timezone.now()).isoformat()
+    return {key: found.get(key, {"by": form.updated_by_name, "at": at}) for key in keys}
 
 
 def _save_attachments(form: Formulier, draft: FormDraft, spec: Spec, editable: set[str], by: User) -> list[FieldChange]:

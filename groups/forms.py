@@ -6,7 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
+
 from .models import Group
+from .services import group_version
 
 
 class GroupNameForm(forms.Form):
@@ -23,6 +26,7 @@ class GroupNameForm(forms.Form):
         self.group = group
         if group is not None:
             self.fields["name"].initial = group.name
+            self.fields[versions.FIELD] = versions.version_field(group_version(group))
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
+from accounts.versions import check_version, fingerprint
 from audit.services import record_changes
 from students.models import Pupil
 
@@ -22,8 +24,21 @@ def create_group(*, school: Organisation, name: str) -> Group:
     return group
 
 
+def group_version(group: Group) -> str:
+    """The ``versie`` of a group's name as the rename page shows it (accounts/versions.py)."""
+    return fingerprint({"name": group.name})
+
+
 @transaction.atomic
-def rename_group(*, group: Group, name: str) -> Group:
+def rename_group(*, group: Group, name: str, version: str | None = None) -> Group:
+    """``version``: the ``versie`` of the page the name was typed on; when the name changed since, nothing is
+    written (accounts/versions.StaleVersion)."""
+    stored = Group.objects.select_for_update().get(pk=group.pk)
+    check_version(
+        posted=version,
+        current=group_version(stored),
+        what=[_("de groep heet nu “%(name)s”") % {"name": stored.name}],
+    )
     group.name = name.strip()
     group.full_clean()
     group.save(update_fields=["name"])

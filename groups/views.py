@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import versions
 from accounts.access import VO_MANAGING_ROLES, role_required
 from accounts.models import Role, User
 from accounts.views.modals import go_to, modal_or_page
@@ -98,8 +99,14 @@ def rename(request, pk: int):
     group = _school_group(request, pk)
     form = GroupNameForm(request.POST or None, school=request.user.organisation, group=group)
     if request.method == "POST" and form.is_valid():
-        rename_group(group=group, name=form.cleaned_data["name"])
-        return go_to(request, _index_url(group), _("De groepsnaam is gewijzigd in %(name)s.") % {"name": group.name})
+        try:
+            rename_group(group=group, name=form.cleaned_data["name"], version=form.cleaned_data.get(versions.FIELD))
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
+        else:
+            return go_to(
+                request, _index_url(group), _("De groepsnaam is gewijzigd in %(name)s.") % {"name": group.name}
+            )
     return modal_or_page(
         request,
         "groups/partials/name_form.html",

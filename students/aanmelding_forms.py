@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
+
 from .models import Elders, EldersKind, Opleiding, Status
 
 
@@ -83,6 +85,10 @@ class StatusForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, version: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[versions.FIELD] = versions.version_field(version)
+
     def clean_date(self) -> datetime.date:
         return not_in_future(self.cleaned_data["date"])
 
@@ -117,3 +123,7 @@ class ExtraAandachtForm(forms.Form):
             "loopbaanadvies. Leeg maken haalt de markering weg."
         ),
     )
+
+    def __init__(self, *args, version: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[versions.FIELD] = versions.version_field(version)

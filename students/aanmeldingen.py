@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.versions import StaleVersion, check_version, fingerprint
 from audit.services import record_change, record_changes
 
 from .models import (
@@ -153,6 +154,11 @@ def _check_hand_status(aanmelding: Aanmelding, status: int, when: datetime.datet
             )
 
 
+def status_version(aanmelding: Aanmelding) -> str:
+    """The ``versie`` of an aanmelding's current status as a page shows it (accounts/versions.py)."""
+    return fingerprint({"status": aanmelding.status, "at": aanmelding.status_at})
+
+
 @transaction.atomic
 def record_status(
     *,
@@ -162,10 +168,24 @@ def record_status(
     source: str,
     by: User | None = None,
     note: str = "",
+    version: str | None = None,
 ) -> StatusChange:
-    """Add a status to the history. The current status moves only forward in time, never back."""
+    """Add a status to the history. The current status moves only forward in time, never back.
+
+    ``version``: the ``versie`` of the page the status was chosen on (status_version); when the current status
+    changed since, nothing is recorded (accounts/versions.StaleVersion)."""
     if source == StatusSource.HAND:
         refuse_hand_edit_of_connected(aanmelding)
+    if version is not None:
+        stored = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
+        check_version(
+            posted=version,
+            current=status_version(stored),
+            what=[
+                _("de huidige status is nu “%(status)s” (%(date)s)")
+                % {"status": stored.get_status_display(), "date": f"{timezone.localtime(stored.status_at):%d-%m-%Y}"}
+            ],
+        )
     when = _as_datetime(at)
     if source == StatusSource.HAND:
         _check_hand_status(aanmelding, status, when)
@@ -213,9 +233,41 @@ def _flag_text(value) -> str:
     return {True: "ja", False: "nee", None: ""}.get(value, value) if not isinstance(value, str) else value
 
 
+DIPLOMA_TEXT = {True: _("behaald"), False: _("niet behaald"), None: _("nog niet bekend")}
+
+
+def _check_diploma_shown(pupils: list[Pupil], shown: Mapping[int, bool | None]) -> None:
+    stored = dict(
+        Pupil.objects.select_for_update()
+        .filter(pk__in=[p.pk for p in pupils if p.pk in shown])
+        .values_list("pk", "diploma")
+    )
+    stale = [p for p in pupils if p.pk in stored and stored[p.pk] is not shown[p.pk]]
+    for pupil in pupils:
+        if pupil.pk in stored:
+            pupil.diploma = stored[pupil.pk]
+    if stale:
+        raise StaleVersion(
+            current="",
+            what=[
+                _("het vmbo-diploma van %(name)s staat nu op “%(value)s”")
+                % {"name": p.full_name, "value": DIPLOMA_TEXT[p.diploma]}
+                for p in stale
+            ],
+        )
+
+
 @transaction.atomic
-def set_diploma(*, pupils: Iterable[Pupil], value: bool | None, by: User | None) -> int:
-    """vmbo-diploma behaald: ja, nee or not yet known; for one pupil or a whole group. Returns changes."""
+def set_diploma(
+    *, pupils: Iterable[Pupil], value: bool | None, by: User | None, shown: Mapping[int, bool | None] | None = None
+) -> int:
+    """vmbo-diploma behaald: ja, nee or not yet known; for one pupil or a whole group. Returns changes.
+
+    ``shown``: per pupil the value the page showed; when a stored value differs from it (someone else set it
+    since), nothing is written (accounts/versions.StaleVersion, naming what is stored now)."""
+    pupils = list(pupils)
+    if shown is not None:
+        _check_diploma_shown(pupils, shown)
     changed = [p for p in pupils if p.diploma is not value]
     FlagChange.objects.bulk_create(
         [
@@ -238,8 +290,43 @@ def set_diploma(*, pupils: Iterable[Pupil], value: bool | None, by: User | None)
 
 
 @transaction.atomic
-def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None) -> bool:
-    """The text for the mbo about extra aandacht / extra loopbaanadvies; empty removes the flag."""
+def set_group_diploma(
+    *,
+    pupils: Iterable[Pupil],
+    chosen: Mapping[int, bool | None],
+    shown: Mapping[int, bool | None] | None,
+    by: User | None,
+) -> int:
+    """The diploma-uitslag of a group: per pupil the value chosen. With ``shown`` (what the page showed per
+    pupil) a row the user did not change is not written, and a changed row someone else set meanwhile refuses
+    the whole save (StaleVersion). Returns how many changed."""
+    pupils = list(pupils)
+    if shown is not None:
+        pupils = [p for p in pupils if not (p.pk in shown and chosen[p.pk] is shown[p.pk])]
+        _check_diploma_shown(pupils, shown)
+    return sum(
+        set_diploma(pupils=[p for p in pupils if chosen[p.pk] is value], value=value, by=by)
+        for value in (True, False, None)
+    )
+
+
+def extra_aandacht_version(pupil: Pupil) -> str:
+    return fingerprint({"extra_aandacht": pupil.extra_aandacht})
+
+
+@transaction.atomic
+def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None, version: str | None = None) -> bool:
+    """The text for the mbo about extra aandacht / extra loopbaanadvies; empty removes the flag.
+
+    ``version``: the ``versie`` of the page the text was typed on (extra_aandacht_version); when the stored text
+    changed since, nothing is written (accounts/versions.StaleVersion)."""
+    stored = Pupil.objects.select_for_update().only("extra_aandacht").get(pk=pupil.pk)
+    check_version(
+        posted=version,
+        current=extra_aandacht_version(stored),
+        what=[_("de opgeslagen tekst is nu “%(text)s”") % {"text": stored.extra_aandacht or "–"}],
+    )
+    pupil.extra_aandacht = stored.extra_aandacht
     text = text.strip()
     if text == pupil.extra_aandacht:
         return False

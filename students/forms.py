@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
 from accounts.models import phone_validator
 
 from . import bsn as bsn_crypto
 from .models import Geslacht, Pupil, normalise_postcode
-from .services import PERSONAL_FIELDS
+from .services import PERSONAL_FIELDS, pupil_version
 
 
 class BsnField(forms.CharField):
@@ -129,6 +130,8 @@ class EditPupilForm(PupilDataForm):
                 help_text=_("Vult u het BSN in, dan vervalt de leerlingcode en volgt terugkoppeling van het mbo."),
             )
         self.order_fields(self.field_order)
+        # What the page was built from (accounts/versions.py), before validation puts the input on the instance.
+        self.fields[versions.FIELD] = versions.version_field(pupil_version(self.instance))
 
 
 class LogboekFilterForm(forms.Form):

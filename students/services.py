@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.versions import check_version, fingerprint
 from audit.models import Action
 from audit.services import diff, record_change
 
@@ -96,11 +97,34 @@ def create_pupil(
     return pupil
 
 
+def pupil_version(pupil: Pupil) -> str:
+    """The ``versie`` of the pupil data an edit page shows (accounts/versions.py)."""
+    values: dict[str, object] = {f: getattr(pupil, f) for f in PERSONAL_FIELDS}
+    values.update(group=pupil.group_id, bsn=pupil.has_bsn)
+    return fingerprint(values)
+
+
+def _changed_since(stored: Pupil, data: dict, group=...) -> list[str]:
+    """What is stored now and differs from the user's input: named with its stored value."""
+    lines = []
+    for name in PERSONAL_FIELDS:
+        if name in data and (data[name] or "") != (getattr(stored, name) or ""):
+            label = getattr(Pupil._meta.get_field(name), "verbose_name", name)
+            lines.append(_("%(field)s is nu “%(value)s”") % {"field": label, "value": getattr(stored, name) or "–"})
+    if group is not ... and group != stored.group:
+        lines.append(_("%(field)s is nu “%(value)s”") % {"field": _("groep"), "value": stored.group or "–"})
+    return lines
+
+
 @transaction.atomic
-def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...) -> Pupil:
-    """Change personal data; a pupil without BSN may get one later (the code then goes)."""
+def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=..., version: str | None = None) -> Pupil:
+    """Change personal data; a pupil without BSN may get one later (the code then goes).
+
+    ``version``: the ``versie`` of the page the data comes from; when the stored data changed since, nothing
+    is written (StaleVersion)."""
     # The stored values, not the instance's: a ModelForm has already put the new values on it.
-    stored = Pupil.objects.select_related("group").get(pk=pupil.pk)
+    stored = Pupil.objects.select_for_update().select_related("group").get(pk=pupil.pk)
+    check_version(posted=version, current=pupil_version(stored), what=_changed_since(stored, data, group))
     changes = diff(stored, data, PERSONAL_FIELDS)
     if group is not ... and group != stored.group:
         changes["group"] = (stored.group, group)

@@ -91,10 +91,12 @@ class Formulier(models.Model):
 
 class FormDraft(models.Model):
     """What one user typed since the last save ("Verder"/"Terug" keep it, "Opslaan" saves it, "Annuleer"
-    drops it). ``base`` is the saved answers it started from, so a save changes only what this user changed
-    and notices what someone else saved meanwhile. ``invalid`` holds input that is not valid yet (raw).
-    Attachments added meanwhile point to the draft (``Attachment.pending_for``); ``removed_attachments``
-    holds the ids of saved attachments this user removed."""
+        drops it). ``base`` is the saved answers it started from, so a save changes only what this user changed
+        and notices what someone else saved meanwhile. ``invalid`` holds input that is not valid yet (raw).
+        Attachments added meanwhile point to the draft (``Attachment.pending_for``); ``removed_attachments``
+        holds the ids of saved attachments this user removed. ``conflicts`` names the fields someone else saved
+    while this user changed them ({key: {"by": name, "at": ISO time}}): they are not saved until the user chooses
+    between their own value and the other's."""
 
     form = models.ForeignKey(Formulier, on_delete=models.CASCADE, related_name="drafts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -102,6 +104,7 @@ class FormDraft(models.Model):
     values = models.JSONField(default=dict)
     invalid = models.JSONField(default=dict)
     removed_attachments = models.JSONField(default=list)
+    conflicts = models.JSONField(default=dict)
     step = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,7 +3,9 @@
 Every button posts the step that is on screen, so nothing typed is lost, with or without JavaScript:
 "Verder"/"Terug" and the step list keep it in the user's working copy, "Opslaan" saves it (also when the
 form is not complete), "Annuleer" goes back to the last save. Attachments chosen in the step are added to the
-working copy with whichever button is pressed, and saved with the rest on "Opslaan". Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
+working copy with whichever button is pressed, and saved with the rest on "Opslaan". Each page carries the values
+its fields showed (signed): a field left as shown is not taken, so a page opened before someone else's save does
+not undo it, and a field both changed is a conflict the user settles with a choice (services.resolve_conflicts). Uploads are limited while they arrive (attachments.LimitedUploadHandler), which
 is what @upload_limit asks for (accounts/uploads.py).
 """
 
@@ -15,10 +17,12 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -46,9 +50,19 @@ from ..selectors import (
     unsaved_summary,
     working_attachments,
 )
-from ..services import apply_input, cancel, ensure_editable, keep_draft, save, start_form
+from ..services import (
+    MINE,
+    THEIRS,
+    apply_input,
+    cancel,
+    ensure_editable,
+    keep_draft,
+    resolve_conflicts,
+    save,
+    start_form,
+)
 from ..steps import condition_values, items_for, nav
-from .results import pop_result, push_result
+from .results import pop_result, push_result, text_of
 
 # A request larger than five full attachments and the form is refused with a message (its files were
 # already dropped while it arrived; the reverse proxy limits the size of a request as a whole).
@@ -167,6 +181,10 @@ def _page(
     editable = rights.may_edit(step)
     result = pop_result(request, form)
     context = {
+        "shown": _sign_shown(form, step, answers),
+        "conflicts": _conflicts_of(step, form, draft) if editable else [],
+        "mine": MINE,
+        "theirs": THEIRS,
         "pupil": pupil,
         "form": form,
         "spec": spec,
@@ -202,6 +220,66 @@ def _page(
         "confirm_cancel": confirm_cancel,
     }
     return render(request, "doorstroom/fill.html", context, status=status)
+
+
+# --- what the page showed: a save changes only what the user changed on it ----------------------------------
+
+SHOWN = "getoond"  # the hidden field with the signed {field: value shown}
+CHOICE = "keuze-"  # keuze-<field>: MINE or THEIRS, for a field in conflict
+_SALT = "doorstroom.fill.shown"
+
+
+def _sign_shown(form: Formulier, step: Step, answers: dict) -> str:
+    """The values the step's fields show, signed into the page: what the user's input is measured against
+    (services.apply_input), not what happens to be saved when they post."""
+    shown = {f.key: answers.get(f.key) for f in step.fields}
+    return signing.dumps({"form": form.pk, "step": step.key, "values": shown}, salt=_SALT, compress=True)
+
+
+def _read_shown(post: HttpRequest, form: Formulier, step: Step) -> dict | None:
+    """What the posted page showed; None for a page without it (or one for another form or step)."""
+    try:
+        data = signing.loads(post.POST.get(SHOWN, ""), salt=_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("form") not in (None, form.pk) or data.get("step") != step.key:
+        return None
+    values = data.get("values")
+    return values if isinstance(values, dict) else None
+
+
+@dataclass
+class ConflictView:
+    key: str
+    label: str
+    theirs: str
+    mine: str
+    by: str
+    at: object
+
+
+def _conflicts_of(step: Step, form: Formulier, draft: FormDraft | None) -> list[ConflictView]:
+    """The fields of this step someone else saved while this user changed them: both values, to choose from."""
+    from ..engine import display
+
+    if draft is None or not draft.conflicts:
+        return []
+    found = []
+    for fld in step.fields:
+        about = draft.conflicts.get(fld.key)
+        if about is None:
+            continue
+        found.append(
+            ConflictView(
+                key=fld.key,
+                label=fld.label,
+                theirs=text_of(display(fld, form.answers.get(fld.key))),
+                mine=text_of(display(fld, draft.values.get(fld.key))),
+                by=about.get("by") or _("iemand anders"),
+                at=parse_datetime(about.get("at") or ""),
+            )
+        )
+    return found
 
 
 @dataclass
@@ -279,7 +357,12 @@ def _take_input(post: _Post, step: Step) -> HttpResponse | None:
     edit_rows = ROW_BUTTONS.get(post.action) if post.action is not None else None
     if edit_rows is not None:
         edit_rows(post, values, invalid)
-    apply_input(draft=post.draft, keys=keys, values=values, invalid=invalid)
+    choices = {key: post.request.POST.get(CHOICE + key, "") for key in keys if CHOICE + key in post.request.POST}
+    for key in resolve_conflicts(draft=post.draft, choices=choices):  # "their value": this input is dropped
+        values.pop(key, None)
+        invalid.pop(key, None)
+    shown = _read_shown(post.request, post.form, step)
+    apply_input(draft=post.draft, keys=keys, values=values, invalid=invalid, shown=shown)
     post.upload_errors = _uploads(post.request, post.form, post.draft, step)
     post.stay = post.stay or bool(post.upload_errors) or any(k in post.draft.invalid for k in keys)
     on_attachment = ATTACHMENT_BUTTONS.get(post.action) if post.action is not None else None

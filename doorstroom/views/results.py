@@ -65,7 +65,7 @@ def pop_result(request, form: Formulier) -> ResultView | None:
         fld = spec.fields.get(key)
         if fld is not None:
             conflicts.append(
-                (fld.label, _text(display(fld, form.answers.get(key))), _text(display(fld, draft.values.get(key))))
+                (fld.label, text_of(display(fld, form.answers.get(key))), text_of(display(fld, draft.values.get(key))))
             )
     return ResultView(
         complete=progress.complete and not invalid and not conflicts,
@@ -79,7 +79,7 @@ def pop_result(request, form: Formulier) -> ResultView | None:
     )
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
     if isinstance(value, list):
         if value and isinstance(value[0], list):
             return "; ".join(", ".join(t for _l, t in row if t) for row in value)

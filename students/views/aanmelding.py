@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import versions
 from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
@@ -25,10 +27,13 @@ from ..aanmeldingen import (
     add_aanmelding,
     delete_aanmelding,
     delete_elders,
+    extra_aandacht_version,
     record_elders,
     record_status,
     set_diploma,
     set_extra_aandacht,
+    set_group_diploma,
+    status_version,
 )
 from ..listing import PupilListing
 from ..models import Aanmelding, Elders, Status, StatusSource
@@ -128,7 +133,7 @@ def update_status(request, pk: int):
     aanmelding, can_edit = _aanmelding_for_user(request, pk)
     if not can_edit or aanmelding.from_feed:
         raise PermissionDenied
-    form = StatusForm(request.POST or None, initial={"status": aanmelding.status})
+    form = StatusForm(request.POST or None, initial={"status": aanmelding.status}, version=status_version(aanmelding))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,7 +144,10 @@ def update_status(request, pk: int):
                 source=StatusSource.HAND,
                 by=request.user,
                 note=data["note"],
+                version=data.get(versions.FIELD) or None,
             )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
         except ValidationError as exc:
             service_errors_into_form(form, _renamed(exc), "status")
         else:
@@ -194,7 +202,17 @@ def diploma(request, pk: int):
     value = request.POST.get("diploma", "")
     if value not in DIPLOMA_VALUES:
         return go_to(request, _pupil_url(pupil), _("Kies behaald, niet behaald of nog niet bekend."))
-    set_diploma(pupils=[pupil], value=DIPLOMA_VALUES[value], by=request.user)
+    shown = request.POST.get("getoond")
+    try:
+        set_diploma(
+            pupils=[pupil],
+            value=DIPLOMA_VALUES[value],
+            by=request.user,
+            shown={pupil.pk: DIPLOMA_VALUES[shown]} if shown in DIPLOMA_VALUES else None,
+        )
+    except versions.StaleVersion as exc:
+        messages.warning(request, " ".join(exc.messages))
+        return go_to(request, _pupil_url(pupil))
     return go_to(request, _pupil_url(pupil), _("Het vmbo-diploma is bijgewerkt."))
 
 
@@ -202,10 +220,21 @@ def diploma(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def extra_aandacht(request, pk: int):
     pupil = _editable_pupil(request, pk)
-    form = ExtraAandachtForm(request.POST or None, initial={"text": pupil.extra_aandacht})
+    form = ExtraAandachtForm(
+        request.POST or None, initial={"text": pupil.extra_aandacht}, version=extra_aandacht_version(pupil)
+    )
     if request.method == "POST" and form.is_valid():
-        set_extra_aandacht(pupil=pupil, text=form.cleaned_data["text"], by=request.user)
-        return go_to(request, _pupil_url(pupil), _("De informatie over extra aandacht is opgeslagen."))
+        try:
+            set_extra_aandacht(
+                pupil=pupil,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                version=form.cleaned_data.get(versions.FIELD) or None,
+            )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
+        else:
+            return go_to(request, _pupil_url(pupil), _("De informatie over extra aandacht is opgeslagen."))
     return modal_or_page(
         request,
         "students/partials/extra_aandacht_form.html",
@@ -233,22 +262,37 @@ def group_diploma(request):
     back = reverse("students:overzicht") + f"?groep={listing.selected_group.pk}"
     if request.method == "GET":
         record_pupils(Action.LIST, pupils, summary=f"diploma-uitslag, groep {listing.selected_group.name}")
-    errors = []
+    errors: list = []
+    stale: list[str] = []
+    codes = {value: code for code, value in DIPLOMA_VALUES.items()}
+    for pupil in pupils:
+        pupil.choice = codes[pupil.diploma]  # type: ignore[attr-defined]
     if request.method == "POST":
         chosen = {p.pk: request.POST.get(f"diploma-{p.pk}", "") for p in pupils}
         errors = [p for p in pupils if chosen[p.pk] not in DIPLOMA_VALUES]
+        # What the page showed per pupil: a row not changed on it is not written (set_group_diploma).
+        shown_codes = {p.pk: request.POST.get(f"getoond-{p.pk}") for p in pupils}
+        shown = {pk: DIPLOMA_VALUES[code] for pk, code in shown_codes.items() if code in DIPLOMA_VALUES}
         if not errors:
-            changed = 0
-            for value in DIPLOMA_VALUES:
-                group = [p for p in pupils if chosen[p.pk] == value]
-                changed += set_diploma(pupils=group, value=DIPLOMA_VALUES[value], by=request.user)
-            return go_to(
-                request, back, _("De diploma-uitslag is opgeslagen (%(count)d gewijzigd).") % {"count": changed}
-            )
+            try:
+                changed = set_group_diploma(
+                    pupils=pupils,
+                    chosen={pk: DIPLOMA_VALUES[code] for pk, code in chosen.items()},
+                    shown=shown or None,
+                    by=request.user,
+                )
+            except versions.StaleVersion as exc:
+                stale = exc.messages
+            else:
+                return go_to(
+                    request, back, _("De diploma-uitslag is opgeslagen (%(count)d gewijzigd).") % {"count": changed}
+                )
+        for pupil in pupils:  # shown again as the user chose
+            pupil.choice = chosen[pupil.pk]  # type: ignore[attr-defined]
     return modal_or_page(
         request,
         "students/partials/group_diploma.html",
-        {"group": listing.selected_group, "pupils": pupils, "errors": errors, "cancel_url": back},
+        {"group": listing.selected_group, "pupils": pupils, "errors": errors, "stale": stale, "cancel_url": back},
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts import versions
 from accounts.access import VO_MANAGING_ROLES, role_required
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.services import record_view
@@ -147,7 +148,15 @@ def edit_pupil(request, pk: int):
     if request.method == "POST" and form.is_valid():
         changes = {"group": form.cleaned_data["group"]} if groups is not None else {}
         try:
-            update_pupil(pupil=pupil, data=form.cleaned_data, bsn=form.cleaned_data.get("bsn") or None, **changes)
+            update_pupil(
+                pupil=pupil,
+                data=form.cleaned_data,
+                bsn=form.cleaned_data.get("bsn") or None,
+                version=form.cleaned_data.get(versions.FIELD) or None,
+                **changes,
+            )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)
         except ValidationError as exc:
             service_errors_into_form(form, exc, "bsn")
         else:

@@ -227,6 +227,10 @@ def test_two_users_at_once_nothing_is_overwritten_unseen(client, demo, pupil):
     assert "Iemand anders heeft intussen deze velden opgeslagen" in page
     assert "opgeslagen “Zelfstandig kok”, uw invoer “Kok en bakker”" in page
     decaan.post(form_url(pupil), step_data("loopbaan", "opslaan", beroepswens="Kok en bakker"))
+    assert Formulier.objects.get(pupil=pupil).answers["beroepswens"] == "Zelfstandig kok"  # not without a choice
+    decaan.post(
+        form_url(pupil), {**step_data("loopbaan", "opslaan", beroepswens="Kok en bakker"), "keuze-beroepswens": "mijn"}
+    )
     assert Formulier.objects.get(pupil=pupil).answers["beroepswens"] == "Kok en bakker"
 
 

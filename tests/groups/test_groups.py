@@ -179,3 +179,31 @@ def test_another_schools_group_is_404_and_mentors_zorg_have_no_groepen_tab(clien
     for username in ("mentor.vo1", "zorg.vo1"):
         client.force_login(demo[username])
         assert client.get(INDEX).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_stale_rename_page_is_refused_and_keeps_what_was_typed(demo, school):
+    """Two decanen rename the same group: the page opened before the other's rename does not overwrite it."""
+    import re
+
+    from django.test import Client
+
+    from tests.conftest import login_as
+
+    group = GroupFactory(school=school, name="4A")
+    first, second = Client(), Client()
+    login_as(first, demo["decaan.vo1"])
+    login_as(second, demo["beheerder.vo1"])
+    url = reverse("groups:rename", args=[group.pk])
+
+    def versie(client) -> dict:
+        found = re.search(r'name="versie" value="([^"]+)"', client.get(url, headers=HX).content.decode())
+        return {"versie": found.group(1)} if found else {}
+
+    page_first, page_second = versie(first), versie(second)
+    second.post(url, {**page_second, "name": "4A-kader"}, headers=HX)
+    page = first.post(url, {**page_first, "name": "4A-gemengd"}, headers=HX).content.decode()
+    assert "Iemand anders heeft deze gegevens gewijzigd sinds u de pagina opende" in page
+    assert "de groep heet nu “4A-kader”" in page and 'value="4A-gemengd"' in page
+    group.refresh_from_db()
+    assert group.name == "4A-kader"
