@@ -100,6 +100,10 @@ SCREENS: dict[str, Promise] = {
     "verzuim:melder": _("Beheer melders"),
     "accounts:user_verzuimmelder": _("Gebruikers: verzuim melden"),
     "students:monitor": _("Monitor"),
+    "monitor:rapportages": _("Rapportages (gemeente)"),
+    "monitor:rapportage_excel": _("Maandrapportage als bestand"),
+    "monitor:rapportage_pdf": _("Maandrapportage als bestand"),
+    "monitor:maak_rapportage": _("Maandrapportage (automatisch)"),  # the task that makes the reports
     "doorstroom:formulier": _("Doorstroomformulier invullen"),
     "doorstroom:bekijken": _("Doorstroomformulier"),
     "doorstroom:pdf": _("Doorstroomformulier als pdf"),
