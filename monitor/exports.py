@@ -9,10 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.context import acting_as
-from audit.models import Action
-from audit.services import record_pupils
-from students.exports import Exporter, Progress, diploma_text, render_export
+from students.exports import Exporter, Progress, diploma_text, run_in_background
 from students.schoolyear import label
 from students.text import file_slug
 
@@ -93,9 +90,4 @@ class MonitorListExporter(Exporter):
 def run_monitor_job(job, progress: Progress) -> tuple[str, bytes, list]:
     """A long list, made by the export task (registered in apps.py)."""
     exporter = MonitorListExporter(MonitorList(user=job.user, params=job.params))
-    fmt = job.params.get("formaat", "xlsx")
-    content = render_export(exporter, fmt, progress)
-    pupils = exporter.pupils()
-    with acting_as("", screen="monitor:export", user=job.user):
-        record_pupils(Action.EXPORT, pupils, summary=f"monitor als {fmt} (op de achtergrond)")
-    return exporter.filename(fmt), content, pupils
+    return run_in_background(exporter, job, progress, screen="monitor:export", what="monitor")

@@ -325,14 +325,22 @@ def register_runner(kind: str, runner: Runner) -> None:
     _RUNNERS[kind] = runner
 
 
-def _run_overview(job, progress: Progress) -> tuple[str, bytes, list]:
-    exporter = build_exporter(job.user, job.params)
+def run_in_background(
+    exporter: Exporter, job, progress: Progress, *, screen: str, what: str
+) -> tuple[str, bytes, list]:
+    """What every runner does with its exporter: the file in the job's format, recorded in the audit log as an
+    export by the job's user on ``screen``. Returns (filename, content, the pupils in the file)."""
     fmt = job.params.get("formaat", "xlsx")
     content = render_export(exporter, fmt, progress)
     pupils = exporter.pupils()
-    with acting_as("", screen="students:export", user=job.user):
-        record_pupils(Action.EXPORT, pupils, summary=f"overzicht als {fmt} (op de achtergrond)")
+    with acting_as("", screen=screen, user=job.user):
+        record_pupils(Action.EXPORT, pupils, summary=f"{what} als {fmt} (op de achtergrond)")
     return exporter.filename(fmt), content, pupils
+
+
+def _run_overview(job, progress: Progress) -> tuple[str, bytes, list]:
+    exporter = build_exporter(job.user, job.params)
+    return run_in_background(exporter, job, progress, screen="students:export", what="overzicht")
 
 
 def run_job(job_id: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -16,11 +14,11 @@ from accounts.privacy import needs_search_redirect, params_with_search, search_r
 from audit.models import Action
 from audit.services import record_pupils
 from students.destination import Heading
-from students.exports import BACKGROUND_ROWS, FORMATS, render_export
-from students.models import ExportJob, Status
+from students.exports import FORMATS
+from students.models import Status
 from students.schoolyear import label
 from students.search import search_key
-from students.tasks import run_export
+from students.views.exports import export_response
 
 from ..exports import KIND, ResidentsExporter
 from ..listing import OPEN, SIGNALS, SORTS, ResidentListing
@@ -77,14 +75,7 @@ def export_view(request):
     if fmt not in FORMATS:
         raise Http404
     listing = ResidentListing(user=request.user, params=params)
-    count = listing.pupils().count()
-    if count > BACKGROUND_ROWS[fmt]:
-        job = ExportJob.objects.create(user=request.user, params=params, total=count, kind=KIND)
-        transaction.on_commit(lambda: run_export.delay(job.pk))
-        return redirect("students:export_job", pk=job.pk)
-    exporter = ResidentsExporter(listing)
-    content = render_export(exporter, fmt)
-    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"leerlingen in de gemeente als {fmt}")
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
-    return response
+    return export_response(
+        request, params=params, count=listing.pupils().count(), kind=KIND, what="leerlingen in de gemeente",
+        build=lambda: ResidentsExporter(listing),
+    )  # fmt: skip

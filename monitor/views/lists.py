@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.access import role_required
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_pupils
-from students.exports import BACKGROUND_ROWS, FORMATS, render_export
-from students.models import ExportJob
+from students.exports import FORMATS
 from students.schoolyear import label
-from students.tasks import run_export
+from students.views.exports import export_response
 
 from ..exports import KIND, MonitorListExporter
 from ..figures import MONITOR_ROLES
@@ -59,14 +57,7 @@ def monitor_export(request):
     if fmt not in FORMATS:
         raise Http404
     listing = _listing(request)
-    count = listing.rows().count()
-    if count > BACKGROUND_ROWS[fmt]:
-        job = ExportJob.objects.create(user=request.user, params=request.GET.dict(), total=count, kind=KIND)
-        transaction.on_commit(lambda: run_export.delay(job.pk))
-        return redirect("students:export_job", pk=job.pk)
-    exporter = MonitorListExporter(listing)
-    content = render_export(exporter, fmt)
-    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"monitor als {fmt}: {' · '.join(listing.describe())}")
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
-    return response
+    return export_response(
+        request, params=request.GET.dict(), count=listing.rows().count(), kind=KIND,
+        what=f"monitor: {' · '.join(listing.describe())}", build=lambda: MonitorListExporter(listing),
+    )  # fmt: skip

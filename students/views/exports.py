@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,7 +15,7 @@ from accounts.privacy import needs_search_redirect, params_with_search, search_r
 from audit.models import Action
 from audit.services import PupilRef, record_pupils
 
-from ..exports import BACKGROUND_ROWS, FORMATS, build_exporter, build_listing, render_export
+from ..exports import BACKGROUND_ROWS, FORMATS, Exporter, build_exporter, build_listing, render_export
 from ..models import ExportJob, Status
 from ..search import search_key
 from ..tasks import run_export
@@ -29,14 +31,24 @@ def export_view(request):
     if fmt not in FORMATS:
         raise Http404
     count = build_listing(request.user, params).count()
+    return export_response(
+        request, params=params, count=count, kind=ExportJob.OVERVIEW, what="overzicht",
+        build=lambda: build_exporter(request.user, params),
+    )  # fmt: skip
+
+
+def export_response(request, *, params: dict, count: int, kind: str, what: str, build: Callable[[], Exporter]):
+    """The export of a list as chosen on screen (``params`` holds formaat, already checked): at once as a download,
+    recorded in the audit log, or above BACKGROUND_ROWS an ExportJob of ``kind`` made by the export task, with its
+    progress page. The rows are built once: by ``build`` here, or by the task's runner."""
+    fmt = params.get("formaat", "xlsx")
     if count > BACKGROUND_ROWS[fmt]:
-        # The rows are built once, by the task; the request only counts them.
-        job = ExportJob.objects.create(user=request.user, params=params, total=count)
+        job = ExportJob.objects.create(user=request.user, params=params, total=count, kind=kind)
         transaction.on_commit(lambda: run_export.delay(job.pk))
         return redirect("students:export_job", pk=job.pk)
-    exporter = build_exporter(request.user, params)
+    exporter = build()
     content = render_export(exporter, fmt)
-    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"overzicht als {fmt}")
+    record_pupils(Action.EXPORT, exporter.pupils(), summary=f"{what} als {fmt}")
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
     return response
