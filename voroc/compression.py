@@ -26,8 +26,14 @@ _COMPRESSED_TYPES = (
 )
 
 
+# The feed's API answers small JSON documents to the mbo-schools' systems, which need not decompress anything.
+_UNCOMPRESSED_PATHS = ("/api/",)
+
+
 class CompressionMiddleware(GZipMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if response.get("Content-Type", "").startswith(_COMPRESSED_TYPES):
+        if response.get("Content-Type", "").startswith(_COMPRESSED_TYPES) or request.path.startswith(
+            _UNCOMPRESSED_PATHS
+        ):
             return response
         return super().process_response(request, response)

@@ -152,6 +152,8 @@ def _run(rows: int, pupils: int) -> dict:
         batch = ingest(batch.pk)
         timings.append(time.perf_counter() - start)
         batches.append(batch)
+        if len(batches) == 2:  # the first school's meldingen, before the second school's feed adds its own
+            first_school_meldingen = Melding.objects.filter(organisation__in=schools).count()
     first, repeat, populated = batches
     copy_rate = rows / copy_seconds
     first_rate, repeat_rate, populated_rate = rows / timings[0], rows / timings[1], rows / timings[2]
@@ -201,6 +203,6 @@ def _run(rows: int, pupils: int) -> dict:
         },
         "aanmeldingen": Aanmelding.objects.filter(mbo_school=mbo).count(),
         "history_lines": StatusChange.objects.filter(aanmelding__mbo_school=mbo).count(),
-        "meldingen": Melding.objects.filter(organisation__in=schools).count(),
+        "meldingen": first_school_meldingen,
         **extra,
     }
