@@ -123,7 +123,7 @@ def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=...,
     ``version``: the ``versie`` of the page the data comes from; when the stored data changed since, nothing
     is written (StaleVersion)."""
     # The stored values, not the instance's: a ModelForm has already put the new values on it.
-    stored = Pupil.objects.select_for_update().select_related("group").get(pk=pupil.pk)
+    stored = Pupil.objects.select_for_update(of=("self",)).select_related("group").get(pk=pupil.pk)
     check_version(posted=version, current=pupil_version(stored), what=_changed_since(stored, data, group))
     changes = diff(stored, data, PERSONAL_FIELDS)
     if group is not ... and group != stored.group:
