@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 from accounts.access import MBO_ROLES, role_required
 from audit.models import Action
 from audit.services import record_pupils
-from students.models import STATUS_CODES, Aanmelding, Status, StatusChange, StatusSource
+from students.models import STATUS_CODES, Aanmelding, Status, StatusSource
+from students.selectors import aanmeldingen_visible_to
 
 from .models import BatchState, LineKind
 from .selectors import batch_lines, batches_visible_to, get_batch_for_user, pupils_named_by
@@ -49,10 +50,7 @@ def delivery_summary(user) -> dict:
     last = batches.order_by("-received_at", "-pk").first()
     # Statuses at this school that came through the feed while no delivery is on record (set before the link).
     from_feed_without_report = (
-        last is None
-        and StatusChange.objects.filter(
-            aanmelding__mbo_school_id=user.organisation_id, source=StatusSource.FEED
-        ).exists()
+        last is None and aanmeldingen_visible_to(user).filter(history__source=StatusSource.FEED).exists()
     )
     return {
         "last": last,
