@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +31,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form, attempts_left=self._attempts_left(form)))
 
-    def _attempts_left(self, form) -> int | None:
+    def _attempts_left(self, form: AuthenticationForm) -> int | None:
         """Warn before the lockout: how many tries this login name has left from this address."""
         username = form.cleaned_data.get("username") if hasattr(form, "cleaned_data") else None
         if not username:
@@ -45,12 +49,12 @@ class LogoutView(auth_views.LogoutView):
 
     http_method_names = ["get", "post", "options"]
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect("accounts:login")
         return render(request, "accounts/logout_confirm.html")
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("U bent uitgelogd."))
         return response
@@ -60,7 +64,7 @@ class LogoutView(auth_views.LogoutView):
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_reset_request(request):
+def password_reset_request(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The same work for every name in the request; the look-up and the mail happen in a task after the commit.
@@ -70,7 +74,7 @@ def password_reset_request(request):
     return render(request, "accounts/password_reset_request.html", {"form": form})
 
 
-def password_reset_sent(request):
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/password_reset_sent.html", {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
     )
@@ -82,7 +86,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
-    def form_valid(self, form):
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # Whoever can read the account's mail may log in again at once, even after a lockout.
         unlock_login(username=form.user.username)

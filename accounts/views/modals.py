@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, trigger_client_event
 
+from ..access import HtmxRequest
 
-def modal_or_page(request, partial: str, context: dict, *, status: int = 200) -> HttpResponse:
+
+def modal_or_page(request: HtmxRequest, partial: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
     """The pop-up's content for htmx; the same content inside a page without JavaScript."""
     if request.htmx:
         return render(request, partial, {**context, "in_modal": True}, status=status)
     return render(request, "modal_page.html", {**context, "partial": partial, "in_modal": False}, status=status)
 
 
-def close_modal(request, text: str, *, page_url: str) -> HttpResponse:
+def close_modal(request: HtmxRequest, text: str, *, page_url: str) -> HttpResponse:
     """After a save in a pop-up: close it and show ``text``; as a page, go to ``page_url`` with the message."""
     if request.htmx:
         return trigger_client_event(HttpResponse(status=204), "voroc:closeModal", {"message": text})
@@ -26,7 +30,7 @@ def close_modal(request, text: str, *, page_url: str) -> HttpResponse:
     return redirect(page_url)
 
 
-def go_to(request, url: str, text: str = "") -> HttpResponse:
+def go_to(request: HtmxRequest, url: str, text: str = "") -> HttpResponse:
     """After a save that changes what the page shows: load ``url`` as a whole page (also from a pop-up).
 
     From a pop-up on the page ``url`` names (perhaps with another #fragment), the page is reloaded: a browser
@@ -42,7 +46,7 @@ def go_to(request, url: str, text: str = "") -> HttpResponse:
     return redirect(url)
 
 
-def service_errors_into_form(form, exc: ValidationError, fallback: str) -> None:
+def service_errors_into_form(form: BaseForm, exc: ValidationError, fallback: str) -> None:
     """Show a service's ValidationError in the form: under its field, else under ``fallback``, else on top."""
     fallback_field = fallback if fallback in form.fields else None
     if not hasattr(exc, "error_dict"):

@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,11 +21,12 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..access import AuthenticatedRequest
 from ..forms import TOTPCodeForm
 from ..otp import check_code
 
 
-def _second_factor_passed(request, device) -> None:
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
     """The session is verified from now on: it gets a new key (and CSRF token), as at the password step, so that a
     session key seen before this step (on a shared computer, in a log) does not become a verified one."""
     otp_login(request, device)
@@ -32,7 +34,7 @@ def _second_factor_passed(request, device) -> None:
     rotate_token(request)
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -42,8 +44,9 @@ def _next_url(request) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_verify(request):
-    if request.user.is_verified():
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
+    # OTPMiddleware gives every user is_verified(); the User model does not declare it.
+    if request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("accounts:otp_setup")
@@ -61,7 +64,7 @@ def otp_verify(request):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_setup(request):
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user_has_device(user):
         return redirect("accounts:otp_verify")

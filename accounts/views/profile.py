@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
+from ..access import AuthenticatedRequest
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
 from ..services import send_password_changed_mail, update_profile
@@ -21,7 +23,7 @@ from .modals import close_modal, modal_or_page
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request):
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # A separate instance: an invalid POST must not change request.user (shown in the header).
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
@@ -38,7 +40,7 @@ def profile(request):
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_password(request):
+def change_password(request: AuthenticatedRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -56,7 +58,7 @@ def change_password(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_check(request):
+def profile_check(request: AuthenticatedRequest) -> HttpResponse:
     """First login: check the mandatory personal data before going on."""
     user = request.user
     if user.profile_checked_at is not None:

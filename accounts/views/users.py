@@ -4,13 +4,13 @@ send an invitation again, delete one."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..access import SCHOOL_ADMIN_ROLES, role_required
+from ..access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 from ..forms import SchoolUserEditForm, SchoolUserForm
 from ..models import User
 from ..services import (
@@ -29,14 +29,14 @@ def _list_url() -> str:
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET"])
-def user_list(request):
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.filter(organisation=request.user.organisation).order_by("achternaam", "voornaam", "username")
     return render(request, "accounts/users.html", {"users": users})
 
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def user_create(request):
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = SchoolUserForm(request.POST or None, school=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         user = create_school_user(school=request.user.organisation, data=form.cleaned_data)
@@ -50,7 +50,7 @@ def user_create(request):
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def user_delete(request, pk: int):
+def user_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
     if user is None:
         raise Http404
@@ -65,7 +65,7 @@ def user_delete(request, pk: int):
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["POST"])
-def user_verzuimmelder(request, pk: int):
+def user_verzuimmelder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Give (or take back) the right to report absence to a user of the own school; another school's: 404."""
     user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
     if user is None:
@@ -79,7 +79,7 @@ def user_verzuimmelder(request, pk: int):
     return go_to(request, _list_url(), text)
 
 
-def _own_user(request, pk: int) -> User:
+def _own_user(request: AuthenticatedRequest, pk: int) -> User:
     user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
     if user is None:
         raise Http404
@@ -88,7 +88,7 @@ def _own_user(request, pk: int) -> User:
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def user_edit(request, pk: int):
+def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = _own_user(request, pk)
     editing_self = user.pk == request.user.pk
     form = SchoolUserEditForm(
@@ -108,7 +108,7 @@ def user_edit(request, pk: int):
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["POST"])
-def user_reinvite(request, pk: int):
+def user_reinvite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A new invitation mail for a user who has not chosen a password yet (the link of the first one expires)."""
     user = _own_user(request, pk)
     if user.has_usable_password() or not user.email:
