@@ -11,12 +11,14 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from accounts import crypto
+from accounts.models import User
 
 from .context import Actor, current_actor, keep_until_shown
 from .models import Action, AuditEntry, PupilKey
@@ -34,7 +36,17 @@ class PupilRef(NamedTuple):
     school_id: int | None
 
 
-def _entry(action: str, actor: Actor, **fields) -> AuditEntry:
+class PupilLike(Protocol):
+    """What the log reads of a pupil: a students.Pupil, a PupilRef."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def school_id(self) -> int | None: ...
+
+
+def _entry(action: str, actor: Actor, **fields: Any) -> AuditEntry:
     return AuditEntry(
         action=action,
         actor_id=actor.id,
@@ -112,7 +124,7 @@ def forget_pupil(pupil_id: int) -> int:
 
 
 # --- recording ---------------------------------------------------------------------------------------------
-def record_view(pupil, *, summary: str = "") -> AuditEntry:
+def record_view(pupil: PupilLike, *, summary: str = "") -> AuditEntry:
     """One pupil's data was shown (a page, a pop-up, a file). In a request it is written once the response
     shows it (see ``keep_until_shown``): a request answered 403 or 404 viewed nothing."""
     entry = _entry(Action.VIEW, current_actor(), pupil_id=pupil.pk, school_id=pupil.school_id, summary=summary[:300])
@@ -121,7 +133,7 @@ def record_view(pupil, *, summary: str = "") -> AuditEntry:
     return entry
 
 
-def record_pupils(action: str, pupils: Iterable, *, summary: str = "") -> list[AuditEntry]:
+def record_pupils(action: str, pupils: Iterable[PupilLike], *, summary: str = "") -> list[AuditEntry]:
     """A list, export or print showed these pupils: one entry per school, whatever the number of pupils.
 
     In a request it is written once the response shows it (see ``keep_until_shown``)."""
@@ -148,7 +160,7 @@ def record_pupils(action: str, pupils: Iterable, *, summary: str = "") -> list[A
 
 
 def record_change(
-    pupil, *, action: str = Action.CHANGE, changes: Changes | None = None, summary: str = ""
+    pupil: PupilLike, *, action: str = Action.CHANGE, changes: Changes | None = None, summary: str = ""
 ) -> AuditEntry:
     """A pupil's data changed: which fields, and (sealed) from what to what."""
     return record_changes([(pupil, changes or {})], action=action, summary=summary)[0]
@@ -179,7 +191,9 @@ def record_changes(
     return AuditEntry.objects.bulk_create(entries)
 
 
-def record_event(action: str, *, user=None, name: str = "", summary: str = "", pupil=None) -> AuditEntry:
+def record_event(
+    action: str, *, user: User | None = None, name: str = "", summary: str = "", pupil: PupilLike | None = None
+) -> AuditEntry:
     """An account event (login, lockout, password change …) or one about a pupil without values."""
     actor = current_actor()
     if user is not None:
@@ -216,6 +230,6 @@ def record_out_of_scope(pupil_id: int) -> AuditEntry:
     return entry
 
 
-def diff(instance, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, tuple[Any, Any]]:
+def diff(instance: Model, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, tuple[Any, Any]]:
     """Old → new for the fields of ``data`` that differ from ``instance`` (read before saving)."""
     return {f: (getattr(instance, f), data[f]) for f in fields if f in data and getattr(instance, f) != data[f]}

@@ -19,13 +19,14 @@ user may do (no right: 403).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from accounts.access import VO_MANAGING_ROLES
-from accounts.models import GemeentePostcode, Role, User
+from accounts.models import GemeentePostcode, Organisation, Role, User
 from audit.context import current_request
 from audit.services import record_out_of_scope, record_view
 
@@ -73,7 +74,7 @@ def living_in(pupils: QuerySet[Pupil], gemeente_id: int | None) -> QuerySet[Pupi
     return pupils.annotate(postcode_area=postcode_area()).filter(postcode_area__in=areas)
 
 
-def gemeente_of(pupil: Pupil):
+def gemeente_of(pupil: Pupil) -> Organisation | None:
     """The gemeente (an accounts.Organisation) the pupil's address lies in, or None (not in the region)."""
     area = (pupil.postcode or "")[:4]
     found = GemeentePostcode.objects.filter(postcode=area).select_related("gemeente").first()
@@ -104,7 +105,7 @@ def groups_visible_to(user: User) -> QuerySet:
     return groups.order_by("name", "pk")
 
 
-def mentors_of(group) -> QuerySet[User]:
+def mentors_of(group: Any) -> QuerySet[User]:  # a groups.Group or None (students does not import groups)
     """The mentors linked to a group (its guardian grants), e.g. for the pupil's page and the gemeente."""
     if group is None:
         return User.objects.none()

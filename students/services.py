@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -78,7 +79,7 @@ def create_pupil(
     bsn: str | None,
     created_by: User | None,
     source: str = Source.SCHOOL,
-    group=None,
+    group: Any = None,  # a groups.Group or None (students does not import groups)
 ) -> Pupil:
     """Add a pupil. ``bsn=None`` means "Geen BSN nummer?": the pupil gets a unique code instead."""
     pupil = Pupil(school=school, source=source, created_by=created_by, group=group)
@@ -104,7 +105,7 @@ def pupil_version(pupil: Pupil) -> str:
     return fingerprint(values)
 
 
-def _changed_since(stored: Pupil, data: dict, group=...) -> list[str]:
+def _changed_since(stored: Pupil, data: dict[str, Any], group: Any = ...) -> list[str]:
     """What is stored now and differs from the user's input: named with its stored value."""
     lines = []
     for name in PERSONAL_FIELDS:
@@ -117,7 +118,14 @@ def _changed_since(stored: Pupil, data: dict, group=...) -> list[str]:
 
 
 @transaction.atomic
-def update_pupil(*, pupil: Pupil, data: dict, bsn: str | None = None, group=..., version: str | None = None) -> Pupil:
+def update_pupil(
+    *,
+    pupil: Pupil,
+    data: dict[str, Any],
+    bsn: str | None = None,
+    group: Any = ...,  # a groups.Group or None (students does not import groups); ... leaves it as it is
+    version: str | None = None,
+) -> Pupil:
     """Change personal data; a pupil without BSN may get one later (the code then goes).
 
     ``version``: the ``versie`` of the page the data comes from; when the stored data changed since, nothing

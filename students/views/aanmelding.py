@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import versions
+from accounts.access import AuthenticatedRequest
 from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
@@ -36,7 +37,7 @@ from ..aanmeldingen import (
     status_version,
 )
 from ..listing import PupilListing
-from ..models import Aanmelding, Elders, Status, StatusSource
+from ..models import Aanmelding, Elders, Pupil, Status, StatusSource
 from ..schoolyear import current_school_year
 from ..selectors import aanmeldingen_visible_to, get_pupil_for_user, pupils_visible_to, rights_for
 
@@ -48,18 +49,18 @@ def _renamed(exc: ValidationError) -> ValidationError:
     return exc
 
 
-def _pupil_url(pupil) -> str:
+def _pupil_url(pupil: Pupil) -> str:
     return reverse("students:leerling", args=[pupil.pk])
 
 
-def _editable_pupil(request, pk: int):
+def _editable_pupil(request: AuthenticatedRequest, pk: int) -> Pupil:
     pupil, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_edit:
         raise PermissionDenied
     return pupil
 
 
-def _aanmelding_for_user(request, pk: int) -> tuple[Aanmelding, bool]:
+def _aanmelding_for_user(request: AuthenticatedRequest, pk: int) -> tuple[Aanmelding, bool]:
     """The aanmelding of a pupil in the user's scope (else 404), and whether the user may edit it."""
     aanmelding = (
         aanmeldingen_visible_to(request.user)
@@ -75,7 +76,7 @@ def _aanmelding_for_user(request, pk: int) -> tuple[Aanmelding, bool]:
 
 @login_required
 @require_http_methods(["GET"])
-def status_popup(request, pk: int, status: int):
+def status_popup(request: AuthenticatedRequest, pk: int, status: int) -> HttpResponse:
     """Clicking a coloured block: when that status was reached, from where, by whom, with what note."""
     aanmelding, can_edit = _aanmelding_for_user(request, pk)
     if status not in Status.values:
@@ -101,7 +102,7 @@ def status_popup(request, pk: int, status: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add(request, pk: int):
+def add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil = _editable_pupil(request, pk)
     form = AanmeldingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def add(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def update_status(request, pk: int):
+def update_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     aanmelding, can_edit = _aanmelding_for_user(request, pk)
     if not can_edit or aanmelding.from_feed:
         raise PermissionDenied
@@ -161,7 +162,7 @@ def update_status(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def remove(request, pk: int):
+def remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     aanmelding, can_edit = _aanmelding_for_user(request, pk)
     if not can_edit or aanmelding.from_feed:
         raise PermissionDenied
@@ -177,7 +178,7 @@ def remove(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def elders(request, pk: int):
+def elders(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil = _editable_pupil(request, pk)
     form = EldersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -197,7 +198,7 @@ def elders(request, pk: int):
 
 @login_required
 @require_POST
-def diploma(request, pk: int):
+def diploma(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil = _editable_pupil(request, pk)
     value = request.POST.get("diploma", "")
     if value not in DIPLOMA_VALUES:
@@ -218,7 +219,7 @@ def diploma(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def extra_aandacht(request, pk: int):
+def extra_aandacht(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil = _editable_pupil(request, pk)
     form = ExtraAandachtForm(
         request.POST or None, initial={"text": pupil.extra_aandacht}, version=extra_aandacht_version(pupil)
@@ -249,7 +250,7 @@ def extra_aandacht(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_diploma(request):
+def group_diploma(request: AuthenticatedRequest) -> HttpResponse:
     """The exam results for a whole group at once (handleiding: "VMBO Diploma gehaald")."""
     listing = PupilListing(
         user=request.user, year=current_school_year(), params={"groep": request.GET.get("groep", "")}
@@ -298,7 +299,7 @@ def group_diploma(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def remove_elders(request, pk: int):
+def remove_elders(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Remove a destination elsewhere that was recorded by mistake (with confirmation)."""
     elders = Elders.objects.filter(pk=pk, pupil__in=pupils_visible_to(request.user)).select_related("pupil").first()
     if elders is None:

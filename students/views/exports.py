@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts.access import VO_ROLES, role_required
+from accounts.access import VO_ROLES, AuthenticatedRequest, role_required
 from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import PupilRef, record_pupils
@@ -23,7 +23,7 @@ from ..tasks import run_export
 
 @role_required(VO_ROLES)
 @require_GET
-def export_view(request):
+def export_view(request: AuthenticatedRequest) -> HttpResponse:
     if needs_search_redirect(request):  # a typed address with the name itself: on to its token
         return search_redirect(request, request.path, request.GET.dict(), search_key(request.GET.get("q", "")))
     params = params_with_search(request, request.GET)
@@ -37,7 +37,15 @@ def export_view(request):
     )  # fmt: skip
 
 
-def export_response(request, *, params: dict, count: int, kind: str, what: str, build: Callable[[], Exporter]):
+def export_response(
+    request: AuthenticatedRequest,
+    *,
+    params: dict[str, str],
+    count: int,
+    kind: str,
+    what: str,
+    build: Callable[[], Exporter],
+) -> HttpResponse:
     """The export of a list as chosen on screen (``params`` holds formaat, already checked): at once as a download,
     recorded in the audit log, or above BACKGROUND_ROWS an ExportJob of ``kind`` made by the export task, with its
     progress page. The rows are built once: by ``build`` here, or by the task's runner."""
@@ -54,7 +62,7 @@ def export_response(request, *, params: dict, count: int, kind: str, what: str, 
     return response
 
 
-def _own_job(request, pk: int) -> ExportJob:
+def _own_job(request: AuthenticatedRequest, pk: int) -> ExportJob:
     job = ExportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404
@@ -63,7 +71,7 @@ def _own_job(request, pk: int) -> ExportJob:
 
 @login_required
 @require_GET
-def job_view(request, pk: int):
+def job_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The progress page; htmx asks again every second until the file is ready."""
     job = _own_job(request, pk)
     template = "students/partials/export_progress.html" if request.htmx else "students/export_job.html"
@@ -72,7 +80,7 @@ def job_view(request, pk: int):
 
 @login_required
 @require_GET
-def download_view(request, pk: int):
+def download_view(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     job = _own_job(request, pk)
     if job.state != ExportJob.State.DONE or job.expired or not job.file:
         return render(request, "students/export_job.html", {"job": job}, status=410 if job.expired else 409)
@@ -84,7 +92,7 @@ def download_view(request, pk: int):
 
 @role_required(VO_ROLES)
 @require_GET
-def print_view(request):
+def print_view(request: AuthenticatedRequest) -> HttpResponse:
     if needs_search_redirect(request):
         return search_redirect(request, request.path, request.GET.dict(), search_key(request.GET.get("q", "")))
     exporter = build_exporter(request.user, params_with_search(request, request.GET))

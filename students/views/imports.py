@@ -7,13 +7,13 @@ sealed in a PupilImport that only its own user reaches (anyone else: 404).
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import VO_MANAGING_ROLES, role_required
+from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.bsn_like import MASK, mask_bsn_like
 from accounts.uploads import dropped_files, upload_limit
 from audit.models import Action
@@ -23,7 +23,7 @@ from ..exports import FORMATS
 from ..imports import services
 from ..imports.forms import MAX_UPLOAD_BYTES, MappingForm, UploadForm
 from ..imports.plan import Kind
-from ..imports.readers import UnreadableFile
+from ..imports.readers import Table, UnreadableFile
 from ..imports.report import BACKGROUND_KIND, ImportReportExporter
 from ..models import ExportJob, PupilImport
 from ..tasks import run_export
@@ -31,21 +31,21 @@ from ..tasks import run_export
 SAMPLE_ROWS = 5
 
 
-def _own_import(request, pk: int) -> PupilImport:
+def _own_import(request: AuthenticatedRequest, pk: int) -> PupilImport:
     imp = PupilImport.objects.filter(pk=pk, user=request.user, school=request.user.organisation).first()
     if imp is None:
         raise Http404
     return imp
 
 
-def _expired(request, imp: PupilImport) -> HttpResponse:
+def _expired(request: HttpRequest, imp: PupilImport) -> HttpResponse:
     return render(request, "students/import_expired.html", {"imp": imp}, status=410)
 
 
 @role_required(VO_MANAGING_ROLES)
 @upload_limit(MAX_UPLOAD_BYTES)
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if dropped_files(request):
@@ -71,7 +71,7 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _samples(table, mapping: dict[str, str]) -> list[str]:
+def _samples(table: Table, mapping: dict[str, str]) -> list[str]:
     samples = []
     for index in range(len(table.headings)):
         values = [cells[index] for _line, cells in table.rows[:SAMPLE_ROWS] if index < len(cells) and cells[index]]
@@ -82,7 +82,7 @@ def _samples(table, mapping: dict[str, str]) -> list[str]:
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def columns(request, pk: int):
+def columns(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _own_import(request, pk)
     if imp.state != PupilImport.State.PREVIEW:
         return redirect("students:import_resultaat", pk=imp.pk)
@@ -113,7 +113,7 @@ def columns(request, pk: int):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def preview(request, pk: int):
+def preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _own_import(request, pk)
     if request.method == "POST" and request.POST.get("actie") == "annuleren":
         if imp.state == PupilImport.State.PREVIEW:
@@ -143,7 +143,7 @@ def preview(request, pk: int):
     return render(request, "students/import_preview.html", context)
 
 
-def _start(request, imp: PupilImport) -> HttpResponse:
+def _start(request: AuthenticatedRequest, imp: PupilImport) -> HttpResponse:
     if imp.row_count <= services.BACKGROUND_ROWS:
         services.run_import(imp)
         return redirect("students:import_resultaat", pk=imp.pk)
@@ -161,7 +161,7 @@ def _start(request, imp: PupilImport) -> HttpResponse:
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET"])
-def result(request, pk: int):
+def result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     imp = _own_import(request, pk)
     if imp.state == PupilImport.State.PREVIEW:
         return redirect("students:import_controle", pk=imp.pk)

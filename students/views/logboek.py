@@ -6,12 +6,16 @@ Logboek as a list of the pupils it names, one pupil's Logboek as a view of that 
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
-from accounts.access import SCHOOL_ADMIN_ROLES, role_required
+from accounts.access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 from accounts.models import Role, User
 from audit.models import PUPIL_ACTIONS, Action, AuditEntry
 from audit.services import PupilRef, details_of, record_pupils
@@ -24,7 +28,7 @@ from ..selectors import get_pupil_for_user
 PAGE_SIZE = 50
 
 
-def _filter_form(request) -> LogboekFilterForm:
+def _filter_form(request: AuthenticatedRequest) -> LogboekFilterForm:
     # query: the school's users, for "wie"
     people = [
         (u.pk, u.full_name or u.username)
@@ -34,7 +38,7 @@ def _filter_form(request) -> LogboekFilterForm:
     return LogboekFilterForm(request.GET, actions=actions, people=people)
 
 
-def _page(request, entries):
+def _page(request: AuthenticatedRequest, entries: QuerySet[AuditEntry]) -> tuple[Page[AuditEntry], list[AuditEntry]]:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))  # query: the count
     rows = list(page.object_list)  # query: the entries of this page
     ids = {e.pupil_id for e in rows if e.pupil_id}
@@ -54,7 +58,9 @@ def _page(request, entries):
     return page, rows
 
 
-def _context(request, form: LogboekFilterForm, page, rows) -> dict:
+def _context(
+    request: AuthenticatedRequest, form: LogboekFilterForm, page: Page[AuditEntry], rows: list[AuditEntry]
+) -> dict[str, Any]:
     kept = request.GET.copy()
     kept.pop("pagina", None)
     return {"page": page, "rows": rows, "form": form, "filter_query": kept.urlencode()}
@@ -62,12 +68,13 @@ def _context(request, form: LogboekFilterForm, page, rows) -> dict:
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_GET
-def logboek(request):
+def logboek(request: AuthenticatedRequest) -> HttpResponse:
     """Every entry about this school's pupils, newest first; by default without the lists."""
     form = _filter_form(request)
     entries = form.filter(AuditEntry.objects.filter(school_id=request.user.organisation_id, action__in=PUPIL_ACTIONS))
     page, rows = _page(request, entries)
-    named = {PupilRef(e.pupil_id, e.school_id) for e in rows if e.pupil_name}  # type: ignore[attr-defined]
+    # A name was found only for an entry with a pupil.
+    named = {PupilRef(e.pupil_id, e.school_id) for e in rows if e.pupil_id and e.pupil_name}  # type: ignore[attr-defined]
     if named:
         record_pupils(Action.LIST, named, summary="logboek")
     return render(request, "students/logboek.html", _context(request, form, page, rows))
@@ -75,7 +82,7 @@ def logboek(request):
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_GET
-def logboek_pupil(request, pk: int):
+def logboek_pupil(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One pupil's entries: alone, or as one of the pupils of a list or export."""
     pupil, _rights = get_pupil_for_user(request.user, pk)
     form = _filter_form(request)

@@ -3,7 +3,7 @@ the status, and whether the vo-school has sent the doorstroomformulier (opened o
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -33,7 +33,7 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
     roles = MBO_ROLES
     template_name = "students/aanmeldingen.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = cast(User, self.request.user)
         params = params_with_search(self.request, self.request.GET)
         year = current_school_year() - (1 if params.get("jaar") == "vorig" else 0)

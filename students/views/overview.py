@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 from urllib.parse import quote
 
 from django.views.generic import TemplateView
@@ -30,7 +30,7 @@ class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
     def year(self) -> int:
         return current_school_year() - (1 if self.former else 0)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = cast(User, self.request.user)  # RoleRequiredMixin let only logged-in users in
         year = self.year()
         listing = PupilListing(user=user, year=year, params=params_with_search(self.request, self.request.GET))

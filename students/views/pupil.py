@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import versions
-from accounts.access import VO_MANAGING_ROLES, role_required
+from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.services import record_view
 
@@ -34,7 +35,7 @@ def _overview_url() -> str:
 @sensitive_post_parameters("bsn")
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def add_pupil(request):
+def add_pupil(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: the BSN, checked against this school's list and the others. Step 2: everything else."""
     school = request.user.organisation
     groups = groups_visible_to(request.user)
@@ -103,7 +104,7 @@ def add_pupil(request):
 # Pages of one pupil are open to every logged-in user: the scope decides (outside it: 404, for every role).
 @login_required
 @require_http_methods(["GET"])
-def pupil_page(request, pk: int):
+def pupil_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The pupil's page ("Aanmelding van de leerling"): aanmeldingen with their status rows, Elders, flags."""
     _found, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_view_dossier:
@@ -133,7 +134,7 @@ def pupil_page(request, pk: int):
 @sensitive_post_parameters("bsn")
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_pupil(request, pk: int):
+def edit_pupil(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Leerlinggegevens: click on a name in the overview."""
     pupil, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_edit:
@@ -170,7 +171,7 @@ def edit_pupil(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_pupil_view(request, pk: int):
+def delete_pupil_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_delete:
         raise PermissionDenied
@@ -185,7 +186,7 @@ def delete_pupil_view(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
-def bring_back(request, pk: int):
+def bring_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Leerling toevoegen found the pupil under Oud leerlingen: put them in this school year's list."""
     pupil, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_change_group or pupil.school_year >= current_school_year():

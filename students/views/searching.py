@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts.privacy import needs_search_redirect, search_redirect
 
@@ -19,7 +23,7 @@ class SearchInSessionMixin:
 
     roles: Iterable[str]
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
             source = request.POST if request.method == "POST" else request.GET
             return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
