@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from students.formstate import is_locked
+from students.formstate import FormIcon, is_locked
 from students.models import Aanmelding, Pupil, Status
 from students.selectors import pupils_visible_to
 
@@ -125,7 +125,7 @@ def form_locked(form: Formulier) -> bool:
     )
 
 
-def icon_for(form: Formulier | None, pupil: Pupil):
+def icon_for(form: Formulier | None, pupil: Pupil) -> FormIcon:
     """The state icon of the pupil's current form (students.formstate), for the school's pages."""
     from students.formstate import form_icon
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.access import MBO_ROLES, role_required
+from accounts.access import MBO_ROLES, AuthenticatedRequest, role_required
+from accounts.models import User
 from audit.models import Action
 from audit.services import record_pupils
 from students.models import STATUS_CODES, Aanmelding, Status, StatusSource
@@ -35,7 +38,7 @@ LINES_PER_PAGE = 100
 RECENT_DAYS = 14
 
 
-def delivery_summary(user) -> dict:
+def delivery_summary(user: User) -> dict[str, Any]:
     """For the top of Terugkoppeling, in words an mbo employee uses: the last delivery, and what of the last two
     weeks' deliveries still asks for action (rejected rows, rows whose pupil VOROC does not know); two queries."""
     batches = batches_visible_to(user)
@@ -65,7 +68,7 @@ def delivery_summary(user) -> dict:
 
 @role_required(MBO_ROLES)
 @require_GET
-def batch_list(request):
+def batch_list(request: AuthenticatedRequest) -> HttpResponse:
     """Newest first, with the counts of each report; 30 to a page."""
     batches = batches_visible_to(request.user)
     page = Paginator(batches.order_by("-received_at", "-pk"), BATCHES_PER_PAGE).get_page(request.GET.get("pagina"))
@@ -84,7 +87,7 @@ def batch_list(request):
 
 @role_required(MBO_ROLES)
 @require_GET
-def batch_detail(request, pk: int):
+def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     if request.htmx and request.GET.get("voortgang"):
         return render(request, "feedback/partials/progress.html", {"batch": batch})

@@ -6,8 +6,8 @@ leaving the page without saving changes nothing.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,11 +15,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import versions
-from accounts.access import VO_MANAGING_ROLES, role_required
+from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.models import Role, User
 from accounts.views.modals import go_to, modal_or_page
 from audit.models import Action
 from audit.services import record_pupils
+from students.models import Pupil
 from students.schoolyear import current_school_year
 from students.selectors import pupils_visible_to
 
@@ -33,14 +34,14 @@ def _index_url(group: Group | None = None) -> str:
     return f"{url}?groep={group.pk}" if group else url
 
 
-def _school_group(request, pk: int) -> Group:
+def _school_group(request: AuthenticatedRequest, pk: int) -> Group:
     group = Group.objects.filter(school=request.user.organisation, pk=pk).first()
     if group is None:
         raise Http404
     return group
 
 
-def _placeable(request, group: Group):
+def _placeable(request: AuthenticatedRequest, group: Group) -> QuerySet[Pupil]:
     """The pupils shown when placing: this year's pupils of the school in the group or in no group."""
     return (
         pupils_visible_to(request.user)
@@ -52,7 +53,7 @@ def _placeable(request, group: Group):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET"])
-def index(request):
+def index(request: AuthenticatedRequest) -> HttpResponse:
     school = request.user.organisation
     year = current_school_year()
     groups = list(
@@ -81,7 +82,7 @@ def index(request):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def create(request):
+def create(request: AuthenticatedRequest) -> HttpResponse:
     form = GroupNameForm(request.POST or None, school=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         group = create_group(school=request.user.organisation, name=form.cleaned_data["name"])
@@ -95,7 +96,7 @@ def create(request):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def rename(request, pk: int):
+def rename(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = _school_group(request, pk)
     form = GroupNameForm(request.POST or None, school=request.user.organisation, group=group)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +122,7 @@ def rename(request, pk: int):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def delete(request, pk: int):
+def delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = _school_group(request, pk)
     if request.method == "POST":
         name = group.name
@@ -141,7 +142,7 @@ def delete(request, pk: int):
 
 @role_required(VO_MANAGING_ROLES)
 @require_POST
-def members(request, pk: int):
+def members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = _school_group(request, pk)
     shown_ids = [int(x) for x in request.POST.getlist("shown") if x.isdigit()]
     shown = _placeable(request, group).filter(pk__in=shown_ids)
@@ -161,7 +162,7 @@ def members(request, pk: int):
 
 @role_required(VO_MANAGING_ROLES)
 @require_http_methods(["GET", "POST"])
-def mentors(request):
+def mentors(request: AuthenticatedRequest) -> HttpResponse:
     school = request.user.organisation
     groups = Group.objects.filter(school=school).order_by("name", "pk")
     mentor_users = User.objects.filter(organisation=school, role=Role.MENTOR, is_active=True)

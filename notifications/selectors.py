@@ -4,6 +4,7 @@ when that pupil is in their scope (students.selectors.pupils_visible_to, the one
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -14,7 +15,7 @@ from students.models import Pupil
 from students.search import search_pupils
 from students.selectors import pupils_visible_to
 
-from .models import Melding, MeldingRead
+from .models import Melding, MeldingRead, OutgoingMail
 
 VISIBLE_DAYS = 30
 
@@ -38,7 +39,7 @@ def search(meldingen: QuerySet[Melding], text: str) -> QuerySet[Melding]:
     return search_pupils(meldingen, text, prefix="pupil__")
 
 
-def pupils_mailed(mails) -> set[Pupil]:
+def pupils_mailed(mails: Iterable[OutgoingMail]) -> set[Pupil]:
     """The pupils whose e-mail address an outgoing mail was sent to (the form mailed to the pupil), for the audit
     log of a screen that shows the addresses; one query for a whole page."""
     addresses = {a.strip().lower() for mail in mails for a in mail.to.split(",") if a.strip()}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation, User
+from students.models import Pupil
 
 from .models import Melding, MeldingRead
 
@@ -14,7 +17,7 @@ def notify(
     organisation: Organisation,
     kind: str,
     text: str,
-    pupil=None,
+    pupil: Pupil | None = None,
     user: User | None = None,
     link: str = "",
     dedupe_key: str | None = None,
@@ -36,7 +39,7 @@ def notify(
     return melding
 
 
-def mark_read(*, user: User, meldingen) -> int:
+def mark_read(*, user: User, meldingen: Iterable[Melding]) -> int:
     """Mark meldingen as read by ``user``; returns how many were unread."""
     ids = {m.pk for m in meldingen}
     already = set(MeldingRead.objects.filter(user=user, melding_id__in=ids).values_list("melding_id", flat=True))

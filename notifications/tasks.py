@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import smtplib
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
@@ -21,7 +21,7 @@ def _backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=settings.VOROC_MAIL_MAX_RETRIES)
-def deliver_mail(self, mail_id: int) -> None:
+def deliver_mail(self: Task, mail_id: int) -> None:
     """Deliver one queued mail; retried with backoff when the mail server fails, then marked failed."""
     outgoing = OutgoingMail.objects.filter(pk=mail_id).first()
     if outgoing is None or outgoing.state == OutgoingMail.State.SENT:

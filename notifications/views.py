@@ -5,12 +5,13 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import AuthenticatedRequest
 from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
 from audit.services import record_pupils
@@ -25,7 +26,7 @@ PAGE_SIZE = 200
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meldingen(request):
+def meldingen(request: AuthenticatedRequest) -> HttpResponse:
     """The last 30 days, newest first, grouped by day; a search on name or BSN also finds older ones.
 
     The search is posted and kept in the session (accounts.privacy); a BSN is kept only as its keyed index.
@@ -68,7 +69,7 @@ def meldingen(request):
 
 @login_required
 @require_GET
-def open_melding(request, pk: int):
+def open_melding(request: AuthenticatedRequest, pk: int) -> HttpResponseRedirect:
     """Follow a melding to its pupil (or its link) and mark it read."""
     melding = meldingen_visible_to(request.user).filter(pk=pk).first()
     if melding is None:
@@ -84,7 +85,7 @@ def open_melding(request, pk: int):
 
 @login_required
 @require_POST
-def read_all(request):
+def read_all(request: AuthenticatedRequest) -> HttpResponseRedirect:
     from django.contrib import messages
 
     count = mark_read(user=request.user, meldingen=recent(meldingen_visible_to(request.user)))

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import VO_ROLES, role_required
+from accounts.access import VO_ROLES, AuthenticatedRequest, role_required
 from accounts.views.modals import go_to, modal_or_page
 from students.listing import PupilListing
 from students.models import ExportJob
@@ -27,7 +27,7 @@ from ..tasks import mail_form
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mail_view(request, pk: int):
+def mail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = get_pupil_with_form_rights(request.user, pk)
     form = current_form(pupil)
     back = reverse("students:leerling", args=[pupil.pk])
@@ -53,7 +53,7 @@ def mail_view(request, pk: int):
 
 @role_required(VO_ROLES)
 @require_POST
-def bundle_view(request):
+def bundle_view(request: AuthenticatedRequest) -> HttpResponse:
     """Downloaden van alle doorstroomformulieren ("alle groepen" in Leerling overzicht), or of the group chosen
     there: in the background. A POST: it starts heavy work, which a link (prefetched, or followed from another
     site) must not."""

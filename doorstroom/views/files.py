@@ -6,28 +6,30 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from accounts.access import AuthenticatedRequest
 from students.selectors import get_pupil_for_user, pupils_visible_to
 
 from ..access import form_rights
-from ..models import Attachment, SnapshotAttachment
+from ..models import Attachment, Declaration, SnapshotAttachment, StoredFile
 
 
-def _download(blob, name: str) -> FileResponse:
+def _download(blob: StoredFile, name: str) -> FileResponse:
     response = FileResponse(blob.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-def _step_is_care(declaration, field_key: str) -> bool:
+def _step_is_care(declaration: Declaration, field_key: str) -> bool:
     spec = declaration.parsed()
     fld = spec.fields.get(field_key)
-    return bool(fld and spec.step(fld.step).care)
+    step = spec.step(fld.step) if fld else None  # a field's step is always in its declaration
+    return bool(step and step.care)
 
 
 @login_required
 @require_GET
-def attachment(request, pk: int):
+def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """An attachment of a school's working version: the school's staff who may read the form (one added but not
     saved yet: only who added it)."""
     found = (
@@ -48,7 +50,7 @@ def attachment(request, pk: int):
 
 @login_required
 @require_GET
-def sent_attachment(request, pk: int):
+def sent_attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """An attachment as it was sent: the school's staff, and the mbo-schools it was sent to."""
     found = (
         SnapshotAttachment.objects.select_related("blob", "snapshot", "snapshot__form", "snapshot__declaration")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import AuthenticatedRequest
 from accounts.models import User
 from accounts.uploads import dropped_files, upload_limit
 from students.models import Pupil
@@ -69,18 +70,18 @@ from .results import pop_result, push_result, text_of
 MAX_REQUEST = MAX_ATTACHMENTS * MAX_BYTES + 1024 * 1024
 
 
-def _pupil_url(pupil) -> str:
+def _pupil_url(pupil: Pupil) -> str:
     return reverse("students:leerling", args=[pupil.pk])
 
 
-def _view_url(pupil) -> str:
+def _view_url(pupil: Pupil) -> str:
     return reverse("doorstroom:bekijken", args=[pupil.pk])
 
 
 @login_required
 @upload_limit(MAX_BYTES)
 @require_http_methods(["GET", "POST"])
-def fill(request, pk: int):
+def fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > MAX_REQUEST:
@@ -113,7 +114,7 @@ def fill(request, pk: int):
     return _page(request, pupil, rights, form, step_key=request.GET.get("stap", ""))
 
 
-def _tell_about_unsaved_input(request, form) -> None:
+def _tell_about_unsaved_input(request: AuthenticatedRequest, form: Formulier) -> None:
     """Someone sent (or locked) the form while this user still had unsaved input: say what it was, so nothing is
     lost without a word (it can go into a correction), and clear it."""
     from ..engine import display
@@ -142,25 +143,25 @@ def _tell_about_unsaved_input(request, form) -> None:
     draft.delete()
 
 
-def form_locked_for_new(pupil) -> bool:
+def form_locked_for_new(pupil: Pupil) -> bool:
     from students.formstate import is_locked
 
     return is_locked(school_year=pupil.school_year, ever_sent=False, definitief=False)
 
 
 def _page(
-    request,
-    pupil,
-    rights,
-    form,
+    request: AuthenticatedRequest,
+    pupil: Pupil,
+    rights: FormRights,
+    form: Formulier,
     *,
     step_key: str,
-    extra_rows=None,
-    upload_errors=None,
-    confirm=None,
-    confirm_cancel=None,
-    status=200,
-):
+    extra_rows: dict[str, int] | None = None,
+    upload_errors: dict[str, list[str]] | None = None,
+    confirm: Attachment | None = None,
+    confirm_cancel: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     spec = form.declaration.parsed()
     draft = open_draft(form=form, user=request.user) if form.pk else None
     answers = effective_answers(form, draft)
@@ -286,7 +287,7 @@ def _conflicts_of(step: Step, form: Formulier, draft: FormDraft | None) -> list[
 class _Post:
     """One post of the form page: what the handler of the button that was pressed works with."""
 
-    request: HttpRequest
+    request: AuthenticatedRequest
     pupil: Pupil
     rights: FormRights
     form: Formulier
@@ -301,20 +302,20 @@ class _Post:
 
     @property
     def user(self) -> User:
-        return cast(User, self.request.user)  # the view is login_required
+        return self.request.user  # the view is login_required
 
     @property
     def step_key(self) -> str:
         return self.step.key if self.step else ""
 
-    def page(self, **kwargs) -> HttpResponse:
+    def page(self, **kwargs: Any) -> HttpResponse:
         return _page(self.request, self.pupil, self.rights, self.form, **kwargs)
 
     def redirect_to_step(self, step_key: str) -> HttpResponse:
         return redirect(f"{reverse('doorstroom:formulier', args=[self.pupil.pk])}?stap={step_key}")
 
 
-def _post(request, pupil, rights, form):
+def _post(request: AuthenticatedRequest, pupil: Pupil, rights: FormRights, form: Formulier | None) -> HttpResponse:
     """Every button posts the step on screen: its input goes into the working copy first (with the button's own
     change to it: a row, an attachment), then the button decides where the user goes (FINISH; else _move)."""
     action, argument = Action.parse(request.POST.get("actie", ""))
@@ -504,7 +505,7 @@ def _target(post: _Post) -> str:
     return step.key
 
 
-def _uploads(request, form, draft, step) -> dict[str, list[str]]:
+def _uploads(request: HttpRequest, form: Formulier, draft: FormDraft, step: Step) -> dict[str, list[str]]:
     """Add the files chosen in this step's attachment fields to the working copy; say per field what was refused
     and why."""
     errors: dict[str, list[str]] = {}

@@ -4,29 +4,32 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.access import AuthenticatedRequest
+from accounts.models import User
 from students.destination import status_row
-from students.models import Status
+from students.models import Pupil, Status
 from students.passed_on import extra_aandacht_passed_on
 from students.selectors import aanmeldingen_visible_to
 
 from .. import document, pdf
-from ..access import get_pupil_with_form_rights
+from ..access import FormRights, get_pupil_with_form_rights
 from ..models import Snapshot
 from ..selectors import snapshots_received_by
 
 
-def _mbo_pupil(request, pk: int):
+def _mbo_pupil(request: AuthenticatedRequest, pk: int) -> tuple[Pupil, FormRights]:
     pupil, rights = get_pupil_with_form_rights(request.user, pk, drafts=False)
     if rights.mbo_school_id is None:
         raise PermissionDenied  # the school's own staff read the form on the school's pages
     return pupil, rights
 
 
-def received_snapshots(user, pupil):
+def received_snapshots(user: User, pupil: Pupil) -> QuerySet[Snapshot]:
     return (
         snapshots_received_by(user)
         .filter(form__pupil=pupil)
@@ -38,7 +41,7 @@ def received_snapshots(user, pupil):
 
 @login_required
 @require_GET
-def received(request, pk: int):
+def received(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = _mbo_pupil(request, pk)
     snapshots = list(received_snapshots(request.user, pupil))
     chosen = snapshots[0] if snapshots else None
@@ -79,7 +82,7 @@ def received(request, pk: int):
 
 @login_required
 @require_GET
-def received_pdf(request, pk: int):
+def received_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     snapshot = Snapshot.objects.select_related("form", "form__pupil").filter(pk=pk).first()
     if snapshot is None:
         raise Http404

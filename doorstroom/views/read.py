@@ -5,23 +5,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import AuthenticatedRequest
 from accounts.views.modals import go_to, modal_or_page
+from students.models import Pupil
 
 from .. import consent, document, pdf
 from ..access import get_pupil_with_form_rights
+from ..engine import Progress
 from ..models import Formulier
 from ..selectors import current_form, form_locked, icon_for, progress_of
 from ..sending import applied_schools
 from ..services import approve, start_correction, withdraw_approval
 
 
-def _version(pupil, request) -> Formulier | None:
+def _version(pupil: Pupil, request: HttpRequest) -> Formulier | None:
     versions = pupil.doorstroomformulieren.select_related("declaration", "pupil", "pupil__school")
     wanted = request.GET.get("versie", "")
     if wanted:
@@ -36,7 +39,7 @@ def _version(pupil, request) -> Formulier | None:
 
 @login_required
 @require_GET
-def view(request, pk: int):
+def view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = get_pupil_with_form_rights(request.user, pk)
     form = _version(pupil, request)
     current = current_form(pupil)
@@ -62,7 +65,7 @@ def view(request, pk: int):
     )
 
 
-def _progress(form: Formulier):
+def _progress(form: Formulier) -> Progress:
     return progress_of(form)
 
 
@@ -79,7 +82,7 @@ def _consent_notice(current: Formulier | None) -> str:
 
 @login_required
 @require_GET
-def form_pdf(request, pk: int):
+def form_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = get_pupil_with_form_rights(request.user, pk)
     form = _version(pupil, request)
     if form is None:
@@ -90,7 +93,7 @@ def form_pdf(request, pk: int):
     return response
 
 
-def _current_for_action(request, pk: int, right: str) -> tuple:
+def _current_for_action(request: AuthenticatedRequest, pk: int, right: str) -> tuple[Pupil, Formulier]:
     pupil, rights = get_pupil_with_form_rights(request.user, pk)
     if not getattr(rights, right):
         raise PermissionDenied
@@ -102,7 +105,7 @@ def _current_for_action(request, pk: int, right: str) -> tuple:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def approve_view(request, pk: int):
+def approve_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Accorderen sends the form to the mbo at once: a pop-up says where to first, and asks."""
     pupil, form = _current_for_action(request, pk, "approve")
     back = reverse("doorstroom:bekijken", args=[pupil.pk])
@@ -136,7 +139,7 @@ def approve_view(request, pk: int):
     )
 
 
-def _refusal(progress) -> str:
+def _refusal(progress: Progress) -> str:
     if not progress.complete:
         return _("Het formulier is nog niet compleet; alleen een compleet formulier kan worden geaccordeerd.")
     return str(consent.MISSING)
@@ -144,7 +147,7 @@ def _refusal(progress) -> str:
 
 @login_required
 @require_POST
-def withdraw_view(request, pk: int):
+def withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, form = _current_for_action(request, pk, "approve")
     try:
         withdraw_approval(form=form, by=request.user)
@@ -157,7 +160,7 @@ def withdraw_view(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def correction_view(request, pk: int):
+def correction_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, form = _current_for_action(request, pk, "correct")
     back = reverse("doorstroom:bekijken", args=[pupil.pk])
     if not form.is_sent:

@@ -4,17 +4,22 @@ not be saved (input that is not valid yet, a field someone else changed meanwhil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.access import AuthenticatedRequest
 
 from ..engine import StepProgress, display
 from ..forms import invalid_messages
-from ..models import Formulier
+from ..models import FormDraft, Formulier
 from ..selectors import open_draft, progress_of
 from ..services import SaveResult
 
 SESSION_KEY = "doorstroom_saved"
 
 
-def push_result(request, result: SaveResult, draft) -> None:
+def push_result(request: HttpRequest, result: SaveResult, draft: FormDraft) -> None:
     request.session[SESSION_KEY] = {
         "form": result.form.pk,
         "changes": len(result.changes),
@@ -48,7 +53,7 @@ class ResultView:
         return len(self.invalid) + len(self.conflicts)
 
 
-def pop_result(request, form: Formulier) -> ResultView | None:
+def pop_result(request: AuthenticatedRequest, form: Formulier) -> ResultView | None:
     data = request.session.get(SESSION_KEY)
     if not data or form.pk is None or data.get("form") != form.pk:
         return None
@@ -79,7 +84,7 @@ def pop_result(request, form: Formulier) -> ResultView | None:
     )
 
 
-def text_of(value) -> str:
+def text_of(value: Any) -> str:
     if isinstance(value, list):
         if value and isinstance(value[0], list):
             return "; ".join(", ".join(t for _l, t in row if t) for row in value)
