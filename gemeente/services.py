@@ -139,7 +139,9 @@ def _mail_gemeente(case: Case, subject: str) -> None:
     )
 
 
-def _report(*, kind: str, pupil: Pupil, by: User, remark: str, reason: str = "", aanmelding=None) -> Case:
+def _report(
+    *, kind: str, pupil: Pupil, by: User, remark: str, reason: str = "", aanmelding: Aanmelding | None = None
+) -> Case:
     gemeente = gemeente_for_report(pupil)
     case = Case(
         kind=kind,

@@ -5,11 +5,13 @@ the commit) in the verzuimloket's wording, without BSN and without the reason.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -165,7 +167,7 @@ def _subject(melding: VerzuimMelding, *, new: bool) -> str:
 
 
 @transaction.atomic
-def report(*, pupil: Pupil, by: User, data: dict[str, Any], attachments=()) -> VerzuimMelding:
+def report(*, pupil: Pupil, by: User, data: dict[str, Any], attachments: Iterable[UploadedFile] = ()) -> VerzuimMelding:
     """Opvoeren verzuim: to the gemeente of the pupil's address, with a meldingsnummer unique in the system."""
     gemeente = gemeente_of(pupil)
     if gemeente is None:
@@ -216,7 +218,7 @@ def report(*, pupil: Pupil, by: User, data: dict[str, Any], attachments=()) -> V
     return melding
 
 
-def _shown_field(name: str):
+def _shown_field(name: str) -> tuple[str, Callable[[Any], str]]:
     """A field's label and how its values are shown in the history (a choice by its label, a date as d-m-Y)."""
     field = cast(models.Field, VerzuimMelding._meta.get_field(name))
     choices = dict(cast(list, field.choices or []))
@@ -313,7 +315,7 @@ def set_status(*, melding: VerzuimMelding, by: User, status: str, note: str = ""
     return _set_status(melding=melding, by=by, status=status, note=note, tell=melding.school)
 
 
-def add_attachment(*, melding: VerzuimMelding, upload) -> Bijlage:
+def add_attachment(*, melding: VerzuimMelding, upload: UploadedFile) -> Bijlage:
     """A checked PDF (real PDF, size, no BSN inside: doorstroom.attachments.check_pdf), at most three."""
     if melding.bijlagen.count() >= MAX_ATTACHMENTS:
         raise ValidationError(

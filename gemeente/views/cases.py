@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import GEMEENTE_ROLES, role_required
+from accounts.access import GEMEENTE_ROLES, AuthenticatedRequest, role_required
 from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
@@ -33,7 +34,7 @@ from ..services import add_contact, report_not_arrived, set_status
 PAGE_SIZE = 100
 
 
-def _chosen_cases(request):
+def _chosen_cases(request: AuthenticatedRequest) -> tuple[QuerySet[Case], str, str]:
     """The reports as chosen in the list: kind, and status (default: not yet closed)."""
     kind = request.GET.get("soort", "") if request.GET.get("soort") in CaseKind.values else ""
     status = request.GET.get("status", "open")
@@ -51,7 +52,7 @@ def _chosen_cases(request):
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def case_list(request):
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     """Meldingen aan de gemeente: De Overstap, risicomeldingen and niet verschenen, open ones first."""
     cases, kind, status = _chosen_cases(request)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -70,7 +71,7 @@ def case_list(request):
     )
 
 
-def _case_or_404(request, pk: int) -> Case:
+def _case_or_404(request: AuthenticatedRequest, pk: int) -> Case:
     case = get_case_for_user(request.user, pk)
     if case is None:
         raise Http404
@@ -79,7 +80,13 @@ def _case_or_404(request, pk: int) -> Case:
     return case
 
 
-def _render_case(request, case: Case, *, status_form: StatusForm | None = None, contact_form=None):
+def _render_case(
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    status_form: StatusForm | None = None,
+    contact_form: ContactForm | None = None,
+) -> HttpResponse:
     """The report's page: what was reported, the pupil's school, group and mentor, the contact log, the status."""
     initial = {"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note}
     return render(
@@ -98,7 +105,7 @@ def _render_case(request, case: Case, *, status_form: StatusForm | None = None, 
 
 @login_required
 @require_GET
-def case_page(request, pk: int):
+def case_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     record_view(case.pupil, summary=f"melding aan de gemeente: {case.get_kind_display()}")
     return _render_case(request, case)
@@ -106,7 +113,7 @@ def case_page(request, pk: int):
 
 @login_required
 @require_POST
-def case_status(request, pk: int):
+def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -122,7 +129,7 @@ def case_status(request, pk: int):
 
 @login_required
 @require_POST
-def case_contact(request, pk: int):
+def case_contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     form = ContactForm(request.POST)
     if form.is_valid():
@@ -143,7 +150,7 @@ def case_contact(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def not_arrived(request, pk: int):
+def not_arrived(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The mbo-school: a pupil with a definitieve keuze here did not turn up after the summer."""
     aanmelding = (
         aanmeldingen_visible_to(request.user).select_related("pupil", "opleiding", "mbo_school").filter(pk=pk).first()
@@ -184,7 +191,7 @@ def not_arrived(request, pk: int):
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def case_export(request):
+def case_export(request: AuthenticatedRequest) -> HttpResponse:
     """The reports as chosen, as Excel (through the exporter base; no BSN, no contact notes)."""
     cases, kind, status = _chosen_cases(request)
     exporter = CasesExporter(list(cases), user=request.user, kind=kind, status=status)

@@ -7,20 +7,23 @@ De Overstap follows the handleiding exactly: a remark for the gemeente, "Meld le
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import VO_MANAGING_ROLES
+from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest
 from accounts.models import Role
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+from students.models import Pupil
 from students.selectors import gemeente_of, get_pupil_for_user
 
 from ..forms import OverstapForm, RemarkForm, RiskForm
-from ..models import CaseKind, RiskReason
+from ..models import CaseKind, Remark, RiskReason
 from ..selectors import remarks_visible_to
 from ..services import add_remark, edit_remark, open_overstap, report_overstap, report_risk
 
@@ -29,14 +32,14 @@ RISK_ROLES = OVERSTAP_ROLES | {Role.ZORGCOORDINATOR}
 CONFIRM, YES, NO = "bevestigen", "ja", "nee"
 
 
-def _pupil_in_scope(request, pk: int, roles):
+def _pupil_in_scope(request: AuthenticatedRequest, pk: int, roles: Iterable[str]) -> Pupil:
     pupil, rights = get_pupil_for_user(request.user, pk)
     if request.user.role not in roles:
         raise PermissionDenied
     return pupil
 
 
-def _report_popup(request, pk: int, *, kind: str):
+def _report_popup(request: AuthenticatedRequest, pk: int, *, kind: str) -> HttpResponse:
     """One flow for both kinds: the form, the Ja/Nee confirmation, then the report."""
     is_overstap = kind == CaseKind.OVERSTAP
     pupil = _pupil_in_scope(request, pk, OVERSTAP_ROLES if is_overstap else RISK_ROLES)
@@ -83,17 +86,17 @@ def _report_popup(request, pk: int, *, kind: str):
 # Outside the user's scope: 404 for every role (get_pupil_for_user); in scope without the right: 403.
 @login_required
 @require_http_methods(["GET", "POST"])
-def overstap(request, pk: int):
+def overstap(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _report_popup(request, pk, kind=CaseKind.OVERSTAP)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def risico(request, pk: int):
+def risico(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _report_popup(request, pk, kind=CaseKind.RISICO)
 
 
-def _remark_form(request, pupil, remark=None):
+def _remark_form(request: AuthenticatedRequest, pupil: Pupil, remark: Remark | None = None) -> HttpResponse:
     """Write a remark, or change one's own (within 24 hours); back to the pupil's page."""
     form = RemarkForm(request.POST or None, initial={"text": remark.text} if remark else None)
     page_url = reverse("students:leerling", args=[pupil.pk]) + "#gemeente"
@@ -119,7 +122,7 @@ def _remark_form(request, pupil, remark=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_remark_view(request, pk: int):
+def add_remark_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil, rights = get_pupil_for_user(request.user, pk)
     if rights.gemeente_id is None:
         raise PermissionDenied
@@ -128,7 +131,7 @@ def add_remark_view(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_remark_view(request, pk: int):
+def edit_remark_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     remark = remarks_visible_to(request.user).select_related("pupil").filter(pk=pk).first()
     if remark is None:
         raise Http404

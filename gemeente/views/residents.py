@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from accounts.access import GEMEENTE_ROLES, RoleRequiredMixin, role_required
+from accounts.access import GEMEENTE_ROLES, AuthenticatedRequest, RoleRequiredMixin, role_required
 from accounts.models import User
 from accounts.privacy import needs_search_redirect, params_with_search, search_redirect
 from audit.models import Action
@@ -28,14 +29,14 @@ class ResidentsView(RoleRequiredMixin, TemplateView):
     roles = GEMEENTE_ROLES
     template_name = "gemeente/residents.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # The search form is posted: the name goes into the session, not into the address (accounts.privacy).
         if request.user.is_authenticated and request.user.role in self.roles and needs_search_redirect(request):
             source = request.POST if request.method == "POST" else request.GET
             return search_redirect(request, request.path, source.dict(), search_key(source.get("q", "")))
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = cast(User, self.request.user)
         params = params_with_search(self.request, self.request.GET)
         listing = ResidentListing(user=user, params=params)
@@ -67,7 +68,7 @@ class ResidentsView(RoleRequiredMixin, TemplateView):
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def export_view(request):
+def export_view(request: AuthenticatedRequest) -> HttpResponse:
     if needs_search_redirect(request):
         return search_redirect(request, request.path, request.GET.dict(), search_key(request.GET.get("q", "")))
     params = params_with_search(request, request.GET)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.access import role_required
+from accounts.access import AuthenticatedRequest, role_required
 from audit.models import Action
 from audit.services import record_pupils
 
@@ -16,7 +17,7 @@ from ..figures import MONITOR_ROLES, kind_of
 
 @role_required(MONITOR_ROLES)
 @require_GET
-def action_list(request):
+def action_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     sections = action_sections(request.user, today)
     pupils = [row if s.unit == "pupils" else row.pupil for s in sections for row in s.rows]

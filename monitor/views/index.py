@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -20,7 +20,7 @@ class MonitorView(RoleRequiredMixin, TemplateView):
     roles = MONITOR_ROLES
     template_name = "monitor/index.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = cast(User, self.request.user)
         former = self.request.GET.get("jaar") == "vorig"
         year = current_school_year() - (1 if former else 0)

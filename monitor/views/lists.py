@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import role_required
+from accounts.access import AuthenticatedRequest, role_required
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_pupils
@@ -21,7 +21,7 @@ from ..figures import MONITOR_ROLES
 from ..listing import MonitorList, UnknownList
 
 
-def _listing(request) -> MonitorList:
+def _listing(request: HttpRequest) -> MonitorList:
     try:
         return MonitorList(user=cast(User, request.user), params=request.GET.dict())
     except UnknownList:
@@ -30,7 +30,7 @@ def _listing(request) -> MonitorList:
 
 @role_required(MONITOR_ROLES)
 @require_GET
-def monitor_list(request):
+def monitor_list(request: AuthenticatedRequest) -> HttpResponse:
     listing = _listing(request)
     page = listing.page(request.GET.get("pagina"))
     rows = list(page.object_list)
@@ -52,7 +52,7 @@ def monitor_list(request):
 
 @role_required(MONITOR_ROLES)
 @require_GET
-def monitor_export(request):
+def monitor_export(request: AuthenticatedRequest) -> HttpResponse:
     fmt = request.GET.get("formaat", "xlsx")
     if fmt not in FORMATS:
         raise Http404

@@ -6,11 +6,13 @@ The list shows counts, no pupil; each download leaves VOROC with the pupils in t
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import GEMEENTE_ROLES, role_required
+from accounts.access import GEMEENTE_ROLES, AuthenticatedRequest, role_required
+from accounts.models import User
 from audit.models import Action
 from audit.services import PupilRef, record_pupils
 from students.text import file_slug
@@ -25,14 +27,14 @@ FILES = {
 }
 
 
-def reports_of(user):
+def reports_of(user: User) -> QuerySet[MonthlyReport]:
     """The reports of the user's own gemeente, newest first."""
     return MonthlyReport.objects.filter(gemeente_id=user.organisation_id).order_by("-peildatum", "-pk")
 
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def report_list(request):
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     reports = list(reports_of(request.user).defer("pupils_in_file"))
     # The page names no pupil (counts only): the visit is recorded as a list of none.
     record_pupils(Action.LIST, [], summary="maandrapportages")
@@ -43,10 +45,10 @@ def report_list(request):
     return render(request, "monitor/reports.html", {"items": items, "definitions": DEFINITIONS})
 
 
-def _download(request, pk: int, kind: str):
+def _download(request: AuthenticatedRequest, pk: int, kind: str) -> FileResponse:
     report = reports_of(request.user).select_related("gemeente").filter(pk=pk).first()
     field = getattr(report, kind) if report else None
-    if not field:
+    if report is None or not field:
         raise Http404
     extension = "xlsx" if kind == "excel" else "pdf"
     filename = f"maandrapportage-{file_slug(report.gemeente.name)}-{report.peildatum:%Y-%m-%d}.{extension}"
@@ -57,11 +59,11 @@ def _download(request, pk: int, kind: str):
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def download_excel(request, pk: int):
+def download_excel(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _download(request, pk, "excel")
 
 
 @role_required(GEMEENTE_ROLES)
 @require_GET
-def download_pdf(request, pk: int):
+def download_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _download(request, pk, "pdf")

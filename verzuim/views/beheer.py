@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import SCHOOL_ADMIN_ROLES, role_required
+from accounts.access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 
 from ..forms import NameForm
 from ..models import Locatie, Melder
@@ -19,14 +20,14 @@ from ..services import save_locatie, save_melder, set_active
 KINDS: dict[str, type[Locatie] | type[Melder]] = {"locaties": Locatie, "melders": Melder}
 
 
-def _errors_into(form, exc: ValidationError) -> None:
+def _errors_into(form: BaseForm, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def beheer(request, kind: str):
+def beheer(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     school = request.user.organisation
@@ -50,7 +51,7 @@ def beheer(request, kind: str):
 
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_POST
-def beheer_item(request, pk: int, kind: str):
+def beheer_item(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseRedirect:
     """Rename (name, functie) or (de)activate one locatie or melder of the own school; another school's: 404."""
     if kind not in KINDS:
         raise Http404

@@ -3,17 +3,24 @@ status, one melding as PDF (the digital archive) and the list as Excel (the tota
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Organisation, Role
+from accounts.access import AuthenticatedRequest
+from accounts.models import Organisation, Role, User
 from audit.models import Action
 from audit.services import record_pupils, record_view
 from students.exports import FORMATS, render_export
@@ -21,18 +28,18 @@ from students.selectors import gemeente_of, get_pupil_for_user
 
 from ..exports import MeldingPdf, VerzuimExporter
 from ..forms import StatusForm, VerzuimForm, WithdrawForm
-from ..models import Bijlage, Locatie, Soort, Status
+from ..models import Bijlage, Locatie, Soort, Status, VerzuimMelding
 from ..selectors import get_melding_for_user, may_report, meldingen_visible_to, with_details
 from ..services import change, report, set_status, withdraw
 
 PAGE_SIZE = 100
 
 
-def _readers(user) -> bool:
+def _readers(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_vo_staff or user.role == Role.GEMEENTE)
 
 
-def filtered(request):
+def filtered(request: AuthenticatedRequest) -> tuple[QuerySet[VerzuimMelding], dict[str, str]]:
     """The list as chosen: status, school (for the gemeente), soort, a period of the begin date."""
     user = request.user
     meldingen = with_details(meldingen_visible_to(user))
@@ -49,7 +56,7 @@ def filtered(request):
     if choice["soort"]:
         meldingen = meldingen.filter(soort=choice["soort"])
     if choice["school"]:
-        meldingen = meldingen.filter(school_id=choice["school"])
+        meldingen = meldingen.filter(school_id=int(choice["school"]))
     for key, lookup in (("van", "begin__gte"), ("tot", "begin__lte")):
         day = parse_date(choice[key]) if choice[key] else None
         if day is None:
@@ -61,7 +68,7 @@ def filtered(request):
 
 @login_required
 @require_GET
-def melding_list(request):
+def melding_list(request: AuthenticatedRequest) -> HttpResponse:
     if not _readers(request.user):
         raise PermissionDenied
     meldingen, choice = filtered(request)
@@ -91,7 +98,7 @@ def melding_list(request):
 
 @login_required
 @require_GET
-def export_view(request):
+def export_view(request: AuthenticatedRequest) -> HttpResponse:
     if not _readers(request.user):
         raise PermissionDenied
     meldingen, choice = filtered(request)
@@ -105,7 +112,7 @@ def export_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request, pk: int):
+def new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Opvoeren verzuim for a pupil in scope (404 outside it; 403 without the right to report)."""
     pupil, _rights = get_pupil_for_user(request.user, pk)
     if not may_report(request.user) or pupil.school_year < _current_year():
@@ -151,7 +158,7 @@ def _current_year() -> int:
     return current_school_year() - 1  # this year's pupils and Oud leerlingen (still followed) may be reported
 
 
-def _errors_into(form, exc: ValidationError) -> None:
+def _errors_into(form: BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -159,7 +166,7 @@ def _errors_into(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _melding_or_404(request, pk: int):
+def _melding_or_404(request: AuthenticatedRequest, pk: int) -> VerzuimMelding:
     melding = get_melding_for_user(request.user, pk)
     if melding is None:
         raise Http404
@@ -168,13 +175,13 @@ def _melding_or_404(request, pk: int):
 
 @login_required
 @require_GET
-def detail(request, pk: int):
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     melding = _melding_or_404(request, pk)
     record_view(melding.pupil, summary=f"verzuimmelding {melding.meldingsnummer}")
     return render(request, "verzuim/detail.html", _detail_context(request, melding))
 
 
-def _detail_context(request, melding, **forms) -> dict:
+def _detail_context(request: AuthenticatedRequest, melding: VerzuimMelding, **forms: BaseForm) -> dict[str, Any]:
     user = request.user
     is_gemeente = user.role == Role.GEMEENTE
     school_side = user.is_vo_staff and may_report(user) and melding.school_id == user.organisation_id
@@ -192,7 +199,7 @@ def _detail_context(request, melding, **forms) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request, pk: int):
+def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     melding = _melding_or_404(request, pk)
     if not (may_report(request.user) and melding.school_id == request.user.organisation_id):
         raise PermissionDenied
@@ -218,7 +225,14 @@ def edit(request, pk: int):
     )
 
 
-def _act_on(request, melding, form, act, done: str, form_key: str):
+def _act_on(
+    request: AuthenticatedRequest,
+    melding: VerzuimMelding,
+    form: BaseForm,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    form_key: str,
+) -> HttpResponse:
     """A button on the melding's page: do it and say so, or show the page again with what is wrong."""
     if form.is_valid():
         try:
@@ -233,7 +247,7 @@ def _act_on(request, melding, form, act, done: str, form_key: str):
 
 @login_required
 @require_POST
-def withdraw_view(request, pk: int):
+def withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     melding = _melding_or_404(request, pk)
     if not (may_report(request.user) and melding.school_id == request.user.organisation_id):
         raise PermissionDenied
@@ -249,7 +263,7 @@ def withdraw_view(request, pk: int):
 
 @login_required
 @require_POST
-def status_view(request, pk: int):
+def status_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     melding = _melding_or_404(request, pk)
     if request.user.role != Role.GEMEENTE:
         raise PermissionDenied
@@ -265,7 +279,7 @@ def status_view(request, pk: int):
 
 @login_required
 @require_GET
-def pdf_view(request, pk: int):
+def pdf_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     melding = _melding_or_404(request, pk)
     exporter = MeldingPdf(melding)
     record_pupils(Action.EXPORT, [melding.pupil], summary=f"verzuimmelding {melding.meldingsnummer} als pdf")
@@ -276,7 +290,7 @@ def pdf_view(request, pk: int):
 
 @login_required
 @require_GET
-def bijlage_view(request, pk: int):
+def bijlage_view(request: AuthenticatedRequest, pk: int) -> FileResponse:
     bijlage = (
         Bijlage.objects.filter(pk=pk, melding__in=meldingen_visible_to(request.user))
         .select_related("melding__pupil")
