@@ -1,16 +1,15 @@
 """Fixed users per role in two schools, two mbo-schools and two gemeenten (as in seed_demo)."""
 
-import io
 import logging
 import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from accounts.demo import demo_password
 from accounts.models import Organisation, User
 
+from .demo_snapshot import DemoSnapshots, take_demo_snapshots
 from .factories import PASSWORD, UserFactory  # noqa: F401
 
 
@@ -136,17 +135,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def demo_snapshots(django_db_setup, django_db_blocker) -> DemoSnapshots:
+    """seed_demo, run once for the whole run (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock():
+        return take_demo_snapshots()
+
+
 @pytest.fixture
-def demo(db) -> dict[str, User]:
+def demo(db, demo_snapshots) -> dict[str, User]:
     """The demo region of seed_demo without its pupils; users by login name."""
-    call_command("seed_demo", "--no-pupils", verbosity=0, stdout=io.StringIO())
+    demo_snapshots.users.restore()
     return {u.username: u for u in User.objects.select_related("organisation")}
 
 
 @pytest.fixture
-def demo_pupils(db) -> dict[str, User]:
+def demo_pupils(demo, demo_snapshots) -> dict[str, User]:
     """The whole demo region: ~120 pupils in 5 groups per vo-school, mentor links; users by login name."""
-    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    demo_snapshots.pupils.restore()
     return {u.username: u for u in User.objects.select_related("organisation")}
 
 

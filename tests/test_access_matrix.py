@@ -22,6 +22,7 @@ from notifications.services import notify
 from students.aanmeldingen import record_elders
 from students.models import Aanmelding, ExportJob, Pupil
 from tests.conftest import login_as
+from tests.demo_snapshot import Snapshot, snapshot_of
 from tests.factories import CaseFactory, PupilFactory, RemarkFactory
 
 ROLES = [
@@ -468,8 +469,23 @@ def users(demo_pupils) -> dict[str, User]:
     return {u.username: u for u in User.objects.select_related("organisation")}
 
 
+@pytest.fixture(scope="session")
+def objects_snapshot(demo_snapshots, django_db_blocker) -> tuple[Snapshot, dict]:
+    """The matrix's objects, made once for the run on top of the demo region (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock():
+        return snapshot_of(_make_objects, on_top_of=(demo_snapshots.users, demo_snapshots.pupils))
+
+
 @pytest.fixture
-def objects(demo_pupils, eager):
+def objects(demo_pupils, objects_snapshot) -> dict:
+    """Per kind of object: the key of one the user may see (own) and of one outside their scope (other)."""
+    snapshot, keys = objects_snapshot
+    snapshot.restore()
+    return keys
+
+
+def _make_objects() -> dict:
+    demo_pupils = {u.username: u for u in User.objects.select_related("organisation")}
     # Own: pupils of 4A (mentor.vo1's group) who applied to roc.mbo1's school and not to roc.mbo2's; other: pupils
     # of VO2 who applied to roc.mbo2's school and not to roc.mbo1's.
     applied = Pupil.objects.filter(

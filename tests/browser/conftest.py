@@ -1,11 +1,9 @@
 """Browser tests: Debian's chromium through Playwright, axe-core for accessibility, screenshots to look at."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -58,9 +56,11 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo_live(transactional_db, live_server):
-    # Without the monthly reports: made after the commit (here at once), their PDFs would cost each test seconds.
-    call_command("seed_demo", "--no-reports", stdout=io.StringIO())
+def demo_live(transactional_db, live_server, demo_snapshots):
+    # The run's seed_demo, written back and committed (tests/demo_snapshot.py): like every test's demo region, it
+    # holds no monthly reports (they are made after a commit, which the seeding never reached).
+    demo_snapshots.users.restore()
+    demo_snapshots.pupils.restore()
     return live_server
 
 

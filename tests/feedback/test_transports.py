@@ -161,7 +161,13 @@ def test_a_file_over_the_size_limit_is_refused_from_the_inbox_and_kept_unread_fo
 
 
 def test_celery_beat_picks_up_the_inbox_daily_and_the_servicedesk_on_demand(
-    inbox, mbo, verpleegkunde, pupils, client, demo, eager
+    demo,  # first: the demo region is written back as it was seeded; the fixtures below find its schools
+    inbox,
+    mbo,
+    verpleegkunde,
+    pupils,
+    client,
+    eager,
 ):
     schedule = settings.CELERY_BEAT_SCHEDULE["pickup-feedback-inbox"]
     assert schedule["task"] == "feedback.tasks.pickup_inbox" and schedule["schedule"].hour == {5}

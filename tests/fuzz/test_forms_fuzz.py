@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import login_as
-from tests.test_access_matrix import SPEC, objects, url_for  # noqa: F401  (objects: the fixture)
+from tests.test_access_matrix import SPEC, objects, objects_snapshot, url_for  # noqa: F401  (the fixtures)
 
 # Forms of the page frame, not of the screen (logging out, choosing a language).
 FRAME_ACTIONS = ("/uitloggen/", "/i18n/")
