@@ -67,6 +67,58 @@
     }
   }
 
+  // "% ingevuld" follows the typing: the required answers shown on this step that hold something, counted as the
+  // server counts them when it saves (and counts again then). The total moves by what this step gained or lost.
+  function answered(el) {
+    if (el.dataset.requiredAnswer) return el.dataset.requiredAnswer === "1"; // an attachment: uploaded or not
+    return Array.prototype.some.call(el.querySelectorAll("input, textarea, select"), function (input) {
+      if (["hidden", "submit", "button", "file", "image", "reset"].indexOf(input.type) !== -1) return false;
+      if (input.type === "radio" || input.type === "checkbox") return input.checked;
+      return input.value.trim() !== "";
+    });
+  }
+
+  function stepCount(form) {
+    var count = { required: 0, filled: 0 };
+    form.querySelectorAll("[data-required-answer]").forEach(function (el) {
+      if (el.closest("[hidden]")) return;
+      count.required += 1;
+      if (answered(el)) count.filled += 1;
+    });
+    return count;
+  }
+
+  function percent(filled, required) {
+    return required ? Math.floor((100 * filled) / required) : 100;
+  }
+
+  function liveProgress(form) {
+    var badge = document.querySelector("[data-step-percent]");
+    if (!badge) return function () {};
+    var atLoad = stepCount(form);
+    var total = document.querySelector("[data-total-percent]");
+    var bar = document.querySelector("[data-total-bar]");
+    var inNav = document.querySelector("[data-current-step-percent]");
+    return function () {
+      var now = stepCount(form);
+      if (!now.required) return;
+      var step = percent(now.filled, now.required);
+      badge.textContent = badge.dataset.text.replace("{n}", step);
+      badge.classList.toggle("doorstroom-pct-done", now.filled === now.required);
+      if (inNav) inNav.textContent = step + "%";
+      if (total) {
+        var filled = parseInt(total.dataset.filled, 10) - atLoad.filled + now.filled;
+        var required = parseInt(total.dataset.required, 10) - atLoad.required + now.required;
+        var all = percent(filled, required);
+        total.textContent = total.dataset.text.replace("{n}", all);
+        if (bar) {
+          bar.setAttribute("aria-valuenow", all);
+          bar.firstElementChild.style.width = all + "%";
+        }
+      }
+    };
+  }
+
   // A text with a limit: near the limit it says how much room is used, and text pasted beyond it (which the
   // browser cuts off without a word) is said at once. The wording comes from the page (data-text-…).
   function counters(form) {
@@ -142,12 +194,15 @@
       try { saved = JSON.parse(form.dataset.values || "{}"); } catch (e) { saved = {}; }
       apply(form, saved);
       counters(form);
+      var updateProgress = liveProgress(form);
       form.addEventListener("change", function (event) {
         noneStandsAlone(event.target);
         apply(form, saved);
+        updateProgress();
       });
       form.addEventListener("input", function (event) {
         if (event.target.tagName !== "TEXTAREA") apply(form, saved);
+        updateProgress();
       });
     }
     showResult();

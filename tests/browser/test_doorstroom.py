@@ -56,7 +56,10 @@ def test_a_mentor_fills_in_a_whole_form_step_by_step(page, demo_live, demo_pw, a
     # 2 Vooropleiding: the leerweg appears as soon as vmbo is chosen.
     _verder(page, "Vooropleiding")
     expect(page.get_by_test_id("item-leerweg")).to_be_hidden()
+    badge = page.get_by_test_id("step-percent")
+    at_start = badge.inner_text()
     page.get_by_label("Schoolsoort").select_option("vmbo")
+    expect(badge).not_to_have_text(at_start)  # "% ingevuld" follows the answers before anything is saved
     expect(page.get_by_test_id("item-leerweg")).to_be_visible()
     page.get_by_label("Kaderberoepsgerichte leerweg (KB)").check()
     expect(page.get_by_test_id("item-sector_tl")).to_be_hidden()  # TL would ask the sector instead
@@ -68,9 +71,12 @@ def test_a_mentor_fills_in_a_whole_form_step_by_step(page, demo_live, demo_pw, a
     page.get_by_test_id("item-gedoubleerd").get_by_label("Nee").check()
     assert axe() == [], "step 2"
     _top(page, shot, "72-stap-vooropleiding")
+    typed = badge.inner_text()
 
     # 3 Loopbaan en opleidingskeuze, with the LOB-paspoort as attachment.
     _verder(page, "Loopbaan en opleidingskeuze")
+    # What the page counted while typing is what the server counted on saving.
+    assert page.get_by_test_id("nav-vooropleiding").inner_text().endswith(typed.split()[0]), typed
     page.get_by_label("Beroepswens").fill("Verpleegkundige in een ziekenhuis.")
     page.get_by_label("Waarom past deze opleiding bij de leerling?").fill(
         "Zorgt graag voor anderen; snuffelstage bij een zorgcentrum ging goed."
@@ -270,6 +276,16 @@ def test_on_a_phone_the_form_does_not_scroll_sideways(page, demo_live, demo_pw, 
         assert widths[0] <= widths[1], (step, widths)
         expect(page.locator("#stap-titel")).to_contain_text(re.compile(r"Stap \d+ van \d+"))
         shot(f"89-smal-{step}")
+    # The list of steps is at the top, folded: one tap opens it, one more goes to a step.
+    toggle = page.get_by_test_id("steps-toggle")
+    assert toggle.bounding_box()["y"] < page.locator("#stap-titel").bounding_box()["y"]
+    expect(page.get_by_test_id("nav-competenties")).to_be_hidden()
+    toggle.click()
+    expect(page.get_by_test_id("nav-competenties")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    shot("89-smal-stappenlijst")
+    page.get_by_test_id("nav-competenties").click()
+    expect(page.locator("#stap-titel")).to_contain_text("Competenties")
 
 
 def test_what_goes_wrong_is_said_and_the_zorgcoordinator_reads_the_other_steps(
