@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 from django.utils.translation import gettext_lazy as _
 
 from .models import VO_STAFF_ROLES, Aanhef, Role, User
+from .once import earlier_post
 
 
 class LoginForm(AuthenticationForm):
@@ -182,8 +183,18 @@ class SchoolUserForm(NewUserForm):
             "groepen. Zorgcoördinator: alle leerlingen lezen. Decaan schoolbeheerder: ook de gebruikers."
         )
 
+    earlier: User | None = None
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
+        username = self.cleaned_data.get("username")
+        if username and self.school is not None:
+            # This user made moments ago: the form posted twice; create_school_user gives that user back.
+            self.earlier = earlier_post(
+                User.objects.filter(organisation=self.school), at="date_joined", username=username, email__iexact=email
+            )
+            if self.earlier is not None:
+                return email
         other = User.objects.filter(email__iexact=email).first()
         if other is not None and self.school is not None and other.organisation_id == self.school.pk:
             raise forms.ValidationError(
@@ -198,6 +209,10 @@ class SchoolUserForm(NewUserForm):
                 )
             )
         return email
+
+    def validate_unique(self) -> None:
+        if self.earlier is None:  # else the login name is taken by this very form's first post
+            super().validate_unique()
 
 
 class SchoolUserEditForm(forms.ModelForm):

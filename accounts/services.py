@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .mail import send_templated_mail
 from .models import VO_STAFF_ROLES, Organisation, User
+from .once import earlier_post
 from .signals import account_changed, sessions_ended
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,14 @@ def create_school_user(*, school: Organisation, data: dict) -> User:
     """Gebruiker toevoegen by a decaan schoolbeheerder: always at their own school, never servicedesk."""
     if data.get("role") not in VO_STAFF_ROLES:
         raise ValidationError({"role": _("Kies een rol van een vo-school.")})
+    same = earlier_post(
+        User.objects.filter(organisation=school),
+        at="date_joined",
+        username=data.get("username"),
+        email__iexact=data.get("email"),
+    )
+    if same is not None:  # the form posted twice (a double click, the back button): one user, one invitation
+        return same
     user = User(organisation=school, **data)
     return invite_user(user=user)
 

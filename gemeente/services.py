@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
+from accounts.once import earlier_post
 from audit.models import Action
 from audit.services import record_change
 from notifications.models import MeldingKind
@@ -77,8 +78,7 @@ def case_link(case: Case) -> str:
 def add_remark(*, pupil: Pupil, by: User, text: str) -> Remark:
     """A gemeente user's remark on a pupil who lives in their gemeente; the school hears of it in Meldingen."""
     text = _text(text, field="text", limit=REMARK_MAX)
-    recent = timezone.now() - datetime.timedelta(minutes=2)
-    same = Remark.objects.filter(pupil=pupil, author=by, text=text, created_at__gte=recent).first()
+    same = earlier_post(Remark.objects.filter(pupil=pupil), author=by, text=text)
     if same is not None:  # the same remark posted twice (a double click, the back button): kept once
         return same
     remark = Remark(pupil=pupil, gemeente_id=by.organisation_id, author=by, author_name=_name(by), text=text)

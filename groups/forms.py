@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import versions
 
 from .models import Group
-from .services import group_version
+from .services import earlier_group, group_version
 
 
 class GroupNameForm(forms.Form):
@@ -33,8 +33,9 @@ class GroupNameForm(forms.Form):
         others = Group.objects.filter(school=self.school, name__iexact=name)
         if self.group is not None:
             others = others.exclude(pk=self.group.pk)
-        if others.exists():
+        if others.exists() and (self.group is not None or earlier_group(school=self.school, name=name) is None):
             raise ValidationError(_("Uw school heeft al een groep met deze naam."))
+        # A group of this name made moments ago is this form posted twice: create_group gives that group back.
         return name
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
+from accounts.once import earlier_post
 from accounts.versions import check_version, fingerprint
 from audit.services import record_changes
 from students.models import Pupil
@@ -16,8 +17,18 @@ from students.models import Pupil
 from .models import MENTOR_CODENAME, Group, MentorGrant
 
 
+def earlier_group(*, school: Organisation, name: str) -> Group | None:
+    """The group of this name made moments ago (the form posted twice: a double click, the back button), marked as
+    such (accounts/once.py); None otherwise. Looked at before the name is refused as taken."""
+    return earlier_post(Group.objects.filter(school=school), name=" ".join(name.split()))
+
+
 @transaction.atomic
 def create_group(*, school: Organisation, name: str) -> Group:
+    Organisation.objects.select_for_update().filter(pk=school.pk).first()  # two posts at once: one after the other
+    same = earlier_group(school=school, name=name)
+    if same is not None:
+        return same
     group = Group(school=school, name=name.strip())
     group.full_clean()
     group.save()

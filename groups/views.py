@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import versions
 from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.models import Role, User
+from accounts.once import done_message
 from accounts.views.modals import go_to, modal_or_page
 from audit.models import Action
 from audit.services import record_pupils
@@ -86,7 +87,8 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     form = GroupNameForm(request.POST or None, school=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         group = create_group(school=request.user.organisation, name=form.cleaned_data["name"])
-        return go_to(request, _index_url(group), _("De groep %(name)s is aangemaakt.") % {"name": group.name})
+        done = _("De groep %(name)s is aangemaakt.") % {"name": group.name}
+        return go_to(request, _index_url(group), done_message(group, done))
     return modal_or_page(
         request,
         "groups/partials/name_form.html",

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import versions
+from accounts.text_fields import LimitedText
 
-from .models import Elders, EldersKind, Opleiding, Status
+from .models import EXTRA_AANDACHT_MAX, NOTE_MAX, Elders, EldersKind, Opleiding, Status
 
 
 class DateInput(forms.DateInput):
@@ -64,7 +65,7 @@ class AanmeldingForm(forms.Form):
         label=_("Status"), choices=Status.choices, coerce=int, initial=Status.NIET_INGESCHREVEN
     )
     date = forms.DateField(label=_("Datum"), widget=DateInput(), initial=timezone.localdate)
-    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = LimitedText(label=_("Toelichting"), limit=NOTE_MAX, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class AanmeldingForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.TypedChoiceField(label=_("Nieuwe status"), choices=Status.choices, coerce=int)
     date = forms.DateField(label=_("Datum"), widget=DateInput(), initial=timezone.localdate)
-    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = LimitedText(label=_("Toelichting"), limit=NOTE_MAX, rows=2)
 
     def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,10 +95,12 @@ class StatusForm(forms.Form):
 
 
 class EldersForm(forms.ModelForm):
+    note = LimitedText(label=_("Toelichting"), limit=NOTE_MAX, rows=2)
+
     class Meta:
         model = Elders
         fields = ("kind", "name", "date", "note")
-        widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,11 +116,10 @@ DIPLOMA_VALUES = {"ja": True, "nee": False, "": None}
 
 
 class ExtraAandachtForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedText(
         label=_("Informatie voor het mbo"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        limit=EXTRA_AANDACHT_MAX,
+        rows=5,
         help_text=_(
             "Bijvoorbeeld dat de leerling extra begeleiding nodig heeft bij de onderwijskeuze of extra "
             "loopbaanadvies. Leeg maken haalt de markering weg."

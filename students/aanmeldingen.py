@@ -11,11 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.once import earlier_post
+from accounts.text_fields import check_length
 from accounts.versions import StaleVersion, check_version, fingerprint
 from audit.services import record_change, record_changes
 
 from .models import (
+    EXTRA_AANDACHT_MAX,
     MAX_AANMELDINGEN_PER_MBO_SCHOOL,
+    NOTE_MAX,
     Aanmelding,
     Elders,
     FlagChange,
@@ -40,6 +44,10 @@ def _as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
     if value == timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12, 0)))
+
+
+def _note(note: str) -> str:
+    return check_length(note.strip(), field="note", label=_("Toelichting"), limit=NOTE_MAX)
 
 
 def refuse_hand_edit_of_connected(aanmelding_or_opleiding: Aanmelding | Opleiding) -> None:
@@ -83,6 +91,11 @@ def add_aanmelding(
     # Lock the pupil so that two simultaneous additions cannot both pass the count.
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
     existing = Aanmelding.objects.filter(pupil=pupil, mbo_school=opleiding.school, school_year=pupil.school_year)
+    if source == StatusSource.HAND:
+        note = _note(note)
+        same = earlier_post(existing, opleiding=opleiding, status=status, created_by=by) if by else None
+        if same is not None:  # the same form posted twice (a double click, the back button): kept once
+            return same
     if existing.filter(opleiding=opleiding).exists():
         raise ValidationError({"opleiding": _("De leerling is al aangemeld voor deze opleiding.")})
     if source == StatusSource.HAND and existing.count() >= MAX_AANMELDINGEN_PER_MBO_SCHOOL:
@@ -176,6 +189,16 @@ def record_status(
     changed since, nothing is recorded (accounts/versions.StaleVersion)."""
     if source == StatusSource.HAND:
         refuse_hand_edit_of_connected(aanmelding)
+        note = _note(note)
+        Aanmelding.objects.select_for_update().filter(pk=aanmelding.pk).first()  # two posts at once: one at a time
+        day = at if not isinstance(at, datetime.datetime) else timezone.localtime(_as_datetime(at)).date()
+        same = earlier_post(
+            aanmelding.history.all(), at="recorded_at", status=status, at__date=day, user=by, source=source, note=note
+        )
+        if (
+            same is not None and by is not None
+        ):  # the same status posted twice (a double click, the back button): kept once
+            return same
     if version is not None:
         stored = Aanmelding.objects.select_for_update().get(pk=aanmelding.pk)
         check_version(
@@ -222,7 +245,14 @@ def delete_aanmelding(*, aanmelding: Aanmelding) -> None:
 def record_elders(
     *, pupil: Pupil, kind: str, date: datetime.date, name: str = "", note: str = "", by: User | None = None
 ) -> Elders:
-    elders = Elders(pupil=pupil, kind=kind, name=name.strip(), date=date, note=note.strip(), created_by=by)
+    name, note = name.strip(), _note(note)
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # two posts at once: one after the other
+    same = earlier_post(pupil.elders.all(), kind=kind, name=name, date=date, note=note, created_by=by)
+    if (
+        same is not None and by is not None
+    ):  # the same destination posted twice (a double click, the back button): kept once
+        return same
+    elders = Elders(pupil=pupil, kind=kind, name=name, date=date, note=note, created_by=by)
     elders.full_clean()
     elders.save()
     record_change(pupil, changes={"elders": (None, f"{elders} ({date:%d-%m-%Y})")}, summary="bestemming elders")
@@ -327,7 +357,7 @@ def set_extra_aandacht(*, pupil: Pupil, text: str, by: User | None, version: str
         what=[_("de opgeslagen tekst is nu “%(text)s”") % {"text": stored.extra_aandacht or "–"}],
     )
     pupil.extra_aandacht = stored.extra_aandacht
-    text = text.strip()
+    text = check_length(text.strip(), field="text", label=_("Informatie voor het mbo"), limit=EXTRA_AANDACHT_MAX)
     if text == pupil.extra_aandacht:
         return False
     FlagChange.objects.create(

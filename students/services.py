@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.once import earlier_post
 from accounts.versions import check_version, fingerprint
 from audit.models import Action
 from audit.services import diff, record_change
@@ -49,6 +50,14 @@ class BsnCheck:
     pupil: Pupil | None = None  # the pupil in the own list (never one of another school)
 
 
+def earlier_pupil(*, found: BsnCheck, by: User) -> Pupil | None:
+    """The pupil of this BSN that ``by`` added moments ago, marked (accounts/once.py): the data step posted twice (a
+    double click, the back button) shows the pupil added instead of "already in the list". None otherwise."""
+    if found.status is not BsnStatus.IN_OWN_LIST or found.pupil is None:
+        return None
+    return earlier_post(Pupil.objects.filter(pk=found.pupil.pk), created_by=by)
+
+
 def check_bsn(*, school: Organisation, bsn: str) -> BsnCheck:
     """Is this (valid, normalised) BSN new, already in this school's list, or at another school?"""
     matches = Pupil.objects.filter(bsn_index=bsn_crypto.blind_index(bsn))
@@ -81,7 +90,20 @@ def create_pupil(
     source: str = Source.SCHOOL,
     group: Any = None,  # a groups.Group or None (students does not import groups)
 ) -> Pupil:
-    """Add a pupil. ``bsn=None`` means "Geen BSN nummer?": the pupil gets a unique code instead."""
+    """Add a pupil. ``bsn=None`` means "Geen BSN nummer?": the pupil gets a unique code instead.
+
+    The same pupil without BSN added moments ago by the same person is the form posted twice (a double click, the
+    back button): that pupil is given back (accounts/once.py). With a BSN the BSN itself is the uniqueness rule
+    (see earlier_pupil)."""
+    if bsn is None:
+        Organisation.objects.select_for_update().filter(pk=school.pk).first()  # two posts at once: one at a time
+        same = earlier_post(
+            Pupil.objects.filter(school=school, bsn_index__isnull=True),
+            created_by=created_by,
+            **{f: data[f] for f in PERSONAL_FIELDS if f in data},
+        )
+        if same is not None:
+            return same
     pupil = Pupil(school=school, source=source, created_by=created_by, group=group)
     for field in PERSONAL_FIELDS:
         setattr(pupil, field, data[field] if field in data else getattr(pupil, field))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.bsn_like import bsn_like_numbers
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
+from accounts.once import earlier_post
 from audit.models import Action
 from audit.services import record_change
 from doorstroom.attachments import check_pdf
@@ -180,10 +181,9 @@ def report(*, pupil: Pupil, by: User, data: dict[str, Any], attachments: Iterabl
             % {"name": pupil.full_name, "postcode": pupil.postcode}
         )
     clean = check_data(school=by.organisation, data=data)
-    recent = timezone.now() - datetime.timedelta(minutes=2)
-    same = VerzuimMelding.objects.filter(
-        pupil=pupil, created_by=by, soort=clean["soort"], begin=clean["begin"], created_at__gte=recent
-    ).first()
+    same = earlier_post(
+        VerzuimMelding.objects.filter(pupil=pupil), created_by=by, soort=clean["soort"], begin=clean["begin"]
+    )
     if same is not None:  # the same melding posted twice (a double click, the back button): kept once
         return same
     melding = VerzuimMelding(

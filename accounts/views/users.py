@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ..access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 from ..forms import SchoolUserEditForm, SchoolUserForm
 from ..models import User
+from ..once import done_message
 from ..services import (
     create_school_user,
     delete_school_user,
@@ -44,7 +45,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
             "name": user.full_name,
             "email": user.email,
         }
-        return go_to(request, _list_url(), text)
+        return go_to(request, _list_url(), done_message(user, text))
     return modal_or_page(request, "accounts/partials/user_form.html", {"form": form, "cancel_url": _list_url()})
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest
 from accounts.models import Role
+from accounts.once import done_message
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from students.models import Pupil
 from students.selectors import gemeente_of, get_pupil_for_user
@@ -104,9 +105,9 @@ def _remark_form(request: AuthenticatedRequest, pupil: Pupil, remark: Remark | N
         text = form.cleaned_data["text"]
         try:
             if remark is None:
-                add_remark(pupil=pupil, by=request.user, text=text)
+                saved = add_remark(pupil=pupil, by=request.user, text=text)
             else:
-                edit_remark(remark=remark, by=request.user, text=text)
+                saved = edit_remark(remark=remark, by=request.user, text=text)
         except ValidationError as exc:
             service_errors_into_form(form, exc, "text")
         else:
@@ -115,7 +116,7 @@ def _remark_form(request: AuthenticatedRequest, pupil: Pupil, remark: Remark | N
                 if remark
                 else _("Uw opmerking is opgeslagen; de school van de leerling is ingelicht.")
             )
-            return go_to(request, page_url, done)
+            return go_to(request, page_url, done_message(saved, done))
     context = {"pupil": pupil, "form": form, "cancel_url": page_url, "remark": remark}
     return modal_or_page(request, "gemeente/partials/remark_form.html", context)
 

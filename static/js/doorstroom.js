@@ -119,42 +119,6 @@
     };
   }
 
-  // A text with a limit: near the limit it says how much room is used, and text pasted beyond it (which the
-  // browser cuts off without a word) is said at once. The wording comes from the page (data-text-…).
-  function counters(form) {
-    var countText = form.dataset.textCount || "{n} / {max}";
-    var cutText = form.dataset.textCut || "";
-    form.querySelectorAll("textarea[maxlength]").forEach(function (area) {
-      var max = parseInt(area.getAttribute("maxlength"), 10);
-      if (!max) return;
-      var note = document.createElement("div");
-      note.className = "form-text doorstroom-count";
-      note.setAttribute("aria-live", "polite");
-      note.setAttribute("data-testid", "count-" + area.name);
-      area.insertAdjacentElement("afterend", note);
-      var cut = false;
-      function update() {
-        var used = area.value.length;
-        var text = used >= 0.8 * max ? countText.replace("{n}", used).replace("{max}", max) : "";
-        if (cut) text = (text ? text + ". " : "") + cutText;
-        note.textContent = text;
-        note.hidden = text === "";
-        note.classList.toggle("text-danger", cut || used >= max);
-      }
-      area.addEventListener("paste", function (event) {
-        var pasted = event.clipboardData ? event.clipboardData.getData("text") : "";
-        var selected = (area.selectionEnd || 0) - (area.selectionStart || 0);
-        cut = pasted.length > max - (area.value.length - selected);
-        window.setTimeout(update, 0);
-      });
-      area.addEventListener("input", function () {
-        if (area.value.length < max) cut = false;
-        update();
-      });
-      update();
-    });
-  }
-
   // In a multiple choice "Geen …" (value "geen") stands alone: ticking it clears the others, and ticking
   // another clears it (the server refuses both together, with a reason).
   function noneStandsAlone(box) {
@@ -193,7 +157,6 @@
       var saved = {};
       try { saved = JSON.parse(form.dataset.values || "{}"); } catch (e) { saved = {}; }
       apply(form, saved);
-      counters(form);
       var updateProgress = liveProgress(form);
       form.addEventListener("change", function (event) {
         noneStandsAlone(event.target);

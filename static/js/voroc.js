@@ -24,8 +24,48 @@
     bootstrap.Toast.getOrCreateInstance(el, { delay: 5000 }).show();
   }
 
+  // A text with a limit (a textarea with maxlength, on any page or pop-up): near the limit it says how much room
+  // is used, and text pasted beyond it (which the browser cuts off without a word) is said at once. The wording
+  // comes from the page (data-text-count and data-text-cut on the form or, for every page, on <body>).
+  function counters(root) {
+    root.querySelectorAll("textarea[maxlength]:not([data-voroc-counted])").forEach(function (area) {
+      var max = parseInt(area.getAttribute("maxlength"), 10);
+      if (!max) return;
+      area.setAttribute("data-voroc-counted", "");
+      var wording = area.closest("[data-text-count]");
+      var countText = (wording && wording.dataset.textCount) || "{n} / {max}";
+      var cutText = (wording && wording.dataset.textCut) || "";
+      var note = document.createElement("div");
+      note.className = "form-text voroc-count";
+      note.setAttribute("aria-live", "polite");
+      note.setAttribute("data-testid", "count-" + area.name);
+      area.insertAdjacentElement("afterend", note);
+      var cut = false;
+      function update() {
+        var used = area.value.length;
+        var text = used >= 0.8 * max ? countText.replace("{n}", used).replace("{max}", max) : "";
+        if (cut) text = (text ? text + ". " : "") + cutText;
+        note.textContent = text;
+        note.hidden = text === "";
+        note.classList.toggle("text-danger", cut || used >= max);
+      }
+      area.addEventListener("paste", function (event) {
+        var pasted = event.clipboardData ? event.clipboardData.getData("text") : "";
+        var selected = (area.selectionEnd || 0) - (area.selectionStart || 0);
+        cut = pasted.length > max - (area.value.length - selected);
+        window.setTimeout(update, 0);
+      });
+      area.addEventListener("input", function () {
+        if (area.value.length < max) cut = false;
+        update();
+      });
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var modalEl = document.getElementById("voroc-modal");
+    counters(document);
 
     // A link with data-voroc-modal opens its page in the pop-up; without JavaScript it is a normal link.
     document.body.addEventListener("click", function (event) {
@@ -50,6 +90,7 @@
     });
     // Focus after settling: htmx puts the new attributes (is-invalid) in place only then.
     document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (event.detail.target) counters(event.detail.target);
       if (event.detail.target && event.detail.target.id === "voroc-modal-content") {
         var first = event.detail.target.querySelector(".is-invalid") ||
           event.detail.target.querySelector("input:not([type=hidden]), select");

@@ -1,5 +1,6 @@
 from .aanmelding import (
     MAX_AANMELDINGEN_PER_MBO_SCHOOL,
+    NOTE_MAX,
     STATUS_CODES,
     Aanmelding,
     Elders,
@@ -13,6 +14,7 @@ from .aanmelding import (
 from .catalogue import Leerweg, Location, Opleiding
 from .export import ExportJob
 from .pupil import (
+    EXTRA_AANDACHT_MAX,
     NO_BSN_CODE_PREFIX,
     Geslacht,
     Pupil,
@@ -26,7 +28,9 @@ from .pupil import (
 from .pupil_import import ImportMapping, PupilImport
 
 __all__ = [
+    "EXTRA_AANDACHT_MAX",
     "MAX_AANMELDINGEN_PER_MBO_SCHOOL",
+    "NOTE_MAX",
     "NO_BSN_CODE_PREFIX",
     "STATUS_CODES",
     "Aanmelding",

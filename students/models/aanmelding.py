@@ -14,6 +14,7 @@ from .catalogue import Opleiding
 from .pupil import Pupil
 
 MAX_AANMELDINGEN_PER_MBO_SCHOOL = 2  # procedure Haaglanden: at most two opleidingen at one mbo-school
+NOTE_MAX = 1000  # a toelichting with a status or an Elders destination: a few sentences, not a document
 
 
 class Status(models.IntegerChoices):
@@ -125,7 +126,7 @@ class StatusChange(models.Model):
     user_name = models.CharField(
         _("door"), max_length=200, blank=True, help_text=_("Blijft staan als de gebruiker weg is.")
     )
-    note = models.TextField(_("toelichting"), blank=True)
+    note = models.TextField(_("toelichting"), max_length=NOTE_MAX, blank=True)
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 
     class Meta:
@@ -156,7 +157,7 @@ class Elders(models.Model):
         _("naam school of opleiding"), max_length=200, blank=True, help_text=_("Verplicht bij een andere mbo-school.")
     )
     date = models.DateField(_("datum"))
-    note = models.TextField(_("toelichting"), blank=True)
+    note = models.TextField(_("toelichting"), max_length=NOTE_MAX, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

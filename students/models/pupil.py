@@ -25,6 +25,7 @@ POSTCODE_RE = re.compile(r"^([1-9][0-9]{3}) ?([A-Z]{2})$")
 # PostNL does not hand out these letter pairs.
 _POSTCODE_UNUSED_LETTERS = {"SA", "SD", "SS"}
 NO_BSN_CODE_PREFIX = "GB"
+EXTRA_AANDACHT_MAX = 2000  # the text for the mbo about extra aandacht
 NAME_KEYS = ("search_name", "sort_achternaam", "sort_voornaam")  # derived from the name by refresh_search_name
 
 
@@ -136,6 +137,7 @@ class Pupil(models.Model):
     )
     extra_aandacht = models.TextField(
         _("extra aandacht onderwijskeuzeproces"),
+        max_length=EXTRA_AANDACHT_MAX,
         blank=True,
         help_text=_("Informatie voor het mbo, bijv. dat de leerling extra loopbaanadvies nodig heeft."),
     )

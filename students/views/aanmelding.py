@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import versions
 from accounts.access import AuthenticatedRequest
 from accounts.models import Role
+from accounts.once import done_message
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
 from audit.services import record_pupils
@@ -108,7 +109,7 @@ def add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            add_aanmelding(
+            aanmelding = add_aanmelding(
                 pupil=pupil,
                 opleiding=data["opleiding"],
                 status=data["status"],
@@ -120,7 +121,7 @@ def add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             service_errors_into_form(form, _renamed(exc), "opleiding")
         else:
-            return go_to(request, _pupil_url(pupil), _("De aanmelding is vastgelegd."))
+            return go_to(request, _pupil_url(pupil), done_message(aanmelding, _("De aanmelding is vastgelegd.")))
     return modal_or_page(
         request,
         "students/partials/aanmelding_form.html",
@@ -138,7 +139,7 @@ def update_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record_status(
+            change = record_status(
                 aanmelding=aanmelding,
                 status=data["status"],
                 at=data["date"],
@@ -152,7 +153,7 @@ def update_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             service_errors_into_form(form, _renamed(exc), "status")
         else:
-            return go_to(request, _pupil_url(aanmelding.pupil), _("De status is bijgewerkt."))
+            return go_to(request, _pupil_url(aanmelding.pupil), done_message(change, _("De status is bijgewerkt.")))
     return modal_or_page(
         request,
         "students/partials/status_form.html",
@@ -184,13 +185,13 @@ def elders(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record_elders(
+            recorded = record_elders(
                 pupil=pupil, kind=data["kind"], name=data["name"], date=data["date"], note=data["note"], by=request.user
             )
         except ValidationError as exc:
             service_errors_into_form(form, exc, "kind")
         else:
-            return go_to(request, _pupil_url(pupil), _("De bestemming elders is vastgelegd."))
+            return go_to(request, _pupil_url(pupil), done_message(recorded, _("De bestemming elders is vastgelegd.")))
     return modal_or_page(
         request, "students/partials/elders_form.html", {"form": form, "pupil": pupil, "cancel_url": _pupil_url(pupil)}
     )

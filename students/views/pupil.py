@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import versions
 from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
+from accounts.once import done_message
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.services import record_view
 
@@ -23,7 +25,15 @@ from ..models import Opleiding, Status
 from ..passed_on import extra_aandacht_passed_on
 from ..schoolyear import current_school_year
 from ..selectors import get_pupil_for_user, groups_visible_to, mentors_of, pupils_visible_to
-from ..services import BsnStatus, bring_to_current_year, check_bsn, create_pupil, delete_pupil, update_pupil
+from ..services import (
+    BsnStatus,
+    bring_to_current_year,
+    check_bsn,
+    create_pupil,
+    delete_pupil,
+    earlier_pupil,
+    update_pupil,
+)
 
 ADD_PARTIAL = "students/partials/add_pupil.html"
 
@@ -70,10 +80,22 @@ def add_pupil(request: AuthenticatedRequest) -> HttpResponse:
             context["found"] = checked
         return modal_or_page(request, ADD_PARTIAL, {**context, "step": "bsn", "form": bsn_form})
 
+    return _data_step(request, context, groups=groups, without_bsn=without_bsn)
+
+
+def _data_step(
+    request: AuthenticatedRequest, context: dict[str, object], *, groups: QuerySet, without_bsn: bool
+) -> HttpResponse:
+    """Step 2 of Leerling toevoegen posted: the pupil added, or the form again with what to correct."""
+    school = request.user.organisation
     form = NewPupilForm(request.POST, without_bsn=without_bsn, groups=groups)
     if form.is_valid():
         bsn = None if without_bsn else form.cleaned_data["bsn"]
         found = check_bsn(school=school, bsn=bsn) if bsn else None
+        earlier = earlier_pupil(found=found, by=request.user) if found else None
+        if earlier is not None:
+            done = done_message(earlier, "")
+            return go_to(request, reverse("students:leerling", args=[earlier.pk]), done)
         if found and found.status is not BsnStatus.NEW:
             # Someone added the pupil meanwhile, or the BSN was changed in step 2: back to step 1.
             if found.pupil is not None:
@@ -94,7 +116,7 @@ def add_pupil(request: AuthenticatedRequest) -> HttpResponse:
             return go_to(
                 request,
                 reverse("students:leerling", args=[pupil.pk]),
-                _("%(name)s is toegevoegd.") % {"name": pupil.full_name},
+                done_message(pupil, _("%(name)s is toegevoegd.") % {"name": pupil.full_name}),
             )
     return modal_or_page(
         request, ADD_PARTIAL, {**context, "step": "gegevens", "form": form, "without_bsn": without_bsn}

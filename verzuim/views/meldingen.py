@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import AuthenticatedRequest
 from accounts.models import Organisation, Role, User
+from accounts.once import done_message
 from audit.models import Action
 from audit.services import record_pupils, record_view
 from students.exports import FORMATS, render_export
@@ -137,7 +138,7 @@ def new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 "gemeente": melding.gemeente.name,
                 "nummer": melding.meldingsnummer,
             }
-            messages.success(request, text)
+            messages.success(request, done_message(melding, text))
             return redirect("verzuim:melding", pk=melding.pk)
     return render(
         request,
