@@ -236,7 +236,7 @@ class OverviewExporter(Exporter):
                 pupil.tussenvoegsel,
                 pupil.voornaam,
                 pupil.leerlingnummer,
-                pupil.group.name if pupil.group else _("niet ingedeeld"),
+                row.group_label,
                 pupil.geboortedatum,
             ]
             for n in range(self.slots):

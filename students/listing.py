@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import VO_ROLES
 from accounts.models import Role, User
 
 from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
@@ -38,6 +39,7 @@ SETTLED = {Heading.DEFINITIEF, Heading.ELDERS}
 DIPLOMA_FILTERS = {"ja": True, "nee": False, "onbekend": None}
 ALL_GROUPS = "alle"
 NO_GROUP = "geen"
+LINKED = "gekoppeld"  # pupils of another school the servicedesk linked to this one
 SORTS = {
     "naam": [F("sort_achternaam").asc(), F("sort_voornaam").asc(), F("pk").asc()],
     "-naam": [F("sort_achternaam").desc(), F("sort_voornaam").desc(), F("pk").desc()],
@@ -87,6 +89,14 @@ class Row:
     # Overstap-aanmelding this school year, and how many remarks the gemeente wrote.
     overstap: Any = None
     gemeente_remarks: int = 0
+    linked_from: str = ""  # the pupil's own school, when the servicedesk linked it to the user's school
+
+    @property
+    def group_label(self) -> str:
+        """The pupil's group as the user's school knows it (a linked pupil's group is the other school's)."""
+        if self.linked_from:
+            return _("gekoppeld vanuit %(school)s") % {"school": self.linked_from}
+        return self.pupil.group.name if self.pupil.group else _("niet ingedeeld")
 
 
 @dataclass
@@ -111,7 +121,14 @@ class PupilListing:
             # A mentor with one group sees it at once (handleiding); everyone else starts with all groups.
             choice = str(self.groups[0].pk) if user.role == Role.MENTOR and len(self.groups) == 1 else ALL_GROUPS
         self.selected_group = next((g for g in self.groups if str(g.pk) == choice), None)
-        if choice not in (ALL_GROUPS, NO_GROUP) and self.selected_group is None:
+        # "Gekoppelde leerlingen": offered to a vo-school's staff who see pupils of another school through a link.
+        self.own_school_id = user.organisation_id if user.role in VO_ROLES else None
+        self.has_linked = (
+            self.own_school_id is not None
+            and user.role != Role.MENTOR
+            and (pupils_visible_to(user).filter(school_year=self.year).exclude(school_id=self.own_school_id).exists())
+        )
+        if choice not in (ALL_GROUPS, NO_GROUP, LINKED) and self.selected_group is None:
             choice = ALL_GROUPS  # a group that is gone, or not the user's: show all rather than an error
         self.choice = choice
         # The search text (``q``) comes from the session; the address carries only its token (accounts.privacy).
@@ -133,6 +150,10 @@ class PupilListing:
             pupils = pupils.filter(group=self.selected_group)
         elif self.choice == NO_GROUP:
             pupils = pupils.filter(group__isnull=True)
+            if self.own_school_id is not None:
+                pupils = pupils.filter(school_id=self.own_school_id)  # a linked pupil is under "Gekoppelde leerlingen"
+        elif self.choice == LINKED:
+            pupils = pupils.exclude(school_id=self.own_school_id) if self.own_school_id else pupils.none()
         if self.query:
             pupils = search_pupils(pupils, self.query)
         if self.diploma:
@@ -168,6 +189,7 @@ class PupilListing:
                         None,
                     ),
                     gemeente_remarks=len(getattr(pupil, GEMEENTE_REMARKS).all()),
+                    linked_from=rights.linked_from,
                 )
             )
         return rows
@@ -189,7 +211,9 @@ class PupilListing:
         group = (
             self.selected_group.name
             if self.selected_group
-            else {ALL_GROUPS: "alle groepen", NO_GROUP: "niet ingedeeld"}.get(self.choice, self.choice)
+            else {ALL_GROUPS: "alle groepen", NO_GROUP: "niet ingedeeld", LINKED: "gekoppelde leerlingen"}.get(
+                self.choice, self.choice
+            )
         )
         parts = [
             request.resolver_match.view_name if request.resolver_match else "",

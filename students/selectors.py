@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from accounts.access import VO_MANAGING_ROLES
+from accounts.access import VO_MANAGING_ROLES, VO_ROLES
 from accounts.models import GemeentePostcode, Organisation, Role, User
 from audit.context import current_request
 from audit.services import record_out_of_scope, record_view
@@ -125,6 +125,9 @@ class PupilRights:
     mbo_school_id: int | None = None
     # Set for a gemeente's user: the pupil lives in this gemeente (read-only; no care steps).
     gemeente_id: int | None = None
+    # Set for the staff of a vo-school the servicedesk linked the pupil to: the name of the pupil's own school
+    # (its group is that school's, not one of theirs).
+    linked_from: str = ""
 
 
 def rights_for(user: User, pupil: Pupil) -> PupilRights:
@@ -146,6 +149,7 @@ def rights_for(user: User, pupil: Pupil) -> PupilRights:
         # Only pupils this school entered itself (not imported, not entered or linked by the servicedesk).
         can_delete=managing and own_school and pupil.source == Source.SCHOOL,
         can_change_group=managing and own_school,
+        linked_from="" if own_school or user.role not in VO_ROLES else pupil.school.name,
     )
 
 

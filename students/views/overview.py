@@ -15,7 +15,7 @@ from audit.services import record_pupils
 
 from ..destination import Heading
 from ..formstate import FORM_FILTERS, ICONS
-from ..listing import ALL_GROUPS, GEMEENTE_FILTERS, NO_GROUP, SETTLED, PupilListing
+from ..listing import ALL_GROUPS, GEMEENTE_FILTERS, LINKED, NO_GROUP, SETTLED, PupilListing
 from ..models import Status
 from ..schoolyear import current_school_year, label
 from ..selectors import EDITING_ROLES, MANAGING_ROLES
@@ -46,6 +46,7 @@ class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
             "selected_group": listing.selected_group,
             "ALL_GROUPS": ALL_GROUPS,
             "NO_GROUP": NO_GROUP,
+            "LINKED": LINKED,
             "query": listing.query,
             "query_is_bsn": listing.query_is_bsn,
             "shown_query": listing.shown_query,

@@ -213,3 +213,36 @@ def test_aanmelding_urls_by_role_and_scope(client, demo_pupils, pupils, username
         assert client.get(reverse(name, args=args)).status_code == 404
     assert client.post(reverse("students:aanmelding_verwijderen", args=[other.pk])).status_code == 404
     assert Aanmelding.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_linked_pupil_is_shown_as_linked_under_its_own_choice_not_in_a_group_of_the_first_school(client, demo_pupils):
+    pupil = Pupil.objects.filter(school__code="00AA", group__isnull=False).select_related("group", "school").first()
+    decaan2 = demo_pupils["decaan.vo2"]
+    SchoolLink.objects.create(pupil=pupil, school=decaan2.organisation)
+    login_as(client, decaan2)
+
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert 'data-testid="linked-notice"' in page and f"gekoppeld vanuit {pupil.school.name}" in page
+    assert f"?groep={pupil.group.pk}" not in page and "?groep=gekoppeld" in page  # not the first school's group
+
+    overview = client.get(reverse("students:overzicht")).content.decode()
+    assert 'value="gekoppeld"' in overview and "Gekoppelde leerlingen" in overview
+    assert (
+        f"gekoppeld vanuit {pupil.school.name}" in overview
+        and pupil.group.name not in overview.split('data-testid="linked-from"')[1].split("</td>")[0]
+    )
+    linked = client.get(reverse("students:overzicht"), {"groep": "gekoppeld"}).context["rows"]
+    assert [row.pupil.pk for row in linked] == [pupil.pk]
+    unplaced = client.get(reverse("students:overzicht"), {"groep": "geen"}).context["rows"]
+    assert pupil.pk not in [row.pupil.pk for row in unplaced]
+    from students.exports import build_exporter
+
+    exported = list(build_exporter(decaan2, {"groep": "gekoppeld"}).iterate_rows())
+    assert len(exported) == 1 and f"gekoppeld vanuit {pupil.school.name}" in exported[0]  # Excel and PDF alike
+
+    # The first school sees its own pupil as before: in its group, no notice, no such choice.
+    login_as(client, demo_pupils["decaan.vo1"])
+    page = client.get(reverse("students:leerling", args=[pupil.pk])).content.decode()
+    assert 'data-testid="linked-notice"' not in page and f"?groep={pupil.group.pk}" in page
+    assert 'value="gekoppeld"' not in client.get(reverse("students:overzicht")).content.decode()
