@@ -4,10 +4,11 @@ import subprocess
 
 from playwright.sync_api import expect
 
+from accounts.models import User
 from students.models import Aanmelding, Pupil
 
 from .conftest import SCREENSHOTS
-from .helpers import login
+from .helpers import PHONE, assert_rows_are_cards, login
 
 
 def test_decaan_follows_aanmeldingen_and_exports_the_overview(page, demo_live, demo_pw, axe, shot):
@@ -72,3 +73,44 @@ def test_on_a_phone_the_overview_does_not_scroll_sideways(page, demo_live, demo_
         assert widths[0] <= widths[1], (path, widths)
     page.goto(demo_live.url + "/leerlingen/")
     shot("44-overzicht-smal")
+
+
+def test_on_a_phone_each_pupil_of_the_overview_is_a_card(page, demo_live, demo_pw, axe, shot):
+    page.set_viewport_size(PHONE)
+    login(page, demo_live.url, "decaan.vo1", demo_pw)
+    page.goto(demo_live.url + "/leerlingen/")
+    expect(page.get_by_test_id("pupil-count")).to_contain_text("120 leerlingen")
+    assert_rows_are_cards(page, axe, "pupil-table")
+    shot("45-overzicht-kaarten-375")
+
+    # A status block in a card opens the pop-up of that status.
+    aanmelding = Aanmelding.objects.filter(pupil__school__code="00AA", status__gte=2).order_by("pk").first()
+    link = page.locator(f'a[href$="/aanmeldingen/{aanmelding.pk}/status/2/"]')
+    expect(page.get_by_test_id("pupil-row").filter(has=link)).to_have_count(1)
+    link.click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_role("heading", name="Status: Ontvangstbevestiging inschrijving")).to_be_visible()
+    expect(dialog.get_by_test_id("status-popup")).to_contain_text(aanmelding.opleiding.name)
+    assert axe("#voroc-modal") == [], "status pop-up (375 px)"
+    page.screenshot(path=str(SCREENSHOTS / "46-overzicht-kaart-status-375.png"))  # the pop-up as the phone shows it
+
+
+def test_on_a_phone_each_pupil_of_the_mbo_aanmeldingen_is_a_card(page, demo_live, demo_pw, axe, shot):
+    page.set_viewport_size(PHONE)
+    login(page, demo_live.url, "roc.mbo1", demo_pw)
+    page.goto(demo_live.url + "/aanmeldingen/")
+    expect(page.get_by_test_id("mbo-row").first).to_be_visible()
+    assert_rows_are_cards(page, axe, "mbo-table")
+    shot("47-mbo-aanmeldingen-375")
+
+    # A status block in a card opens the pop-up of that status.
+    school = User.objects.get(username="roc.mbo1").organisation
+    aanmelding = Aanmelding.objects.filter(mbo_school=school, status__gte=2).order_by("pk").first()
+    link = page.locator(f'a[href$="/aanmeldingen/{aanmelding.pk}/status/2/"]')
+    expect(page.get_by_test_id("mbo-row").filter(has=link)).to_have_count(1)
+    link.click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_role("heading", name="Status: Ontvangstbevestiging inschrijving")).to_be_visible()
+    expect(dialog.get_by_test_id("status-popup")).to_contain_text(aanmelding.opleiding.name)
+    assert axe("#voroc-modal") == [], "mbo status pop-up (375 px)"
+    page.screenshot(path=str(SCREENSHOTS / "48-mbo-aanmelding-status-375.png"))  # the pop-up as the phone shows it

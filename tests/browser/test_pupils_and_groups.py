@@ -4,12 +4,13 @@ import re
 
 from playwright.sync_api import expect
 
+from accounts.models import User
 from groups.models import Group
 from students import bsn
 from students.models import Pupil
 from students.schoolyear import current_school_year
 
-from .helpers import login
+from .helpers import PHONE, assert_rows_are_cards, login
 
 
 def test_decaan_adds_a_pupil_through_the_pop_up(page, demo_live, demo_pw, axe, shot):
@@ -161,3 +162,22 @@ def test_beheerder_adds_a_user(page, demo_live, demo_pw, axe, shot):
     expect(page.get_by_text("Youssef Haddou is aangemaakt")).to_be_visible()
     expect(page.get_by_test_id("user-row")).to_have_count(5)
     shot("32-gebruiker-aangemaakt")
+
+
+def test_on_a_phone_each_user_is_a_card(page, demo_live, demo_pw, axe, shot):
+    page.set_viewport_size(PHONE)
+    login(page, demo_live.url, "beheerder.vo1", demo_pw)
+    page.goto(demo_live.url + "/gebruikers/")
+    expect(page.get_by_test_id("user-row")).to_have_count(4)
+    assert_rows_are_cards(page, axe, "user-table")
+    shot("33-gebruikers-375")
+
+    # The Verzuim melden switch in a mentor's card turns it on.
+    assert not User.objects.get(username="mentor.vo1").verzuimmelder
+    switch = page.get_by_test_id("user-row").filter(has_text="mentor.vo1").get_by_test_id("toggle-verzuimmelder")
+    expect(switch).to_have_attribute("aria-pressed", "false")
+    switch.click()
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    assert User.objects.get(username="mentor.vo1").verzuimmelder
+    assert_rows_are_cards(page, axe, "user-table")
+    shot("34-gebruikers-verzuimmelder-375")
