@@ -70,7 +70,7 @@ def test_an_unknown_crebo_makes_no_opleiding_waits_reported_and_is_applied_when_
     assert not WaitingRow.objects.filter(matched_at__isnull=True).exists()
 
 
-def test_an_unknown_crebo_for_a_bsn_vorc_does_not_know_waits_for_the_opleiding_and_then_for_the_pupil(
+def test_an_unknown_crebo_for_a_bsn_voroc_does_not_know_waits_for_the_opleiding_and_then_for_the_pupil(
     push, mbo, pupils, django_capture_on_commit_callbacks
 ):
     stranger = valid_bsn(777)
