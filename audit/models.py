@@ -41,10 +41,13 @@ class Action(models.TextChoices):
     SESSIONS_ENDED = "sessions_ended", _("sessies beëindigd")
     DENIED = "denied", _("geweigerd: geen rechten")
     OUT_OF_SCOPE = "out_of_scope", _("opgevraagd buiten het eigen bereik")
+    SENT = "sent", _("doorgestuurd naar een mbo-school")
+    BATCH_RELEASED = "batch_released", _("levering vrijgegeven (servicedesk)")
+    BATCH_DISCARDED = "batch_discarded", _("levering afgewezen (servicedesk)")
 
 
 PUPIL_ACTIONS = frozenset(
-    {Action.VIEW, Action.LIST, Action.EXPORT, Action.CREATE, Action.CHANGE, Action.DELETE, Action.INZAGE}
+    {Action.VIEW, Action.LIST, Action.EXPORT, Action.CREATE, Action.CHANGE, Action.DELETE, Action.INZAGE, Action.SENT}
 )
 
 

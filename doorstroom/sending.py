@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Role, User
+from audit.models import Action
+from audit.services import record_change
 from notifications.models import MeldingKind
 from notifications.services import notify
-from students.models import Aanmelding, Pupil
+from students.models import Aanmelding, Pupil, StatusSource
 
 from . import consent, signals
 from .engine import evaluate, record_sources
@@ -87,7 +89,9 @@ def deliver(*, form_id: int) -> list[Delivery]:
         return []  # approved, and sent as soon as the pupil applies somewhere
     snapshot = Snapshot.objects.filter(form=form).first() or make_snapshot(form)
     have = set(snapshot.deliveries.values_list("mbo_school_id", flat=True))
-    deliveries = [Delivery.objects.create(snapshot=snapshot, mbo_school=s) for s in schools if s.pk not in have]
+    new_schools = [s for s in schools if s.pk not in have]
+    unknown = {s.pk for s in new_schools if not school_knew(vo_school_id=form.pupil.school_id, mbo_school_id=s.pk)}
+    deliveries = [Delivery.objects.create(snapshot=snapshot, mbo_school=s) for s in new_schools]
     if form.state == State.GEACCORDEERD:
         form.state, form.sent_at = State.VERZONDEN, timezone.now()
         form.save(update_fields=["state", "sent_at"])  # not "laatst opgeslagen": no answer changed
@@ -100,6 +104,9 @@ def deliver(*, form_id: int) -> list[Delivery]:
         )
         for delivery in deliveries:
             _tell_the_mbo(form, delivery)
+            _record_delivery(form, delivery)
+            if delivery.mbo_school_id in unknown:
+                _tell_the_decanen(form, delivery)
         signals.form_sent.send(sender=Formulier, form=form, snapshot=snapshot, deliveries=deliveries)
     return deliveries
 
@@ -130,6 +137,68 @@ def _tell_the_mbo(form: Formulier, delivery: Delivery) -> None:
         link=reverse("doorstroom:ontvangen", args=[pupil.pk]),
         dedupe_key=f"doorstroom:delivery:{delivery.pk}",
     )
+
+
+def school_knew(*, vo_school_id: int, mbo_school_id: int) -> bool:
+    """Did the vo-school know this mbo-school before a form of its pupil goes there? Yes when a form of one of its
+    pupils was delivered there before, or one of its pupils has an aanmelding there with a status the vo-school
+    entered itself (not only ones the mbo-school's feed reported). Otherwise the delivery is news to the school: an
+    aanmelding the feed created at a school it has never dealt with, possibly from a leaked token or a wrong file."""
+    if Delivery.objects.filter(mbo_school_id=mbo_school_id, snapshot__form__pupil__school_id=vo_school_id).exists():
+        return True
+    return Aanmelding.objects.filter(
+        mbo_school_id=mbo_school_id, pupil__school_id=vo_school_id, history__source=StatusSource.HAND
+    ).exists()
+
+
+def _record_delivery(form: Formulier, delivery: Delivery) -> None:
+    """Every delivery in the audit log, per mbo-school (sealed, like the note of a sent version), saying whether the
+    aanmelding it went for came from the mbo-school's feed."""
+    pupil = form.pupil
+    from_feed = Aanmelding.objects.filter(
+        pupil=pupil,
+        mbo_school_id=delivery.mbo_school_id,
+        school_year=pupil.school_year,
+        history__source=StatusSource.FEED,
+    ).exists()
+    how = "aanmelding uit de terugkoppeling van de mbo-school" if from_feed else "aanmelding ingevoerd in VOROC"
+    record_change(
+        pupil,
+        action=Action.SENT,
+        changes={"Doorgestuurd aan": (None, delivery.mbo_school.name)},
+        summary=f"doorstroomformulier versie {form.version} beschikbaar gesteld aan een mbo-school ({how})",
+    )
+
+
+def decanen(school_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation_id=school_id, role__in=[Role.DECAAN, Role.DECAAN_BEHEERDER], is_active=True
+        ).order_by("pk")
+    )
+
+
+def _tell_the_decanen(form: Formulier, delivery: Delivery) -> None:
+    """A form went to an mbo-school the vo-school did not know (school_knew): a melding for each decaan of the
+    pupil's school (for the whole school when it has none), naming that mbo-school."""
+    pupil = form.pupil
+    with override("nl"):
+        text = _(
+            "Het doorstroomformulier van %(name)s is doorgestuurd naar %(mbo)s, een mbo-school waarmee uw school in "
+            "VOROC nog niet te maken had: de aanmelding daar is gemeld door die mbo-school zelf. Klopt dit niet, neem "
+            "dan contact op met de servicedesk."
+        ) % {"name": pupil.full_name, "mbo": delivery.mbo_school.name}
+    recipients: list[User | None] = [*decanen(pupil.school_id)] or [None]
+    for user in recipients:
+        notify(
+            organisation=pupil.school,
+            user=user,
+            kind=MeldingKind.LEERLING,
+            text=text,
+            pupil=pupil,
+            link=reverse("students:leerling", args=[pupil.pk]),
+            dedupe_key=f"doorstroom:new-mbo-school:{delivery.pk}:{user.pk if user else 0}",
+        )
 
 
 def deliver_to_new_schools(*, pupil_id: int) -> list[Delivery]:

@@ -21,7 +21,7 @@ from students.admin_mixins import AuditedPupilDataAdmin, BsnSearchAdmin
 
 from .models import Batch, BatchLine, FeedToken, WaitingRow
 from .selectors import pupils_named_by
-from .services import rerun
+from .services import discard, release, rerun
 from .tokens import create_token, revoke_token
 
 
@@ -164,10 +164,11 @@ class BatchAdmin(admin.ModelAdmin):
     list_select_related = ("mbo_school",)
     search_fields = ("filename", "checksum", "sender")
     date_hierarchy = "received_at"
-    actions = ["run_again"]
+    actions = ["run_again", "release_held", "discard_held"]
     change_list_template = "admin/feedback/batch/change_list.html"
     fieldsets = (
         (None, {"fields": ("mbo_school", "state", "failure", "lines_link")}),
+        (_("Wacht op servicedesk"), {"fields": ("new_pupils", "decided_at", "decided_by")}),
         (
             _("Verslag"),
             {
@@ -177,6 +178,7 @@ class BatchAdmin(admin.ModelAdmin):
                     "rows_updated",
                     "rows_unchanged",
                     "rows_unmatched",
+                    "rows_waiting",
                     "rows_rejected",
                     "warnings",
                     "started_at",
@@ -228,8 +230,9 @@ class BatchAdmin(admin.ModelAdmin):
             return obj.failure[:120]
         return _(
             "%(read)s gelezen: %(new)s nieuw, %(updated)s bijgewerkt, %(unchanged)s ongewijzigd, "
-            "%(unmatched)s leerling onbekend, %(rejected)s afgewezen"
+            "%(waiting)s opleiding onbekend, %(rejected)s afgewezen; waarvan %(unmatched)s leerling onbekend"
         ) % {
+            "waiting": obj.rows_waiting,
             "read": obj.rows_read,
             "new": obj.rows_new,
             "updated": obj.rows_updated,
@@ -278,6 +281,28 @@ class BatchAdmin(admin.ModelAdmin):
                     "Opnieuw gestart: %(batches)s. Een afgeronde levering wordt als nieuwe levering verwerkt; haar oude verslag blijft."
                 )
                 % {"batches": ", ".join(str(b.pk) for b in started)},
+            )
+
+    @admin.action(description=_("Vrijgeven (levering die wacht op de servicedesk alsnog verwerken)"))
+    def release_held(self, request, queryset: QuerySet[Batch]):
+        done = [batch.pk for batch in queryset.order_by("pk") if release(batch=batch, by=request.user)]
+        self._decided(request, queryset, done, _("Vrijgegeven en wordt verwerkt: %(batches)s."))
+
+    @admin.action(description=_("Afwijzen (levering die wacht op de servicedesk niet verwerken)"))
+    def discard_held(self, request, queryset: QuerySet[Batch]):
+        done = [batch.pk for batch in queryset.order_by("pk") if discard(batch=batch, by=request.user)]
+        self._decided(request, queryset, done, _("Afgewezen: %(batches)s. Er is niets van verwerkt."))
+
+    def _decided(self, request, queryset: QuerySet[Batch], done: list[int], text: Promise) -> None:
+        if done:
+            self.message_user(request, text % {"batches": ", ".join(map(str, done))})
+        others = sorted(set(queryset.values_list("pk", flat=True)) - set(done))
+        if others:
+            self.message_user(
+                request,
+                _("Niet gewijzigd, want ze wachten niet op de servicedesk: %(batches)s.")
+                % {"batches": ", ".join(map(str, others))},
+                messages.WARNING,
             )
 
     def get_urls(self):
@@ -334,12 +359,14 @@ class MatchedFilter(EmptyOrFilledFilter):
 
 @admin.register(WaitingRow)
 class WaitingRowAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
-    """Rows that wait for a pupil. Find one by a full BSN (through the blind index); the BSN is never shown.
+    """Rows that wait for a pupil or for an opleiding in the catalogue. Find one by a full BSN (through the blind index); the BSN is never shown.
     A row that found its pupil names it (audit log); one still waiting names nobody VOROC knows."""
 
     list_display = (
         "aanmelding_id",
         "mbo_school",
+        "waits_for",
+        "crebo",
         "status",
         "status_at",
         "batch",
@@ -348,7 +375,7 @@ class WaitingRowAdmin(BsnSearchAdmin, AuditedPupilDataAdmin):
         "matched_at",
         "outcome",
     )
-    list_filter = (MatchedFilter, "mbo_school")
+    list_filter = (MatchedFilter, "waits_for", "mbo_school")
     list_select_related = ("mbo_school", "batch", "pupil")
     search_fields = ("aanmelding_id",)
     search_help_text = _("Zoek op aanmelding_id of een volledig BSN (9 cijfers).")

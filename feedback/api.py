@@ -25,8 +25,8 @@ from audit.services import record_pupils
 
 from .models import Batch, BatchState, FeedToken, Format, Transport
 from .openapi import document
-from .selectors import batch_lines, pupils_named_by
-from .services import receive, refuse_too_large
+from .selectors import pupils_named_by, reported_lines
+from .services import held_text, receive, refuse_too_large
 from .tokens import token_for
 
 CONTENT_TYPES = {
@@ -93,15 +93,19 @@ def summary(request: HttpRequest, batch: Batch) -> dict:
         "size": batch.size,
         "checksum": batch.checksum,
         "duplicate_of": batch.duplicate_of_id,
+        # Whether a row's pupil is in VOROC is not told: new, updated and unchanged count the rows kept until the
+        # pupil is added as if it were known; "unmatched" stays in the answer for clients that read it, always 0.
         "counts": {
             "read": batch.rows_read,
             "new": batch.rows_new,
             "updated": batch.rows_updated,
             "unchanged": batch.rows_unchanged,
-            "unmatched": batch.rows_unmatched,
+            "unmatched": 0,
+            "waiting": batch.rows_waiting,
             "rejected": batch.rows_rejected,
             "warnings": batch.warnings,
         },
+        "held": batch.held,
         "report": _report_url(request, batch),
         "report_page": request.build_absolute_uri(reverse("feedback:batch", args=[batch.pk])),
     }
@@ -109,12 +113,13 @@ def summary(request: HttpRequest, batch: Batch) -> dict:
 
 def report(request: HttpRequest, batch: Batch, page_number: int) -> dict:
     duration = batch.duration
-    lines = batch_lines(batch)
+    lines = reported_lines(batch)
     page = Paginator(lines, LINES_PER_PAGE).get_page(page_number)
     data = summary(request, batch)
     data.update(
         {
             "failure": batch.failure or None,
+            "detail": held_text(batch) if batch.held else None,
             "started_at": batch.started_at.isoformat() if batch.started_at else None,
             "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
             "duration_seconds": round(duration.total_seconds(), 3) if duration else None,
@@ -198,12 +203,16 @@ def _batches(request: HttpRequest, token: FeedToken):
     batch = receive(school=school, data=body, transport=Transport.API, fmt=fmt, sender=sender, token=token)
     if batch.state == BatchState.FAILED:
         return error(400, batch.failure, id=batch.pk, report=_report_url(request, batch))
+    batch.refresh_from_db()  # where the worker runs in-process (embedded), it may be applied or held already
     data = summary(request, batch)
-    data["detail"] = (
-        _("Ontvangen. Deze levering is gelijk aan levering %(id)s; er verandert niets.") % {"id": batch.duplicate_of_id}
-        if batch.duplicate_of_id
-        else _("Ontvangen; de levering wordt verwerkt. Het verslag staat op de link bij report.")
-    )
+    if batch.held:
+        data["detail"] = held_text(batch)
+    elif batch.duplicate_of_id:
+        data["detail"] = _("Ontvangen. Deze levering is gelijk aan levering %(id)s; er verandert niets.") % {
+            "id": batch.duplicate_of_id
+        }
+    else:
+        data["detail"] = _("Ontvangen; de levering wordt verwerkt. Het verslag staat op de link bij report.")
     response = _ok(data, status=202)
     response["Location"] = data["report"]
     return response

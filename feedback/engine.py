@@ -4,6 +4,7 @@ The rules are those of students.aanmeldingen for one row (add_aanmelding and rec
 ``source="feed"``), applied in the same order (rows sorted by aanmelding_id, status_datum, line):
 
 * a known ``aanmelding_id`` (per mbo-school) is that aanmelding; a row for it with another BSN is rejected;
+* a row naming an opleiding (crebo) that is not in the school's catalogue waits for it (nothing is created);
 * an unknown one goes to the pupil of the BSN (rules.best_pupils); no pupil: the row waits (unmatched);
   an aanmelding of that pupil for the same opleiding without an id yet (entered before the school was
   connected) is taken over; with another id, the row is rejected;
@@ -436,18 +437,24 @@ class _Chunk:
             return self._first_row(row)
         if state.pupil.bsn_index != row.bsn_index:
             return RowResult(row, Outcome.REJECTED, "bsn", rules.reason_other_bsn())
+        if self.catalogue.missing(row):
+            return RowResult(row, Outcome.WAITING, "crebo", rules.reason_unknown_opleiding(row))
         opleiding_id, problem_field, problem = self.catalogue.opleiding_for(row, state.opleiding_id)
         if opleiding_id is None:
             return RowResult(row, Outcome.REJECTED, problem_field, problem)
         return self._existing(row, state, opleiding_id, adopted=False)
 
     def _first_row(self, row: FeedRow) -> RowResult:
+        # The opleiding before the pupil: what a row's report says about it does not depend on whether VOROC
+        # knows the BSN (rules.reason_unmatched).
+        if self.catalogue.missing(row):
+            return RowResult(row, Outcome.WAITING, "crebo", rules.reason_unknown_opleiding(row))
+        opleiding_id, problem_field, problem = self.catalogue.opleiding_for(row, None)
+        if opleiding_id is None:
+            return RowResult(row, Outcome.REJECTED, problem_field, problem)
         pupil = self.pupils.get(row.bsn_index)
         if pupil is None:
             return RowResult(row, Outcome.UNMATCHED, "bsn", rules.reason_unmatched())
-        opleiding_id, problem_field, problem = self.catalogue.opleiding_for(row, None)
-        if opleiding_id is None:
-            return RowResult(row, Outcome.REJECTED, problem_field, problem, pupil_id=pupil.pk)
         existing = self.by_key.get((pupil.pk, opleiding_id, pupil.school_year))
         if existing is not None:
             if existing.external_id:

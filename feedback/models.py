@@ -76,9 +76,13 @@ class BatchState(models.TextChoices):
     DONE = "done", _("verwerkt")
     FAILED = "failed", _("niet leesbaar")
     ERROR = "error", _("onderbroken")
+    # Adds aanmeldingen for unusually many pupils new to the school (FEEDBACK_HOLD_NEW_PUPILS): nothing applied
+    # until the servicedesk releases it (admin: vrijgeven) or discards it (afwijzen).
+    HELD = "held", _("wacht op servicedesk")
+    DISCARDED = "discarded", _("afgewezen door de servicedesk")
 
 
-FINISHED_STATES = (BatchState.DONE, BatchState.FAILED)
+FINISHED_STATES = (BatchState.DONE, BatchState.FAILED, BatchState.DISCARDED)
 
 
 class Batch(models.Model):
@@ -131,8 +135,11 @@ class Batch(models.Model):
     rows_new = models.PositiveIntegerField(_("nieuw"), default=0)
     rows_updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("ongewijzigd"), default=0)
-    rows_unmatched = models.PositiveIntegerField(_("leerling onbekend"), default=0)
+    # New, updated and unchanged count rows waiting for their pupil as if it were known (services._as_if_matched);
+    # how many of them wait is for the servicedesk only.
+    rows_unmatched = models.PositiveIntegerField(_("waarvan leerling onbekend"), default=0)
     rows_rejected = models.PositiveIntegerField(_("afgewezen"), default=0)
+    rows_waiting = models.PositiveIntegerField(_("wacht op opleiding"), default=0)
     warnings = models.PositiveIntegerField(_("waarschuwingen"), default=0)
     # Progress: the rows are parsed (and rejected ones recorded) once; then chunks, each in its own transaction.
     parsed = models.BooleanField(default=False, editable=False)
@@ -145,6 +152,19 @@ class Batch(models.Model):
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0, editable=False)
     started_at = models.DateTimeField(_("verwerking begonnen"), null=True, blank=True)
     finished_at = models.DateTimeField(_("verwerking klaar"), null=True, blank=True)
+    # Held (BatchState.HELD): how many pupils new to the school it would add; then who of the servicedesk released
+    # or discarded it, and when.
+    new_pupils = models.PositiveIntegerField(_("nieuwe leerlingen voor de school"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("besluit servicedesk op"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("besluit servicedesk door"),
+    )
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -185,11 +205,25 @@ class Batch(models.Model):
     def nothing_changed(self) -> bool:
         return self.state == BatchState.DONE and not (self.rows_new or self.rows_updated)
 
+    @property
+    def held(self) -> bool:
+        return self.state == BatchState.HELD
+
 
 class LineKind(models.TextChoices):
     REJECTED = "rejected", _("afgewezen")
     UNMATCHED = "unmatched", _("wacht op leerling")
+    WAITING = "waiting", _("wacht op opleiding")
     WARNING = "warning", _("waarschuwing")
+
+
+# What the mbo-school reads of its reports (API and page): not whether a row waits for its pupil (rows_unmatched).
+REPORTED_LINE_KINDS = (LineKind.REJECTED, LineKind.WAITING, LineKind.WARNING)
+
+
+class WaitsFor(models.TextChoices):
+    PUPIL = "pupil", _("leerling")
+    OPLEIDING = "opleiding", _("opleiding")
 
 
 class BatchLine(models.Model):
@@ -216,7 +250,8 @@ class BatchLine(models.Model):
 
 
 class WaitingRow(models.Model):
-    """A valid row whose BSN matched no pupil: kept, and applied the moment a school adds that pupil."""
+    """A valid row whose BSN matched no pupil, or whose opleiding (crebo) is not in the school's catalogue: kept,
+    and applied the moment a school adds that pupil or the opleiding is added to the catalogue."""
 
     mbo_school = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="feed_waiting_rows", verbose_name=_("mbo-school")
@@ -224,6 +259,9 @@ class WaitingRow(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="waiting_rows", verbose_name=_("levering"))
     line = models.PositiveIntegerField(_("regel"))
     aanmelding_id = models.CharField(_("aanmelding_id"), max_length=64)
+    waits_for = models.CharField(
+        _("wacht op"), max_length=10, choices=WaitsFor.choices, default=WaitsFor.PUPIL, editable=False
+    )
     bsn_index = models.CharField(max_length=64, db_index=True, editable=False)
     # Only so that a new BSN_INDEX_KEY can recompute bsn_index (rotate_feedback_keys); never shown.
     bsn_encrypted = models.CharField(max_length=120, editable=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .models import BatchState, Format, LineKind, Transport
+from .models import REPORTED_LINE_KINDS, BatchState, Format, Transport
 from .parser import OPTIONAL, REQUIRED
 from .vocabulary import STATUS_WORDS
 
@@ -22,10 +22,17 @@ def _error(description: str) -> dict:
 
 COUNTS = {
     "type": "object",
-    "required": ["read", "new", "updated", "unchanged", "unmatched", "rejected", "warnings"],
+    "required": ["read", "new", "updated", "unchanged", "unmatched", "waiting", "rejected", "warnings"],
     "properties": {
         "read": {"type": "integer", "description": "Data rows read (the header not counted)."},
-        "new": {"type": "integer", "description": "Rows that added an aanmelding."},
+        "new": {
+            "type": "integer",
+            "description": (
+                "Rows with an aanmelding_id new to VOROC. New, updated and unchanged also count rows whose pupil is "
+                "not in VOROC yet (kept, and applied without sending again when a school adds the pupil) as if it "
+                "were: a report does not tell whether a BSN belongs to a pupil."
+            ),
+        },
         "updated": {
             "type": "integer",
             "description": "Rows that changed an aanmelding (history, status, opleiding, locatie, cohort).",
@@ -33,7 +40,15 @@ COUNTS = {
         "unchanged": {"type": "integer", "description": "Rows VOROC already knew."},
         "unmatched": {
             "type": "integer",
-            "description": "Valid rows whose BSN matches no pupil yet: they wait and are applied when a school adds the pupil.",
+            "deprecated": True,
+            "description": "Always 0: rows whose pupil VOROC does not know yet are counted under new (see there).",
+        },
+        "waiting": {
+            "type": "integer",
+            "description": (
+                "Valid rows naming an opleiding (crebo, and leerweg when given) that is not in your school's catalogue "
+                "in VOROC: they wait (see lines, kind waiting) and are applied when the opleiding is added."
+            ),
         },
         "rejected": {"type": "integer", "description": "Rows not applied; see lines for line and reason."},
         "warnings": {
@@ -61,6 +76,13 @@ SUMMARY_PROPERTIES = {
         "description": "An earlier batch of your school with the same checksum.",
     },
     "counts": {"$ref": "#/components/schemas/Counts"},
+    "held": {
+        "type": "boolean",
+        "description": (
+            "The batch adds aanmeldingen for unusually many pupils new to your school and waits for the servicedesk "
+            "(state held): nothing is applied until it is released; a discarded batch is applied never."
+        ),
+    },
     "report": {"type": "string", "format": "uri", "description": "This batch's report in the API."},
     "report_page": {
         "type": "string",
@@ -164,7 +186,7 @@ def document(server: str) -> dict:
                             "type": "string",
                             "description": "Empty when unreadable; masked when it could be a BSN.",
                         },
-                        "kind": {"type": "string", "enum": list(LineKind.values)},
+                        "kind": {"type": "string", "enum": [kind.value for kind in REPORTED_LINE_KINDS]},
                         "field": {"type": "string", "description": "The (first) field the reason is about, or empty."},
                         "reason": {"type": "string", "description": "Dutch."},
                     },
@@ -174,6 +196,7 @@ def document(server: str) -> dict:
                     "required": [
                         *SUMMARY_PROPERTIES,
                         "failure",
+                        "detail",
                         "started_at",
                         "finished_at",
                         "duration_seconds",
@@ -188,7 +211,11 @@ def document(server: str) -> dict:
                         **SUMMARY_PROPERTIES,
                         "failure": {
                             "type": ["string", "null"],
-                            "description": "Why the batch could not be read at all.",
+                            "description": "Why the batch could not be read at all (or was discarded).",
+                        },
+                        "detail": {
+                            "type": ["string", "null"],
+                            "description": "For a held batch: what happens to it, in Dutch.",
                         },
                         "started_at": {"type": ["string", "null"], "format": "date-time"},
                         "finished_at": {"type": ["string", "null"], "format": "date-time"},

@@ -20,17 +20,23 @@ def text_report(batch: Batch, *, limit: int = SHOWN_LINES) -> str:
         out.append(f"  the same content as batch {batch.duplicate_of_id} (same checksum): nothing should change")
     if batch.failure:
         out.append(f"  {batch.failure}")
+    if batch.held:
+        out.append(
+            f"  held for the servicedesk: {batch.new_pupils} pupils new to the school; release or discard it in admin"
+        )
     if batch.parsed:
         duration = batch.duration
         out.append(
             f"  {batch.rows_read} read: {batch.rows_new} new, {batch.rows_updated} updated, {batch.rows_unchanged} unchanged, "
-            f"{batch.rows_unmatched} unmatched (waiting for their pupil), {batch.rows_rejected} rejected"
+            f"{batch.rows_waiting} waiting for their opleiding, {batch.rows_rejected} rejected; of the new, updated "
+            f"and unchanged {batch.rows_unmatched} wait for their pupil"
             + (f"; {batch.warnings} with a warning" if batch.warnings else "")
             + (f"; {duration.total_seconds():.2f} s" if duration else "")
         )
     for kind, title in (
         (LineKind.REJECTED, "rejected"),
         (LineKind.UNMATCHED, "unmatched"),
+        (LineKind.WAITING, "waiting for opleiding"),
         (LineKind.WARNING, "warning"),
     ):
         lines = list(batch_lines(batch, kind)[: limit + 1])

@@ -38,6 +38,8 @@ def apply_row(*, school: Organisation, row: FeedRow, batch_id: int | None) -> Ro
     if aanmelding.pupil.bsn_index != row.bsn_index:
         return RowResult(row, Outcome.REJECTED, "bsn", rules.reason_other_bsn())
     catalogue = Catalogue(school, [row.crebo], also=[aanmelding.opleiding_id])
+    if catalogue.missing(row):
+        return RowResult(row, Outcome.WAITING, "crebo", rules.reason_unknown_opleiding(row))
     opleiding_id, problem_field, problem = catalogue.opleiding_for(row, aanmelding.opleiding_id)
     if opleiding_id is None:
         return RowResult(row, Outcome.REJECTED, problem_field, problem)
@@ -45,13 +47,15 @@ def apply_row(*, school: Organisation, row: FeedRow, batch_id: int | None) -> Ro
 
 
 def _first_row(school: Organisation, row: FeedRow, batch_id: int | None) -> RowResult:
+    catalogue = Catalogue(school, [row.crebo])
+    if catalogue.missing(row):
+        return RowResult(row, Outcome.WAITING, "crebo", rules.reason_unknown_opleiding(row))
+    opleiding_id, problem_field, problem = catalogue.opleiding_for(row, None)
+    if opleiding_id is None:
+        return RowResult(row, Outcome.REJECTED, problem_field, problem)
     info = rules.best_pupils([row.bsn_index]).get(row.bsn_index)
     if info is None:
         return RowResult(row, Outcome.UNMATCHED, "bsn", rules.reason_unmatched())
-    catalogue = Catalogue(school, [row.crebo])
-    opleiding_id, problem_field, problem = catalogue.opleiding_for(row, None)
-    if opleiding_id is None:
-        return RowResult(row, Outcome.REJECTED, problem_field, problem, pupil_id=info.pk)
     pupil = Pupil.objects.select_related("school").get(pk=info.pk)
     existing = (
         Aanmelding.objects.select_related("pupil", "opleiding")

@@ -33,6 +33,7 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     UNMATCHED = "unmatched"
+    WAITING = "waiting"  # the opleiding (crebo) is not in the school's catalogue yet
     REJECTED = "rejected"
 
 
@@ -122,7 +123,8 @@ class OpleidingInfo:
 
 
 class Catalogue:
-    """The opleidingen (by crebo) and locaties of one mbo-school, loaded once; what is missing is created."""
+    """The opleidingen (by crebo) and locaties of one mbo-school, loaded once. Opleidingen come from the catalogue
+    (import_opleidingen, admin), never from a row: a row naming an opleiding that is not there waits for it."""
 
     def __init__(self, school: Organisation, crebos: Iterable[str], also: Iterable[int] = ()) -> None:
         self.school = school
@@ -141,24 +143,21 @@ class Catalogue:
         if info.crebo:
             self.by_crebo.setdefault(info.crebo, []).append(info)
 
+    def missing(self, row: FeedRow) -> bool:
+        """No opleiding of the school's catalogue fits the row's crebo (and its leerweg, when it names one)."""
+        found = self.by_crebo.get(row.crebo, [])
+        if row.leerweg:
+            return not any(info.leerweg == row.leerweg for info in found)
+        return not found
+
     def opleiding_for(self, row: FeedRow, current_id: int | None) -> tuple[int | None, str, str]:
-        """(opleiding id, field, reason): the opleiding the row names, created when VOROC does not know it yet."""
+        """(opleiding id, field, reason): the opleiding the row names; callers check ``missing`` first."""
         found = self.by_crebo.get(row.crebo, [])
         if row.leerweg:
             for info in found:
                 if info.leerweg == row.leerweg:
                     return info.pk, "", ""
-            if row.niveau is None:
-                return (
-                    None,
-                    "niveau",
-                    _(
-                        "niveau: ontbreekt; opleiding %(crebo)s %(leerweg)s is nog niet bekend bij VOROC en wordt "
-                        "aangemaakt zodra de regel ook het niveau noemt"
-                    )
-                    % {"crebo": row.crebo, "leerweg": row.leerweg},
-                )
-            return self._create(row), "", ""
+            return None, "crebo", reason_unknown_opleiding(row)
         if current_id is not None and any(info.pk == current_id for info in found):
             return current_id, "", ""
         if len(found) == 1:
@@ -170,15 +169,7 @@ class Catalogue:
                 _("leerweg: ontbreekt; opleiding %(crebo)s bestaat bij uw school als BOL en als BBL")
                 % {"crebo": row.crebo},
             )
-        return (
-            None,
-            "leerweg",
-            _(
-                "leerweg en niveau: nodig omdat opleiding %(crebo)s nog niet bekend is bij VOROC; met beide "
-                "maakt VOROC de opleiding aan"
-            )
-            % {"crebo": row.crebo},
-        )
+        return None, "crebo", reason_unknown_opleiding(row)
 
     def known_opleiding(self, crebo: str, leerweg: str) -> int | None:
         """What opleiding_for() gives a row naming this crebo and leerweg, when that opleiding exists already."""
@@ -197,19 +188,6 @@ class Catalogue:
                 n.casefold(): pk for pk, n in Location.objects.filter(school=self.school).values_list("pk", "name")
             }
         return self._locations
-
-    def _create(self, row: FeedRow) -> int:
-        opleiding = Opleiding(
-            school=self.school,
-            crebo=row.crebo,
-            leerweg=row.leerweg,
-            niveau=row.niveau or 0,  # opleiding_for() creates only rows that name a niveau
-            name=row.opleiding or _("Opleiding %(crebo)s") % {"crebo": row.crebo},
-        )
-        opleiding.full_clean()
-        opleiding.save()
-        self._add(OpleidingInfo(opleiding.pk, opleiding.crebo, opleiding.leerweg, opleiding.name))
-        return opleiding.pk
 
     def location_for(self, name: str) -> int | None:
         """The locatie with this name (any capitals), created when new; None for an empty name."""
@@ -280,6 +258,15 @@ def reason_unmatched() -> str:
     return _(
         "Geen leerling met dit BSN in VOROC. De regel wacht en wordt verwerkt zodra een school de leerling toevoegt."
     )
+
+
+def reason_unknown_opleiding(row: FeedRow) -> str:
+    opleiding = f"{row.crebo} {row.leerweg}" if row.leerweg else row.crebo
+    return _(
+        "crebo: opleiding %(opleiding)s staat (nog) niet in de opleidingencatalogus van uw school in VOROC. De regel "
+        "wacht en wordt verwerkt zodra de opleiding is toegevoegd; neem contact op met de servicedesk als dat lang "
+        "duurt."
+    ) % {"opleiding": opleiding}
 
 
 def reason_other_bsn() -> str:

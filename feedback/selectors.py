@@ -22,7 +22,7 @@ from accounts.models import User
 from audit.services import PupilRef
 from students.models import Aanmelding
 
-from .models import Batch, BatchLine
+from .models import REPORTED_LINE_KINDS, Batch, BatchLine
 
 
 def batches_visible_to(user: User) -> QuerySet[Batch]:
@@ -44,6 +44,12 @@ def batch_lines(batch: Batch, kind: str | None = None) -> QuerySet[BatchLine]:
     if kind:
         lines = lines.filter(kind=kind)
     return lines.order_by("line", "pk")
+
+
+def reported_lines(batch: Batch, kind: str | None = None) -> QuerySet[BatchLine]:
+    """The lines the mbo-school reads (API and page): not the rows that wait for their pupil, so that a report does
+    not tell whether a BSN belongs to a pupil in VOROC (the servicedesk sees those in admin)."""
+    return batch_lines(batch, kind).filter(kind__in=REPORTED_LINE_KINDS)
 
 
 def pupils_named_by(aanmelding_ids: Iterable[tuple[int, str]]) -> list[PupilRef]:

@@ -26,15 +26,16 @@ from django.utils.translation import ngettext, override
 from accounts.models import Organisation, OrganisationKind, User
 from audit.context import acting_as
 from audit.models import Action
-from audit.services import record_pupils
+from audit.services import record_event, record_pupils
 from notifications.models import MeldingKind
 from notifications.services import notify
 from students import bsn as bsn_crypto
+from students.models import Aanmelding
 
 from . import bulk_sql, engine, payload
-from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow
+from .models import Batch, BatchLine, BatchState, FeedToken, LineKind, Transport, WaitingRow, WaitsFor
 from .parser import SORT_KEY, FeedRow, FileError, ParseResult, check_readable, parse, scrub, shown_id
-from .rules import Outcome, RowResult
+from .rules import Outcome, RowResult, best_pupils, history_key
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ PROGRESS_FIELDS = [
     "rows_unchanged",
     "rows_unmatched",
     "rows_rejected",
+    "rows_waiting",
     "warnings",
     "chunks_done",
     "rows_done",
@@ -219,7 +221,7 @@ def ingest(batch_id: int) -> Batch:
     """Apply a received batch; safe to run again at any moment (it continues where it was)."""
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("mbo_school").get(pk=batch_id)
-        if batch.finished:
+        if batch.finished or batch.held:
             return batch
         batch.state = BatchState.PROCESSING
         batch.started_at = batch.started_at or timezone.now()
@@ -262,6 +264,8 @@ def _ingest(batch: Batch) -> None:
     if result is None:
         return
     pieces = _plan(batch, result)
+    if _hold(batch, result.rows):
+        return
     _apply(batch, pieces)
     _finish(batch)
 
@@ -317,6 +321,102 @@ def _plan(batch: Batch, result: ParseResult) -> list[list[FeedRow]]:
     return pieces
 
 
+# --- holding a batch for the servicedesk ------------------------------------------------------------------------
+
+# Batches the mbo-school sends itself; a file the servicedesk reads in or runs again is its own decision.
+HELD_TRANSPORTS = (Transport.API, Transport.INBOX)
+
+
+def new_pupils(school: Organisation, rows: list[FeedRow]) -> int:
+    """How many pupils the rows would give a first aanmelding at this school: rows whose aanmelding_id the school
+    has not used yet, whose BSN belongs to a pupil (rules.best_pupils) without any aanmelding there."""
+    ids = list({row.aanmelding_id for row in rows})
+    known = {
+        values["external_id"]
+        for values in bulk_sql.by_keys(
+            Aanmelding, "external_id", ids, where={"mbo_school": school.pk}, fields=("external_id",)
+        )
+    }
+    pupil_ids = {info.pk for info in best_pupils({r.bsn_index for r in rows if r.aanmelding_id not in known}).values()}
+    if not pupil_ids:
+        return 0
+    having = Aanmelding.objects.filter(bulk_sql.one_of("pupil_id", pupil_ids), mbo_school=school)
+    return len(pupil_ids - set(having.values_list("pupil_id", flat=True)))
+
+
+def hold_limit(school: Organisation) -> int:
+    """The most pupils new to the school one batch may add without the servicedesk (FEEDBACK_HOLD_NEW_*)."""
+    pupils_there = Aanmelding.objects.filter(mbo_school=school).values("pupil_id").distinct().count()
+    return max(settings.FEEDBACK_HOLD_NEW_PUPILS, int(settings.FEEDBACK_HOLD_NEW_SHARE * pupils_there))
+
+
+def _hold(batch: Batch, rows: list[FeedRow]) -> bool:
+    """Before the first chunk of a batch the school sent: hold it when it adds unusually many new pupils."""
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().defer("payload").get(pk=batch.pk)
+        if locked.transport not in HELD_TRANSPORTS or locked.decided_at or locked.chunks_done:
+            return False
+        count = new_pupils(batch.mbo_school, rows)
+        if count <= settings.FEEDBACK_HOLD_NEW_PUPILS or count <= hold_limit(batch.mbo_school):
+            return False
+        locked.state, locked.new_pupils = BatchState.HELD, count
+        locked.save(update_fields=["state", "new_pupils"])
+        logger.warning(
+            "Feed batch %s of %s is held for the servicedesk: %s pupils new to the school.",
+            locked.pk,
+            batch.mbo_school.code,
+            count,
+        )
+    return True
+
+
+def held_text(batch: Batch) -> str:
+    """What the mbo-school reads of a held batch (API and page)."""
+    return _(
+        "Deze levering wacht op de servicedesk: ze voegt aanmeldingen toe voor meer leerlingen die nieuw zijn bij uw "
+        "school (%(count)s) dan VOROC zonder controle verwerkt. Er is nog niets verwerkt. De servicedesk geeft de "
+        "levering vrij of wijst haar af; neem contact op met de servicedesk als u niet op de hoogte bent."
+    ) % {"count": batch.new_pupils or 0}
+
+
+@transaction.atomic
+def release(*, batch: Batch, by: User) -> bool:
+    """Servicedesk: apply a held batch after all (audited). False when it was not held (any more)."""
+    locked = Batch.objects.select_for_update().defer("payload").select_related("mbo_school").get(pk=batch.pk)
+    if not locked.held:
+        return False
+    locked.state, locked.decided_at, locked.decided_by = BatchState.RECEIVED, timezone.now(), by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+    record_event(
+        Action.BATCH_RELEASED,
+        user=by,
+        summary=f"levering {locked.pk} van {locked.mbo_school.name} vrijgegeven ({locked.new_pupils} nieuwe leerlingen)",
+    )
+    from .tasks import ingest_batch
+
+    transaction.on_commit(lambda: ingest_batch.delay(locked.pk), robust=True)
+    return True
+
+
+@transaction.atomic
+def discard(*, batch: Batch, by: User) -> bool:
+    """Servicedesk: a held batch is not applied (audited); it is kept as received, like every batch."""
+    locked = Batch.objects.select_for_update().defer("payload").select_related("mbo_school").get(pk=batch.pk)
+    if not locked.held:
+        return False
+    now = timezone.now()
+    locked.state, locked.finished_at, locked.decided_at, locked.decided_by = BatchState.DISCARDED, now, now, by
+    with override("nl"):
+        locked.failure = _("Afgewezen door de servicedesk; er is niets van verwerkt.")
+    locked.save(update_fields=["state", "finished_at", "decided_at", "decided_by", "failure"])
+    record_event(
+        Action.BATCH_DISCARDED,
+        user=by,
+        summary=f"levering {locked.pk} van {locked.mbo_school.name} afgewezen ({locked.new_pupils} nieuwe leerlingen)",
+    )
+    return True
+
+
 def _apply(batch: Batch, pieces: list[list[FeedRow]]) -> None:
     """Each chunk not done yet, in one transaction with its counts, its lines, the audit log and its number."""
     school = batch.mbo_school
@@ -369,11 +469,17 @@ def _start_over(batch: Batch) -> None:
 
 
 LINE_FIELDS = ("batch", "line", "aanmelding_id", "kind", "field", "reason")
+LINE_KINDS = {
+    Outcome.REJECTED: LineKind.REJECTED,
+    Outcome.UNMATCHED: LineKind.UNMATCHED,
+    Outcome.WAITING: LineKind.WAITING,
+}
 WAITING_FIELDS = (
     "mbo_school",
     "batch",
     "line",
     "aanmelding_id",
+    "waits_for",
     "bsn_index",
     "bsn_encrypted",
     "crebo",
@@ -404,14 +510,20 @@ def _record(batch: Batch, results: list[RowResult]) -> None:
             if not result.warning:
                 continue
         row = result.row
-        if outcome in (Outcome.REJECTED, Outcome.UNMATCHED):
-            kind = LineKind.REJECTED if outcome == Outcome.REJECTED else LineKind.UNMATCHED
-            lines.append((batch.pk, row.line, shown_id(row.aanmelding_id), kind, result.field, result.reason))
+        if outcome in LINE_KINDS:
+            lines.append(
+                (batch.pk, row.line, shown_id(row.aanmelding_id), LINE_KINDS[outcome], result.field, result.reason)
+            )
         if result.warning:
             warnings += 1
             lines.append((batch.pk, row.line, shown_id(row.aanmelding_id), LineKind.WARNING, "", result.warning))
         if outcome == Outcome.UNMATCHED:
-            waiting.append(_waiting_values(batch, row, now))
+            waiting.append(_waiting_values(batch, row, now, WaitsFor.PUPIL))
+        elif outcome == Outcome.WAITING:
+            waiting.append(_waiting_values(batch, row, now, WaitsFor.OPLEIDING))
+    if counts[Outcome.UNMATCHED]:
+        for outcome in _as_if_matched(batch, [r.row for r in results if r.outcome == Outcome.UNMATCHED]):
+            counts[outcome] += 1
     bulk_sql.insert(BatchLine, LINE_FIELDS, lines)
     bulk_sql.insert(WaitingRow, WAITING_FIELDS, waiting, ignore_conflicts=True)
     batch.rows_new += counts[Outcome.NEW]
@@ -419,16 +531,45 @@ def _record(batch: Batch, results: list[RowResult]) -> None:
     batch.rows_unchanged += counts[Outcome.UNCHANGED]
     batch.rows_unmatched += counts[Outcome.UNMATCHED]
     batch.rows_rejected += counts[Outcome.REJECTED]
+    batch.rows_waiting += counts[Outcome.WAITING]
     batch.warnings += warnings
 
 
-def _waiting_values(batch: Batch, row: FeedRow, now: datetime.datetime) -> tuple:
+def _as_if_matched(batch: Batch, rows: list[FeedRow]) -> list[Outcome]:
+    """The counts a row waiting for its pupil goes into, as if its pupil were known: the first row of an aanmelding_id
+    is new, a later one with another (status, moment) updated, the same one again unchanged. So new, updated and
+    unchanged count the same for a BSN VOROC knows and one it does not (rows_unmatched says, for the servicedesk
+    only, how many of them wait): a report cannot be used to learn whether a BSN belongs to a pupil."""
+    earlier = WaitingRow.objects.filter(
+        bulk_sql.one_of("aanmelding_id", {row.aanmelding_id for row in rows}),
+        mbo_school_id=batch.mbo_school_id,
+        waits_for=WaitsFor.PUPIL,
+        matched_at__isnull=True,
+    ).values_list("aanmelding_id", "status", "status_at")
+    ids, keys = set(), set()
+    for aanmelding_id, status, moment in earlier:
+        ids.add(aanmelding_id)
+        keys.add((aanmelding_id, *history_key(status, moment)))
+    outcomes = []
+    for row in rows:
+        key = (row.aanmelding_id, *history_key(row.status, row.at))
+        if key in keys:
+            outcomes.append(Outcome.UNCHANGED)
+        else:
+            outcomes.append(Outcome.UPDATED if row.aanmelding_id in ids else Outcome.NEW)
+        ids.add(row.aanmelding_id)
+        keys.add(key)
+    return outcomes
+
+
+def _waiting_values(batch: Batch, row: FeedRow, now: datetime.datetime, waits_for: str) -> tuple:
     """A WaitingRow's values in the order of WAITING_FIELDS."""
     return (
         batch.mbo_school_id,
         batch.pk,
         row.line,
         row.aanmelding_id,
+        waits_for,
         row.bsn_index,
         bsn_crypto.encrypt(row.bsn),
         row.crebo,

@@ -44,6 +44,15 @@ def match_waiting_for_pupil(pupil_id: int) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def match_waiting_for_opleiding(school_id: int, crebo: str) -> int:
+    """An opleiding with this crebo is in the school's catalogue now: apply the rows that waited for it."""
+    from .matching import match_waiting_for_opleiding as match
+
+    done = match(school_id=school_id, crebo=crebo)
+    return done.applied + done.rejected
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def match_all_waiting() -> int:
     from .matching import match_all_waiting as match_all
 

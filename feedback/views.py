@@ -19,17 +19,18 @@ from accounts.access import MBO_ROLES, AuthenticatedRequest, role_required
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_pupils
-from students.models import STATUS_CODES, Aanmelding, Status, StatusSource
+from students.models import STATUS_CODES, Status, StatusSource
 from students.selectors import aanmeldingen_visible_to
 
-from .models import BatchState, LineKind
-from .selectors import batch_lines, batches_visible_to, get_batch_for_user, pupils_named_by
+from .models import REPORTED_LINE_KINDS, BatchState, LineKind
+from .selectors import batches_visible_to, get_batch_for_user, pupils_named_by, reported_lines
+from .services import held_text
 from .vocabulary import VVA_STATUSES
 
 BATCHES_PER_PAGE = 30
 TAB_LABELS: dict[str, Promise] = {
     LineKind.REJECTED: _("Afgewezen"),
-    LineKind.UNMATCHED: _("Wacht op leerling"),
+    LineKind.WAITING: _("Wacht op opleiding"),
     LineKind.WARNING: _("Waarschuwingen"),
 }
 LINES_PER_PAGE = 100
@@ -40,14 +41,15 @@ RECENT_DAYS = 14
 
 def delivery_summary(user: User) -> dict[str, Any]:
     """For the top of Terugkoppeling, in words an mbo employee uses: the last delivery, and what of the last two
-    weeks' deliveries still asks for action (rejected rows, rows whose pupil VOROC does not know); two queries."""
+    weeks' deliveries still asks for action (rejected rows, rows whose opleiding is not in the catalogue); two queries.
+    Not the rows that wait for their pupil: a report does not tell whether a BSN belongs to a pupil in VOROC."""
     batches = batches_visible_to(user)
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     # A delivery sent twice (duplicate_of) is reported once.
     recent = batches.filter(received_at__gte=since, duplicate_of__isnull=True).aggregate(
         deliveries=Count("pk"),
         rejected=Sum("rows_rejected"),
-        unmatched=Sum("rows_unmatched"),
+        waiting=Sum("rows_waiting"),
         failed=Count("pk", filter=Q(state=BatchState.FAILED)),
     )
     last = batches.order_by("-received_at", "-pk").first()
@@ -60,7 +62,7 @@ def delivery_summary(user: User) -> dict[str, Any]:
         "days": RECENT_DAYS,
         "deliveries": recent["deliveries"],
         "rejected": recent["rejected"] or 0,
-        "unmatched": recent["unmatched"] or 0,
+        "waiting": recent["waiting"] or 0,
         "failed": recent["failed"],
         "from_feed_without_report": from_feed_without_report,
     }
@@ -91,20 +93,13 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     if request.htmx and request.GET.get("voortgang"):
         return render(request, "feedback/partials/progress.html", {"batch": batch})
-    counts = batch_lines(batch).aggregate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in LineKind.values})
+    counts = reported_lines(batch).aggregate(
+        **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in REPORTED_LINE_KINDS}
+    )
     kind = request.GET.get("soort")
-    if kind not in LineKind.values:
-        kind = next((k for k in LineKind.values if counts[k]), LineKind.REJECTED)
-    page = Paginator(batch_lines(batch, kind), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
-    if kind == LineKind.UNMATCHED and page.object_list:
-        # Whether each waiting line has found its pupil since: its aanmelding exists now (one query for the page).
-        known = set(
-            Aanmelding.objects.filter(
-                mbo_school_id=batch.mbo_school_id, external_id__in=[item.aanmelding_id for item in page.object_list]
-            ).values_list("external_id", flat=True)
-        )
-        for item in page.object_list:
-            item.matched = item.aanmelding_id in known
+    if kind not in REPORTED_LINE_KINDS:
+        kind = next((k for k in REPORTED_LINE_KINDS if counts[k]), LineKind.REJECTED)
+    page = Paginator(reported_lines(batch, kind), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
     if page.object_list:  # the lines shown name aanmeldingen, so pupils (see selectors)
         shown = pupils_named_by((batch.mbo_school_id, item.aanmelding_id) for item in page.object_list)
         record_pupils(Action.LIST, shown, summary=f"terugkoppeling, levering {batch.pk}")
@@ -115,7 +110,8 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "counts": counts,
             "kind": kind,
-            "kinds": [(value, TAB_LABELS[value], counts[value]) for value in LineKind.values],
+            "kinds": [(value, TAB_LABELS[value], counts[value]) for value in REPORTED_LINE_KINDS],
+            "held_text": held_text(batch) if batch.held else "",
             "page": page,
             "statuses": valid_statuses(),
         },

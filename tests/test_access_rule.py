@@ -123,10 +123,6 @@ ALLOWLIST: dict[str, str] = {
         "a system task (no user): a pupil got a BSN and the feed rows waiting for it are applied; "
         "it reads only that pupil's blind index"
     ),
-    "feedback/views.py:batch_detail": (
-        "whether the aanmelding_ids on a page of the school's own batch (fetched through get_batch_for_user) "
-        "exist now: a yes/no per line of that batch, for the school that sent them, nothing of the pupil is read"
-    ),
     "students/views/logboek.py:_page": (
         "the audit's Logboek (the school's administrators only) names the pupils of the entries on the page, all "
         "about the user's own school; a pupil no longer in view (an older school year) keeps its name there"

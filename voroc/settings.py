@@ -366,6 +366,17 @@ FEEDBACK_CHUNK_ROWS = env.int("FEEDBACK_CHUNK_ROWS", default=10_000)
 # How long a batch is kept: the retention category feed_batches (VOROC_RETENTION_DAYS), one year by default.
 if FEEDBACK_MAX_BYTES < 1 or FEEDBACK_CHUNK_ROWS < 1:
     raise ImproperlyConfigured("FEEDBACK_MAX_BYTES and FEEDBACK_CHUNK_ROWS must be positive.")
+# A batch the mbo-school sends (API or inbox) that would add aanmeldingen for more pupils new to that school than
+# max(FEEDBACK_HOLD_NEW_PUPILS, FEEDBACK_HOLD_NEW_SHARE x the pupils it already has aanmeldingen for) is held for
+# the servicedesk (admin: vrijgeven / afwijzen) instead of applied: a leaked token or a wrong file cannot quietly
+# reach many pupils' forms. A newly connected school's first full list is held once; a large school's daily growth
+# in the season stays under its share.
+FEEDBACK_HOLD_NEW_PUPILS = env.int("FEEDBACK_HOLD_NEW_PUPILS", default=50)
+FEEDBACK_HOLD_NEW_SHARE = env.float("FEEDBACK_HOLD_NEW_SHARE", default=0.25)
+if FEEDBACK_HOLD_NEW_PUPILS < 0 or not 0 <= FEEDBACK_HOLD_NEW_SHARE <= 1:
+    raise ImproperlyConfigured(
+        "FEEDBACK_HOLD_NEW_PUPILS must be 0 or more and FEEDBACK_HOLD_NEW_SHARE between 0 and 1."
+    )
 
 # --- Logging: no personal data in log lines (the BSN never reaches a logger) -------------------------
 LOGGING = {

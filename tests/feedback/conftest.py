@@ -167,3 +167,37 @@ def personal_data(**overrides) -> dict:
         "woonplaats": "Den Haag",
         **overrides,
     }
+
+
+@pytest.fixture
+def push(eager, django_capture_on_commit_callbacks):
+    """``push(school, rows)``: a JSON batch through the API with the school's token (the worker's task after the
+    commit); (answer, batch). ``push.report(school, batch)``: the report as the API gives it."""
+    tokens: dict[int, str] = {}
+
+    def send(school: Organisation, rows: list[dict]) -> tuple[dict, Batch]:
+        from django.test import Client
+
+        from feedback.tokens import create_token
+
+        if school.pk not in tokens:
+            tokens[school.pk] = create_token(school=school, name="test", by=None)[1]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client(headers={"Authorization": f"Bearer {tokens[school.pk]}"}).post(
+                "/api/v1/feedback/batches", data=feed_json(rows), content_type="application/json"
+            )
+        assert response.status_code == 202, response.content
+        answer = response.json()
+        return answer, Batch.objects.get(pk=answer["id"])
+
+    def report(school: Organisation, batch: Batch) -> dict:
+        from django.test import Client
+
+        response = Client(headers={"Authorization": f"Bearer {tokens[school.pk]}"}).get(
+            f"/api/v1/feedback/batches/{batch.pk}"
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    send.report = report  # type: ignore[attr-defined]
+    return send

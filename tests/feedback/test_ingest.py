@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from feedback.models import BatchLine, LineKind, WaitingRow
+from feedback.models import BatchLine, LineKind, WaitingRow, WaitsFor
 from notifications.models import Melding
 from students.aanmeldingen import add_aanmelding
 from students.models import Aanmelding, Location, Opleiding, Status, StatusChange, StatusSource
@@ -30,7 +30,8 @@ def test_a_first_batch_adds_aanmeldingen_history_and_meldingen(deliver, tmp_path
         {**row(0, "MB-4"), "status": "GEPLAATST"},  # no such status
     ]
     batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
-    assert counts(batch) == {"read": 5, "new": 2, "updated": 1, "unchanged": 0, "unmatched": 1, "rejected": 1}
+    # MB-3 waits for its pupil: it counts as new like MB-1 and MB-2 (and, for the servicedesk only, as unmatched).
+    assert counts(batch) == {"read": 5, "new": 3, "updated": 1, "unchanged": 0, "unmatched": 1, "rejected": 1}
     assert batch.state == "done" and batch.duration is not None
 
     first = Aanmelding.objects.get(mbo_school=mbo, external_id="MB-1")
@@ -74,7 +75,7 @@ def test_the_same_batch_twice_changes_nothing_and_says_so(deliver, tmp_path, mbo
         Aanmelding.objects.count(),
     )
     again = deliver(mbo, path)
-    assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
+    assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 4, "unmatched": 1, "rejected": 1}
     assert again.duplicate_of == first and again.checksum == first.checksum and again.nothing_changed
     after = (
         StatusChange.objects.count(),
@@ -158,19 +159,18 @@ def test_a_row_for_a_known_aanmelding_with_another_bsn_is_rejected(deliver, tmp_
     assert Aanmelding.objects.get().pupil == pupils[0] and Aanmelding.objects.get().status == Status.INTAKE
 
 
-def test_an_unknown_opleiding_is_created_from_crebo_and_name(deliver, tmp_path, mbo, pupils):
+def test_an_opleiding_not_in_the_catalogue_is_never_created_and_its_row_waits(deliver, tmp_path, mbo, pupils):
     rows = [
         {**row(0, "MB-1"), "crebo": "25180", "opleiding": "Kok", "niveau": "2", "leerweg": "bbl"},
         {**row(1, "MB-2"), "crebo": "25181", "opleiding": "Zelfstandig werkend kok", "niveau": ""},
         {**row(2, "MB-3"), "crebo": "25182", "leerweg": ""},
     ]
     batch = deliver(mbo, write(tmp_path, "dag.csv", feed_csv(rows)))
-    assert counts(batch)["new"] == 1 and counts(batch)["rejected"] == 2
-    kok = Opleiding.objects.get(school=mbo, crebo="25180")
-    assert (kok.name, kok.niveau, kok.leerweg) == ("Kok", 2, "BBL")
-    reasons = dict(BatchLine.objects.filter(batch=batch).values_list("line", "field"))
-    assert reasons == {3: "niveau", 4: "leerweg"}
-    assert not Opleiding.objects.filter(crebo__in=["25181", "25182"]).exists()
+    assert counts(batch)["new"] == counts(batch)["rejected"] == 0 and batch.rows_waiting == 3
+    assert not Opleiding.objects.filter(school=mbo).exists() and not Aanmelding.objects.exists()
+    lines = list(BatchLine.objects.filter(batch=batch).values_list("line", "kind", "field"))
+    assert lines == [(2, LineKind.WAITING, "crebo"), (3, LineKind.WAITING, "crebo"), (4, LineKind.WAITING, "crebo")]
+    assert WaitingRow.objects.filter(waits_for=WaitsFor.OPLEIDING, matched_at__isnull=True).count() == 3
 
 
 def test_opleiding_locatie_and_cohort_follow_the_newest_row(deliver, tmp_path, mbo, verpleegkunde, pupils):
@@ -330,7 +330,8 @@ def test_a_batch_read_differently_after_an_update_starts_over_without_doubles(tm
     Batch.objects.filter(pk=batch.pk).update(state=BatchState.PROCESSING, chunks_total=4, chunks_done=1)
     again = ingest(batch.pk)
     assert again.state == BatchState.DONE and again.chunks_done == again.chunks_total
-    assert counts(again) == {"read": 5, "new": 0, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
+    # Starting over removed the batch's waiting row first, so MB-3 is kept (and counted) as new once more.
+    assert counts(again) == {"read": 5, "new": 1, "updated": 0, "unchanged": 3, "unmatched": 1, "rejected": 1}
     assert BatchLine.objects.filter(batch=batch).count() == 2 and WaitingRow.objects.count() == 1
     assert StatusChange.objects.count() == history and Aanmelding.objects.count() == 2
 

@@ -44,6 +44,10 @@ COLUMNS = (
 )
 
 
+# The opleidingen the generated rows name: in both bench schools' catalogue (a feed never creates one).
+CATALOGUE = [(f"25{n:03d}", "BOL" if n % 3 else "BBL", 2 + n % 3) for n in range(40)]
+
+
 def feed_ingest(rows: int = 100_000, pupils: int = 50_000) -> dict:
     return in_rolled_back_transaction(lambda: _run(rows, pupils))
 
@@ -55,7 +59,7 @@ def _generate(rng: random.Random, rows: int, pupils: int) -> tuple[bytes, list[s
 
     bsns = generate_bsns(rng, pupils + max(rows // 60, 1))
     known, unknown = bsns[:pupils], bsns[pupils:]
-    crebos = [(f"25{n:03d}", "BOL" if n % 3 else "BBL", 2 + n % 3) for n in range(40)]
+    crebos = CATALOGUE
     flow = ["ONTVANGSTBEVESTIGING", "INTAKE", "POSITIEF_BESLUIT", "DEFINITIEF"]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -126,7 +130,7 @@ def _run(rows: int, pupils: int) -> dict:
     from feedback.models import Transport
     from feedback.services import ingest, receive
     from notifications.models import Melding
-    from students.models import Aanmelding, StatusChange
+    from students.models import Aanmelding, Opleiding, StatusChange
     from students.schoolyear import current_school_year
 
     rng = random.Random(2026)  # noqa: S311 (generated data)
@@ -142,6 +146,13 @@ def _run(rows: int, pupils: int) -> dict:
     copy_seconds, limit_kind = _copy_limit(data)
     second_mbo = Organisation.objects.create(
         kind=OrganisationKind.MBO_SCHOOL, code="98FC", name="Bench-mbo 2", connected=True
+    )
+    Opleiding.objects.bulk_create(
+        [
+            Opleiding(school=school, crebo=crebo, leerweg=leerweg, niveau=niveau, name=f"Opleiding {crebo}")
+            for school in (mbo, second_mbo)
+            for crebo, leerweg, niveau in CATALOGUE
+        ]
     )
     timings = []
     batches = []
