@@ -67,15 +67,23 @@ def delete_group(*, group: Group) -> int:
 
 
 @transaction.atomic
-def set_group_members(*, group: Group, shown: Iterable[Pupil], members: Iterable[Pupil]) -> tuple[int, int]:
+def set_group_members(
+    *, group: Group, shown: Iterable[Pupil], members: Iterable[Pupil], was: set[int] | None = None
+) -> tuple[int, int]:
     """Of the pupils ``shown`` on the screen, put ``members`` in the group and the rest out of it.
 
-    Pupils not shown (e.g. placed in another group meanwhile) are left alone. Returns (added, removed).
+    Pupils not shown (e.g. placed in another group meanwhile) are left alone. ``was``: the pupils the page showed
+    in the group; then only what the user changed is written (ticked, or unticked), so that a colleague's change
+    to a pupil the user did not touch is not undone by a page opened before it. Returns (added, removed).
     """
     shown_ids = {p.pk for p in shown if p.school_id == group.school_id}
     member_ids = {p.pk for p in members} & shown_ids
+    leaving_ids = shown_ids - member_ids
+    if was is not None:
+        member_ids -= was  # ticked and shown ticked: not the user's change
+        leaving_ids &= was  # unticked and shown unticked: not the user's change
     joining = list(Pupil.objects.filter(pk__in=member_ids).exclude(group=group).select_related("group"))
-    leaving = list(Pupil.objects.filter(pk__in=shown_ids - member_ids, group=group).only("pk", "school_id"))
+    leaving = list(Pupil.objects.filter(pk__in=leaving_ids, group=group).only("pk", "school_id"))
     added = Pupil.objects.filter(pk__in=[p.pk for p in joining]).update(group=group)
     removed = Pupil.objects.filter(pk__in=[p.pk for p in leaving]).update(group=None)
     record_changes(
@@ -91,8 +99,12 @@ def _mentor_permission() -> Permission:
 
 
 @transaction.atomic
-def set_mentor_links(*, school: Organisation, links: set[tuple[int, int]]) -> tuple[int, int]:
-    """Make the school's mentor links exactly ``links`` (pairs of group id and mentor id).
+def set_mentor_links(
+    *, school: Organisation, links: set[tuple[int, int]], was: set[tuple[int, int]] | None = None
+) -> tuple[int, int]:
+    """Make the school's mentor links exactly ``links`` (pairs of group id and mentor id); with ``was`` (the links
+    the page showed), only the ones the user ticked or unticked change, and a colleague's change to another cell
+    since the page opened stays.
 
     Each link is a django-guardian grant ``groups.mentor`` for the mentor on the group.
     Returns (granted, revoked).
@@ -107,6 +119,9 @@ def set_mentor_links(*, school: Organisation, links: set[tuple[int, int]]) -> tu
             "pk", "content_object_id", "user_id"
         )
     }
+    if was is not None:  # what is stored now, with what the user ticked and unticked on the page
+        changed = (set(existing) | (links - was)) - (was - links)
+        wanted = {(g, m) for g, m in changed if g in groups and m in mentors}
     revoke = [pk for pair, pk in existing.items() if pair not in wanted]
     MentorGrant.objects.filter(pk__in=revoke).delete()
     MentorGrant.objects.bulk_create(

@@ -151,7 +151,8 @@ def members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MembersForm(request.POST, shown=shown)
     if not form.is_valid():
         return go_to(request, _index_url(group), " ".join(str(e) for e in form.errors["members"]))
-    added, removed = set_group_members(group=group, shown=list(shown), members=form.cleaned_data["members"])
+    was = {int(x) for x in request.POST.getlist("was") if x.isdigit()} if request.POST.get("stand") else None
+    added, removed = set_group_members(group=group, shown=list(shown), members=form.cleaned_data["members"], was=was)
     placed = ngettext(
         "%(count)d leerling in %(name)s geplaatst", "%(count)d leerlingen in %(name)s geplaatst", added
     ) % {"count": added, "name": group.name}
@@ -175,8 +176,11 @@ def mentors(request: AuthenticatedRequest) -> HttpResponse:
         )
     ]
     form = MentorLinksForm(request.POST or None, groups=groups, mentors=mentor_users, initial={"links": current})
+    # The links the page showed (kept through a refused post): only what the user ticked or unticked changes.
+    was = request.POST.getlist("was") if request.POST.get("stand") else current
     if request.method == "POST" and form.is_valid():
-        set_mentor_links(school=school, links=form.cleaned_pairs())
+        shown = {pair for pair in (_pair(value) for value in was) if pair} if request.POST.get("stand") else None
+        set_mentor_links(school=school, links=form.cleaned_pairs(), was=shown)
         return go_to(request, _index_url(), _("De koppelingen tussen mentoren en groepen zijn opgeslagen."))
     checked = set(form["links"].value() or [])
     matrix = [
@@ -184,5 +188,13 @@ def mentors(request: AuthenticatedRequest) -> HttpResponse:
         for group in form.groups
     ]
     return modal_or_page(
-        request, "groups/partials/mentors.html", {"form": form, "matrix": matrix, "cancel_url": _index_url()}
+        request,
+        "groups/partials/mentors.html",
+        {"form": form, "matrix": matrix, "cancel_url": _index_url(), "was": was},
     )
+
+
+def _pair(value: str) -> tuple[int, int] | None:
+    """A posted link "groep:mentor" as two ids; None for anything else."""
+    group, _sep, mentor = value.partition(":")
+    return (int(group), int(mentor)) if group.isdigit() and mentor.isdigit() else None

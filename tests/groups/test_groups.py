@@ -207,3 +207,69 @@ def test_a_stale_rename_page_is_refused_and_keeps_what_was_typed(demo, school):
     assert "de groep heet nu “4A-kader”" in page and 'value="4A-gemengd"' in page
     group.refresh_from_db()
     assert group.name == "4A-kader"
+
+
+def _form_fields(html: str, form_testid: str) -> dict[str, list[str]]:
+    """The values a form on the page would post (hidden fields and ticked boxes), by name."""
+    import re
+
+    form = html.split(f'data-testid="{form_testid}"', 1)[1].split("</form>", 1)[0]
+    posted: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or not value or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        if kind and kind.group(1) == "checkbox" and "checked" not in tag:
+            continue
+        posted.setdefault(name.group(1), []).append(value.group(1))
+    return posted
+
+
+@pytest.mark.django_db
+def test_two_decanen_placing_pupils_at_once_keep_each_others_changes(client, decaan_client, demo, school):
+    """A opens group 4A; B then places Bas in it and takes Lid out; A saves with one pupil of its own ticked:
+    Bas stays in and Lid stays out (A touched neither), and A's pupil is placed."""
+    from tests.conftest import login_as
+
+    group = GroupFactory(school=school, name="4A")
+    bas, anna = (PupilFactory(school=school, achternaam=name) for name in ("Bas", "Anna"))
+    lid = PupilFactory(school=school, group=group, achternaam="Lid")
+    a_page = _form_fields(decaan_client.get(INDEX, {"groep": group.pk}).content.decode(), "members-form")
+
+    login_as(client, demo["beheerder.vo1"])  # B, in another browser
+    b_page = _form_fields(client.get(INDEX, {"groep": group.pk}).content.decode(), "members-form")
+    client.post(reverse("groups:members", args=[group.pk]), {**b_page, "members": [str(bas.pk)]})
+    assert set(group.pupils.values_list("achternaam", flat=True)) == {"Bas"}
+
+    a_page["members"] = [*a_page.get("members", []), str(anna.pk)]  # A ticks Anna; Lid still ticked on A's page
+    decaan_client.post(reverse("groups:members", args=[group.pk]), a_page)
+    assert set(group.pupils.values_list("achternaam", flat=True)) == {"Bas", "Anna"}
+    lid.refresh_from_db()
+    assert lid.group is None  # B took Lid out; A's page, opened before, does not put Lid back
+
+
+@pytest.mark.django_db
+def test_two_decanen_linking_mentors_at_once_keep_each_others_changes(client, decaan_client, demo, school):
+    from tests.conftest import login_as
+
+    group_a, group_b = GroupFactory(school=school, name="4A"), GroupFactory(school=school, name="4B")
+    mentor = demo["mentor.vo1"]
+    MentorGrant.objects.filter(content_object__school=school).delete()
+    url = reverse("groups:mentors")
+    a_page = _form_fields(decaan_client.get(url).content.decode(), "mentor-links-form")
+
+    login_as(client, demo["beheerder.vo1"])
+    b_page = _form_fields(client.get(url).content.decode(), "mentor-links-form")
+    client.post(url, {**b_page, "links": [f"{group_b.pk}:{mentor.pk}"]})  # B links the mentor to 4B
+
+    decaan_client.post(url, {**a_page, "links": [f"{group_a.pk}:{mentor.pk}"]})  # A, on the older page, to 4A
+    linked = set(MentorGrant.objects.filter(user=mentor).values_list("content_object__name", flat=True))
+    assert linked == {"4A", "4B"}
+
+    # Unticking on a fresh page still takes a link away.
+    fresh = _form_fields(decaan_client.get(url).content.decode(), "mentor-links-form")
+    fresh["links"] = [f"{group_a.pk}:{mentor.pk}"]
+    decaan_client.post(url, fresh)
+    assert set(MentorGrant.objects.filter(user=mentor).values_list("content_object__name", flat=True)) == {"4A"}
