@@ -75,8 +75,9 @@ def test_the_overview_with_forms_keeps_its_number_of_queries(
     client.get(OVERVIEW)
     # The same as without forms (tests/students/test_overview.py): (session,) user, organisation, groups,
     # pupils with their group and the state of their current form (a join), aanmeldingen, history, Elders,
-    # the gemeente's reports and remarks, the audit log's line for the pupils shown.
-    expected = session_queries() + 10
+    # the gemeente's reports and remarks, the audit log's line for the pupils shown; for the decaan, whether the
+    # school follows pupils of another school ("Gekoppelde leerlingen").
+    expected = session_queries() + 11
     with django_assert_num_queries(expected):
         client.get(OVERVIEW)
     for _n in range(12):
