@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -121,13 +122,8 @@ class PupilListing:
             # A mentor with one group sees it at once (handleiding); everyone else starts with all groups.
             choice = str(self.groups[0].pk) if user.role == Role.MENTOR and len(self.groups) == 1 else ALL_GROUPS
         self.selected_group = next((g for g in self.groups if str(g.pk) == choice), None)
-        # "Gekoppelde leerlingen": offered to a vo-school's staff who see pupils of another school through a link.
+        # A vo-school's staff may see pupils of another school through a link ("Gekoppelde leerlingen").
         self.own_school_id = user.organisation_id if user.role in VO_ROLES else None
-        self.has_linked = (
-            self.own_school_id is not None
-            and user.role != Role.MENTOR
-            and (pupils_visible_to(user).filter(school_year=self.year).exclude(school_id=self.own_school_id).exists())
-        )
         if choice not in (ALL_GROUPS, NO_GROUP, LINKED) and self.selected_group is None:
             choice = ALL_GROUPS  # a group that is gone, or not the user's: show all rather than an error
         self.choice = choice
@@ -142,6 +138,15 @@ class PupilListing:
         self.diploma = params.get("diploma", "") if params.get("diploma") in DIPLOMA_FILTERS else ""
         self.form = params.get("formulier", "") if params.get("formulier") in FORM_FILTERS else ""
         self.gemeente = params.get("gemeente", "") if params.get("gemeente") in GEMEENTE_FILTERS else ""
+
+    @cached_property
+    def has_linked(self) -> bool:
+        """Whether the choice "Gekoppelde leerlingen" is offered: to the staff of a vo-school (not a mentor: a
+        mentor's groups are the own school's) who see pupils of another school through a link (one query)."""
+        if self.own_school_id is None or self.user.role == Role.MENTOR:
+            return False
+        visible = pupils_visible_to(self.user).filter(school_year=self.year)
+        return visible.exclude(school_id=self.own_school_id).exists()
 
     def pupils(self) -> QuerySet[Pupil]:
         pupils = pupils_visible_to(self.user).filter(school_year=self.year).select_related("group", "school")
