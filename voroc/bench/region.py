@@ -11,14 +11,14 @@ verzuimmeldingen with their status history; a few pupils linked to a second scho
 Everything comes from one seed: each part draws from its own ``random.Random`` derived from it, so the same seed
 gives the same data (the encryption's nonces aside, which are random by design). Rows are written with
 ``bulk_create`` in batches; every user shares one password, hashed once. Functions per part take the ``Scene``
-(what the earlier parts made) and add to it.
+(what the earlier parts made) and add to it: the people, pupils and aanmeldingen here, the forms in region_forms.py,
+meldingen, the gemeente's cases and verzuim in region_cases.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import math
 import random
 import time
@@ -28,34 +28,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import demo_password
 from accounts.models import Aanhef, GemeentePostcode, Organisation, OrganisationKind, Role, User
-from doorstroom.attachments import stored_file
-from doorstroom.demo import answers_for
-from doorstroom.engine import evaluate, record_sources
-from doorstroom.models import Attachment, Delivery, FormRevision, Formulier, Snapshot, SnapshotAttachment
-from doorstroom.pdfgen import simple_pdf
-from doorstroom.records import read_record
-from doorstroom.selectors import current_declaration
-from gemeente.models import (
-    Case,
-    CaseKind,
-    CaseStatus,
-    CaseStatusChange,
-    Contact,
-    ContactKind,
-    Outcome,
-    Remark,
-    RiskReason,
-)
 from groups.models import MENTOR_CODENAME, Group, MentorGrant
-from notifications.models import Melding, MeldingKind
 from students.demo_data import (
     CATALOGUE,
     FIRST_NAMES,
@@ -65,16 +43,11 @@ from students.demo_data import (
     seed_applications,
     split_surname,
 )
-from students.models import Aanmelding, Elders, Location, Opleiding, Pupil, SchoolLink, Source, Status, StatusChange
+from students.models import Aanmelding, Elders, Location, Opleiding, Pupil, SchoolLink, Source, StatusChange
 from students.schoolyear import current_school_year
-from verzuim.models import Locatie, Melder, Reden, Soort, VerzuimMelding
-from verzuim.models import Status as VerzuimStatus
-from verzuim.models import StatusChange as VerzuimStatusChange
-from verzuim.services import reserve_numbers
 
 BATCH = 2000
 DEFAULT_SEED = 2026
-State = Formulier.State
 
 # (CBS code, name, 4-digit postcode areas) — the areas follow PostNL's numbering roughly and never overlap.
 HAAGLANDEN_GEMEENTEN: tuple[tuple[str, str, tuple[int, ...]], ...] = (
@@ -184,7 +157,7 @@ def username(role: str, org: Organisation, n: int = 0) -> str:
     return f"{base}{suffix}.{org.code.lower()}"
 
 
-def _name(user: User | None) -> str:
+def name_of(user: User | None) -> str:
     return (user.full_name or user.username) if user else ""
 
 
@@ -448,495 +421,6 @@ def aanmeldingen(scene: Scene) -> None:
         scene.counts["elders"] += Elders.objects.filter(pupil_id__in=ids).count()
 
 
-# --- doorstroomformulieren ----------------------------------------------------------------------------------------
-
-# Of this year's pupils: no form, started but empty, partly filled, complete, approved (only without an aanmelding:
-# approving sends at once when there is one), sent (only with an aanmelding).
-FORM_PLAN: tuple[tuple[str, int], ...] = (
-    ("geen", 20),
-    (State.NIEUW, 5),
-    (State.DEELS, 30),
-    (State.COMPLEET, 15),
-    ("akkoord", 30),
-)
-VARIANTS = 40  # answer sets per kind, drawn from the seed and shared (evaluating each form anew costs minutes)
-
-
-def forms(scene: Scene) -> None:
-    """Doorstroomformulieren under the shipped declaration, in every state; a sent one has its snapshot (answers of
-    the shown fields, the pupil record read as sending reads it, the consent) and a delivery to each mbo-school
-    where the pupil applied, with the mbo's melding. The LOB-paspoort is one shared generated PDF."""
-    rng = scene.rng("forms")
-    ids = scene.pupil_ids.get(scene.year, [])
-    if not ids:
-        return
-    declaration = current_declaration(region=scene.vo[0].region, school_year=scene.year)
-    spec = declaration.parsed()
-    consent_field = spec.consent_field
-    content = simple_pdf(["LOB-paspoort", "Sterke punten, activiteiten en keuze"], title="LOB-paspoort")
-    blob = stored_file(
-        sha=hashlib.sha256(content).hexdigest(), size=len(content), pages=1, content=ContentFile(content)
-    )
-    pools = _answer_pools(spec, rng)
-    applied: dict[int, set[int]] = {}
-    for pupil_id, mbo_id in Aanmelding.objects.filter(pupil_id__in=ids, school_year=scene.year).values_list(
-        "pupil_id", "mbo_school_id"
-    ):
-        applied.setdefault(pupil_id, set()).add(mbo_id)
-    decaan = {s.pk: scene.user(Role.DECAAN, s) for s in scene.vo}
-    school_of = dict(Pupil.objects.filter(pk__in=ids).values_list("pk", "school_id"))
-    rows, plan = [], []
-    kinds, weights = zip(*FORM_PLAN, strict=True)
-    for pupil_id in ids:
-        kind = rng.choices(kinds, weights=weights)[0]
-        if kind == "geen":
-            continue
-        by = decaan[school_of[pupil_id]]
-        answers: dict[str, Any] = {}
-        lob, progress = False, None
-        if kind != State.NIEUW:
-            answers, lob, progress = rng.choice(pools[State.DEELS if kind == State.DEELS else State.COMPLEET])
-        form = _form(declaration, answers, progress, by, approve=kind == "akkoord", applied=pupil_id in applied)
-        form.pupil_id = pupil_id
-        when = scene.now - datetime.timedelta(days=rng.randint(2, 40))
-        form.approved_at = when if form.approved_by else None
-        form.sent_at = when if form.state == State.VERZONDEN else None
-        rows.append(form)
-        sent = form.state == State.VERZONDEN
-        plan.append((lob, progress, by, sent))
-    for start in range(0, len(rows), BATCH):
-        Formulier.objects.bulk_create(rows[start : start + BATCH])
-    attachments, revisions = [], []
-    for form, (lob, _progress, by, _sent) in zip(rows, plan, strict=True):
-        if lob:
-            attachments.append(
-                Attachment(
-                    form=form,
-                    field="lob_paspoort",
-                    name="LOB-paspoort.pdf",
-                    blob=blob,
-                    uploaded_by=by,
-                    uploaded_by_name=_name(by),
-                )  # fmt: skip
-            )
-        if form.answers:
-            revisions.append(
-                FormRevision(
-                    form=form,
-                    action=FormRevision.Action.SAVED,
-                    fields=sorted(form.answers),
-                    user=by,
-                    user_name=_name(by),
-                )  # fmt: skip
-            )
-        if form.approved_at:
-            revisions.append(FormRevision(form=form, action=FormRevision.Action.APPROVED, user=by, user_name=_name(by)))
-    Attachment.objects.bulk_create(attachments, batch_size=BATCH)
-    scene.counts["formulieren"] += len(rows)
-    scene.counts["bijlagen"] += len(attachments)
-    for state in State:
-        scene.counts[f"formulieren {state.value}"] += sum(1 for f in rows if f.state == state)
-    _send(scene, [(f, p) for f, p in zip(rows, plan, strict=True) if p[3]], spec, consent_field, revisions)
-    FormRevision.objects.bulk_create(revisions, batch_size=BATCH)
-    scene.counts["formulierwijzigingen"] += len(revisions)
-
-
-def _answer_pools(spec, rng: random.Random) -> dict[str, list[tuple[dict, bool, Any]]]:
-    """VARIANTS answer sets for partly filled and for complete forms: the answers, whether the LOB-paspoort is
-    attached, and their evaluation under the declaration."""
-    pools: dict[str, list[tuple[dict, bool, Any]]] = {}
-    for kind in (State.DEELS, State.COMPLEET):
-        pools[kind] = []
-        for _ in range(VARIANTS):
-            answers = answers_for(spec, rng, fraction=rng.uniform(0.2, 0.7) if kind == State.DEELS else 1.0)
-            lob = kind != State.DEELS or rng.random() < 0.5
-            pools[kind].append((answers, lob, evaluate(spec, answers, {"lob_paspoort": 1} if lob else {})))
-    return pools
-
-
-def _form(declaration, answers: dict, progress, by: User, *, approve: bool, applied: bool) -> Formulier:
-    """A form with the state refresh_state gives its answers; approved (and sent, if the pupil applied) when asked."""
-    state = State.NIEUW
-    if progress is not None:
-        state = State.COMPLEET if progress.complete else State.DEELS if answers else State.NIEUW
-    if approve and progress is not None and progress.ready_to_approve:
-        state = State.VERZONDEN if applied else State.GEACCORDEERD
-    approved = state in (State.GEACCORDEERD, State.VERZONDEN)
-    return Formulier(
-        declaration=declaration,
-        answers=answers,
-        state=state,
-        percent=progress.percent if progress else 0,
-        care_complete=progress.care_complete if progress else False,
-        consent_given=progress.consent if progress else False,
-        approved_by=by if approved else None,
-        approved_by_name=_name(by) if approved else "",
-        created_by=by,
-        updated_by_name=_name(by) if answers else "",
-    )
-
-
-def _send(scene: Scene, sent: list, spec, consent_field, revisions: list) -> None:
-    """Snapshots, deliveries and the mbo's meldingen of the sent forms, as sending.deliver writes them."""
-    sources = record_sources(spec)
-    mbo = {s.pk: s for s in scene.mbo}
-    pupils_by_id = (
-        Pupil.objects.select_related("school", "group")
-        .prefetch_related(Prefetch("aanmeldingen", Aanmelding.objects.select_related("opleiding", "mbo_school")))
-        .in_bulk([f.pupil_id for f, _p in sent])
-    )
-    applied: dict[int, list[int]] = {}
-    for pupil_id, mbo_id in sorted(
-        set(
-            Aanmelding.objects.filter(pupil_id__in=list(pupils_by_id), school_year=scene.year).values_list(
-                "pupil_id", "mbo_school_id"
-            )
-        )
-    ):
-        applied.setdefault(pupil_id, []).append(mbo_id)
-    snapshots = []
-    for form, (_lob, progress, by, _sent) in sent:
-        pupil = pupils_by_id[form.pupil_id]
-        snapshots.append(
-            Snapshot(
-                form=form,
-                declaration_id=form.declaration_id,
-                answers={k: v for k, v in form.answers.items() if k in progress.shown_fields},
-                record=read_record(pupil, sources),
-                approved_by_name=form.approved_by_name,
-                approved_at=form.approved_at,
-                consent_answer=consent_field.consent if consent_field else "",
-                consent_by_name=_name(by),
-                consent_at=form.approved_at,
-                consent_version=form.version,
-                extra_aandacht=pupil.extra_aandacht,
-            )
-        )
-    Snapshot.objects.bulk_create(snapshots, batch_size=BATCH)
-    blob_of = {
-        a.form_id: a
-        for a in Attachment.objects.select_related("blob").filter(form_id__in=[s.form_id for s in snapshots])
-    }
-    SnapshotAttachment.objects.bulk_create(
-        [
-            SnapshotAttachment(
-                snapshot=s, field=a.field, name=a.name, size=a.blob.size, blob=a.blob, uploaded_at=a.uploaded_at
-            )  # fmt: skip
-            for s in snapshots
-            if (a := blob_of.get(s.form_id)) is not None
-        ],
-        batch_size=BATCH,
-    )
-    deliveries = [
-        Delivery(snapshot=s, mbo_school_id=mbo_id) for s in snapshots for mbo_id in applied.get(s.form.pupil_id, [])
-    ]
-    Delivery.objects.bulk_create(deliveries, batch_size=BATCH)
-    meldingen = []
-    for d in deliveries:
-        pupil = pupils_by_id[d.snapshot.form.pupil_id]
-        meldingen.append(
-            Melding(
-                organisation_id=d.mbo_school_id,
-                kind=MeldingKind.LEERLING,
-                text=f"Doorstroomformulier ontvangen van {pupil.full_name}, {pupil.school.name}.",
-                pupil=pupil,
-                link=reverse("doorstroom:ontvangen", args=[pupil.pk]),
-                dedupe_key=f"doorstroom:delivery:{d.pk}",
-            )
-        )
-    for form, _p in sent:
-        names = ", ".join(mbo[m].name for m in applied.get(form.pupil_id, []))
-        revisions.append(FormRevision(form=form, action=FormRevision.Action.SENT, note=names[:300]))
-    _meldingen(scene, meldingen, [d.snapshot.form.sent_at for d in deliveries])
-    scene.counts["verzonden formulieren"] += len(snapshots)
-    scene.counts["verzendingen"] += len(deliveries)
-
-
-# --- meldingen ---------------------------------------------------------------------------------------------------
-
-
-def _meldingen(scene: Scene, rows: list[Melding], dates: list) -> None:
-    """Meldingen in bulk, dated (``created_at`` is set on insert, so the dates follow in an update)."""
-    Melding.objects.bulk_create(rows, batch_size=BATCH)
-    for melding, at in zip(rows, dates, strict=True):
-        melding.created_at = at or scene.now
-    if connection.vendor != "postgresql":
-        Melding.objects.bulk_update(rows, ["created_at"], batch_size=1000)
-    else:  # one UPDATE per batch from a VALUES list: bulk_update's CASE per row takes ten times as long
-        table = Melding._meta.db_table
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH):
-                batch = rows[start : start + BATCH]
-                values = ", ".join(["(%s, %s::timestamptz)"] * len(batch))
-                cursor.execute(
-                    f"UPDATE {table} SET created_at = v.at FROM (VALUES {values}) AS v(id, at) "  # noqa: S608
-                    f"WHERE {table}.id = v.id",
-                    [x for m in batch for x in (m.pk, m.created_at)],
-                )
-    scene.counts["meldingen"] += len(rows)
-
-
-def meldingen(scene: Scene) -> None:
-    """A system melding per vo-school, and per aanmelding at a connected mbo-school this year a status melding for
-    the pupil's school, dated on the status date."""
-    rows = [
-        Melding(
-            organisation=school,
-            kind=MeldingKind.SYSTEEM,
-            text="VOROC is open voor het schooljaar. Controleer de leerlinggegevens en deel de leerlingen in groepen in.",
-        )
-        for school in scene.vo
-    ]
-    dates: list = [scene.now - datetime.timedelta(days=60)] * len(rows)
-    fed = (
-        Aanmelding.objects.filter(pupil_id__in=scene.pupil_ids.get(scene.year, []), mbo_school__connected=True)
-        .select_related("pupil", "opleiding", "mbo_school")
-        .order_by("pk")
-    )
-    for aanmelding in fed.iterator(chunk_size=BATCH):
-        pupil = aanmelding.pupil
-        rows.append(
-            Melding(
-                organisation_id=pupil.school_id,
-                kind=MeldingKind.STATUS,
-                text=f"Nieuwe status voor {pupil.full_name}: {aanmelding.get_status_display()} "
-                f"({aanmelding.opleiding.name}, {aanmelding.mbo_school.name}).",
-                pupil=pupil,
-                link=reverse("students:leerling", args=[pupil.pk]),
-            )
-        )
-        dates.append(aanmelding.status_at)
-    _meldingen(scene, rows, dates)
-
-
-# --- the gemeente --------------------------------------------------------------------------------------------------
-
-
-def gemeente(scene: Scene) -> None:
-    """De Overstap (~1.5 %) and risicomeldingen (~1 %) of this year's pupils, niet verschenen for ~2 % of last year's
-    pupils with a definitieve keuze; statuses with history, contacts, a melding for the gemeente; remarks (~1 %)."""
-    rng = scene.rng("gemeente")
-    this_year = list(
-        Pupil.objects.filter(pk__in=scene.pupil_ids.get(scene.year, [])).only("pk", "postcode", "school_id", "voornaam",
-                                                                              "tussenvoegsel", "achternaam")
-    )  # fmt: skip
-    rng.shuffle(this_year)
-    school = {s.pk: s for s in scene.vo}
-    overstap = this_year[: len(this_year) * 15 // 1000]
-    risico = this_year[len(overstap) : len(overstap) + len(this_year) // 100]
-    remarked = this_year[-max(1, len(this_year) // 100) :] if this_year else []
-    cases, plans = [], []
-    for kind, chosen in ((CaseKind.OVERSTAP, overstap), (CaseKind.RISICO, risico)):
-        for pupil in chosen:
-            g = scene.area_gemeente.get(pupil.postcode[:4])
-            if g is None:
-                continue
-            by = scene.user(rng.choice([Role.DECAAN, Role.ZORGCOORDINATOR]), school[pupil.school_id])
-            cases.append(_new_case(scene, rng, kind, pupil, g, by, scene.year))
-            plans.append(g)
-    former = list(
-        Aanmelding.objects.filter(
-            pupil_id__in=scene.pupil_ids.get(scene.year - 1, []), status=Status.DEFINITIEF, school_year=scene.year - 1
-        )
-        .select_related("pupil", "mbo_school")
-        .order_by("pk")
-    )
-    seen: set[int] = set()
-    for aanmelding in rng.sample(former, k=len(former) // 50):
-        pupil = aanmelding.pupil
-        g = scene.area_gemeente.get(pupil.postcode[:4])
-        if g is None or pupil.pk in seen:
-            continue
-        seen.add(pupil.pk)
-        by = scene.user(Role.ROC, aanmelding.mbo_school)
-        case = _new_case(scene, rng, CaseKind.NIET_VERSCHENEN, pupil, g, by, scene.year - 1)
-        case.aanmelding = aanmelding
-        cases.append(case)
-        plans.append(g)
-    Case.objects.bulk_create(cases, batch_size=BATCH)
-    history, contacts, melding_rows, dates = [], [], [], []
-    for case, g in zip(cases, plans, strict=True):
-        officer = scene.user(Role.GEMEENTE, g)
-        reporter = case.reported_by
-        assert reporter is not None  # made above with its reporter
-        history.append(
-            CaseStatusChange(
-                case=case, status=CaseStatus.ONTVANGEN, at=case.reported_at, by=reporter, by_name=_name(reporter)
-            )  # fmt: skip
-        )
-        if case.status != CaseStatus.ONTVANGEN:
-            at = case.reported_at + datetime.timedelta(days=2)
-            history.append(CaseStatusChange(case=case, status=CaseStatus.IN_BEHANDELING, at=at, by=officer,
-                                            by_name=_name(officer)))  # fmt: skip
-            contacts.append(
-                Contact(
-                    case=case,
-                    date=timezone.localdate(at),
-                    kind=rng.choice(ContactKind.values),
-                    by=officer,
-                    by_name=_name(officer),
-                    note="Contact gelegd met de leerling en de ouders.",
-                )  # fmt: skip
-            )
-        if case.status == CaseStatus.AFGESLOTEN:
-            history.append(CaseStatusChange(case=case, status=CaseStatus.AFGESLOTEN, outcome=case.outcome,
-                                            at=case.status_at, by=officer, by_name=_name(officer)))  # fmt: skip
-        melding_rows.append(
-            Melding(
-                organisation=g,
-                kind=MeldingKind.GEMEENTE,
-                pupil_id=case.pupil_id,
-                link=f"/gemeente/meldingen/{case.pk}/",
-                text=f"{reporter.organisation.name} meldde {case.pupil.full_name}: {case.get_kind_display()}.",
-            )  # fmt: skip
-        )
-        dates.append(case.reported_at)
-    CaseStatusChange.objects.bulk_create(history, batch_size=BATCH)
-    Contact.objects.bulk_create(contacts, batch_size=BATCH)
-    remarks = []
-    for pupil in remarked:
-        g = scene.area_gemeente.get(pupil.postcode[:4])
-        if g is None:
-            continue
-        officer = scene.user(Role.GEMEENTE, g)
-        at = scene.now - datetime.timedelta(days=rng.randint(1, 60))
-        remarks.append(Remark(pupil=pupil, gemeente=g, author=officer, author_name=_name(officer), created_at=at,
-                              text="Bekend bij leerplicht; gesprek met de ouders gepland."))  # fmt: skip
-        melding_rows.append(
-            Melding(
-                organisation_id=pupil.school_id,
-                kind=MeldingKind.GEMEENTE,
-                pupil=pupil,
-                link=f"/leerlingen/{pupil.pk}/#gemeente",
-                text=f"{g.name} schreef een opmerking over {pupil.full_name}.",
-            )  # fmt: skip
-        )
-        dates.append(at)
-    Remark.objects.bulk_create(remarks, batch_size=BATCH)
-    _meldingen(scene, melding_rows, dates)
-    for kind in CaseKind:
-        scene.counts[f"gemeentemeldingen {kind.value}"] += sum(1 for c in cases if c.kind == kind)
-    scene.counts["contactmomenten"] += len(contacts)
-    scene.counts["opmerkingen"] += len(remarks)
-
-
-def _new_case(scene: Scene, rng: random.Random, kind: str, pupil: Pupil, g: Organisation, by: User, year: int) -> Case:
-    at = scene.now - datetime.timedelta(days=rng.randint(3, 90))
-    status = rng.choices(list(CaseStatus), weights=[40, 35, 25])[0]
-    closed = status == CaseStatus.AFGESLOTEN
-    return Case(
-        kind=kind,
-        pupil=pupil,
-        gemeente=g,
-        reported_by_organisation=by.organisation,
-        reported_by=by,
-        reported_by_name=_name(by),
-        reported_at=at,
-        status=status,
-        status_at=at + datetime.timedelta(days=20 if closed else 2 if status != CaseStatus.ONTVANGEN else 0),
-        outcome=rng.choice(Outcome.values) if closed else "",
-        school_year=year,
-        reason=rng.choice(RiskReason.values) if kind == CaseKind.RISICO else "",
-        remark="Heeft ondersteuning nodig bij de overstap naar het mbo." if kind != CaseKind.RISICO else "",
-    )
-
-
-# --- verzuim -----------------------------------------------------------------------------------------------------
-
-VERZUIM_PATHS: tuple[tuple[str, ...], ...] = (
-    (),
-    (VerzuimStatus.IN_BEHANDELING,),
-    (VerzuimStatus.IN_BEHANDELING, VerzuimStatus.AFGESLOTEN),
-    (VerzuimStatus.TER_KENNISGEVING,),
-    (VerzuimStatus.INGETROKKEN,),
-)
-
-
-def verzuim(scene: Scene) -> None:
-    """Two locaties and a melder per vo-school; verzuimmeldingen for ~2 % of this year's pupils, with their status
-    history (the gemeente's steps by its user) and a melding for the gemeente."""
-    rng = scene.rng("verzuim")
-    have = set(Locatie.objects.filter(school__in=scene.vo).values_list("school_id", flat=True))
-    Locatie.objects.bulk_create(
-        [Locatie(school=s, name=n) for s in scene.vo if s.pk not in have for n in ("Hoofdgebouw", "Dependance")]
-    )
-    Melder.objects.bulk_create(
-        [
-            Melder(school=s, name="Verzuimcoördinator", functie="verzuimcoördinator")
-            for s in scene.vo
-            if s.pk not in have
-        ]
-    )
-    locatie: dict[int, Locatie] = {}
-    for row in Locatie.objects.filter(school__in=scene.vo).order_by("pk"):
-        locatie.setdefault(row.school_id, row)
-    ids = scene.pupil_ids.get(scene.year, [])
-    chosen = sorted(rng.sample(ids, k=len(ids) // 50)) if ids else []
-    pupils_by_id = Pupil.objects.in_bulk(chosen)
-    school = {s.pk: s for s in scene.vo}
-    rows, paths = [], []
-    for pupil_id, number in zip(chosen, reserve_numbers(len(chosen)), strict=False):
-        pupil = pupils_by_id[pupil_id]
-        g = scene.area_gemeente.get(pupil.postcode[:4])
-        if g is None:
-            continue
-        reporter = scene.user(Role.ZORGCOORDINATOR, school[pupil.school_id])
-        soort, reden = rng.choice(Soort.values), rng.choice(Reden.values)
-        begin = timezone.localdate(scene.now) - datetime.timedelta(days=rng.randint(10, 80))
-        at = scene.now - datetime.timedelta(days=rng.randint(1, 9))
-        path = rng.choice(VERZUIM_PATHS)
-        last = at + datetime.timedelta(days=2 * len(path))
-        rows.append(
-            VerzuimMelding(
-                meldingsnummer=number,
-                pupil=pupil,
-                school_id=pupil.school_id,
-                gemeente=g,
-                leerlingnummer=pupil.leerlingnummer,
-                soort=soort,
-                reden=reden,
-                begin=begin,
-                eind=begin + datetime.timedelta(days=rng.randint(5, 28))
-                if soort in (Soort.ONGEOORLOOFD_16U, Soort.LUXE)
-                else None,
-                alle_lessen_gemist=soort != Soort.SIGNAAL,
-                actie_gewenst=rng.random() < 0.5,
-                locatie=locatie[pupil.school_id],
-                melder_naam=_name(reporter),
-                melder_functie=reporter.get_role_display(),
-                created_by=reporter,
-                created_by_name=_name(reporter),
-                created_at=at,
-                status=path[-1] if path else VerzuimStatus.GEREGISTREERD,
-                status_at=last,
-                closed_at=last if path and path[-1] != VerzuimStatus.IN_BEHANDELING else None,
-            )  # fmt: skip
-        )
-        paths.append((path, g, reporter, at))
-    VerzuimMelding.objects.bulk_create(rows, batch_size=BATCH)
-    history, melding_rows, dates = [], [], []
-    for melding, (path, g, reporter, at) in zip(rows, paths, strict=True):
-        officer = scene.user(Role.GEMEENTE, g)
-        history.append(VerzuimStatusChange(melding=melding, status=VerzuimStatus.GEREGISTREERD, at=at, by=reporter,
-                                           by_name=_name(reporter), organisation_id=melding.school_id))  # fmt: skip
-        for step, status in enumerate(path, start=1):
-            who = reporter if status == VerzuimStatus.INGETROKKEN else officer
-            history.append(VerzuimStatusChange(melding=melding, status=status, at=at + datetime.timedelta(days=2 * step),
-                                               by=who, by_name=_name(who), organisation=who.organisation))  # fmt: skip
-        melding_rows.append(
-            Melding(
-                organisation=g,
-                kind=MeldingKind.VERZUIM,
-                pupil_id=melding.pupil_id,
-                text=f"Nieuwe verzuimmelding {melding.meldingsnummer} van {school[melding.school_id].name}.",
-            )  # fmt: skip
-        )
-        dates.append(at)
-    VerzuimStatusChange.objects.bulk_create(history, batch_size=BATCH)
-    _meldingen(scene, melding_rows, dates)
-    scene.counts["verzuimmeldingen"] += len(rows)
-
-
 # --- the whole region ------------------------------------------------------------------------------------------------
 
 
@@ -953,6 +437,9 @@ def generate(
     count = pupils if pupils is not None else spec.pupils
     if pupils is not None:
         spec = dataclasses.replace(spec, vo_schools=max(2, round(spec.vo_schools * count / spec.pupils)))
+    from .region_cases import gemeente, meldingen, verzuim  # these build on this module's Scene
+    from .region_forms import forms
+
     scene = Scene(spec=spec, seed=seed, year=current_school_year(), now=timezone.now(), pupils=count)
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("organisaties", lambda: organisations(scene)),
