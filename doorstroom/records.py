@@ -8,20 +8,28 @@ Never the BSN: there is no source for it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.formats import date_format
 
-from students.models import Pupil
+from students.models import Aanmelding, Pupil
 from students.schoolyear import label as year_label
 
 
 def _aanmeldingen(pupil: Pupil, *, mbo_school_id: int | None = None) -> list[str]:
     lines = []
-    aanmeldingen = pupil.aanmeldingen.select_related("opleiding", "mbo_school").filter(school_year=pupil.school_year)
-    if mbo_school_id is not None:
-        aanmeldingen = aanmeldingen.filter(mbo_school_id=mbo_school_id)
+    aanmeldingen: Iterable[Aanmelding]
+    prefetched = getattr(pupil, "_prefetched_objects_cache", {}).get("aanmeldingen")
+    if prefetched is not None:  # many pupils at once (the load generator): filtered here, no query per pupil
+        aanmeldingen = [
+            a for a in prefetched if a.school_year == pupil.school_year and mbo_school_id in (None, a.mbo_school_id)
+        ]
+    else:
+        queryset = pupil.aanmeldingen.select_related("opleiding", "mbo_school").filter(school_year=pupil.school_year)
+        if mbo_school_id is not None:
+            queryset = queryset.filter(mbo_school_id=mbo_school_id)
+        aanmeldingen = queryset
     for aanmelding in aanmeldingen:
         o = aanmelding.opleiding
         lines.append(
@@ -55,7 +63,8 @@ DATE_SOURCES = frozenset({"pupil.geboortedatum"})
 
 
 def read_record(pupil: Pupil, sources: set[str]) -> dict[str, Any]:
-    """The values of ``sources`` for ``pupil`` (one query for the aanmeldingen, none for the rest)."""
+    """The values of ``sources`` for ``pupil`` (one query for the aanmeldingen unless they were prefetched with their
+    opleiding and mbo-school, none for the rest)."""
     return {source: SOURCES[source](pupil) for source in sorted(sources)}
 
 

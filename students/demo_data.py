@@ -10,7 +10,7 @@ import datetime
 import random
 import string
 import unicodedata
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from .bsn import ELFPROEF_WEIGHTS
@@ -273,17 +273,32 @@ def seed_catalogue(orgs: dict) -> int:
     return created
 
 
-def seed_applications(rng: random.Random, pupils: list, mbo_schools: list) -> int:
+# How often an aanmelding ends at each status (Status order): a school year in progress.
+STATUS_WEIGHTS = (10, 30, 25, 4, 5, 18, 8)
+
+
+def seed_applications(
+    rng: random.Random,
+    pupils: list,
+    mbo_schools: list,
+    *,
+    weights: Sequence[int] = STATUS_WEIGHTS,
+    second_share: float = 0.25,
+    now: datetime.datetime | None = None,
+    batch_size: int | None = None,
+) -> int:
     """Aanmeldingen with a plausible history for about four in five pupils; a few go Elders. Returns records.
 
     Written in bulk (the demo's data is generated, not typed in): the rules of aanmeldingen.py hold for it,
-    at most two opleidingen per mbo-school and a history in date order.
+    at most two opleidingen per mbo-school and a history in date order. ``weights`` (per status, in order) and
+    ``second_share`` (applicants with a second opleiding) shape the figures, ``now`` moves the dates (last school
+    year's pupils), ``batch_size`` bounds the inserts (the load generator's hundred thousands of rows).
     """
     from django.utils import timezone
 
     from .models import Aanmelding, Elders, EldersKind, Opleiding, Status, StatusChange, StatusSource
 
-    now = timezone.now()
+    now = now or timezone.now()
     offers = {school.pk: list(Opleiding.objects.filter(school=school)) for school in mbo_schools}
     elders, aanmeldingen, histories = [], [], []
     for pupil in pupils:
@@ -297,8 +312,8 @@ def seed_applications(rng: random.Random, pupils: list, mbo_schools: list) -> in
         if roll < 0.2:
             continue  # no aanmelding yet
         school = rng.choice(mbo_schools)
-        for opleiding in rng.sample(offers[school.pk], k=1 if rng.random() < 0.75 else 2):
-            final = rng.choices(list(Status), weights=[10, 30, 25, 4, 5, 18, 8])[0]
+        for opleiding in rng.sample(offers[school.pk], k=2 if rng.random() >= 1 - second_share else 1):
+            final = rng.choices(list(Status), weights=weights)[0]
             steps = [s for s in Status if s <= final and s not in (Status.INTAKE_GEANNULEERD, Status.NEGATIEF_BESLUIT)]
             if final in (Status.INTAKE_GEANNULEERD, Status.NEGATIEF_BESLUIT):
                 steps = [s for s in steps if s <= Status.INTAKE] + [final]
@@ -318,12 +333,12 @@ def seed_applications(rng: random.Random, pupils: list, mbo_schools: list) -> in
             )
             aanmeldingen.append(aanmelding)
             histories.append([StatusChange(status=s, at=d, source=source) for s, d in zip(steps, dates, strict=True)])
-    Elders.objects.bulk_create(elders)
-    Aanmelding.objects.bulk_create(aanmeldingen)
+    Elders.objects.bulk_create(elders, batch_size=batch_size)
+    Aanmelding.objects.bulk_create(aanmeldingen, batch_size=batch_size)
     changes = []
     for aanmelding, history in zip(aanmeldingen, histories, strict=True):
         for change in history:
             change.aanmelding = aanmelding
             changes.append(change)
-    StatusChange.objects.bulk_create(changes)
+    StatusChange.objects.bulk_create(changes, batch_size=batch_size)
     return len(elders) + len(aanmeldingen)

@@ -78,6 +78,16 @@ def next_number() -> int:
         return counter.value
 
 
+def reserve_numbers(count: int) -> range:
+    """``count`` consecutive meldingsnummers at once (a bulk load), taken under the same lock as next_number."""
+    with transaction.atomic():
+        counter, _created = Counter.objects.select_for_update().get_or_create(name="meldingsnummer")
+        first = counter.value + 1
+        counter.value += count
+        counter.save(update_fields=["value"])
+        return range(first, first + count)
+
+
 def _period_and_reason_errors(clean: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in ("soort", "reden", "begin", "locatie"):
