@@ -47,3 +47,13 @@ def done_message(row: object, text: str) -> str:
             "de knop Terug). Er is niets dubbel vastgelegd."
         )
     return text
+
+
+def existing_row(rows: QuerySet[M], **same: Any) -> M | None:
+    """For a create whose content is unique by nature and that keeps no time (a melder: the same name and function
+    at one school is the same person): the row with the values ``same``, marked as posted twice; None when there is
+    none and the row should be made."""
+    row = rows.filter(**same).order_by("pk").first()
+    if row is not None:
+        setattr(row, _MARK, True)
+    return row

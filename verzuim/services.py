@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.bsn_like import bsn_like_numbers
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
-from accounts.once import earlier_post
+from accounts.once import earlier_post, existing_row
 from audit.models import Action
 from audit.services import record_change
 from doorstroom.attachments import check_pdf
@@ -362,12 +362,19 @@ def save_locatie(*, school: Organisation, name: str, locatie: Locatie | None = N
     return locatie
 
 
+@transaction.atomic
 def save_melder(*, school: Organisation, name: str, functie: str, melder: Melder | None = None) -> Melder:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Vul de naam van de melder in.")})
+    functie = (functie or "").strip()
+    if melder is None:
+        Organisation.objects.select_for_update().filter(pk=school.pk).first()  # two posts at once: one after the other
+        same = existing_row(Melder.objects.filter(school=school, active=True), name=name, functie=functie)
+        if same is not None:
+            return same  # the form posted twice (a double click, the back button): one melder
     melder = melder or Melder(school=school)
-    melder.name, melder.functie = name, (functie or "").strip()
+    melder.name, melder.functie = name, functie
     melder.full_clean()
     melder.save()
     return melder

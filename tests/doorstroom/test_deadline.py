@@ -82,3 +82,15 @@ def test_the_overview_filters_on_the_form(client, demo, school, group, committed
     header = next(row for row in rows if row and row[0] == "Achternaam")
     body = rows[rows.index(header) + 1 :]
     assert [r[0] for r in body] == ["Weg"] and body[0][header.index("Doorstroomformulier")] == "verzonden naar het mbo"
+
+
+@pytest.mark.django_db
+def test_the_region_has_the_dates_of_the_haaglanden_procedure():
+    """voroc-procedure-haaglanden: the diploma results are in on 14 June, and on 26 June every remaining pupil
+    has a definitieve keuze or a destination under Elders (the monitor's calendar reads the same)."""
+    from monitor.calendar import YearCalendar
+
+    dates = {d.rule: (d.day, d.month) for d in Deadline.objects.filter(region="Haaglanden")}
+    assert dates["diploma"] == (14, 6) and dates["bestemming"] == (26, 6)
+    calendar = YearCalendar.for_region("Haaglanden", 2026)
+    assert calendar.exams == datetime.date(2027, 6, 14) and calendar.dates["bestemming"] == datetime.date(2027, 6, 26)

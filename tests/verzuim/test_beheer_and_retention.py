@@ -53,6 +53,13 @@ def test_beheer_melders_and_another_schools_item_is_404(client, demo, orgs):
     client.post(reverse("verzuim:melders"), {"name": "Karin Mulder", "functie": "verzuimcoördinator"})
     melder = Melder.objects.get()
     assert (melder.school, melder.functie) == (orgs["00AA"], "verzuimcoördinator")
+    # The same form posted again (a double click, the back button): still one melder, and the page says so.
+    again = client.post(
+        reverse("verzuim:melders"), {"name": "Karin Mulder", "functie": "verzuimcoördinator"}, follow=True
+    )
+    assert Melder.objects.count() == 1 and "Er is niets dubbel vastgelegd" in again.content.decode()
+    client.post(reverse("verzuim:melders"), {"name": "Karin Mulder", "functie": "mentor"})  # another role: another
+    assert Melder.objects.count() == 2
     other = Locatie.objects.create(school=orgs["00BB"], name="Delft Centrum")
     assert client.post(reverse("verzuim:locatie", args=[other.pk]), {"active": "0"}).status_code == 404
     login_as(client, demo["decaan.vo1"])

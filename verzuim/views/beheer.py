@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
+from accounts.once import done_message
 
 from ..forms import NameForm
 from ..models import Locatie, Melder
@@ -37,13 +38,14 @@ def beheer(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if kind == "locaties":
-                save_locatie(school=school, name=form.cleaned_data["name"])
+                saved: Locatie | Melder = save_locatie(school=school, name=form.cleaned_data["name"])
             else:
-                save_melder(school=school, name=form.cleaned_data["name"], functie=form.cleaned_data["functie"])
+                saved = save_melder(school=school, name=form.cleaned_data["name"], functie=form.cleaned_data["functie"])
         except ValidationError as exc:
             _errors_into(form, exc)
         else:
-            messages.success(request, _("“%(name)s” is toegevoegd.") % {"name": form.cleaned_data["name"]})
+            added = _("“%(name)s” is toegevoegd.") % {"name": form.cleaned_data["name"]}
+            messages.success(request, done_message(saved, added))
             return redirect(f"verzuim:{kind}")
     items = list(KINDS[kind].objects.filter(school=school).order_by("-active", "name", "pk"))
     return render(request, "verzuim/beheer.html", {"kind": kind, "items": items, "form": form})
