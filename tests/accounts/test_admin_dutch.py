@@ -52,3 +52,22 @@ def test_lifting_a_block_of_a_user_who_was_not_blocked_says_so(client, demo):
     )
     shown = text(response).lower()  # the admin starts a message with a capital
     assert f"{user.username} was niet geblokkeerd" in shown and "is opgeheven" not in shown
+
+
+def test_times_are_shown_in_dutch_local_time(client, demo):
+    """An attempt at 10:00 UTC on 7 December is 11:00 in the Netherlands (and at 10:00 UTC on 1 July, 12:00)."""
+    import datetime
+
+    login_as(client, demo["servicedesk"])
+    for when in (
+        datetime.datetime(2026, 12, 7, 10, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC),
+    ):
+        attempt = AccessAttempt.objects.create(
+            username=f"iemand{when.month}", user_agent="x", ip_address="10.0.0.1", path_info="/", get_data="",
+            post_data="", failures_since_start=1, http_accept="*/*",
+        )  # fmt: skip
+        AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=when)
+    shown = text(client.get(reverse("admin:axes_accessattempt_changelist")))
+    assert "7 december 2026 11:00" in shown and "1 juli 2026 12:00" in shown, shown[:2000]
+    assert "10:00" not in shown

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from students.models import Pupil
 from tests.conftest import login_as
@@ -32,6 +33,13 @@ def test_the_overview_its_excel_and_the_gemeente_list_sort_the_dutch_way(client,
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0] in DUTCH_ORDER]
     assert names == DUTCH_ORDER
+    html = client.get(reverse("students:overzicht")).content.decode()  # the list on screen
+    positions = [html.index(name) for name in DUTCH_ORDER]
+    assert positions == sorted(positions)
+    pdf = client.get(reverse("students:export") + "?formaat=pdf&groep=alle")  # the PDF, read back
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    positions = [text.index(name) for name in DUTCH_ORDER]
+    assert positions == sorted(positions)
     client.logout()
     login_as(client, demo["gemeente.denhaag"])
     html = client.get(reverse("gemeente:leerlingen")).content.decode()
