@@ -230,3 +230,41 @@ def test_a_pupil_added_from_a_group_lands_in_that_group(decaan_client, school):
         reverse("students:toevoegen"), {"stap": "gegevens", "bsn": "111222333", **DATA, "group": group.pk}
     )
     assert Pupil.objects.get().group == group
+
+
+@pytest.mark.django_db
+def test_the_flag_icons_differ_by_shape_and_are_read_out(decaan_client, vo1):
+    """Diploma behaald / niet behaald / onbekend and extra aandacht yes / no: each state has its own shape (a filled
+    or outline icon, a check or a cross), not only its own colour, and words a screen reader reads."""
+    import re
+
+    states = {"Behaald": (True, True), "Gezakt": (False, False), "Onbekend": (None, False)}
+    for name, (diploma, aandacht) in states.items():
+        PupilFactory(school=vo1, achternaam=name, diploma=diploma, extra_aandacht="Dyslexie" if aandacht else "")
+    html = decaan_client.get(OVERVIEW).content.decode()
+    rows = {
+        name: next(r for r in html.split('data-testid="pupil-row"')[1:] if name in r.split("</tr>")[0])
+        for name in states
+    }
+    rows = {name: row.split("</tr>")[0] for name, row in rows.items()}
+
+    def shapes(row: str) -> set[str]:
+        return {
+            c
+            for c in re.findall(r'class="bi (bi-[a-z-]+)', row)
+            if "mortarboard" in c or c in ("bi-check-lg", "bi-x-lg") or "exclamation" in c
+        }
+
+    def words(row: str) -> str:
+        return " ".join(re.findall(r'<span class="visually-hidden">([^<]+)</span>', row))
+
+    assert shapes(rows["Behaald"]) >= {"bi-mortarboard-fill", "bi-check-lg", "bi-exclamation-circle-fill"}
+    assert shapes(rows["Gezakt"]) >= {"bi-mortarboard", "bi-x-lg", "bi-exclamation-circle"}
+    assert "bi-check-lg" not in shapes(rows["Onbekend"]) and "bi-x-lg" not in shapes(rows["Onbekend"])
+    assert "vmbo-diploma behaald" in words(rows["Behaald"]) and "Extra aandacht onderwijskeuzeproces" in words(
+        rows["Behaald"]
+    )
+    assert "vmbo-diploma niet behaald" in words(rows["Gezakt"]) and "Geen extra aandacht gevraagd" in words(
+        rows["Gezakt"]
+    )
+    assert "vmbo-diploma: nog niet bekend" in words(rows["Onbekend"])
