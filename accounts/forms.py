@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from . import versions
 from .models import VO_STAFF_ROLES, Aanhef, Role, User
 from .once import earlier_post
 
@@ -236,6 +237,10 @@ class SchoolUserEditForm(forms.ModelForm):
             "Decaan: alle leerlingen, groepen en mentoren. Mentor: alleen de leerlingen van de gekoppelde "
             "groepen. Zorgcoördinator: alle leerlingen lezen. Decaan schoolbeheerder: ook de gebruikers."
         )
+        if self.instance.pk:
+            from .services import user_version
+
+            self.fields[versions.FIELD] = versions.version_field(user_version(self.instance))
         if editing_self:
             self.fields["role"].disabled = True
             self.fields["role"].help_text = _(

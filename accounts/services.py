@@ -20,6 +20,7 @@ from .mail import send_templated_mail
 from .models import VO_STAFF_ROLES, Organisation, User
 from .once import earlier_post
 from .signals import account_changed, sessions_ended
+from .versions import check_version, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +139,26 @@ SCHOOL_USER_FIELDS = ("role", "aanhef", "voornaam", "tussenvoegsel", "achternaam
 
 
 @transaction.atomic
-def update_school_user(*, actor: User, user: User, data: dict) -> list[str]:
+def user_version(user: User) -> str:
+    """The ``versie`` of the user data Gegevens wijzigen shows (accounts/versions.py)."""
+    return fingerprint({name: getattr(user, name) for name in SCHOOL_USER_FIELDS})
+
+
+@transaction.atomic
+def update_school_user(*, actor: User, user: User, data: dict, version: str | None = None) -> list[str]:
     """Change name, role or e-mail address of a user of the actor's own school; returns the fields changed (recorded
-    in the audit log by name, not by value). A beheerder does not change their own role."""
+    in the audit log by name, not by value). A beheerder does not change their own role. ``version``: the ``versie``
+    of the page it was typed on; when another beheerder changed the user since, nothing is written (StaleVersion)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    check_version(
+        posted=version,
+        current=user_version(user),
+        what=[
+            str(getattr(User._meta.get_field(name), "verbose_name", name))
+            for name in SCHOOL_USER_FIELDS
+            if name in data and getattr(user, name) != data[name]
+        ],
+    )
     if user.organisation_id != actor.organisation_id or not user.is_vo_staff:
         raise ValidationError(_("Deze gebruiker hoort niet bij uw school."))
     if data.get("role") not in VO_STAFF_ROLES:

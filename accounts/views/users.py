@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import versions
 from ..access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 from ..forms import SchoolUserEditForm, SchoolUserForm
 from ..models import User
@@ -96,12 +97,18 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=user, school=request.user.organisation, editing_self=editing_self
     )
     if request.method == "POST" and form.is_valid():
-        changed = update_school_user(actor=request.user, user=User.objects.get(pk=user.pk), data=form.cleaned_data)
-        name = form.cleaned_data["voornaam"]
-        text = (
-            _("De gegevens van %(name)s zijn gewijzigd.") if changed else _("Er is niets gewijzigd bij %(name)s.")
-        ) % {"name": user.full_name or name}
-        return go_to(request, _list_url(), text)
+        try:
+            changed = update_school_user(
+                actor=request.user, user=user, data=form.cleaned_data, version=form.cleaned_data.get(versions.FIELD)
+            )
+        except versions.StaleVersion as exc:
+            versions.show_again_with(form, exc)  # another beheerder saved meanwhile: nothing written, shown again
+        else:
+            name = form.cleaned_data["voornaam"]
+            text = (
+                _("De gegevens van %(name)s zijn gewijzigd.") if changed else _("Er is niets gewijzigd bij %(name)s.")
+            ) % {"name": user.full_name or name}
+            return go_to(request, _list_url(), text)
     return modal_or_page(
         request, "accounts/partials/user_edit.html", {"form": form, "target": user, "cancel_url": _list_url()}
     )

@@ -53,3 +53,34 @@ def test_an_invitation_is_sent_again_to_who_has_no_password_yet(client, demo, ma
     assert "krijgt een nieuwe uitnodiging op nieuw@school.nl" in response.content.decode()
     assert [m.to for m in mailoutbox] == [["nieuw@school.nl"]]
     assert client.post(reverse("accounts:user_reinvite", args=[demo["mentor.vo1"].pk])).status_code == 403
+
+
+def test_two_beheerders_editing_one_user_the_second_is_told_and_loses_nothing(client, demo):
+    from django.test import Client
+
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    mentor = demo["mentor.vo1"]
+    url = reverse("accounts:user_edit", args=[mentor.pk])
+    other = UserFactory(username="beheerder2.vo1", organisation=mentor.organisation, role=Role.DECAAN_BEHEERDER)
+    login_as(client, demo["beheerder.vo1"])  # A
+    a_version = client.get(url).context["form"]["versie"].value()
+    b = Client()
+    login_as(b, other)  # B, in another browser
+    b_version = b.get(url).context["form"]["versie"].value()
+    b.post(url, {**data(mentor, voornaam="Petra"), "versie": b_version})
+
+    mentor.refresh_from_db()
+    assert mentor.voornaam == "Petra", "B saved"
+    refused = client.post(url, {**data(mentor, achternaam="Jansen"), "versie": a_version})
+    assert refused.status_code == 200, (refused.status_code, a_version, b_version)
+    page = refused.content.decode()
+    assert "Iemand anders heeft deze gegevens gewijzigd" in page and 'value="Jansen"' in page  # A's input kept
+    mentor.refresh_from_db()
+    assert (mentor.voornaam, mentor.achternaam) == ("Petra", demo["mentor.vo1"].achternaam)  # B's change stands
+    # Saving again from the page shown now (its new versie) is taken.
+    again = refused.context["form"]["versie"].value()
+    client.post(url, {**data(mentor, achternaam="Jansen"), "versie": again})
+    mentor.refresh_from_db()
+    assert (mentor.voornaam, mentor.achternaam) == ("Petra", "Jansen")
