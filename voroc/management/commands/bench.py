@@ -10,7 +10,11 @@ BENCHMARKS = {
     "form_pdf": "voroc.bench.form_pdf.form_pdf",
     "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
     "import_pupils": "voroc.bench.import_pupils.import_pupils",
+    "mbo_aanmeldingen": "voroc.bench.lists.mbo_aanmeldingen",
+    "meldingen": "voroc.bench.lists.meldingen",
     "monitor": "voroc.bench.monitor.monitor",
+    "overview": "voroc.bench.overview.overview",
+    "pupil_page": "voroc.bench.lists.pupil_page",
 }
 
 
