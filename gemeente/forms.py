@@ -72,6 +72,7 @@ class StatusForm(forms.Form):
         required=False,
         help_text=_("Verplicht bij “Anders”. De school ziet de status en de uitkomst, niet uw contactmomenten."),
     )
+    versie = forms.CharField(required=False, widget=forms.HiddenInput)  # the status the page showed
 
     def clean(self):
         data = super().clean() or {}

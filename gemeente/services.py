@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
 from accounts.once import earlier_post
+from accounts.versions import check_version, fingerprint
 from audit.models import Action
 from audit.services import record_change
 from notifications.models import MeldingKind
@@ -233,9 +234,24 @@ def report_not_arrived(*, aanmelding: Aanmelding, by: User, remark: str = "") ->
 
 
 # --- the gemeente handles a case -----------------------------------------------------------------------------
+def case_version(case: Case) -> str:
+    """The ``versie`` of a report's status as its page shows it (accounts/versions.py)."""
+    return fingerprint({"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note})
+
+
 @transaction.atomic
-def set_status(*, case: Case, by: User, status: str, outcome: str = "", outcome_note: str = "") -> Case:
-    """Ontvangen → In behandeling → Afgesloten (with an outcome). The school hears of every change."""
+def set_status(
+    *, case: Case, by: User, status: str, outcome: str = "", outcome_note: str = "", versie: str | None = None
+) -> Case:
+    """Ontvangen → In behandeling → Afgesloten (with an outcome). The school hears of every change. ``versie``: the
+    status the page showed; when a colleague changed it since, nothing is written (accounts/versions.StaleVersion)."""
+    stored = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(
+        posted=versie,
+        current=case_version(stored),
+        what=[_("de status is nu “%(status)s”") % {"status": stored.get_status_display()}],
+    )
+    case.status, case.outcome, case.outcome_note = stored.status, stored.outcome, stored.outcome_note
     if status not in CaseStatus.values:
         raise ValidationError({"status": _("Kies een status.")})
     if status == CaseStatus.AFGESLOTEN:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import GEMEENTE_ROLES, AuthenticatedRequest, role_required
 from accounts.models import Role
+from accounts.versions import StaleVersion, show_again_with
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.models import Action
 from audit.services import record_pupils, record_view
@@ -29,7 +30,7 @@ from ..exports import CasesExporter
 from ..forms import ContactForm, NotArrivedForm, StatusForm
 from ..models import Case, CaseKind, CaseStatus
 from ..selectors import cases_visible_to, get_case_for_user, with_history
-from ..services import add_contact, report_not_arrived, set_status
+from ..services import add_contact, case_version, report_not_arrived, set_status
 
 PAGE_SIZE = 100
 
@@ -88,7 +89,12 @@ def _render_case(
     contact_form: ContactForm | None = None,
 ) -> HttpResponse:
     """The report's page: what was reported, the pupil's school, group and mentor, the contact log, the status."""
-    initial = {"status": case.status, "outcome": case.outcome, "outcome_note": case.outcome_note}
+    initial = {
+        "status": case.status,
+        "outcome": case.outcome,
+        "outcome_note": case.outcome_note,
+        "versie": case_version(case),
+    }
     return render(
         request,
         "gemeente/case.html",
@@ -119,6 +125,8 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             set_status(case=case, by=request.user, **form.cleaned_data)
+        except StaleVersion as exc:
+            show_again_with(form, exc)  # a colleague changed the status meanwhile: nothing written, shown again
         except ValidationError as exc:
             service_errors_into_form(form, exc, "status")
         else:

@@ -354,3 +354,35 @@ def test_the_school_finds_what_it_reported_to_the_gemeente_in_its_overview(clien
     assert names("afgesloten") == ["Bb"]
     assert names("opmerking") == ["Dd"]
     assert len(names("")) == 5 and "Ee" in names("")
+
+
+def test_two_officers_changing_a_status_at_once_the_second_is_told_and_nothing_is_undone(client, demo, resident):
+    from django.test import Client
+
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    case = report_overstap(pupil=resident(), by=demo["decaan.vo1"], remark="Hulp nodig bij de overstap.")
+    page_url, status_url = (
+        reverse("gemeente:melding", args=[case.pk]),
+        reverse("gemeente:melding_status", args=[case.pk]),
+    )
+    login_as(client, demo["gemeente.denhaag"])  # A
+    a_version = client.get(page_url).context["status_form"]["versie"].value()
+    b = Client()
+    colleague = UserFactory(
+        username="leerplicht2", organisation=demo["gemeente.denhaag"].organisation, role=Role.GEMEENTE
+    )
+    login_as(b, colleague)  # B closes the case
+    b_version = b.get(page_url).context["status_form"]["versie"].value()
+    b.post(status_url, {"status": "afgesloten", "outcome": "geplaatst_mbo", "versie": b_version})
+
+    refused = client.post(status_url, {"status": "in_behandeling", "versie": a_version})  # A, on the older page
+    assert "Iemand anders heeft deze gegevens gewijzigd" in refused.content.decode()
+    assert "Afgesloten" in refused.content.decode()  # the message says what the status is now
+    case.refresh_from_db()
+    assert (case.status, case.outcome) == (CaseStatus.AFGESLOTEN, "geplaatst_mbo")  # B's closing stands
+    again = refused.context["status_form"]["versie"].value()  # saving again from the page shown now is taken
+    client.post(status_url, {"status": "in_behandeling", "versie": again})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_BEHANDELING
