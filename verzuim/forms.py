@@ -8,8 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import versions
+
 from .models import GEMEENTE_MOVES, TEXT_MAX, Locatie, Melder, Reden, Soort, Status, VerzuimMelding
-from .services import MAX_ATTACHMENTS
+from .services import MAX_ATTACHMENTS, melding_version
 
 YES_NO = [("ja", _("ja")), ("nee", _("nee"))]
 
@@ -109,6 +111,7 @@ class VerzuimForm(forms.Form):
             if melding.melder_id:
                 melders = Melder.objects.filter(pk__in=[*melders.values_list("pk", flat=True), melding.melder_id])
             del self.fields["bijlagen"]
+            self.fields[versions.FIELD] = versions.version_field(melding_version(melding))
         cast(forms.ModelChoiceField, self.fields["locatie"]).queryset = locaties
         cast(forms.ModelChoiceField, self.fields["melder"]).queryset = melders
         for name in ("soort", "reden", "begin", "locatie"):

@@ -22,6 +22,7 @@ from accounts.bsn_like import bsn_like_numbers
 from accounts.mail import send_templated_mail
 from accounts.models import Organisation, User
 from accounts.once import earlier_post, existing_row
+from accounts.versions import FIELD, check_version, fingerprint
 from audit.models import Action
 from audit.services import record_change
 from doorstroom.attachments import check_pdf
@@ -246,14 +247,27 @@ def _shown(value: Any) -> str:
 
 
 @transaction.atomic
+def melding_version(melding: VerzuimMelding) -> str:
+    """The ``versie`` of what Wijzigen shows of a melding (accounts/versions.py)."""
+    return fingerprint(
+        {name: getattr(melding, cast(models.Field, melding._meta.get_field(name)).attname) for name in FIELDS}
+    )
+
+
 def change(*, melding: VerzuimMelding, by: User, data: dict[str, Any]) -> VerzuimMelding:
-    """The school changes its melding, only while it is Geregistreerd; every change is kept."""
+    """The school changes its melding, only while it is Geregistreerd; every change is kept. ``data["versie"]``: what
+    the page showed; when a colleague changed the melding since, nothing is written (accounts/versions.StaleVersion)."""
     melding = VerzuimMelding.objects.select_for_update().get(pk=melding.pk)
     if not melding.school_may_change:
         raise ValidationError(
             _("De gemeente behandelt deze melding al; wijzigen kan alleen zolang de melding geregistreerd is.")
         )
     clean = check_data(school=melding.school, data=data)
+    check_version(
+        posted=data.get(FIELD),
+        current=melding_version(melding),
+        what=[_shown_field(name)[0] for name, value in clean.items() if getattr(melding, name) != value],
+    )
     changed: dict[str, list[str]] = {}
     for name, value in clean.items():
         old = getattr(melding, name)

@@ -326,3 +326,29 @@ def test_a_double_submit_makes_one_melding(client, demo, resident, data):
         new_url(pupil), posted({**data, "begin": datetime.date(2026, 10, 5), "eind": datetime.date(2026, 10, 30)})
     )
     assert VerzuimMelding.objects.count() == 2
+
+
+def test_two_people_changing_one_melding_at_once_the_second_is_told_and_loses_nothing(client, demo, resident, data):
+    from django.test import Client
+
+    melding = report(pupil=resident(), by=demo["decaan.vo1"], data=data)
+    edit = reverse("verzuim:wijzigen", args=[melding.pk])
+    login_as(client, demo["zorg.vo1"])  # A
+    a_version = client.get(edit).context["form"]["versie"].value()
+    b = Client()
+    login_as(b, demo["decaan.vo1"])  # B changes the end date
+    b_version = b.get(edit).context["form"]["versie"].value()
+    b.post(edit, {**posted({**data, "eind": datetime.date(2026, 11, 28)}), "versie": b_version})
+
+    # A, on the page opened before, changes the toelichting (and still shows the old end date).
+    refused = client.post(edit, {**posted({**data, "toelichting": "Ziek gemeld."}), "versie": a_version})
+    page = refused.content.decode()
+    assert "Iemand anders heeft deze gegevens gewijzigd" in page and "Ziek gemeld." in page
+    melding.refresh_from_db()
+    assert (melding.eind, melding.toelichting) == (datetime.date(2026, 11, 28), "")  # B's change stands
+    again = refused.context["form"]["versie"].value()
+    client.post(
+        edit, {**posted({**data, "eind": datetime.date(2026, 11, 28), "toelichting": "Ziek gemeld."}), "versie": again}
+    )
+    melding.refresh_from_db()
+    assert (melding.eind, melding.toelichting) == (datetime.date(2026, 11, 28), "Ziek gemeld.")

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import AuthenticatedRequest
 from accounts.models import Organisation, Role, User
 from accounts.once import done_message
+from accounts.versions import StaleVersion, show_again_with
 from audit.models import Action
 from audit.services import record_pupils, record_view
 from students.exports import FORMATS, render_export
@@ -214,6 +215,8 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             change(melding=melding, by=request.user, data=form.cleaned_data)
+        except StaleVersion as exc:
+            show_again_with(form, exc)  # a colleague changed the melding meanwhile: nothing written, shown again
         except ValidationError as exc:
             _errors_into(form, exc)
         else:
