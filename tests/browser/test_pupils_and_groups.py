@@ -181,3 +181,27 @@ def test_on_a_phone_each_user_is_a_card(page, demo_live, demo_pw, axe, shot):
     assert User.objects.get(username="mentor.vo1").verzuimmelder
     assert_rows_are_cards(page, axe, "user-table")
     shot("34-gebruikers-verzuimmelder-375")
+
+
+def test_a_decaan_follows_a_pupil_the_servicedesk_linked_to_the_school(page, demo_live, demo_pw, axe, shot):
+    """The second school finds the pupil under "Gekoppelde leerlingen", as "gekoppeld vanuit" the first, and its
+    page says where the pupil is enrolled; the first school's group is not offered."""
+    from students.models import SchoolLink
+
+    pupil = Pupil.objects.filter(school__code="00AA", group__isnull=False).select_related("school", "group").first()
+    SchoolLink.objects.create(pupil=pupil, school=User.objects.get(username="decaan.vo2").organisation)
+    login(page, demo_live.url, "decaan.vo2", demo_pw)
+    page.get_by_role("link", name="Leerling overzicht").click()
+    page.get_by_test_id("group-select").select_option(label="Gekoppelde leerlingen")
+    expect(page.get_by_test_id("pupil-count")).to_contain_text("1 leerling · gekoppelde leerlingen")
+    row = page.get_by_test_id("pupil-row")
+    expect(row.get_by_test_id("linked-from")).to_contain_text(f"gekoppeld vanuit {pupil.school.name}")
+    assert axe() == [], "overview, linked pupils"
+    shot("15-gekoppelde-leerlingen")
+    row.get_by_role("link", name=f"Open {pupil.full_name}").click()
+    expect(page.get_by_test_id("linked-notice")).to_contain_text(f"staat ingeschreven bij {pupil.school.name}")
+    breadcrumb = page.get_by_role("navigation", name="Kruimelpad")
+    expect(breadcrumb).to_contain_text("Gekoppelde leerlingen")
+    expect(breadcrumb).not_to_contain_text(pupil.group.name)
+    assert axe() == [], "linked pupil's page"
+    shot("16-gekoppelde-leerling")
