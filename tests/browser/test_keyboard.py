@@ -29,6 +29,8 @@ def test_focus_ring_pop_up_focus_and_icons_read_out(page, demo_live, demo_pw, ax
     page.keyboard.press("Enter")
     modal = page.locator("#voroc-modal")
     expect(modal).to_be_visible()
+    # Escape closes the pop-up once it holds the focus (on a busy machine that can take a moment after it shows).
+    page.wait_for_function("document.getElementById('voroc-modal').contains(document.activeElement)")
     page.keyboard.press("Escape")
     expect(modal).to_be_hidden()
     assert page.evaluate("document.activeElement.dataset.testid") == "edit-extra-aandacht"
