@@ -83,16 +83,8 @@ def test_on_a_phone_each_pupil_of_the_overview_is_a_card(page, demo_live, demo_p
     assert_rows_are_cards(page, axe, "pupil-table")
     shot("45-overzicht-kaarten-375")
 
-    # A status block in a card opens the pop-up of that status.
     aanmelding = Aanmelding.objects.filter(pupil__school__code="00AA", status__gte=2).order_by("pk").first()
-    link = page.locator(f'a[href$="/aanmeldingen/{aanmelding.pk}/status/2/"]')
-    expect(page.get_by_test_id("pupil-row").filter(has=link)).to_have_count(1)
-    link.click()
-    dialog = page.locator("#voroc-modal")
-    expect(dialog.get_by_role("heading", name="Status: Ontvangstbevestiging inschrijving")).to_be_visible()
-    expect(dialog.get_by_test_id("status-popup")).to_contain_text(aanmelding.opleiding.name)
-    assert axe("#voroc-modal") == [], "status pop-up (375 px)"
-    page.screenshot(path=str(SCREENSHOTS / "46-overzicht-kaart-status-375.png"))  # the pop-up as the phone shows it
+    _status_pop_up_from_a_card(page, axe, aanmelding, "pupil-row", "46-overzicht-kaart-status-375")
 
 
 def test_on_a_phone_each_pupil_of_the_mbo_aanmeldingen_is_a_card(page, demo_live, demo_pw, axe, shot):
@@ -103,14 +95,18 @@ def test_on_a_phone_each_pupil_of_the_mbo_aanmeldingen_is_a_card(page, demo_live
     assert_rows_are_cards(page, axe, "mbo-table")
     shot("47-mbo-aanmeldingen-375")
 
-    # A status block in a card opens the pop-up of that status.
     school = User.objects.get(username="roc.mbo1").organisation
     aanmelding = Aanmelding.objects.filter(mbo_school=school, status__gte=2).order_by("pk").first()
+    _status_pop_up_from_a_card(page, axe, aanmelding, "mbo-row", "48-mbo-aanmelding-status-375")
+
+
+def _status_pop_up_from_a_card(page, axe, aanmelding, row_testid: str, screenshot: str) -> None:
+    """A status block in a card opens the pop-up of that status (step 2), readable at phone size."""
     link = page.locator(f'a[href$="/aanmeldingen/{aanmelding.pk}/status/2/"]')
-    expect(page.get_by_test_id("mbo-row").filter(has=link)).to_have_count(1)
+    expect(page.get_by_test_id(row_testid).filter(has=link)).to_have_count(1)
     link.click()
     dialog = page.locator("#voroc-modal")
     expect(dialog.get_by_role("heading", name="Status: Ontvangstbevestiging inschrijving")).to_be_visible()
     expect(dialog.get_by_test_id("status-popup")).to_contain_text(aanmelding.opleiding.name)
-    assert axe("#voroc-modal") == [], "mbo status pop-up (375 px)"
-    page.screenshot(path=str(SCREENSHOTS / "48-mbo-aanmelding-status-375.png"))  # the pop-up as the phone shows it
+    assert axe("#voroc-modal") == [], f"status pop-up in {row_testid} (375 px)"
+    page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"))  # the pop-up as the phone shows it

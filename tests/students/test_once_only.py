@@ -12,12 +12,14 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.once import REPEAT_WINDOW
 from groups.models import Group
 from students.models import EXTRA_AANDACHT_MAX, NOTE_MAX, Elders, Pupil, Status, StatusChange
+from tests.accounts.test_school_users import DATA as USER
 from tests.conftest import login_as
 from tests.factories import OpleidingFactory, PupilFactory
+from tests.students.test_add_pupil import DATA as PUPIL
 
 TWICE = "Er is niets dubbel vastgelegd."
 TODAY = timezone.localdate().isoformat()
@@ -187,34 +189,12 @@ def test_extra_aandacht_has_a_maximum(decaan_client, pupil):
 
 
 # --- a pupil, a group, a user -------------------------------------------------------------------------------------
-PUPIL = {
-    "voornaam": "Sem",
-    "tussenvoegsel": "de",
-    "achternaam": "Vries",
-    "geboortedatum": "2010-03-14",
-    "geslacht": "m",
-    "email": "sem.devries@example.com",
-    "telefoon": "06-12345678",
-    "straat": "Weimarstraat",
-    "huisnummer": "12",
-    "toevoeging": "",
-    "postcode": "2562ab",
-    "woonplaats": "Den Haag",
-}
 
 
 @pytest.mark.django_db
-def test_a_pupil_without_bsn_posted_twice_is_added_once(decaan_client, decaan):
-    data = {"stap": "gegevens", "geen_bsn": "1", **PUPIL}
-    first, second = post_twice(decaan_client, reverse("students:toevoegen"), data)
-    assert first == ["Sem de Vries is toegevoegd."]
-    assert any(TWICE in text for text in second)
-    assert Pupil.objects.filter(school=decaan.organisation).count() == 1
-
-
-@pytest.mark.django_db
-def test_a_pupil_with_bsn_posted_twice_is_added_once(decaan_client, decaan):
-    data = {"stap": "gegevens", "bsn": "123456782", **PUPIL}
+@pytest.mark.parametrize("bsn", [{"geen_bsn": "1"}, {"bsn": "123456782"}], ids=["without-bsn", "with-bsn"])
+def test_a_pupil_posted_twice_is_added_once(decaan_client, decaan, bsn):
+    data = {"stap": "gegevens", **bsn, **PUPIL}
     first, second = post_twice(decaan_client, reverse("students:toevoegen"), data)
     assert first == ["Sem de Vries is toegevoegd."]
     assert any(TWICE in text for text in second)
@@ -232,15 +212,7 @@ def test_a_group_posted_twice_is_made_once(decaan_client, decaan):
 @pytest.mark.django_db
 def test_a_user_posted_twice_is_made_and_invited_once(client, demo, mailoutbox):
     login_as(client, demo["beheerder.vo1"])
-    data = {
-        "role": Role.MENTOR,
-        "aanhef": "mevr",
-        "voornaam": "Lotte",
-        "tussenvoegsel": "van",
-        "achternaam": "Dam",
-        "email": "l.vandam@school.example",
-        "username": "l.vandam",
-    }
+    data = {**USER, "username": "l.vandam"}
     first, second = post_twice(client, reverse("accounts:user_create"), data)
     assert "Lotte van Dam is aangemaakt" in first[0]
     assert any(TWICE in text for text in second)
