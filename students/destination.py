@@ -11,24 +11,36 @@ import enum
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Aanmelding, Elders, Pupil, Status, StatusChange
+from .statusrow import render
 
 
-def with_applications(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
-    """Pupils with their aanmeldingen (opleiding, mbo-school, history) and Elders, in three extra queries."""
+def with_applications(pupils: QuerySet[Pupil], *, history: bool = True) -> QuerySet[Pupil]:
+    """Pupils with their aanmeldingen (opleiding, mbo-school, and the status history the status rows need) and
+    Elders, in three extra queries. Without ``history`` they are enough for the expected destination; a list that
+    shows a page of them reads the history of that page alone (``with_history``)."""
+    aanmeldingen = Aanmelding.objects.select_related("opleiding", "mbo_school", "location")
+    if history:
+        aanmeldingen = aanmeldingen.prefetch_related(_history())
     return pupils.prefetch_related(
-        Prefetch(
-            "aanmeldingen",
-            queryset=Aanmelding.objects.select_related("opleiding", "mbo_school", "location").prefetch_related(
-                Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"))
-            ),
-        ),
+        Prefetch("aanmeldingen", queryset=aanmeldingen),
         Prefetch("elders", queryset=Elders.objects.order_by("date", "created_at", "pk")),
     )
+
+
+def with_history(pupils: list[Pupil]) -> None:
+    """Read the status history of the aanmeldingen of ``pupils`` (from ``with_applications(history=False)``)
+    in one query."""
+    prefetch_related_objects([a for pupil in pupils for a in pupil.aanmeldingen.all()], _history())
+
+
+def _history() -> Prefetch:
+    return Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"))
 
 
 @dataclass(frozen=True)
@@ -43,14 +55,29 @@ class Block:
         return f"voroc-status-{int(self.status)}" if self.reached else "voroc-status-todo"
 
 
-def status_row(aanmelding: Aanmelding) -> list[Block]:
+class StatusRow(list[Block]):
+    """The seven blocks of one aanmelding; in a template ``{{ blocks.html }}`` writes them as the status row
+    (students.statusrow), and ``{% for block in blocks %}`` goes through them."""
+
+    def __init__(self, aanmelding: Aanmelding, blocks: list[Block]) -> None:
+        super().__init__(blocks)
+        self.aanmelding_pk = aanmelding.pk
+        self.name = aanmelding.opleiding.name
+
+    @property
+    def html(self) -> SafeString:
+        return render(self.aanmelding_pk, self.name, self)
+
+
+def status_row(aanmelding: Aanmelding) -> StatusRow:
     """Seven blocks: a reached status carries the date it was (last) reached; the others are grey."""
     reached: dict[int, datetime.datetime] = {}
     for change in aanmelding.history.all():
         reached[change.status] = change.at
-    return [
+    blocks = [
         Block(status=s, reached=s in reached, at=reached.get(s), current=int(s) == aanmelding.status) for s in Status
     ]
+    return StatusRow(aanmelding, blocks)
 
 
 class Heading(enum.Enum):
