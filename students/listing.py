@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +24,8 @@ from .destination import (
     Block,
     Destination,
     Heading,
+    aanmeldingen_of,
+    elders_of,
     expected_destination,
     status_row,
     with_applications,
@@ -37,6 +39,7 @@ from .selectors import groups_visible_to, pupils_visible_to, rights_for
 OPEN = "open"
 # The gemeente's reports and remarks about a pupil (gemeente.models, which imports students: read by relation name).
 GEMEENTE_CASES, GEMEENTE_REMARKS, OVERSTAP = "gemeente_cases", "gemeente_remarks", "overstap"
+LISTED_CASES, LISTED_REMARKS = "listed_cases", "listed_remarks"  # read for a page as plain lists
 # The school's view of what it reported to the gemeente (filter "Gemeente" in Leerling overzicht).
 GEMEENTE_FILTERS = {
     "overstap": gettext_lazy("Aangemeld bij De Overstap"),
@@ -199,29 +202,31 @@ class PupilListing:
         (3 queries)."""
         pupils = [pupil for pupil, _destination in chosen]
         with_history(pupils)
-        prefetch_related_objects(pupils, GEMEENTE_CASES, GEMEENTE_REMARKS)
+        prefetch_related_objects(
+            pupils, Prefetch(GEMEENTE_CASES, to_attr=LISTED_CASES), Prefetch(GEMEENTE_REMARKS, to_attr=LISTED_REMARKS)
+        )
         rows = []
         for pupil, destination in chosen:
             rights = rights_for(self.user, pupil)
-            elders = list(pupil.elders.all())
+            elders = elders_of(pupil)
             rows.append(
                 Row(
                     pupil=pupil,
                     can_edit=rights.can_edit,
                     can_delete=rights.can_delete,
-                    applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
+                    applications=[(a, status_row(a)) for a in aanmeldingen_of(pupil)],
                     elders=elders[-1] if elders else None,
                     destination=destination,
                     form=icon_for_pupil(pupil),
                     overstap=next(
                         (
                             c
-                            for c in getattr(pupil, GEMEENTE_CASES).all()
+                            for c in getattr(pupil, LISTED_CASES)
                             if c.kind == OVERSTAP and c.school_year == pupil.school_year
                         ),
                         None,
                     ),
-                    gemeente_remarks=len(getattr(pupil, GEMEENTE_REMARKS).all()),
+                    gemeente_remarks=len(getattr(pupil, LISTED_REMARKS)),
                     linked_from=rights.linked_from,
                 )
             )
