@@ -116,3 +116,15 @@ def test_the_bench_command_prints_one_json_line(nothing_left_behind, monkeypatch
     _check(json.loads(printed), "pupil_page")
     for name in ("overview", "mbo_aanmeldingen", "pupil_page", "meldingen", "form_step", "admin_pupils"):
         assert BENCHMARKS[name].startswith("voroc.bench.")
+
+
+def test_login_hash_measures_the_configured_hasher_beside_pbkdf2(settings):
+    from voroc import settings as production
+    from voroc.bench.login_hash import login_hash
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    result = login_hash()
+    assert result["name"] == "login_hash" and result["hasher"] == "argon2"
+    assert result["parameters"] == {"time_cost": 2, "memory_cost": 65536, "parallelism": 1}
+    assert result["check_s"] > 0 and result["pbkdf2_1m_check_s"] > 0 and result["login_s"] > 0
+    assert result["login_queries"] > 0 and not User.objects.filter(username="bench.decaan").exists()

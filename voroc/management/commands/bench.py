@@ -12,6 +12,7 @@ BENCHMARKS = {
     "form_step": "voroc.bench.form_step.form_step",
     "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
     "import_pupils": "voroc.bench.import_pupils.import_pupils",
+    "login_hash": "voroc.bench.login_hash.login_hash",
     "mbo_aanmeldingen": "voroc.bench.lists.mbo_aanmeldingen",
     "meldingen": "voroc.bench.lists.meldingen",
     "monitor": "voroc.bench.monitor.monitor",
