@@ -32,7 +32,7 @@ def with_applications(pupils: QuerySet[Pupil], *, history: bool = True) -> Query
     that page alone (``with_history``)."""
     aanmeldingen = Aanmelding.objects.select_related("opleiding", "mbo_school", "location")
     if history:
-        aanmeldingen = aanmeldingen.prefetch_related(_history())
+        aanmeldingen = aanmeldingen.prefetch_related(history_prefetch())
     return pupils.prefetch_related(
         Prefetch("aanmeldingen", queryset=aanmeldingen, to_attr=AANMELDINGEN),
         Prefetch("elders", queryset=Elders.objects.order_by("date", "created_at", "pk"), to_attr=ELDERS),
@@ -42,10 +42,11 @@ def with_applications(pupils: QuerySet[Pupil], *, history: bool = True) -> Query
 def with_history(pupils: list[Pupil]) -> None:
     """Read the status history of the aanmeldingen of ``pupils`` (from ``with_applications(history=False)``)
     in one query."""
-    prefetch_related_objects([a for pupil in pupils for a in aanmeldingen_of(pupil)], _history())
+    prefetch_related_objects([a for pupil in pupils for a in aanmeldingen_of(pupil)], history_prefetch())
 
 
-def _history() -> Prefetch:
+def history_prefetch() -> Prefetch:
+    """The status history in order, as a plain list (``history_of``)."""
     return Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"), to_attr=HISTORY)
 
 
