@@ -271,11 +271,11 @@ def check(data: bytes) -> dict[str, Any]:
         ):
             if _has_bsn(texts):
                 raise Refused(reason)
-        texts = []
+        page_texts: list[str] = []
         for page in reader.pages[:TEXT_PAGES_CHECKED]:
-            texts.append(page.extract_text() or "")
+            page_texts.append(page.extract_text() or "")
             _earn()  # a page read within the budget earns the allowance of one more
-        text = " ".join(texts)
+        text = " ".join(page_texts)
     except (Refused, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
