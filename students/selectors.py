@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -46,8 +46,12 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
     if not user.is_authenticated or not user.is_active:
         return pupils.none()
     if user.role in SCHOOL_WIDE_ROLES:
-        linked = SchoolLink.objects.filter(school_id=user.organisation_id).values("pupil_id")
-        return pupils.filter(Q(school_id=user.organisation_id) | Q(pk__in=linked))
+        # The school's own pupils and those linked to it, as one set of ids: each half is read by its index. An OR
+        # of the two conditions cannot use one, and made PostgreSQL read every pupil of the country (53 ms of the
+        # Meldingen page on a national database, voroc/bench/lists.py).
+        own = Pupil.objects.filter(school_id=user.organisation_id).order_by().values("pk")
+        linked = SchoolLink.objects.filter(school_id=user.organisation_id).order_by().values("pupil_id")
+        return pupils.filter(pk__in=own.union(linked, all=True))
     if user.role == Role.MENTOR:
         # One filter() call: both conditions on the same grant row.
         return pupils.filter(
