@@ -39,9 +39,11 @@ AIM_P95_MS = 500
 ROLES = ("decaan", "mentor", "zorgcoordinator", "roc", "gemeente")
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 GENERATED_EMAIL = "@load.voroc.nl"  # what generate_load gives its users (voroc/bench/region.py)
-# The year estimate's assumptions (stated in the JSON line): every user of the region active on every school day.
+# The year estimate's assumptions (stated in the JSON line): every user of the region active on every school day,
+# with this many requests a day on average over the year (the decaan and the mbo's intake most, a mentor least);
+# each role's audit rows per request are measured in the run.
 SCHOOL_DAYS = 190
-REQUESTS_PER_USER_DAY = 30
+REQUESTS_PER_USER_DAY = {"decaan": 40, "zorgcoordinator": 15, "mentor": 10, "roc": 60, "gemeente": 20}
 # Tables the pages read and write: vacuumed and analysed first, as autovacuum keeps them on a live database.
 TABLES = (
     "students_pupil",
@@ -92,7 +94,7 @@ def load(
         "ratio": round(stats["p95_ms"] / AIM_P95_MS, 2) if stats["p95_ms"] else None,
         "within_aim": bool(stats["requests"]) and stats["p95_ms"] <= AIM_P95_MS and stats["errors"] == 0,
         **run,
-        "audit": _audit_growth(before, requests=stats["requests"], users=users, seconds=seconds),
+        "audit": _audit_growth(before, requests=run.pop("requests_by_role"), users=users, seconds=seconds),
     }
     if table:
         print(_table(result), file=sys.stderr)
@@ -170,6 +172,7 @@ def database_url() -> str:
 def free_port(wanted: int = 0) -> int:
     """``wanted`` if it is free on loopback (0: one the system picks)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: past connections may wait
         try:
             probe.bind(("127.0.0.1", wanted))
         except OSError as exc:
@@ -202,7 +205,8 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
             [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
              "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
              "--csv", str(work / "run"), "--only-summary", "--loglevel", "WARNING"],
-            cwd=work, env={**os.environ, "VOROC_LOAD_PLAN": str(work / "plan.json")},
+            cwd=work, env={**os.environ, "VOROC_LOAD_PLAN": str(work / "plan.json"),
+                           "VOROC_LOAD_COUNTS": str(work / "counts.json")},
             stdout=subprocess.DEVNULL, stderr=swarm_log, start_new_session=True,
         )  # fmt: skip
         swarm_cpu = CpuOf(group=swarm.pid)
@@ -217,8 +221,10 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
             raise RuntimeError(f"locust stopped with {swarm.returncode}: {_tail(work / 'locust.log')}")
         cores = os.cpu_count() or 1
         stats = read_stats(work)
+        counts = json.loads((work / "counts.json").read_text()) if (work / "counts.json").exists() else {}
         return {
             "stats": stats,
+            "requests_by_role": counts,
             "port": port,
             "cpu": {
                 "cores": cores,
@@ -413,27 +419,47 @@ def _audit_mark() -> int:
     return AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
-def _audit_growth(before: int, *, requests: int, users: int, seconds: int) -> dict:
-    """The audit rows the run wrote (per request, per user-minute, by action), the table's bytes per row
-    (pg_total_relation_size: rows, indexes and TOAST, over all its rows) and a school year of the region."""
+def _audit_growth(before: int, *, requests: dict[str, int], users: int, seconds: int) -> dict:
+    """The audit rows the run wrote (per request, per user-minute; by action and per role), the table's bytes per row
+    (pg_total_relation_size: rows, indexes and TOAST, over all its rows) and a school year of the region: per role,
+    the region's users × SCHOOL_DAYS × REQUESTS_PER_USER_DAY × that role's rows per request."""
     from django.db.models import Count
 
     from accounts.models import User
     from audit.models import AuditEntry
 
-    written = AuditEntry.objects.filter(pk__gt=before)
-    by_action = dict(written.order_by().values_list("action").annotate(n=Count("pk")))
+    written = AuditEntry.objects.filter(pk__gt=before).order_by()
+    by_action = dict(written.values_list("action").annotate(n=Count("pk")))
+    by_role = dict(written.values_list("actor_role").annotate(n=Count("pk")))
     rows = sum(by_action.values())
+    total_requests = sum(requests.values())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) audit_auditentry")
         cursor.execute("SELECT pg_total_relation_size('audit_auditentry'), count(*) FROM audit_auditentry")
         size, table_rows = cursor.fetchone()
         cursor.execute("SELECT avg(pg_column_size(a.*)) FROM audit_auditentry a WHERE id > %s", [before])
         (tuple_bytes,) = cursor.fetchone()
-    per_request = rows / requests if requests else 0.0
+    per_request = rows / total_requests if total_requests else 0.0
     bytes_per_row = size / table_rows if table_rows else 0.0
-    region_users = User.objects.filter(email__endswith=GENERATED_EMAIL, is_active=True).count()
-    year_rows = region_users * SCHOOL_DAYS * REQUESTS_PER_USER_DAY * per_request
+    region = dict(
+        User.objects.filter(email__endswith=GENERATED_EMAIL, is_active=True)
+        .order_by()
+        .values_list("role")
+        .annotate(n=Count("pk"))
+    )
+    roles = {}
+    for role, per_day in REQUESTS_PER_USER_DAY.items():
+        # A role the run did not reach (a tiny run) counts at the run's average.
+        measured = by_role.get(role, 0) / requests[role] if requests.get(role) else per_request
+        roles[role] = {
+            "requests": requests.get(role, 0),
+            "rows": by_role.get(role, 0),
+            "per_request": round(measured, 2),
+            "region_users": region.get(role, 0),
+            "requests_per_user_day": per_day,
+            "year_rows": round(region.get(role, 0) * SCHOOL_DAYS * per_day * measured),
+        }
+    year_rows = sum(r["year_rows"] for r in roles.values())
     return {
         "rows": rows,
         "by_action": by_action,
@@ -444,10 +470,10 @@ def _audit_growth(before: int, *, requests: int, users: int, seconds: int) -> di
         "bytes_per_row": round(bytes_per_row),
         "run_tuple_bytes": round(float(tuple_bytes or 0)),
         "year": {
-            "users": region_users,
             "school_days": SCHOOL_DAYS,
-            "requests_per_user_day": REQUESTS_PER_USER_DAY,
-            "rows": round(year_rows),
+            "roles": roles,
+            "requests": sum(r["region_users"] * SCHOOL_DAYS * r["requests_per_user_day"] for r in roles.values()),
+            "rows": year_rows,
             "gb": round(year_rows * bytes_per_row / 1e9, 2),
         },
     }

@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN: dict[str, Any] = (
     json.loads(Path(os.environ["VOROC_LOAD_PLAN"]).read_text()) if os.environ.get("VOROC_LOAD_PLAN") else {}
@@ -45,6 +45,22 @@ RECEIVED_LINK = re.compile(r'href="/mbo/leerlingen/(\d+)/"')
 PAGE_LINK = re.compile(r"[?&](?:amp;)?pagina=(\d+)")
 STEP_BUTTON = re.compile(r'value="naar:([\w-]+)"')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# Requests per role, written where VOROC_LOAD_COUNTS says when the run ends: the audit rows per request of each role.
+REQUESTS_BY_ROLE: dict[str, int] = {}
+
+
+@events.request.add_listener
+def _count(context: dict, **kwargs: Any) -> None:
+    role = context.get("role", "")
+    REQUESTS_BY_ROLE[role] = REQUESTS_BY_ROLE.get(role, 0) + 1
+
+
+@events.quitting.add_listener
+def _write_counts(**kwargs: Any) -> None:
+    if os.environ.get("VOROC_LOAD_COUNTS"):
+        Path(os.environ["VOROC_LOAD_COUNTS"]).write_text(json.dumps(REQUESTS_BY_ROLE))
 
 
 class FormFields(HTMLParser):
@@ -110,6 +126,9 @@ class VorocUser(HttpUser):
     abstract = True
     role = ""
     wait_time = between(1, 4)
+
+    def context(self) -> dict:
+        return {"role": self.role}
 
     def on_start(self) -> None:
         self.username = next(_ACCOUNTS[self.role])
