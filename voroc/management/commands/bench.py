@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 
 BENCHMARKS = {
     "admin_pupils": "voroc.bench.lists.admin_pupils",
+    "audit_scale": "voroc.bench.audit_scale.audit_scale",
     "export_overview": "voroc.bench.export_overview.export_overview",
     "form_pdf": "voroc.bench.form_pdf.form_pdf",
     "form_step": "voroc.bench.form_step.form_step",
@@ -30,6 +31,7 @@ OPTIONS = {
     "region": dict(help="load: the region generated when not --reuse (default haaglanden)."),
     "pupils": dict(type=int, help="load: this school year's pupils of the generated region (default: the region's)."),
     "port": dict(type=int, help="load: the loopback port for gunicorn (default: a free one)."),
+    "rows": dict(type=int, help="audit_scale: entries of the audit log to measure on (default: a school year's)."),
 }
 
 
