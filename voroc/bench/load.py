@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -189,13 +190,16 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
     host = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     server_log, swarm_log = (work / "gunicorn.log").open("w"), (work / "locust.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "gunicorn", "voroc.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "3", "--timeout", "120"],
-        cwd=settings.BASE_DIR, env=environment, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    server: subprocess.Popen | None = None
     swarm: subprocess.Popen | None = None
+    stopping = _stop_on_signals()
     try:
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [sys.executable, "-m", "gunicorn", "voroc.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "3", "--timeout", "120"],
+            cwd=settings.BASE_DIR, env=environment, stdout=server_log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
         _wait_until_up(server, host, work / "gunicorn.log")
         since = _database_now()
         machine, server_cpu, db_cpu = _machine_cpu(), CpuOf(group=server.pid), CpuOf()
@@ -204,7 +208,7 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
         swarm = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
              "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
-             "--csv", str(work / "run"), "--only-summary", "--loglevel", "WARNING"],
+             "--csv", str(work / "run"), "--json-file", str(work / "run"), "--only-summary", "--loglevel", "WARNING"],
             cwd=work, env={**os.environ, "VOROC_LOAD_PLAN": str(work / "plan.json"),
                            "VOROC_LOAD_COUNTS": str(work / "counts.json")},
             stdout=subprocess.DEVNULL, stderr=swarm_log, start_new_session=True,
@@ -217,7 +221,7 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
             db_cpu.add(*_backends(since))
             time.sleep(0.5)
         wall = time.monotonic() - start
-        if swarm.returncode not in (0, 1) or not (work / "run_stats.csv").exists():  # 1: some requests failed
+        if swarm.returncode not in (0, 1) or not (work / "run.json").exists():  # 1: some requests failed
             raise RuntimeError(f"locust stopped with {swarm.returncode}: {_tail(work / 'locust.log')}")
         cores = os.cpu_count() or 1
         stats = read_stats(work)
@@ -243,6 +247,20 @@ def _run(work: Path, *, users: int, seconds: int, spawn_rate: float, port: int) 
                 stop(process)
         server_log.close()
         swarm_log.close()
+        for number, handler in stopping.items():
+            signal.signal(number, handler)
+
+
+def _interrupted(number: int, frame: Any) -> None:
+    raise KeyboardInterrupt(signal.Signals(number).name)
+
+
+def _stop_on_signals() -> dict:
+    """Ctrl-C (SIGINT, also where a shell started this in the background with it ignored) and SIGTERM interrupt the
+    run, so that its finally stops the server and the swarm; the previous handlers, to put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, _interrupted) for number in (signal.SIGINT, signal.SIGTERM)}
 
 
 def _wait_until_up(server: subprocess.Popen, host: str, log: Path, timeout: float = 60) -> None:
@@ -367,30 +385,48 @@ def _machine_cpu() -> _Machine:
 # --- the figures --------------------------------------------------------------------------------------------------
 
 
-def _ms(value: str) -> float | None:
-    return None if value in ("", "N/A") else float(value)
+def _percentile(times: dict[str, int], share: float) -> float | None:
+    """The response time below which ``share`` of the requests fall, from locust's histogram (ms → count)."""
+    total = sum(times.values())
+    seen = 0
+    for ms in sorted(times, key=float):
+        seen += times[ms]
+        if seen >= total * share:
+            return float(ms)
+    return None
+
+
+def _figures(entries: list[dict]) -> dict:
+    times: dict[str, int] = {}
+    for entry in entries:
+        for ms, count in entry["response_times"].items():
+            times[ms] = times.get(ms, 0) + count
+    requests = sum(e["num_requests"] for e in entries)
+    first = min((e["start_time"] for e in entries), default=0)
+    last = max((e["last_request_timestamp"] or 0 for e in entries), default=0)
+    return {
+        "requests": requests,
+        "failures": sum(e["num_failures"] for e in entries),
+        "p50_ms": _percentile(times, 0.50),
+        "p95_ms": _percentile(times, 0.95),
+        "p99_ms": _percentile(times, 0.99),
+        "avg_ms": round(sum(e["total_response_time"] for e in entries) / requests, 1) if requests else None,
+        "span_s": max(last - first, 0),
+    }
 
 
 def read_stats(work: Path) -> dict:
-    """Locust's summary (run_stats.csv): per endpoint and in all, requests, failures, requests/s, p50/p95/p99 in ms
-    (locust keeps response times above 100 ms to two significant digits); the failures by kind (run_failures.csv)."""
-    endpoints: dict[str, dict] = {}
-    total: dict = {}
-    with (work / "run_stats.csv").open() as stats:
-        for row in csv.DictReader(stats):
-            figures = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "rps": round(float(row["Requests/s"]), 2),
-                "p50_ms": _ms(row["50%"]),
-                "p95_ms": _ms(row["95%"]),
-                "p99_ms": _ms(row["99%"]),
-                "avg_ms": round(float(row["Average Response Time"]), 1),
-            }
-            if row["Name"] == "Aggregated":
-                total = figures
-            else:
-                endpoints[f"{row['Type']} {row['Name']}"] = figures
+    """Locust's summary, written when it stops (run.json: every request; the CSV files lag up to a second): per
+    endpoint and in all, requests, failures, requests/s over the whole run, p50/p95/p99 in ms (locust keeps response
+    times above 100 ms to two significant digits); the failures by kind (run_failures.csv)."""
+    entries = json.loads((work / "run.json").read_text())
+    total = _figures(entries)
+    span = total.pop("span_s") or 1
+    endpoints = {}
+    for entry in entries:
+        figures = _figures([entry])
+        figures.pop("span_s")
+        endpoints[f"{entry['method']} {entry['name']}"] = {**figures, "rps": round(figures["requests"] / span, 2)}
     failures = []
     with contextlib.suppress(OSError), (work / "run_failures.csv").open() as rows:
         failures = [
@@ -399,12 +435,12 @@ def read_stats(work: Path) -> dict:
         ]
     slowest = max(endpoints, key=lambda name: endpoints[name]["p95_ms"] or 0) if endpoints else None
     return {
-        "requests": total.get("requests", 0),
-        "errors": total.get("failures", 0),
-        "rps": total.get("rps", 0.0),
-        "p50_ms": total.get("p50_ms") or 0,
-        "p95_ms": total.get("p95_ms") or 0,
-        "p99_ms": total.get("p99_ms") or 0,
+        "requests": total["requests"],
+        "errors": total["failures"],
+        "rps": round(total["requests"] / span, 2),
+        "p50_ms": total["p50_ms"] or 0,
+        "p95_ms": total["p95_ms"] or 0,
+        "p99_ms": total["p99_ms"] or 0,
         "slowest": slowest,
         "endpoints": endpoints,
         "failures": failures[:10],

@@ -57,7 +57,7 @@ def _count(context: dict, **kwargs: Any) -> None:
     REQUESTS_BY_ROLE[role] = REQUESTS_BY_ROLE.get(role, 0) + 1
 
 
-@events.quitting.add_listener
+@events.quit.add_listener  # after the users stopped
 def _write_counts(**kwargs: Any) -> None:
     if os.environ.get("VOROC_LOAD_COUNTS"):
         Path(os.environ["VOROC_LOAD_COUNTS"]).write_text(json.dumps(REQUESTS_BY_ROLE))
