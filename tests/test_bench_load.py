@@ -8,11 +8,12 @@ import os
 import socket
 
 import pytest
-from django.conf import global_settings, settings
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.models import AuditEntry
+from voroc import settings as project_settings
 
 ENDPOINT_KEYS = {"requests", "failures", "rps", "p50_ms", "p95_ms", "p99_ms", "avg_ms"}
 # The test's server port: free by default; VOROC_BENCH_PORT chooses one (a machine that hands out port ranges).
@@ -28,9 +29,9 @@ services = pytest.mark.skipif(
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_load_bench_runs_end_to_end_and_prints_its_figures(capsys, settings):
-    # The server checks passwords with the production hashers: the region's users get such a hash (the tests'
+    # The server checks passwords with the project's hashers: the region's users get such a hash (the tests'
     # fast hasher is not among them).
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     out = io.StringIO()
     call_command(
         "bench", "load", "--pupils", "40", "--users", "5", "--spawn-rate", "5", "--seconds", "6", "--port", PORT,
