@@ -32,6 +32,7 @@ def test_it_measures_a_small_log_and_leaves_only_what_was_there():
     for way in ("purge_one_statement", "purge_batched"):
         assert result[way]["removed"] == 1500
         assert result[way]["probe_inserts"] > 0 and result[way]["probe_max_ms"] > 0
+        assert result[way]["probe_lock_waits"] == 0  # the other connection's inserts never wait for the purge's locks
     assert result["bytes_per_row"] > 0 and result["insert_ms"]["year"]["median"] > 0
     assert result["key_cleanup"]["not_in_removes"] == result["key_cleanup"]["not_exists_removes"] == 1000
     assert {"insert_ratio", "purge_ratio", "insert_bound_ms", "within_bound"} <= result.keys()

@@ -13,7 +13,8 @@ empty log), dated over one year long past its five-year retention, and measures:
   entry every 10 ms as the pages do, and the longest transaction of the purging connection is watched in
   ``pg_stat_activity``: ``probe_max_ms`` is the longest an insert took while the purge ran, ``longest_xact_s`` the
   longest transaction it held (``longest_query``: which statement). The aim: no insert above INSERT_BOUND_MS
-  during the purge;
+  during the purge, and no sample of the probe waiting for a lock (``probe_lock_waits``; ``probe_waits`` counts what
+  it waited for, sampled every 20 ms);
 - the retention's clean-up of pupils' keys on the remaining entries (``key_cleanup``).
 
 Every entry it writes is marked (screen ``bench:audit_scale``) and removed at the end, whatever happens.
@@ -188,11 +189,17 @@ class _Probe(threading.Thread):
         super().__init__(daemon=True)
         self.stop = threading.Event()
         self.times: list[float] = []
+        self.pid = 0
+        self.ready = threading.Event()
 
     def run(self) -> None:
         from audit.models import Action, AuditEntry
 
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+            self.ready.set()
             while not self.stop.is_set():
                 entry = AuditEntry(action=Action.VIEW, screen=MARK, actor_name="Bench probe", summary="probe")
                 start = time.perf_counter()
@@ -204,27 +211,34 @@ class _Probe(threading.Thread):
 
 
 class _Watch(threading.Thread):
-    """The longest transaction of the purging backend, from pg_stat_activity (every 20 ms)."""
+    """From pg_stat_activity every 20 ms: the longest transaction of the purging backend, and what the probe's
+    backend was waiting for when it waited (``Lock:…`` would be the purge blocking it; ``IO:…``/``LWLock:…`` is
+    the disk and the WAL the two share)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, probe: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
+        self.probe = probe
         self.stop = threading.Event()
         self.longest = 0.0
         self.query = ""
+        self.waits: dict[str, int] = {}
 
     def run(self) -> None:
         try:
             with connection.cursor() as cursor:
                 while not self.stop.is_set():
                     cursor.execute(
-                        "SELECT extract(epoch FROM clock_timestamp() - xact_start), left(query, 60) FROM pg_stat_activity "
-                        "WHERE pid = %s AND xact_start IS NOT NULL AND state <> 'idle'",
-                        [self.pid],
+                        "SELECT pid, extract(epoch FROM clock_timestamp() - xact_start), left(query, 60), "
+                        "wait_event_type || ':' || wait_event FROM pg_stat_activity "
+                        "WHERE pid IN (%s, %s) AND state <> 'idle'",
+                        [self.pid, self.probe],
                     )
-                    row = cursor.fetchone()
-                    if row and row[0] is not None and float(row[0]) > self.longest:
-                        self.longest, self.query = float(row[0]), row[1]
+                    for pid, age, query, wait in cursor.fetchall():
+                        if pid == self.pid and age is not None and float(age) > self.longest:
+                            self.longest, self.query = float(age), query
+                        elif pid == self.probe and wait and not wait.startswith("Client"):
+                            self.waits[wait] = self.waits.get(wait, 0) + 1
                     time.sleep(0.02)
         finally:
             connections.close_all()
@@ -235,8 +249,10 @@ def _watched(purge: Any) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
-    probe, watch = _Probe(), _Watch(pid)
+    probe = _Probe()
     probe.start()
+    probe.ready.wait(10)
+    watch = _Watch(pid, probe.pid)
     watch.start()
     time.sleep(0.2)  # the probe's first inserts: its connection is open before the purge starts
     start = time.perf_counter()
@@ -254,6 +270,8 @@ def _watched(purge: Any) -> dict:
         "seconds": round(seconds, 2),
         "longest_xact_s": round(watch.longest, 2),
         "longest_query": watch.query,
+        "probe_waits": watch.waits,
+        "probe_lock_waits": sum(n for wait, n in watch.waits.items() if wait.startswith("Lock:")),
         "probe_inserts": len(probe.times),
         "probe_median_ms": round(statistics.median(times), 2),
         "probe_p99_ms": round(times[max(int(len(times) * 0.99) - 1, 0)], 1),
