@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,10 @@ PUPIL_ACTIONS = frozenset(
 )
 
 
+# Entries removed per transaction by the retention purge.
+PURGE_BATCH = 10_000
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
@@ -58,9 +62,22 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("The audit log is append-only: entries go only when their retention period ends.")
 
-    def purge_before(self, cutoff: datetime.datetime) -> int:
-        """The retention period's end: remove entries older than ``cutoff``. The only deletion there is."""
-        return models.QuerySet.delete(self.filter(at__lt=cutoff))[0]
+    def purge_before(self, cutoff: datetime.datetime, *, batch_size: int = PURGE_BATCH) -> int:
+        """The retention period's end: remove entries older than ``cutoff``. The only deletion there is.
+
+        In batches by primary key (ranges of ``batch_size`` ids, so at most that many entries each), every batch in a
+        transaction of its own: a catch-up of months of entries holds no lock and no transaction for long, and the
+        pages that write the log meanwhile are not held up (``manage.py bench audit_scale`` measures it)."""
+        expired = self.filter(at__lt=cutoff)
+        bounds = expired.aggregate(first=models.Min("pk"), last=models.Max("pk"))
+        if bounds["first"] is None:
+            return 0
+        removed = 0
+        for start in range(bounds["first"], bounds["last"] + 1, batch_size):
+            with transaction.atomic():
+                batch = expired.filter(pk__gte=start, pk__lt=start + batch_size)
+                removed += models.QuerySet.delete(batch)[0]
+        return removed
 
     def about_pupil(self, pupil_id: int) -> AuditQuerySet:
         """Entries about one pupil: on its own, or as one of the pupils of a list or export."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.retention import Category, register
@@ -11,9 +12,10 @@ from .models import AuditEntry, PupilKey
 
 def _purge(cutoff) -> int:
     removed = AuditEntry.objects.purge_before(cutoff)
-    # A key seals values of entries about its pupil; with no entry left, it seals nothing.
-    still_used = AuditEntry.objects.filter(pupil_id__isnull=False).values("pupil_id")
-    PupilKey.objects.filter(created_at__lt=cutoff).exclude(pupil_id__in=still_used).delete()
+    # A key seals values of entries about its pupil; with no entry left, it seals nothing. NOT EXISTS, not NOT IN:
+    # PostgreSQL cannot hash a NOT IN subquery of millions of entries and would scan them once per key.
+    still_used = AuditEntry.objects.filter(pupil_id=OuterRef("pupil_id"))
+    PupilKey.objects.filter(created_at__lt=cutoff).exclude(Exists(still_used)).delete()
     return removed
 
 
