@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..access import AuthenticatedRequest
+from ..access import AuthenticatedRequest, home_url
 from ..forms import TOTPCodeForm
 from ..otp import check_code
 
@@ -38,7 +38,7 @@ def _next_url(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return "admin:index" if request.user.is_staff else "notifications:meldingen"
+    return "admin:index" if request.user.is_staff else home_url(request.user)
 
 
 @never_cache

@@ -7,13 +7,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
-from ..access import AuthenticatedRequest
+from ..access import AuthenticatedRequest, home_url
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
 from ..services import send_password_changed_mail, update_profile
@@ -29,7 +28,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data)
-        return close_modal(request, _("Uw gegevens zijn opgeslagen."), page_url=reverse("notifications:meldingen"))
+        return close_modal(request, _("Uw gegevens zijn opgeslagen."), page_url=home_url(user))
     return modal_or_page(
         request,
         "accounts/partials/profile.html",
@@ -51,7 +50,7 @@ def change_password(request: AuthenticatedRequest) -> HttpResponse:
         return close_modal(
             request,
             _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail."),
-            page_url=reverse("notifications:meldingen"),
+            page_url=home_url(user),
         )
     return modal_or_page(request, "accounts/partials/change_password.html", {"form": form})
 
@@ -62,11 +61,11 @@ def profile_check(request: AuthenticatedRequest) -> HttpResponse:
     """First login: check the mandatory personal data before going on."""
     user = request.user
     if user.profile_checked_at is not None:
-        return redirect("notifications:meldingen")
+        return redirect(home_url(user))
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data, confirm=True)
         messages.success(request, _("Dank u wel, uw gegevens zijn bevestigd."))
-        return redirect("notifications:meldingen")
+        return redirect(home_url(user))
     # No tabs yet: they all lead back here until the check is done.
     return render(request, "accounts/profile_check.html", {"form": form, "profile_user": user, "hide_nav": True})
