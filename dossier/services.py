@@ -244,7 +244,9 @@ def create_code(*, actor: User) -> SchoolCode:
     renewed = SchoolCode.objects.filter(school_id=actor.organisation_id, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=actor
     )
-    code = SchoolCode(school_id=actor.organisation_id, code=new_code(), created_by=actor, expires_at=now + CODE_VALID)
+    code = SchoolCode(
+        school_id=actor.organisation_id, code=new_code(), created_by=actor, created_at=now, expires_at=now + CODE_VALID
+    )
     while SchoolCode.objects.filter(code=code.code).exists():  # pragma: no cover - 8 × 10^17 codes
         code.code = new_code()
     code.full_clean()
