@@ -115,7 +115,7 @@ class ConfirmRegistrationForm(forms.Form):
     pupil = forms.ModelChoiceField(
         label=_("Welke leerling is dit?"),
         queryset=Pupil.objects.none(),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Kies de leerling, of wijs de registratie af."),
             "invalid_choice": _("Kies een leerling uit de lijst."),
