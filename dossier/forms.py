@@ -128,7 +128,7 @@ class ConfirmRegistrationForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Pupil.objects.filter(pk__in=[p.pk for p in candidates])
         labels = {p.pk: p for p in candidates}
-        field.label_from_instance = lambda p: (  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: (  # type: ignore[method-assign,assignment]
             f"{labels[p.pk].sort_name} · {p.geboortedatum:%d-%m-%Y} · "
             f"{labels[p.pk].group.name if labels[p.pk].group else _('niet ingedeeld')}"
         )

@@ -419,14 +419,17 @@ def complete_registration(*, token: str, password: str) -> Registration:
 
 def _tell_the_decanen(registration: Registration) -> None:
     """A melding for each decaan of the school (not for the mentors: the registration names no pupil of theirs)."""
+    school = registration.school
+    if school is None:
+        return
     link = reverse("leerlingaccounts:verzoek", args=[registration.pk])
     text = _(
         "Een leerling heeft een account aangemaakt met de schooluitnodigingscode (%(name)s). Bevestig wie het is."
     ) % {"name": registration.full_name}
-    decanen = User.objects.filter(organisation=registration.school, role__in=MANAGING_ROLES, is_active=True)
+    decanen = User.objects.filter(organisation=school, role__in=MANAGING_ROLES, is_active=True)
     for decaan in decanen:
         notify(
-            organisation=registration.school,
+            organisation=school,
             user=decaan,
             kind=MeldingKind.LEERLING,
             text=text,

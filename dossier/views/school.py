@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.once import done_message, posted_twice
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+from students.models import Pupil
 from students.selectors import EDITING_ROLES, get_pupil_for_user
 
 from ..forms import ConfirmRegistrationForm, InviteForm
-from ..models import CODE_VALID, INVITATION_VALID, AccountState, RegistrationStatus
+from ..models import CODE_VALID, INVITATION_VALID, AccountState, PupilAccount, RegistrationStatus
 from ..selectors import pupil_accounts_visible_to, registrations_visible_to, waiting_registrations
 from ..services import (
     candidates_for,
@@ -108,7 +109,7 @@ def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invitable(request: AuthenticatedRequest, pk: int):
+def _invitable(request: AuthenticatedRequest, pk: int) -> tuple[Pupil, PupilAccount | None]:
     """The pupil (404 outside the scope) and its account; only the pupil's own school, and who may edit, invite."""
     pupil, rights = get_pupil_for_user(request.user, pk)
     if not rights.can_edit or request.user.role not in EDITING_ROLES or pupil.school_id != request.user.organisation_id:
