@@ -164,7 +164,7 @@ def invite_pupil(*, actor: User, pupil: Pupil, email: str) -> PupilAccount:
 @transaction.atomic
 def reinvite_pupil(*, actor: User, account: PupilAccount, email: str | None = None) -> PupilAccount:
     """Send the invitation again, perhaps to another address: a new link, the old one stops working."""
-    account = PupilAccount.objects.select_for_update().select_related("user", "pupil").get(pk=account.pk)
+    account = PupilAccount.objects.select_for_update(of=("self",)).select_related("user", "pupil").get(pk=account.pk)
     if account.pupil is None:
         raise ValidationError(_("Dit account hoort niet bij een leerling van uw school."))
     _check_inviter(actor, account.pupil)
@@ -204,7 +204,7 @@ def accept_invitation(*, token: str, password: str) -> User:
     account = invitation_for(token)
     if account is None:
         raise ValidationError(_("Deze link werkt niet meer."))
-    account = PupilAccount.objects.select_for_update().select_related("user", "pupil").get(pk=account.pk)
+    account = PupilAccount.objects.select_for_update(of=("self",)).select_related("user", "pupil").get(pk=account.pk)
     if account.activated_at is not None:
         raise ValidationError(_("Deze link werkt niet meer."))
     user = account.user
@@ -364,7 +364,7 @@ def complete_registration(*, token: str, password: str) -> Registration:
     registration = registration_for(token)
     if registration is None:
         raise ValidationError(_("Deze link werkt niet meer."))
-    registration = Registration.objects.select_for_update().select_related("school").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("school").get(pk=registration.pk)
     if registration.status != RegistrationStatus.EMAIL:
         raise ValidationError(_("Deze link werkt niet meer."))
     if email_in_use(registration.email):  # an account was made for this address meanwhile
@@ -467,7 +467,7 @@ def _check_decider(actor: User, registration: Registration) -> None:
 @transaction.atomic
 def confirm_registration(*, actor: User, registration: Registration, pupil: Pupil) -> Registration:
     """The decaan says who the pupil is: the account is linked to that pupil and active; the pupil gets a mail."""
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
     _check_decider(actor, registration)
     if pupil.school_id != actor.organisation_id or hasattr(pupil, "account"):
         raise ValidationError({"pupil": _("Kies een leerling van uw school die nog geen account heeft.")})
@@ -500,7 +500,7 @@ def confirm_registration(*, actor: User, registration: Registration, pupil: Pupi
 @transaction.atomic
 def reject_registration(*, actor: User, registration: Registration) -> Registration:
     """The decaan does not recognise the pupil: the waiting account goes; the pupil gets a mail with what to do."""
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
     _check_decider(actor, registration)
     email, user = registration.email, registration.user
     registration.status = RegistrationStatus.AFGEWEZEN
