@@ -91,3 +91,28 @@ def test_removing_the_pupil_record_removes_the_login(leerling):
 
     leerling.pupil_account.pupil.delete()
     assert not User.objects.filter(pk=leerling.pk).exists()
+
+
+def test_mijn_profiel_speaks_to_the_leerling_and_asks_no_aanhef(client, leerling):
+    client.force_login(leerling)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'name="aanhef"' not in page and 'name="meldingen_digest"' not in page
+    assert "na je wachtwoord vraagt VOROC" in page and "leerling.vo1" in page
+    data = {"voornaam": "Sam", "tussenvoegsel": "", "achternaam": leerling.achternaam, "telefoon": "",
+            "email": "sam@example.com"}  # fmt: skip
+    saved = client.post(reverse("accounts:profile"), data, follow=True)
+    assert "Je gegevens zijn opgeslagen." in saved.content.decode()
+    leerling.refresh_from_db()
+    assert (leerling.voornaam, leerling.email) == ("Sam", "sam@example.com")
+    assert saved.redirect_chain[-1][0] == reverse("leerling:home")
+
+
+def test_a_forgotten_password_works_for_a_leerling_and_the_mail_says_je(
+    client, leerling, django_capture_on_commit_callbacks, eager
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):  # the look-up and the mail run in a task after the commit
+        client.post(reverse("accounts:password_reset"), {"username": "leerling.vo1"})
+    [message] = mail.outbox
+    assert "Je hebt gevraagd om een nieuw wachtwoord" in message.body and "/wachtwoord-herstellen/" in message.body
