@@ -11,6 +11,7 @@ urlpatterns = [
     path("code/", school.code_create, name="code"),
     path("code/intrekken/", school.code_revoke, name="code_intrekken"),
     path("registratie/<id:pk>/", school.registration, name="verzoek"),
+    path("groep/uitnodigen/", school.group_invite, name="groep"),
     path("leerling/<id:pk>/uitnodigen/", school.invite, name="uitnodigen"),
     path("leerling/<id:pk>/opnieuw/", school.reinvite, name="opnieuw"),
 ]

@@ -161,6 +161,18 @@ def invite_pupil(*, actor: User, pupil: Pupil, email: str) -> PupilAccount:
     return account
 
 
+def invite_group(*, actor: User, pupils: list[Pupil]) -> tuple[list[PupilAccount], list[Pupil]]:
+    """Invite the ticked pupils of a group at the address of their pupil record, each in a transaction of its own.
+    A pupil with an account already (the form posted twice) or whose address is in use is skipped and returned."""
+    invited, skipped = [], []
+    for pupil in pupils:
+        if PupilAccount.objects.filter(pupil=pupil).exists() or not pupil.email or email_in_use(pupil.email):
+            skipped.append(pupil)
+            continue
+        invited.append(invite_pupil(actor=actor, pupil=pupil, email=pupil.email))
+    return invited, skipped
+
+
 @transaction.atomic
 def reinvite_pupil(*, actor: User, account: PupilAccount, email: str | None = None) -> PupilAccount:
     """Send the invitation again, perhaps to another address: a new link, the old one stops working."""

@@ -260,6 +260,7 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "leerlingaccounts:code": ("POST", "-", only(MANAGING, 302, 403), None),
     "leerlingaccounts:code_intrekken": ("POST", "-", only(MANAGING, 302, 403), None),
     "leerlingaccounts:verzoek": ("GET", "registration", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
+    "leerlingaccounts:groep": ("GET", "group-query", only(EDITING, 200, 403), only(EDITING, 404, 403)),
     "leerlingaccounts:uitnodigen": ("GET", "pupil", only(EDITING, 200, 403), only(EDITING, 404, 403)),
     "leerlingaccounts:opnieuw": ("POST", "pupil", only(EDITING, 403, 403), only(EDITING, 404, 403)),
     # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only

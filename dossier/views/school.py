@@ -8,13 +8,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import VO_MANAGING_ROLES, AuthenticatedRequest, role_required
 from accounts.once import done_message, posted_twice
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
+from audit.models import Action
+from audit.services import record_pupils
 from students.models import Pupil
-from students.selectors import EDITING_ROLES, get_pupil_for_user
+from students.selectors import EDITING_ROLES, get_pupil_for_user, groups_visible_to, pupils_visible_to
 
 from ..forms import ConfirmRegistrationForm, InviteForm
 from ..models import CODE_VALID, INVITATION_VALID, AccountState, PupilAccount, RegistrationStatus
@@ -24,6 +27,7 @@ from ..services import (
     confirm_registration,
     create_code,
     current_code,
+    invite_group,
     invite_pupil,
     reinvite_pupil,
     reject_registration,
@@ -166,3 +170,42 @@ def reinvite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "email": made.invite_email,
     }
     return go_to(request, reverse("students:leerling", args=[pupil.pk]), done_message(made, text))
+
+
+@role_required(EDITING_ROLES)
+@require_http_methods(["GET", "POST"])
+def group_invite(request: AuthenticatedRequest) -> HttpResponse:
+    """Leerlingen uitnodigen (from a group in Leerling overzicht): the group's pupils with their account; those
+    without one are ticked and invited at the address of their pupil record."""
+    chosen = request.GET.get("groep", "")
+    group = groups_visible_to(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    if group is None:
+        raise Http404
+    pupils = list(
+        pupils_visible_to(request.user)
+        .filter(group=group, school_id=request.user.organisation_id)
+        .select_related("account", "account__user")
+    )
+    back = reverse("students:overzicht") + f"?groep={group.pk}"
+    if request.method == "POST":
+        ticked = {value for value in request.POST.getlist("leerling") if value.isdigit()}
+        invited, skipped = invite_group(actor=request.user, pupils=[p for p in pupils if str(p.pk) in ticked])
+        text = ngettext(
+            "%(count)d leerling krijgt een uitnodiging.", "%(count)d leerlingen krijgen een uitnodiging.", len(invited)
+        ) % {"count": len(invited)}
+        if skipped:
+            text += " " + ngettext(
+                "%(count)d leerling had al een uitnodiging of account (of het e-mailadres is al in gebruik) en is "
+                "overgeslagen.",
+                "%(count)d leerlingen hadden al een uitnodiging of account (of het e-mailadres is al in gebruik) en zijn "
+                "overgeslagen.",
+                len(skipped),
+            ) % {"count": len(skipped)}
+        return go_to(request, back, text)
+    record_pupils(Action.LIST, pupils, summary=f"leerlingen uitnodigen, groep {group.name}")
+    rows = [(pupil, getattr(pupil, "account", None)) for pupil in pupils]
+    return modal_or_page(
+        request,
+        "dossier/partials/group_invite.html",
+        {"group": group, "rows": rows, "cancel_url": back, "valid_days": INVITATION_VALID.days},
+    )

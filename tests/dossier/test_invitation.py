@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from dossier.models import PupilAccount
 from tests.conftest import login_as
 from tests.dossier.helpers import link_in, mails_to
-from tests.factories import PupilFactory
+from tests.factories import GroupFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Zomer-vakantie-2027"
@@ -128,3 +128,24 @@ def test_who_may_invite(client, demo, pupil):
     invite(client, pupil)
     PupilAccount.objects.filter(pupil=pupil).update(activated_at=timezone.now())
     assert client.get(url).status_code == 403  # an active account is not invited again
+
+
+def test_a_group_is_invited_at_once_and_a_second_post_invites_nobody_twice(client, demo, vo1, pupil):
+    group = GroupFactory(school=vo1, name="4Z")
+    others = [PupilFactory(school=vo1, group=group) for _ in range(2)]
+    pupil.group = group
+    pupil.save()
+    login_as(client, demo["decaan.vo1"])
+    invite(client, pupil)  # invited already from the pupil's page
+    url = reverse("leerlingaccounts:groep") + f"?groep={group.pk}"
+    page = client.get(url).content.decode()
+    assert page.count('name="leerling"') == 2 and "uitgenodigd" in page
+    ticked = {"leerling": [str(p.pk) for p in [pupil, *others]]}
+    done = client.post(url, ticked, follow=True).content.decode()
+    assert "2 leerlingen krijgen een uitnodiging." in done and "1 leerling had al een uitnodiging" in done
+    again = client.post(url, ticked, follow=True).content.decode()
+    assert "0 leerlingen krijgen een uitnodiging." in again
+    assert {len(mails_to(p.email)) for p in [pupil, *others]} == {1}
+    assert PupilAccount.objects.filter(pupil__group=group).count() == 3
+    login_as(client, demo["decaan.vo2"])
+    assert client.get(url).status_code == 404  # another school's group
