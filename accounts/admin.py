@@ -56,7 +56,7 @@ class InviteUserForm(NewUserForm):
         # A pupil's account belongs to their school's invitation or their own registration (dossier), never here.
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
-        role.choices = [(value, label) for value, label in role.choices if value != Role.LEERLING]
+        role.choices = [("", "---------"), *((value, label) for value, label in Role.choices if value != Role.LEERLING)]
 
 
 class LockedFilter(admin.SimpleListFilter):
