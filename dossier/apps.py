@@ -7,4 +7,4 @@ class DossierConfig(AppConfig):
     verbose_name = _("Doorstroomdossier van de leerling")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import privacy, receivers, retention  # noqa: F401  (inzage section, receivers, retention)
