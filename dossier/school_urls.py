@@ -14,4 +14,5 @@ urlpatterns = [
     path("groep/uitnodigen/", school.group_invite, name="groep"),
     path("leerling/<id:pk>/uitnodigen/", school.invite, name="uitnodigen"),
     path("leerling/<id:pk>/opnieuw/", school.reinvite, name="opnieuw"),
+    path("leerling/<id:pk>/opheffen/", school.remove, name="opheffen"),
 ]

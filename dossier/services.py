@@ -198,6 +198,17 @@ def reinvite_pupil(*, actor: User, account: PupilAccount, email: str | None = No
     return account
 
 
+@transaction.atomic
+def remove_account(*, actor: User, account: PupilAccount) -> None:
+    """Opheffen (a decaan): the pupil's login goes (a wrong link, someone else's registration); the pupil record stays
+    and can be invited again."""
+    pupil = account.pupil
+    if actor.role not in MANAGING_ROLES or pupil is None or pupil.school_id != actor.organisation_id:
+        raise ValidationError(_("Alleen de decaan van de school heft het account van een leerling op."))
+    User.objects.filter(pk=account.user_id, role=Role.LEERLING).delete()
+    record_event(Action.DELETE, summary="leerlingaccount opgeheven", pupil=pupil)
+
+
 def invitation_for(token: str) -> PupilAccount | None:
     """The account a link of an invitation is for, while the link works (once, before it expires)."""
     if not token:
@@ -420,6 +431,7 @@ def complete_registration(*, token: str, password: str) -> Registration:
     registration.save()
     if match is not None:
         record_event(Action.CREATE, name=PUBLIC_ACTOR, summary="leerlingaccount met schoolcode: gekoppeld", pupil=match)
+        _tell_the_known_address(match, registration)
     elif waits:
         record_event(Action.CREATE, name=PUBLIC_ACTOR,
                      summary=f"leerlingaccount met schoolcode: wacht op de decaan ({registration.reason})")  # fmt: skip
@@ -427,6 +439,26 @@ def complete_registration(*, token: str, password: str) -> Registration:
     else:
         record_event(Action.CREATE, name=PUBLIC_ACTOR, summary="leerlingaccount zonder vo-school: aangemaakt")
     return registration
+
+
+def masked(email: str) -> str:
+    """ "sanne.devries@example.com" → "s…@example.com": enough to recognise one's own address, not to learn one."""
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}…@{domain}"
+
+
+def _tell_the_known_address(pupil: Pupil, registration: Registration) -> None:
+    """Name and date of birth are no secret among classmates: when an account is linked to a pupil with another
+    address than the one the school has, the school's address hears of it (and can tell the decaan)."""
+    if not pupil.email or pupil.email.strip().lower() == registration.email:
+        return
+    send_templated_mail(
+        to=[pupil.email],
+        subject=_("VOROC: er is een account gemaakt met je gegevens"),
+        template="dossier/mail/linked_notice",
+        context={"pupil": pupil, "school": pupil.school.name, "masked_email": masked(registration.email)},
+        about_pupil_id=pupil.pk,
+    )
 
 
 def _tell_the_decanen(registration: Registration) -> None:

@@ -262,6 +262,8 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "leerlingaccounts:verzoek": ("GET", "registration", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
     "leerlingaccounts:groep": ("GET", "group-query", only(EDITING, 200, 403), only(EDITING, 404, 403)),
     "leerlingaccounts:uitnodigen": ("GET", "pupil", only(EDITING, 200, 403), only(EDITING, 404, 403)),
+    # Opheffen: the decanen, for a pupil with an account (the own pupil has none: 404; tests/dossier has the rest).
+    "leerlingaccounts:opheffen": ("GET", "pupil", only(MANAGING, 404, 403), only(MANAGING, 404, 403)),
     "leerlingaccounts:opnieuw": ("POST", "pupil", only(EDITING, 403, 403), only(EDITING, 404, 403)),
     # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only
     # (tests/feedback/test_api.py has the token × own/other school cells).

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.inclusion_tag("dossier/partials/pupil_panel.html", takes_context=True)
 def leerling_account_panel(context, pupil, pupil_rights):
-    from accounts.access import VO_ROLES
+    from accounts.access import VO_MANAGING_ROLES, VO_ROLES
 
     from ..models import INVITATION_VALID
     from ..selectors import pupil_accounts_visible_to
@@ -23,6 +23,7 @@ def leerling_account_panel(context, pupil, pupil_rights):
         "pupil": pupil,
         "account": account,
         "may_invite": shown and pupil_rights.can_edit and pupil.school_id == user.organisation_id,
+        "may_remove": shown and user.role in VO_MANAGING_ROLES and pupil.school_id == user.organisation_id,
         "valid_days": INVITATION_VALID.days,
         "request": context["request"],
     }

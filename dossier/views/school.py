@@ -31,6 +31,7 @@ from ..services import (
     invite_pupil,
     reinvite_pupil,
     reject_registration,
+    remove_account,
     revoke_code,
 )
 
@@ -208,4 +209,20 @@ def group_invite(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "dossier/partials/group_invite.html",
         {"group": group, "rows": rows, "cancel_url": back, "valid_days": INVITATION_VALID.days},
+    )
+
+
+@role_required(VO_MANAGING_ROLES)
+@require_http_methods(["GET", "POST"])
+def remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Account opheffen (asks first): the pupil's login goes; the pupil record stays."""
+    pupil, account = _invitable(request, pk)
+    if account is None:
+        raise Http404
+    pupil_url = reverse("students:leerling", args=[pupil.pk])
+    if request.method == "POST":
+        remove_account(actor=request.user, account=account)
+        return go_to(request, pupil_url, _("Het account van %(name)s is opgeheven.") % {"name": pupil.full_name})
+    return modal_or_page(
+        request, "dossier/partials/remove_account.html", {"pupil": pupil, "account": account, "cancel_url": pupil_url}
     )

@@ -149,3 +149,18 @@ def test_a_group_is_invited_at_once_and_a_second_post_invites_nobody_twice(clien
     assert PupilAccount.objects.filter(pupil__group=group).count() == 3
     login_as(client, demo["decaan.vo2"])
     assert client.get(url).status_code == 404  # another school's group
+
+
+def test_the_decaan_removes_an_account_and_may_invite_again(client, demo, pupil):
+    login_as(client, demo["mentor.vo1"])
+    url = reverse("leerlingaccounts:opheffen", args=[pupil.pk])
+    assert client.get(url).status_code == 403  # a mentor invites, a decaan removes
+    login_as(client, demo["decaan.vo1"])
+    invite(client, pupil)
+    user = PupilAccount.objects.get(pupil=pupil).user
+    assert "Weet u zeker" in client.get(url).content.decode()
+    page = client.post(url, follow=True).content.decode()
+    assert "is opgeheven" in page and "Nog geen account." in page
+    assert not PupilAccount.objects.filter(pupil=pupil).exists() and not type(user).objects.filter(pk=user.pk).exists()
+    assert AuditEntry.objects.filter(pupil_id=pupil.pk, summary="leerlingaccount opgeheven").exists()
+    assert client.get(url).status_code == 404

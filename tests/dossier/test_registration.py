@@ -84,6 +84,9 @@ def test_an_exact_match_links_the_account_whatever_the_case_and_accents(client, 
     assert AuditEntry.objects.filter(pupil_id=pupil.pk, summary__contains="gekoppeld").exists()
     login = client.post(reverse("accounts:login"), {"username": "sanne.devries", "password": PASSWORD})
     assert login.url == reverse("leerling:home")
+    # The address the school has hears of it: name and date of birth are no secret among classmates.
+    [notice] = mails_to(pupil.email)
+    assert "s…@example.com" in notice.body and "sanne@example.com" not in notice.body
 
 
 def test_no_match_waits_for_the_decaan_who_confirms(client, demo, vo1, code):
