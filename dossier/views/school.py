@@ -107,6 +107,8 @@ def registration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
         except ValidationError as exc:
             service_errors_into_form(form, exc, "pupil")
+    if candidates:  # the short list names pupils of the school
+        record_pupils(Action.LIST, candidates, summary="registratie van een leerling bevestigen: keuzelijst")
     return render(
         request,
         "dossier/school/registration.html",

@@ -159,6 +159,7 @@ def test_the_decaan_removes_an_account_and_may_invite_again(client, demo, pupil)
     invite(client, pupil)
     user = PupilAccount.objects.get(pupil=pupil).user
     assert "Weet u zeker" in client.get(url).content.decode()
+    assert AuditEntry.objects.filter(pupil_id=pupil.pk, action="view", screen="leerlingaccounts:opheffen").exists()
     page = client.post(url, follow=True).content.decode()
     assert "is opgeheven" in page and "Nog geen account." in page
     assert not PupilAccount.objects.filter(pupil=pupil).exists() and not type(user).objects.filter(pk=user.pk).exists()
