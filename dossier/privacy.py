@@ -1,10 +1,14 @@
 """What VOROC keeps about a pupil's own account, for the inzage (AVG): the login, how it was made, the invitation,
-and the registrations linked to the pupil. The account goes with the pupil (dossier.receivers)."""
+and the registrations linked to the pupil. When the pupil is removed the account goes with the pupil record
+(dossier.receivers) and the registrations linked to them go here."""
 
 from __future__ import annotations
 
+from django.dispatch import receiver
+
 from students.models import Pupil
 from students.privacy import Section, register_section
+from students.signals import pupil_removing
 
 from .models import PupilAccount, Registration
 
@@ -44,3 +48,8 @@ def _rows(pupil: Pupil) -> list[dict]:
 
 
 register_section(Section("leerlingaccount", "Account van de leerling", _rows, position=45))
+
+
+@receiver(pupil_removing, sender=Pupil)
+def remove_the_registrations(sender, pupil: Pupil, **kwargs) -> None:
+    Registration.objects.filter(pupil=pupil).delete()

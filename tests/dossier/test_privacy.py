@@ -45,3 +45,16 @@ def test_the_inzage_shows_the_pupils_account(demo_pupils):
     pupil = demo_pupils["leerling.vo1"].pupil_account.pupil
     [rows] = [rows for section, rows in collect(pupil) if section.key == "leerlingaccount"]
     assert rows[0]["loginnaam"] == "leerling.vo1" and rows[0]["stand"] == "actief"
+
+
+def test_removing_the_pupil_completely_takes_the_account_and_the_registrations(demo_pupils):
+    from accounts.models import User
+    from students.privacy import remove_pupil_completely
+
+    leerling = demo_pupils["leerling.vo1"]
+    pupil = leerling.pupil_account.pupil
+    made = registration("gekoppeld", 1)
+    Registration.objects.filter(pk=made.pk).update(pupil=pupil)
+    remove_pupil_completely(pupil=pupil, reason="avg")
+    assert not User.objects.filter(pk=leerling.pk).exists()
+    assert not Registration.objects.filter(pk=made.pk).exists()
