@@ -91,3 +91,31 @@ def test_a_pupil_registers_with_the_school_code_on_a_phone_and_the_decaan_confir
     shot("177-leerling-mijn-doorstroomdossier-375")
     page.goto(f"{base}/meldingen/")
     expect(page.get_by_role("heading", name=re.compile("niet gevonden|bestaat niet", re.I))).to_be_visible()
+
+
+def test_the_mentor_invites_a_pupil_from_the_pupil_page_and_the_group_from_the_overview(
+    page, demo_live, demo_pw, axe, shot
+):
+    base = demo_live.url
+    pupils = list(Pupil.objects.filter(school__code="00AA", group__name="4A", account__isnull=True).order_by("pk")[:1])
+    pupil = pupils[0]
+    login(page, base, "mentor.vo1", demo_pw)
+    page.goto(f"{base}/leerlingen/{pupil.pk}/")
+    expect(page.get_by_test_id("pupil-account-state")).to_contain_text("Nog geen account")
+    page.get_by_test_id("invite-pupil").click()
+    dialog = page.locator("#voroc-modal")
+    expect(dialog.get_by_label("E-mailadres van de leerling")).to_have_value(pupil.email)
+    assert axe("#voroc-modal") == [], "invite pop-up"
+    shot("178-mentor-leerling-uitnodigen")
+    dialog.get_by_test_id("modal-submit").click()
+    expect(page.get_by_text(f"{pupil.full_name} krijgt een uitnodiging op {pupil.email}")).to_be_visible()
+    expect(page.get_by_test_id("pupil-account-state")).to_contain_text("uitgenodigd")
+    shot("179-mentor-leerling-uitgenodigd")
+
+    page.goto(f"{base}/leerlingen/?groep={pupil.group_id}")
+    page.get_by_test_id("group-invite").click()
+    expect(dialog.get_by_test_id("group-invite-row").first).to_be_visible()
+    assert axe("#voroc-modal") == [], "group invite pop-up"
+    shot("180-mentor-groep-uitnodigen")
+    dialog.get_by_test_id("modal-submit").click()
+    expect(page.get_by_text(re.compile(r"\d+ leerlingen krijgen een uitnodiging"))).to_be_visible()
