@@ -3,6 +3,7 @@ invitation code and the registrations that wait for the decaan to say who the pu
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -50,6 +51,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         {
             "code": current_code(request.user.organisation),
             "code_days": CODE_VALID.days,
+            # The site's own address (settings), not the request's Host header.
+            "register_url": settings.VOROC_BASE_URL.rstrip("/") + reverse("leerling:registreren"),
             "waiting": list(waiting_registrations(request.user)),
             "decided": list(
                 decided.exclude(status=RegistrationStatus.EMAIL).select_related("pupil", "decided_by")[:10]

@@ -49,6 +49,7 @@ def test_the_decaan_makes_renews_and_revokes_the_code(client, demo):
     page = client.post(reverse("leerlingaccounts:code"), follow=True).content.decode()
     first = SchoolCode.objects.get()
     assert first.in_use and len(first.code) == 14 and first.code in page
+    assert "http://127.0.0.1:8000/leerling/account-maken/" in page  # VOROC_BASE_URL, not the Host header
     assert (first.expires_at - first.created_at).days == 30
     assert "Dit was al opgeslagen" in client.post(reverse("leerlingaccounts:code"), follow=True).content.decode()
     assert SchoolCode.objects.count() == 1  # a double click makes no second code
