@@ -26,6 +26,13 @@ from ..forms import TOTPCodeForm
 from ..otp import check_code
 
 
+def _code_form(request: AuthenticatedRequest) -> TOTPCodeForm:
+    form = TOTPCodeForm(request.POST or None)
+    if request.user.is_leerling:
+        form.fields["code"].label = _("Code uit je authenticator-app")
+    return form
+
+
 def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
     """The session is verified from now on: it gets a new key (and CSRF token), as at the password step, so that a
     session key seen before this step (on a shared computer, in a log) does not become a verified one."""
@@ -50,7 +57,7 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("accounts:otp_setup")
-    form = TOTPCodeForm(request.POST or None)
+    form = _code_form(request)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
         verdict = check_code(devices, form.cleaned_data["code"])
@@ -71,7 +78,7 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": _("Authenticator-app")}
     )
-    form = TOTPCodeForm(request.POST or None)
+    form = _code_form(request)
     if request.method == "POST" and form.is_valid():
         verdict = check_code([device], form.cleaned_data["code"])
         if verdict.device is not None:

@@ -81,9 +81,15 @@ def test_sessions_end_after_30_idle_minutes_as_for_staff(client, leerling, demo_
 def test_a_leerling_with_a_second_factor_gives_its_code(client, leerling, demo_pw):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    client.force_login(leerling)
+    setup = client.get(reverse("accounts:otp_setup")).content.decode()
+    assert "Je kiest zelf voor een tweede stap" in setup and "Code uit je authenticator-app" in setup
+    client.logout()
+    TOTPDevice.objects.filter(user=leerling).delete()
     TOTPDevice.objects.create(user=leerling, name="app", confirmed=True)
     client.post(reverse("accounts:login"), {"username": "leerling.vo1", "password": demo_pw})
     assert client.get(reverse("leerling:home")).url == reverse("accounts:otp_verify")
+    assert "Open je authenticator-app" in client.get(reverse("accounts:otp_verify")).content.decode()
 
 
 def test_removing_the_pupil_record_removes_the_login(leerling):
