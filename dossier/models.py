@@ -77,10 +77,11 @@ class PupilAccount(models.Model):
 
     @property
     def state(self) -> str:
-        if self.activated_at is not None and self.user.is_active:
-            return AccountState.ACTIEF
         if not self.user.is_active:
             return AccountState.WACHT
+        # A password chosen through the invitation, or through "Wachtwoord vergeten?" with the login name in it.
+        if self.activated_at is not None or self.user.has_usable_password():
+            return AccountState.ACTIEF
         if self.invite_expires_at is not None and self.invite_expires_at < timezone.now():
             return AccountState.VERLOPEN
         return AccountState.UITGENODIGD

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from .models import (
     INVITATION_VALID,
     VERIFICATION_VALID,
     AccountSource,
+    AccountState,
     PupilAccount,
     Registration,
     RegistrationKind,
@@ -180,7 +182,7 @@ def reinvite_pupil(*, actor: User, account: PupilAccount, email: str | None = No
     if account.pupil is None:
         raise ValidationError(_("Dit account hoort niet bij een leerling van uw school."))
     _check_inviter(actor, account.pupil)
-    if account.activated_at is not None:
+    if account.state in (AccountState.ACTIEF, AccountState.WACHT):
         raise ValidationError(_("Deze leerling heeft al een actief account."))
     email = (email or account.invite_email or account.user.email).strip().lower()
     same = earlier_post(
@@ -483,12 +485,18 @@ def _tell_the_decanen(registration: Registration) -> None:
 
 
 def candidates_for(registration: Registration) -> list[Pupil]:
-    """The school's pupils of this school year the decaan may pick for a registration: those without an account,
-    with the same date of birth or the same first or last name, the most alike first (at most 25)."""
+    """The school's pupils of this school year the decaan may pick for a registration: those without an active
+    account, with the same date of birth or the same first or last name, the most alike first (at most 25)."""
     first, last = name_key(registration.voornaam), name_key(registration.achternaam)
-    pupils = Pupil.objects.filter(
-        school_id=registration.school_id, school_year=current_school_year(), account__isnull=True
-    ).select_related("group")
+    # Without an account, or invited without a password yet (confirming replaces that invitation).
+    open_invitation = Q(
+        account__activated_at__isnull=True, account__user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
+    pupils = (
+        Pupil.objects.filter(school_id=registration.school_id, school_year=current_school_year())
+        .filter(Q(account__isnull=True) | open_invitation)
+        .select_related("group")
+    )
     scored = []
     for pupil in pupils:
         score = (
@@ -513,11 +521,18 @@ def confirm_registration(*, actor: User, registration: Registration, pupil: Pupi
     """The decaan says who the pupil is: the account is linked to that pupil and active; the pupil gets a mail."""
     registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
     _check_decider(actor, registration)
-    if pupil.school_id != actor.organisation_id or hasattr(pupil, "account"):
+    invited = PupilAccount.objects.select_related("user").filter(pupil=pupil).first()
+    if pupil.school_id != actor.organisation_id or (invited is not None and invited.state != AccountState.UITGENODIGD
+                                                    and invited.state != AccountState.VERLOPEN):  # fmt: skip
         raise ValidationError({"pupil": _("Kies een leerling van uw school die nog geen account heeft.")})
     user = registration.user
     if user is None:
         raise ValidationError(_("Het account van deze registratie bestaat niet meer."))
+    if invited is not None:  # the pupil made their own account: the school's invitation is no longer needed
+        User.objects.filter(pk=invited.user_id, role=Role.LEERLING).delete()
+        record_event(
+            Action.DELETE, summary="leerlingaccount: uitnodiging vervangen door eigen registratie", pupil=pupil
+        )
     account = PupilAccount.objects.select_for_update().get(user=user)
     now = timezone.now()
     user.voornaam, user.tussenvoegsel, user.achternaam = pupil.voornaam, pupil.tussenvoegsel, pupil.achternaam

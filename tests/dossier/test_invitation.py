@@ -165,3 +165,15 @@ def test_the_decaan_removes_an_account_and_may_invite_again(client, demo, pupil)
     assert not PupilAccount.objects.filter(pupil=pupil).exists() and not type(user).objects.filter(pk=user.pk).exists()
     assert AuditEntry.objects.filter(pupil_id=pupil.pk, summary="leerlingaccount opgeheven").exists()
     assert client.get(url).status_code == 404
+
+
+def test_an_invited_pupil_who_uses_forgotten_password_counts_as_active(
+    client, demo, pupil, django_capture_on_commit_callbacks, eager
+):
+    login_as(client, demo["decaan.vo1"])
+    invite(client, pupil)
+    account = PupilAccount.objects.get(pupil=pupil)
+    account.user.set_password(NEW_PASSWORD)  # as the reset link does
+    account.user.save()
+    assert PupilAccount.objects.get(pupil=pupil).state == "actief"
+    assert client.post(reverse("leerlingaccounts:opnieuw", args=[pupil.pk])).status_code == 403

@@ -209,3 +209,23 @@ def test_the_check_link_works_once_and_expires(client, code):
         assert 'data-testid="link-invalid"' in client.get(path).content.decode()
     verify_and_choose(client)
     assert 'data-testid="link-invalid"' in client.get(path).content.decode()
+
+
+def test_a_registration_for_an_invited_pupil_waits_and_confirming_replaces_the_invitation(client, demo, vo1, code):
+    from dossier.services import invite_pupil
+
+    pupil = PupilFactory(school=vo1, voornaam="Sanne", tussenvoegsel="de", achternaam="Vries", geboortedatum=BIRTH)
+    invited = invite_pupil(actor=demo["decaan.vo1"], pupil=pupil, email=pupil.email)
+    register(client, code)
+    verify_and_choose(client)
+    registration = Registration.objects.get()
+    assert registration.reason == "account"  # invited already: the decaan decides
+    login_as(client, demo["decaan.vo1"])
+    page = client.get(reverse("leerlingaccounts:verzoek", args=[registration.pk])).content.decode()
+    assert f'value="{pupil.pk}"' in page
+    client.post(
+        reverse("leerlingaccounts:verzoek", args=[registration.pk]), {"besluit": "bevestigen", "pupil": pupil.pk}
+    )
+    account = PupilAccount.objects.get(pupil=pupil)
+    assert account.user == registration.user and account.state == "actief"
+    assert not User.objects.filter(pk=invited.user_id).exists()
