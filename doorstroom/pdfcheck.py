@@ -1,8 +1,8 @@
 """The check of an uploaded PDF, run in a child process with a budget of CPU time and memory.
 
 ``python -m doorstroom.pdfcheck --cpu SECONDS --per-page SECONDS --max-cpu SECONDS --mb MEGABYTES`` reads the
-file from stdin, limits itself (a CPU-time timer of the base seconds plus an allowance per page once the pages
-are counted; ``RLIMIT_CPU`` at the maximum, ``RLIMIT_AS``) before it parses anything, and prints one JSON line: ``{"verdict": "ok",
+file from stdin, limits itself (a CPU-time timer of the base seconds, growing by an allowance for each page read
+within it; ``RLIMIT_CPU`` at the maximum, ``RLIMIT_AS``) before it parses anything, and prints one JSON line: ``{"verdict": "ok",
 "pages": n}`` or ``{"verdict": "<reason>"}`` (the reasons are the keys of ``REASONS``; doorstroom.attachments
 turns them into Dutch messages). A file that needs more than the budget (many pages sharing one highly
 compressed content stream, a stream that unpacks to gigabytes) kills the child, not the web process; the
@@ -260,7 +260,6 @@ def check(data: bytes) -> dict[str, Any]:
         pages = len(reader.pages)
         if pages < 1:
             raise Refused("no_pages")
-        _allow(pages)
         found = _active_content(reader.trailer.raw_get("/Root"))
         if found:
             raise Refused(found)
@@ -272,7 +271,11 @@ def check(data: bytes) -> dict[str, Any]:
         ):
             if _has_bsn(texts):
                 raise Refused(reason)
-        text = " ".join((page.extract_text() or "") for page in reader.pages[:TEXT_PAGES_CHECKED])
+        page_texts: list[str] = []
+        for page in reader.pages[:TEXT_PAGES_CHECKED]:
+            page_texts.append(page.extract_text() or "")
+            _earn()  # a page read within the budget earns the allowance of one more
+        text = " ".join(page_texts)
     except (Refused, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
@@ -283,30 +286,32 @@ def check(data: bytes) -> dict[str, Any]:
 
 
 class _Budget:
-    base = 1.0  # CPU seconds for any file (reading its structure)
-    per_page = 0.0  # and this much more per page (text is read page by page)
+    base = 1.0  # CPU seconds for any file (reading its structure and its first page)
+    per_page = 0.0  # and this much more for each page read (text is read page by page)
+    earned = 0
 
 
 def _out_of_time(signum, frame) -> None:  # noqa: ARG001 (a signal handler's signature)
     raise Refused("too_complex")
 
 
-def _allow(pages: int) -> None:
-    """The file has ``pages`` pages: it may use the base budget plus an allowance per page in all (CPU time, counted
-    by a profiling timer: a long report passes, a short file that asks for much work per page does not)."""
+def _earn() -> None:
+    """A page was read within the budget: the budget grows by one page's allowance (CPU time, counted by a profiling
+    timer). A long report earns its time page by page; a file whose pages each ask for much work is stopped within the
+    base budget, before it earns anything (a 20-page file sharing one huge content stream: about 1 s)."""
     import resource
     import signal
 
+    _Budget.earned += 1
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = usage.ru_utime + usage.ru_stime
-    left = _Budget.base + _Budget.per_page * pages - used
+    left = _Budget.base + _Budget.per_page * _Budget.earned - (usage.ru_utime + usage.ru_stime)
     if left <= 0:
         raise Refused("too_complex")
     signal.setitimer(signal.ITIMER_PROF, left)
 
 
 def _limit(base: float, per_page: float, max_seconds: int, megabytes: int) -> None:
-    """A profiling timer stops the check after ``base`` CPU seconds (more once the pages are counted: _allow); the
+    """A profiling timer stops the check after ``base`` CPU seconds (more for each page read: _earn); the
     kernel stops the child at ``max_seconds`` whatever it does (also inside C code) and at ``megabytes``."""
     import resource
     import signal

@@ -18,7 +18,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from students.destination import Destination, Heading, expected_destination, status_row, with_applications
+from students.destination import (
+    Destination,
+    Heading,
+    aanmeldingen_of,
+    elders_of,
+    expected_destination,
+    status_row,
+    with_applications,
+)
 from students.formstate import FormIcon, icon_for_pupil, with_form_state
 from students.models import Aanmelding, Elders, Pupil, Status
 from students.schoolyear import current_school_year
@@ -190,11 +198,11 @@ class ResidentListing:
         rows = []
         for pk in (p.pk for p in pupils):
             pupil = by_pk[pk]
-            elders = list(pupil.elders.all())
+            elders = elders_of(pupil)
             rows.append(
                 Row(
                     pupil=pupil,
-                    applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
+                    applications=[(a, status_row(a)) for a in aanmeldingen_of(pupil)],
                     elders=elders[-1] if elders else None,
                     destination=expected_destination(pupil),
                     form=icon_for_pupil(pupil),

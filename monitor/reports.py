@@ -48,7 +48,7 @@ from audit.context import acting_as
 from audit.models import Action
 from audit.services import record_pupils
 from gemeente.listing import SIGNALS, annotate_signals
-from students.destination import expected_destination, with_applications
+from students.destination import aanmeldingen_of, expected_destination, with_applications
 from students.exports import Exporter, render_export
 from students.models import Aanmelding, Pupil
 from students.schoolyear import label, school_year_of
@@ -138,7 +138,7 @@ def report_rows(gemeente_id: int, peildatum: datetime.date) -> list[ReportRow]:
             geen_diploma=bool(pupil.is_geen_diploma),  # SQL: NULL where the diploma is not known yet
             zonder_bestemming=bool(pupil.is_zonder_bestemming),
             destination=expected_destination(pupil).text,
-            last_status=_last_status(list(pupil.aanmeldingen.all())),
+            last_status=_last_status(aanmeldingen_of(pupil)),
         )
         for pupil in pupils
     ]

@@ -18,6 +18,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .destination import aanmeldingen_of
 from .models import Status
 from .schoolyear import current_school_year
 
@@ -87,7 +88,7 @@ def form_icon(state: str | None, version: int | None, *, school_year: int, defin
 
 def icon_for_pupil(pupil) -> FormIcon:
     """From a pupil of ``with_form_state`` whose aanmeldingen are prefetched (no query)."""
-    definitief = any(a.status == Status.DEFINITIEF for a in pupil.aanmeldingen.all())
+    definitief = any(a.status == Status.DEFINITIEF for a in aanmeldingen_of(pupil))
     return form_icon(
         getattr(pupil, "form_state", None),
         getattr(pupil, "form_version", None),

@@ -12,14 +12,25 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import VO_ROLES
 from accounts.models import Role, User
 
-from .destination import Block, Destination, Heading, expected_destination, status_row, with_applications
+from .destination import (
+    Block,
+    Destination,
+    Heading,
+    aanmeldingen_of,
+    elders_of,
+    expected_destination,
+    status_row,
+    with_applications,
+    with_history,
+)
 from .formstate import FORM_FILTERS, FormIcon, filter_by_form, icon_for_pupil, with_form_state
 from .models import Aanmelding, Elders, Pupil
 from .search import is_bsn_key, search_pupils, shown_search
@@ -28,6 +39,7 @@ from .selectors import groups_visible_to, pupils_visible_to, rights_for
 OPEN = "open"
 # The gemeente's reports and remarks about a pupil (gemeente.models, which imports students: read by relation name).
 GEMEENTE_CASES, GEMEENTE_REMARKS, OVERSTAP = "gemeente_cases", "gemeente_remarks", "overstap"
+LISTED_CASES, LISTED_REMARKS = "listed_cases", "listed_remarks"  # read for a page as plain lists
 # The school's view of what it reported to the gemeente (filter "Gemeente" in Leerling overzicht).
 GEMEENTE_FILTERS = {
     "overstap": gettext_lazy("Aangemeld bij De Overstap"),
@@ -38,6 +50,11 @@ GEMEENTE_FILTERS = {
 }
 SETTLED = {Heading.DEFINITIEF, Heading.ELDERS}
 DIPLOMA_FILTERS = {"ja": True, "nee": False, "onbekend": None}
+# The screen shows a page of pupils at a time (the print view and the exports hold them all): a page of 40 is about
+# 180 KB of HTML (voroc/bench/overview.py). A last page of up to PAGE_ORPHANS pupils joins the one before it, so a
+# list of up to 60 (a mentor's two groups) stays on one page.
+PAGE_SIZE = 40
+PAGE_ORPHANS = 20
 ALL_GROUPS = "alle"
 NO_GROUP = "geen"
 LINKED = "gekoppeld"  # pupils of another school the servicedesk linked to this one
@@ -169,44 +186,63 @@ class PupilListing:
             pupils = pupils.filter(pk__in=_reported(self.user, self.gemeente))
         return pupils.order_by(*SORTS[self.sort])
 
-    def all_rows(self) -> list[Row]:
-        """Every chosen pupil, before the destination filter (6 queries, whatever the number of pupils)."""
+    def _chosen(self) -> tuple[list[tuple[Pupil, Destination]], Counter]:
+        """Every chosen pupil with where it is heading, and how many are heading where (before the destination
+        filter), then only those of the chosen destination: 3 queries, whatever the number of pupils."""
+        pupils = [(pupil, expected_destination(pupil)) for pupil in with_applications(self.pupils(), history=False)]
+        counts = Counter(destination.heading for _pupil, destination in pupils)
+        if self.heading is not None:
+            pupils = [(p, d) for p, d in pupils if d.heading == self.heading]
+        elif self.open_only:
+            pupils = [(p, d) for p, d in pupils if d.heading not in SETTLED]
+        return pupils, counts
+
+    def _rows(self, chosen: list[tuple[Pupil, Destination]]) -> list[Row]:
+        """The rows of ``chosen`` pupils, with their status history and the gemeente's side read for them alone
+        (3 queries)."""
+        pupils = [pupil for pupil, _destination in chosen]
+        with_history(pupils)
+        prefetch_related_objects(
+            pupils, Prefetch(GEMEENTE_CASES, to_attr=LISTED_CASES), Prefetch(GEMEENTE_REMARKS, to_attr=LISTED_REMARKS)
+        )
         rows = []
-        pupils = with_applications(self.pupils()).prefetch_related(GEMEENTE_CASES, GEMEENTE_REMARKS)
-        for pupil in pupils:
+        for pupil, destination in chosen:
             rights = rights_for(self.user, pupil)
-            elders = list(pupil.elders.all())
+            elders = elders_of(pupil)
             rows.append(
                 Row(
                     pupil=pupil,
                     can_edit=rights.can_edit,
                     can_delete=rights.can_delete,
-                    applications=[(a, status_row(a)) for a in pupil.aanmeldingen.all()],
+                    applications=[(a, status_row(a)) for a in aanmeldingen_of(pupil)],
                     elders=elders[-1] if elders else None,
-                    destination=expected_destination(pupil),
+                    destination=destination,
                     form=icon_for_pupil(pupil),
                     overstap=next(
                         (
                             c
-                            for c in getattr(pupil, GEMEENTE_CASES).all()
+                            for c in getattr(pupil, LISTED_CASES)
                             if c.kind == OVERSTAP and c.school_year == pupil.school_year
                         ),
                         None,
                     ),
-                    gemeente_remarks=len(getattr(pupil, GEMEENTE_REMARKS).all()),
+                    gemeente_remarks=len(getattr(pupil, LISTED_REMARKS)),
                     linked_from=rights.linked_from,
                 )
             )
         return rows
 
     def rows_and_counts(self) -> tuple[list[Row], Counter]:
-        rows = self.all_rows()
-        counts = Counter(row.destination.heading for row in rows)
-        if self.heading is not None:
-            rows = [row for row in rows if row.destination.heading == self.heading]
-        elif self.open_only:
-            rows = [row for row in rows if row.destination.heading not in SETTLED]
-        return rows, counts
+        """Every chosen pupil's row (the print view and the exports hold them all) and the counts per destination."""
+        chosen, counts = self._chosen()
+        return self._rows(chosen), counts
+
+    def page(self, number: str | None) -> tuple[Page, list[Row], Counter]:
+        """One page of the rows (the screen: a list of hundreds of pupils is paged), and the counts per destination
+        of all of them; a page number out of range gives the last page."""
+        chosen, counts = self._chosen()
+        page = Paginator(chosen, PAGE_SIZE, orphans=PAGE_ORPHANS).get_page(number)
+        return page, self._rows(list(page.object_list)), counts
 
     def rows(self) -> list[Row]:
         return self.rows_and_counts()[0]
@@ -246,7 +282,7 @@ class PupilListing:
         """How many pupils the list holds: one COUNT query, unless a destination filter needs the rows."""
         if self.heading is None and not self.open_only:
             return self.pupils().count()
-        return len(self.rows())
+        return len(self._chosen()[0])
 
     @property
     def query_is_bsn(self) -> bool:

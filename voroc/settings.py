@@ -217,6 +217,11 @@ LOGIN_REDIRECT_URL = "notifications:meldingen"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 2 * 3600  # a reset link works once, for two hours
 
+# Argon2id, chosen by measurement (accounts/hashers.py); PBKDF2 for hashes stored before it, until the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.VorocArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

@@ -67,10 +67,15 @@
     var modalEl = document.getElementById("voroc-modal");
     counters(document);
 
-    // A link with data-voroc-modal opens its page in the pop-up; without JavaScript it is a normal link.
+    // A link with data-voroc-modal opens its own page (href) in the pop-up; without JavaScript, or opened in a new
+    // tab or window (Ctrl, Shift, Cmd or the middle button), it is a normal link. One attribute per link: a list
+    // of hundreds of pupils does not repeat each address for htmx.
     document.body.addEventListener("click", function (event) {
       var link = event.target.closest("[data-voroc-modal]");
-      if (link) event.preventDefault();
+      if (link && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || event.button !== 0)) {
+        event.preventDefault();
+        htmx.ajax("GET", link.getAttribute("href"), { source: link, target: "#voroc-modal-content" });
+      }
       // The pupil's e-mail address mails the doorstroomformulier, as the handleiding says, where that button is
       // offered; otherwise it stays an ordinary mailto link.
       var address = event.target.closest("[data-voroc-mail-form]");

@@ -16,8 +16,8 @@ from accounts.privacy import params_with_search
 from audit.models import Action
 from audit.services import record_pupils
 
-from ..destination import status_row
-from ..models import Pupil, Status, StatusChange
+from ..destination import AANMELDINGEN, aanmeldingen_of, history_prefetch, status_row
+from ..models import Pupil, Status
 from ..schoolyear import current_school_year, label
 from ..search import is_bsn_key, search_pupils, shown_search
 from ..selectors import aanmeldingen_visible_to, pupils_visible_to
@@ -50,9 +50,8 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
                     # Of the school's applicants, only the aanmeldingen at this school (the rule's own filter).
                     queryset=aanmeldingen_visible_to(user)
                     .select_related("opleiding", "location", "mbo_school")
-                    .prefetch_related(
-                        Prefetch("history", queryset=StatusChange.objects.order_by("at", "recorded_at", "pk"))
-                    ),
+                    .prefetch_related(history_prefetch()),
+                    to_attr=AANMELDINGEN,  # plain lists (students.destination)
                 )
             )
             .order_by("sort_achternaam", "sort_voornaam", "pk")
@@ -80,7 +79,7 @@ class MboApplicationsView(SearchInSessionMixin, RoleRequiredMixin, TemplateView)
         }
         for pupil in shown:
             pupil.form_received_at, pupil.forms_received = received_forms.get(pupil.pk, (None, 0))
-        rows = [(p, [(a, status_row(a)) for a in p.aanmeldingen.all()]) for p in shown]
+        rows = [(p, [(a, status_row(a)) for a in aanmeldingen_of(p)]) for p in shown]
         record_pupils(
             Action.LIST,
             [p for p, _a in rows],

@@ -34,8 +34,12 @@ class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
         user = cast(User, self.request.user)  # RoleRequiredMixin let only logged-in users in
         year = self.year()
         listing = PupilListing(user=user, year=year, params=params_with_search(self.request, self.request.GET))
-        rows, counts = listing.rows_and_counts()
-        record_pupils(Action.LIST, (row.pupil for row in rows), summary=listing.audit_summary(self.request))
+        page, rows, counts = listing.page(self.request.GET.get("pagina"))
+        # What the user was shown: the pupils of this page (the print view and the exports record theirs).
+        summary = listing.audit_summary(self.request)
+        if page.paginator.num_pages > 1:
+            summary += f", pagina {page.number} van {page.paginator.num_pages}"
+        record_pupils(Action.LIST, (row.pupil for row in rows), summary=summary)
         sort = listing.sort
         return {
             **super().get_context_data(**kwargs),
@@ -52,6 +56,7 @@ class OverviewView(SearchInSessionMixin, RoleRequiredMixin, TemplateView):
             "shown_query": listing.shown_query,
             "sort": sort,
             "rows": rows,
+            "page": page,
             "total": sum(counts.values()),
             "headings": [(h, counts.get(h, 0)) for h in Heading],
             "open_count": sum(n for h, n in counts.items() if h not in SETTLED),

@@ -19,7 +19,7 @@ from accounts.once import done_message
 from accounts.views.modals import go_to, modal_or_page, service_errors_into_form
 from audit.services import record_view
 
-from ..destination import expected_destination, status_row, with_applications
+from ..destination import aanmeldingen_of, elders_of, expected_destination, status_row, with_applications
 from ..forms import BsnForm, EditPupilForm, NewPupilForm
 from ..models import Opleiding, Status
 from ..passed_on import extra_aandacht_passed_on
@@ -134,7 +134,7 @@ def pupil_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pupil = with_applications(pupils_visible_to(request.user).select_related("school", "group", "created_by")).get(
         pk=pk
     )
-    applications = [(a, status_row(a)) for a in pupil.aanmeldingen.all()]
+    applications = [(a, status_row(a)) for a in aanmeldingen_of(pupil)]
     return render(
         request,
         "students/pupil.html",
@@ -142,7 +142,7 @@ def pupil_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "pupil": pupil,
             "rights": rights,
             "applications": applications,
-            "elders": list(pupil.elders.all())[::-1],
+            "elders": elders_of(pupil)[::-1],
             "destination": expected_destination(pupil),
             "diploma_changes": pupil.flag_changes.filter(flag="diploma").order_by("-at")[:3],
             "passed_on": extra_aandacht_passed_on(pupil) if pupil.extra_aandacht else [],

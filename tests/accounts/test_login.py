@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,3 +158,24 @@ def test_a_bsn_typed_as_login_name_is_not_stored_by_the_lockout_but_still_locks_
     assert requests and not any(bsn_like_numbers(text) for text in requests)
     failed = AuditEntry.objects.filter(action=Action.LOGIN_FAILED).values_list("actor_name", flat=True)
     assert failed and not any("111222333" in name.replace(" ", "").replace(".", "") for name in failed)
+
+
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2id_and_an_older_hash_is_rewritten_at_login(client, demo, demo_pw, settings):
+    """The production hashers (voroc/settings.py): Argon2id with 64 MiB, 2 passes, 1 lane; a PBKDF2 hash made before
+    it still logs in, and that login stores the password as Argon2id."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
+
+    from voroc import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = demo["decaan.vo1"]
+    user.password = PBKDF2PasswordHasher().encode(demo_pw, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    assert post_login(client, "decaan.vo1", demo_pw).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=65536,t=2,p=1$")
+    assert identify_hasher(user.password).algorithm == "argon2" and user.check_password(demo_pw)
+    client.post(reverse("accounts:logout"))
+    assert post_login(client, "decaan.vo1", demo_pw).status_code == 302  # and logs in with it
+    assert post_login(Client(), "decaan.vo1", "fout-wachtwoord1").status_code == 200

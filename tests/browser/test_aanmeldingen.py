@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from students.models import Aanmelding, Pupil
+from students.schoolyear import current_school_year
 
 from .conftest import SCREENSHOTS
 from .helpers import PHONE, assert_rows_are_cards, login
@@ -20,8 +21,21 @@ def test_decaan_follows_aanmeldingen_and_exports_the_overview(page, demo_live, d
     assert axe() == [], "overview with status rows"
     shot("40-overzicht-statussen")
 
-    # Clicking a coloured block opens the pop-up of that status.
+    # All groups of the school come in pages of 40; the page links keep the choices.
+    pupils = Pupil.objects.filter(school__code="00AA", school_year=current_school_year()).count()
+    pagination = page.get_by_test_id("pagination")
+    expect(pagination.get_by_test_id("page-range")).to_have_text(f"1–40 van {pupils}")
+    pagination.get_by_test_id("next-page").click()
+    expect(page.get_by_test_id("page-range")).to_have_text(f"41–{min(80, pupils)} van {pupils}")
+    expect(page.get_by_test_id("pupil-count")).to_contain_text(f"{pupils} leerlingen")
+    assert axe() == [], "overview, page 2"
+    page.get_by_test_id("pagination").scroll_into_view_if_needed()
+    shot("40b-overzicht-pagina-2")
+
+    # Clicking a coloured block opens the pop-up of that status (the pupil found by name).
     aanmelding = Aanmelding.objects.filter(pupil__school__code="00AA", status__gte=3).order_by("pk").first()
+    page.get_by_label("Zoek op naam").fill(f"{aanmelding.pupil.voornaam} {aanmelding.pupil.achternaam}")
+    page.get_by_role("button", name="Zoeken").click()
     row = page.get_by_test_id("pupil-row").filter(has_text=aanmelding.pupil.sort_name)
     row.get_by_test_id("status-block-2").first.click()
     dialog = page.locator("#voroc-modal")
@@ -33,6 +47,7 @@ def test_decaan_follows_aanmeldingen_and_exports_the_overview(page, demo_live, d
     expect(dialog).to_be_hidden()
 
     # Filter on "Geen aanmelding" and record a destination elsewhere for the first pupil.
+    page.get_by_role("link", name="Wis zoekopdracht").click()
     page.get_by_label("Verwachte bestemming").select_option("geen")
     expect(page.get_by_test_id("destination").first).to_have_text("Geen aanmelding")
     first = page.get_by_test_id("pupil-row").first

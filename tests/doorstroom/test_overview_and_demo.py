@@ -101,7 +101,7 @@ def test_seed_demo_fills_forms_in_every_state(demo_pupils):
     keys = {
         row.form.key
         for user in ("decaan.vo1", "decaan.vo2")
-        for row in PupilListing(user=demo_pupils[user], year=current_school_year(), params={}).all_rows()
+        for row in PupilListing(user=demo_pupils[user], year=current_school_year(), params={}).rows()
     }
     assert keys == set(ICONS)  # every icon, "vergrendeld" and "nog niet gestart" included
     # Only states the app can reach: no approved form waits while its pupil has applied somewhere.

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from students.aanmeldingen import add_aanmelding, record_elders, record_status
+from students.listing import PAGE_ORPHANS, PAGE_SIZE
 from students.models import EldersKind, Pupil, Source, Status
 from tests.conftest import session_queries
 from tests.factories import (
@@ -82,7 +83,7 @@ def test_the_name_opens_leerlinggegevens_and_saving_changes_them(decaan_client, 
     edit_url = reverse("students:bewerken", args=[pupil.pk])
     token = response.context["listing"].search_token
     back = f"%2Fleerlingen%2F%3Fzoek%3D{token}"  # the overview as it was: with the search (as its token)
-    assert f'hx-get="{edit_url}?terug={back}"' in html
+    assert f'href="{edit_url}?terug={back}" data-voroc-modal' in html
     form = decaan_client.get(edit_url, headers={"HX-Request": "true"}).content.decode()
     assert 'value="Jansen"' in form and "Niet ingedeeld" in form
     data = {
@@ -188,9 +189,15 @@ def test_the_overview_keeps_a_fixed_number_of_queries(client, demo, django_asser
     add(190)
     with django_assert_num_queries(expected):
         large = client.get(OVERVIEW)
-    assert len(small.context["rows"]) < len(large.context["rows"])
+    with django_assert_num_queries(expected):  # the last page: the same queries
+        last = client.get(OVERVIEW, {"pagina": "999"})  # out of range: the last page
+    assert len(small.context["rows"]) == small.context["page"].paginator.count <= 10
+    assert len(large.context["rows"]) == PAGE_SIZE
     in_groups = Pupil.objects.filter(group__isnull=False).count()
-    assert len(large.context["rows"]) == (200 if username == "decaan.vo1" else in_groups) and in_groups < 200
+    listed = 200 if username == "decaan.vo1" else in_groups
+    assert large.context["page"].paginator.count == listed and in_groups < 200
+    on_last = listed - PAGE_SIZE * (last.context["page"].number - 1)
+    assert last.context["page"].number > 1 and len(last.context["rows"]) == on_last <= PAGE_SIZE + PAGE_ORPHANS
 
 
 @pytest.mark.django_db
@@ -268,3 +275,41 @@ def test_the_flag_icons_differ_by_shape_and_are_read_out(decaan_client, vo1):
         rows["Gezakt"]
     )
     assert "vmbo-diploma: nog niet bekend" in words(rows["Onbekend"])
+
+
+@pytest.mark.django_db
+def test_a_long_list_comes_in_pages_that_keep_the_choices_and_record_what_was_shown(decaan_client, school):
+    from audit.models import Action, AuditEntry
+
+    group = GroupFactory(school=school, name="4A")
+    pupils = [
+        PupilFactory(school=school, group=group, achternaam=f"Naam{n:03d}") for n in range(PAGE_SIZE + PAGE_ORPHANS + 5)
+    ]
+    PupilFactory(school=school, group=None, achternaam="Zonder groep")
+    first = decaan_client.get(OVERVIEW, {"groep": group.pk, "sort": "-naam"})
+    html = first.content.decode()
+    expected = sorted((p.achternaam for p in pupils), reverse=True)
+    assert names(first) == expected[:PAGE_SIZE]
+    # The count is of the whole list; the page links keep the group and the sorting.
+    assert f"{len(pupils)} leerlingen" in html
+    assert f"1–{PAGE_SIZE} van {len(pupils)}" in html
+    assert f'href="?groep={group.pk}&amp;sort=-naam&amp;pagina=2" data-testid="next-page"' in html
+    entries = AuditEntry.objects.filter(action=Action.LIST).order_by("pk")
+    shown = entries.last()
+    assert shown.count == PAGE_SIZE and "pagina 1 van 2" in shown.summary
+    second = decaan_client.get(OVERVIEW, {"groep": group.pk, "sort": "-naam", "pagina": "2"})
+    assert names(second) == expected[PAGE_SIZE:]
+    assert 'data-testid="previous-page"' in second.content.decode()
+    assert entries.last().count == len(pupils) - PAGE_SIZE and "pagina 2 van 2" in entries.last().summary
+    # Nonsense or out of range: the first or the last page, never an error.
+    assert (
+        names(decaan_client.get(OVERVIEW, {"groep": group.pk, "sort": "-naam", "pagina": "x"})) == expected[:PAGE_SIZE]
+    )
+    assert (
+        names(decaan_client.get(OVERVIEW, {"groep": group.pk, "sort": "-naam", "pagina": "-3"})) == expected[PAGE_SIZE:]
+    )
+    # A list of up to PAGE_SIZE + PAGE_ORPHANS pupils (a mentor's two groups) is one page, without page links.
+    Pupil.objects.filter(pk__in=[p.pk for p in pupils[: PAGE_SIZE + PAGE_ORPHANS]]).update(diploma=True)
+    small = decaan_client.get(OVERVIEW, {"groep": group.pk, "diploma": "ja"})
+    assert len(small.context["rows"]) == PAGE_SIZE + PAGE_ORPHANS
+    assert 'data-testid="pagination"' not in small.content.decode()

@@ -6,10 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 BENCHMARKS = {
+    "admin_pupils": "voroc.bench.lists.admin_pupils",
     "export_overview": "voroc.bench.export_overview.export_overview",
     "form_pdf": "voroc.bench.form_pdf.form_pdf",
+    "form_step": "voroc.bench.form_step.form_step",
     "feed_ingest": "voroc.bench.feed_ingest.feed_ingest",
     "import_pupils": "voroc.bench.import_pupils.import_pupils",
+    "login_hash": "voroc.bench.login_hash.login_hash",
     "mbo_aanmeldingen": "voroc.bench.lists.mbo_aanmeldingen",
     "meldingen": "voroc.bench.lists.meldingen",
     "monitor": "voroc.bench.monitor.monitor",
