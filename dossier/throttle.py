@@ -1,8 +1,14 @@
-"""How often the public pages (a registration, a wrong school code) may be used from one address: counters in the
-cache, as the login's lockout counts per login name and address (django-axes). Past the limit the page says to wait;
-it never says whether a pupil exists."""
+"""How often the public pages (a registration, a wrong school code) may be used: counters in the cache, as the login's
+lockout counts per login name and address (django-axes). Past a limit the page says to wait; it never says whether a
+pupil exists.
+
+A whole class may register at once from one school network (one address to the outside), so the limits per address
+are generous; what protects a mailbox is the limit per e-mail address, and what protects the codes is their length
+(31^12) with the wrong tries per address."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -10,21 +16,25 @@ from django.http import HttpRequest
 from accounts.security import client_ip
 
 WINDOW = 15 * 60  # seconds
-# At most this many registrations, and this many wrong codes, per address in WINDOW.
-REGISTRATIONS = 10
-WRONG_CODES = 5
+REGISTRATIONS = 60  # per address in WINDOW (a class of 30, each perhaps twice)
+WRONG_CODES = 20  # per address in WINDOW (a few typos per class; guessing a code needs ~10^17 tries)
+MAILS_PER_ADDRESS = 3  # registrations for one e-mail address in WINDOW: nobody's mailbox is flooded
 
 
-def _key(scope: str, request: HttpRequest) -> str:
-    return f"voroc:dossier-throttle:{scope}:{client_ip(request)}"
+def _key(scope: str, who: str) -> str:
+    return f"voroc:dossier-throttle:{scope}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
 
 
-def blocked(scope: str, request: HttpRequest, limit: int) -> bool:
-    return int(cache.get(_key(scope, request), 0)) >= limit
+def _of(scope: str, request: HttpRequest, email: str | None) -> str:
+    return _key(scope, email.strip().lower() if email is not None else client_ip(request))
 
 
-def count(scope: str, request: HttpRequest) -> None:
-    key = _key(scope, request)
+def blocked(scope: str, request: HttpRequest, limit: int, *, email: str | None = None) -> bool:
+    return int(cache.get(_of(scope, request, email), 0)) >= limit
+
+
+def count(scope: str, request: HttpRequest, *, email: str | None = None) -> None:
+    key = _of(scope, request, email)
     if cache.add(key, 1, timeout=WINDOW):
         return
     try:

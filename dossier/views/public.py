@@ -28,7 +28,18 @@ from ..services import (
 )
 
 RESULT = "dossier_registration_result"
-TOO_MANY = _("Te veel pogingen vanaf dit adres. Wacht een kwartier en probeer het dan opnieuw.")
+TOO_MANY = _("Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.")
+
+
+def _too_many(request: HttpRequest, email: str) -> bool:
+    return throttle.blocked("registratie", request, throttle.REGISTRATIONS) or throttle.blocked(
+        "adres", request, throttle.MAILS_PER_ADDRESS, email=email
+    )
+
+
+def _count(request: HttpRequest, email: str) -> None:
+    throttle.count("registratie", request)
+    throttle.count("adres", request, email=email)
 
 
 @never_cache
@@ -37,9 +48,7 @@ def register_with_code(request: HttpRequest) -> HttpResponse:
     """Account aanmaken met de code van je school."""
     form = CodeRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if throttle.blocked("registratie", request, throttle.REGISTRATIONS) or throttle.blocked(
-            "code", request, throttle.WRONG_CODES
-        ):
+        if _too_many(request, form.cleaned_data["email"]) or throttle.blocked("code", request, throttle.WRONG_CODES):
             form.add_error(None, TOO_MANY)
         else:
             code = school_for_code(form.cleaned_data["code"])
@@ -52,7 +61,7 @@ def register_with_code(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             else:
-                throttle.count("registratie", request)
+                _count(request, form.cleaned_data["email"])
                 start_registration(data=form.cleaned_data, code=code)
                 return redirect("leerling:verstuurd")
     return render(request, "dossier/register.html", {"form": form, "with_code": True})
@@ -64,10 +73,10 @@ def register_without_school(request: HttpRequest) -> HttpResponse:
     """Zelf registreren: for a pupil who is not at a vo-school (now at the mbo, or working or without work)."""
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if throttle.blocked("registratie", request, throttle.REGISTRATIONS):
+        if _too_many(request, form.cleaned_data["email"]):
             form.add_error(None, TOO_MANY)
         else:
-            throttle.count("registratie", request)
+            _count(request, form.cleaned_data["email"])
             start_registration(data=form.cleaned_data, code=None)
             return redirect("leerling:verstuurd")
     return render(request, "dossier/register.html", {"form": form, "with_code": False})
