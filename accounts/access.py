@@ -1,6 +1,9 @@
 """Role checks for views. Which *pupils* a user sees is decided in students.selectors, in one place.
 
 Not logged in: to the login page. Logged in without the role a screen needs: 403.
+
+A leerling (pupil) sees only their own things: the pages in PUPIL_PAGES. Every other address answers 404 for them,
+whether or not it exists for staff (accounts.middleware.PupilPagesOnlyMiddleware; role_required answers 404 too).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import ResolverMatch, reverse
 from django_htmx.middleware import HtmxDetails
 
 from .models import Role, User
@@ -23,7 +27,42 @@ VO_MANAGING_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN})
 SCHOOL_ADMIN_ROLES = frozenset({Role.DECAAN_BEHEERDER})
 MBO_ROLES = frozenset({Role.ROC})
 GEMEENTE_ROLES = frozenset({Role.GEMEENTE})
-ALL_STAFF_ROLES = frozenset(Role)
+ALL_STAFF_ROLES = frozenset(Role) - {Role.LEERLING}
+PUPIL_ROLES = frozenset({Role.LEERLING})
+
+# What a leerling may open: the pupil's own pages (the namespace "leerling": their dossier home and the public
+# pages to register), Mijn profiel with its password and second factor, logging out, the language, and the pages
+# anyone may open (the login, a forgotten password, the start address that sends them home). Nothing else.
+PUPIL_NAMESPACES = frozenset({"leerling"})
+PUPIL_PAGES = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:password_reset",
+        "accounts:password_reset_sent",
+        "accounts:password_reset_confirm",
+        "accounts:profile",
+        "accounts:change_password",
+        "accounts:profile_check",
+        "accounts:otp_verify",
+        "accounts:otp_setup",
+        "set_language",
+        "voroc.views.home",
+        "voroc.views.favicon",
+    }
+)
+
+
+def pupil_may_open(match: ResolverMatch) -> bool:
+    """Whether a leerling may open the page ``match`` resolved to."""
+    return match.view_name in PUPIL_PAGES or bool(PUPIL_NAMESPACES & set(match.namespaces))
+
+
+def home_url(user: Any) -> str:
+    """Where a user starts: a leerling on their own dossier, everyone else on Meldingen."""
+    if getattr(user, "role", None) == Role.LEERLING:
+        return reverse("leerling:home")
+    return reverse("notifications:meldingen")
 
 
 class HtmxRequest(HttpRequest):
@@ -46,6 +85,8 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and request.user.role not in self.roles:
+            if request.user.role == Role.LEERLING:
+                raise Http404  # a pupil's own pages are all a pupil sees
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -58,6 +99,8 @@ def role_required(roles: Iterable[str]) -> Callable:
         @wraps(view)
         def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.role not in allowed:
+                if request.user.role == Role.LEERLING:
+                    raise Http404  # a pupil's own pages are all a pupil sees
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

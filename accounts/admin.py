@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 
 from .admin_search import PrivateSearchAdmin
 from .forms import NewUserForm
-from .models import GemeentePostcode, Organisation, User
+from .models import GemeentePostcode, Organisation, Role, User
 from .services import end_sessions, invite_user, unlock_login
 
 # VOROC does not use Django's permission groups ("Groepen" in VOROC are a school's class groups).
@@ -49,6 +50,13 @@ class InviteUserForm(NewUserForm):
 
     class Meta(NewUserForm.Meta):
         fields = ("username", "organisation", "role", *NewUserForm.Meta.fields[2:], "telefoon")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A pupil's account belongs to their school's invitation or their own registration (dossier), never here.
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "---------"), *((value, label) for value, label in Role.choices if value != Role.LEERLING)]
 
 
 class LockedFilter(admin.SimpleListFilter):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .access import home_url
 from .models import Role
 
 
@@ -36,6 +37,7 @@ VERZUIM = Tab(_("Verzuim"), "verzuim:lijst", "calendar-x")
 GEMEENTE_MELDINGEN = Tab(_("Overstap en risico"), "gemeente:meldingen", "life-preserver")
 MONITOR = Tab(_("Monitor"), "monitor:index", "bar-chart")
 TERUGKOPPELING = Tab(_("Terugkoppeling"), "feedback:batches", "arrow-left-right")
+MIJN_DOSSIER = Tab(_("Mijn doorstroomdossier"), "leerling:home", "journal-bookmark")
 
 _VO = (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, GROEPEN, VERZUIM, MONITOR)
 TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
@@ -46,6 +48,7 @@ TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
     Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING, MONITOR),
     Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, GEMEENTE_MELDINGEN, VERZUIM, MONITOR),
     Role.SERVICEDESK: (MELDINGEN,),
+    Role.LEERLING: (MIJN_DOSSIER,),
 }
 
 
@@ -58,7 +61,7 @@ def navigation(request) -> dict:
     items = [
         {"label": tab.label, "url": tab.url, "icon": tab.icon, "active": current.startswith(tab.url)} for tab in tabs
     ]
-    return {"nav_tabs": items}
+    return {"nav_tabs": items, "home_url": home_url(user)}
 
 
 def servicedesk(request=None) -> dict:

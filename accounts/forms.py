@@ -104,11 +104,13 @@ class ProfileForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, leerling: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("aanhef", "voornaam", "achternaam", "email"):
             self.fields[name].required = True
-        aanhef = self.fields["aanhef"]
+        if leerling:  # a pupil is addressed by name, and gets no digest of the school's meldingen
+            del self.fields["aanhef"], self.fields["meldingen_digest"]
+        aanhef = self.fields.get("aanhef", forms.ChoiceField())
         assert isinstance(aanhef, forms.ChoiceField)
         aanhef.choices = [("", _("Kies…")), *Aanhef.choices]
         self.fields["email"].error_messages["invalid"] = _("Vul een geldig e-mailadres in, bijv. naam@school.nl.")

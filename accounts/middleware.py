@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -18,7 +18,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from .models import User
+from .access import pupil_may_open
+from .models import Role, User
 
 LOGIN_AT = "voroc_login_at"
 LAST_SEEN = "voroc_last_seen"
@@ -102,6 +103,25 @@ class LoginStepsMiddleware:
             return "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
         if user.profile_checked_at is None:
             return "accounts:profile_check"
+        return None
+
+
+class PupilPagesOnlyMiddleware:
+    """A leerling sees only their own things: any page outside accounts.access.PUPIL_PAGES answers 404, also one
+    that exists for staff (the admin, Meldingen, a pupil's page): for a pupil it does not exist."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any) -> None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.role == Role.LEERLING:
+            match = request.resolver_match
+            if match is None or not pupil_may_open(match):
+                raise Http404
         return None
 
 

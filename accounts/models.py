@@ -15,6 +15,8 @@ class OrganisationKind(models.TextChoices):
     MBO_SCHOOL = "mbo", _("mbo-school")
     GEMEENTE = "gemeente", _("gemeente")
     SERVICEDESK = "servicedesk", _("servicedesk")
+    # The one home of the accounts of pupils who have no vo-school (an MBO-MBO or Werk(loos)-MBO dossier).
+    LEERLINGEN = "leerlingen", _("leerlingen zonder vo-school")
 
 
 brin_validator = RegexValidator(
@@ -118,19 +120,21 @@ class Role(models.TextChoices):
     ROC = "roc", _("ROC-gebruiker")
     GEMEENTE = "gemeente", _("Gemeente-gebruiker")
     SERVICEDESK = "servicedesk", _("Servicedesk")
-    # Pupils get their own role ("leerling", in a vo-school) with the pupil's dossier; until then no
-    # account can be made for them.
+    # A pupil with their own dossier: at their vo-school (linked to its pupil record), or, without a vo-school, in
+    # the organisation of pupils without one. They see only their own things (accounts.access.PUPIL_PAGES).
+    LEERLING = "leerling", _("Leerling")
 
 
-# Which kind of organisation each role lives in.
-ROLE_ORGANISATION_KIND: dict[str, str] = {
-    Role.DECAAN_BEHEERDER: OrganisationKind.VO_SCHOOL,
-    Role.DECAAN: OrganisationKind.VO_SCHOOL,
-    Role.MENTOR: OrganisationKind.VO_SCHOOL,
-    Role.ZORGCOORDINATOR: OrganisationKind.VO_SCHOOL,
-    Role.ROC: OrganisationKind.MBO_SCHOOL,
-    Role.GEMEENTE: OrganisationKind.GEMEENTE,
-    Role.SERVICEDESK: OrganisationKind.SERVICEDESK,
+# Which kinds of organisation each role lives in.
+ROLE_ORGANISATION_KIND: dict[str, tuple[str, ...]] = {
+    Role.DECAAN_BEHEERDER: (OrganisationKind.VO_SCHOOL,),
+    Role.DECAAN: (OrganisationKind.VO_SCHOOL,),
+    Role.MENTOR: (OrganisationKind.VO_SCHOOL,),
+    Role.ZORGCOORDINATOR: (OrganisationKind.VO_SCHOOL,),
+    Role.ROC: (OrganisationKind.MBO_SCHOOL,),
+    Role.GEMEENTE: (OrganisationKind.GEMEENTE,),
+    Role.SERVICEDESK: (OrganisationKind.SERVICEDESK,),
+    Role.LEERLING: (OrganisationKind.VO_SCHOOL, OrganisationKind.LEERLINGEN),
 }
 VO_STAFF_ROLES = frozenset({Role.DECAAN_BEHEERDER, Role.DECAAN, Role.MENTOR, Role.ZORGCOORDINATOR})
 
@@ -250,13 +254,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.username = (self.username or "").strip().lower()
         if self.organisation_id and self.role:
             expected = ROLE_ORGANISATION_KIND.get(self.role)
-            if expected and self.organisation.kind != expected:
+            if expected and self.organisation.kind not in expected:
                 raise ValidationError(
                     {
                         "role": _("De rol %(role)s hoort bij een %(kind)s, niet bij %(org)s.")
                         % {
                             "role": self.get_role_display(),
-                            "kind": OrganisationKind(expected).label,
+                            "kind": OrganisationKind(expected[0]).label,
                             "org": self.organisation,
                         }
                     }
@@ -282,6 +286,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_vo_staff(self) -> bool:
         return self.role in VO_STAFF_ROLES
+
+    @property
+    def is_leerling(self) -> bool:
+        return self.role == Role.LEERLING
 
     @property
     def is_school_admin(self) -> bool:

@@ -91,9 +91,8 @@ def request_password_reset(*, username: str) -> None:
     if not cache.add(f"voroc:password-reset:{user.pk}", 1, timeout=RESET_MAIL_INTERVAL):
         log.info("password reset mail held back: one was sent less than %s seconds ago", RESET_MAIL_INTERVAL)
         return
-    _mail_password_link(
-        user=user, subject=_("VOROC: nieuw wachtwoord instellen"), template="accounts/mail/password_reset"
-    )
+    template = "accounts/mail/password_reset_leerling" if user.is_leerling else "accounts/mail/password_reset"
+    _mail_password_link(user=user, subject=_("VOROC: nieuw wachtwoord instellen"), template=template)
 
 
 @transaction.atomic

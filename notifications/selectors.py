@@ -21,6 +21,8 @@ VISIBLE_DAYS = 30
 
 
 def meldingen_visible_to(user: User) -> QuerySet[Melding]:
+    if user.is_leerling:  # a pupil sees nothing of the school's meldingen
+        return Melding.objects.none()
     return (
         Melding.objects.filter(organisation_id=user.organisation_id)
         .filter(Q(user__isnull=True) | Q(user=user))

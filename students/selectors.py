@@ -8,6 +8,8 @@
 * gemeente-gebruiker: the pupils whose address lies in their gemeente (the 4 digits of the postcode in
   accounts.GemeentePostcode), at any vo-school: read-only, and not the care steps of the form. A pupil who
   moves leaves the old gemeente's scope;
+* leerling: nobody through this rule. A pupil's own record is reached only through their own account
+  (dossier.selectors.own_pupil), never by a pupil id;
 * everyone else: nobody.
 
 Pupils of this school year and of the previous one (Oud leerlingen) are in view; older ones are not.

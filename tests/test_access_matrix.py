@@ -36,7 +36,9 @@ ROLES = [
     "gemeente.denhaag",
     "gemeente.delft",
     "servicedesk",
+    "leerling.vo1",
 ]
+PUPIL = "leerling.vo1"
 VO = ("beheerder.vo1", "decaan.vo1", "mentor.vo1", "zorg.vo1")
 MBO = ("roc.mbo1", "roc.mbo2")
 GEMEENTE = ("gemeente.denhaag", "gemeente.delft")
@@ -48,6 +50,7 @@ def expect(default: int, anon: int = 302, **cells: int) -> dict[str, int]:
     """A row: the status per role; ``anon`` is the anonymous visitor (302 = to the login page)."""
     row = {role: default for role in ROLES}
     row["anon"] = anon
+    row[PUPIL] = 404  # a leerling sees only their own pages: everything else does not exist for them
     for role, status in cells.items():
         row[role.replace("_", ".")] = status
     return row
@@ -97,22 +100,23 @@ def in_mbo2_scope(status: int, row: dict | None = None) -> dict[str, int]:
 
 # name: (method, object kind, expected on the own object, expected on another organisation's object)
 SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
-    "root": ("GET", "-", expect(302), None),
-    "favicon": ("GET", "-", expect(301, anon=301), None),
+    "root": ("GET", "-", expect(302, leerling_vo1=302), None),  # a leerling: to their own dossier
+    "favicon": ("GET", "-", expect(301, anon=301, leerling_vo1=301), None),
     "notifications:meldingen": ("GET", "-", expect(200), None),
     "notifications:open": ("GET", "melding", only(VO, 302, 404), ALL_404),
     "notifications:read_all": ("POST", "-", expect(302), None),
-    "accounts:login": ("GET", "-", expect(302, anon=200), None),  # logged in: on to Meldingen
-    "accounts:logout": ("GET", "-", expect(200, anon=302), None),
-    "accounts:password_reset": ("GET", "-", expect(200, anon=200), None),
-    "accounts:password_reset_sent": ("GET", "-", expect(200, anon=200), None),
-    "accounts:password_reset_confirm": ("GET", "token", expect(200, anon=200), None),
-    "accounts:profile": ("GET", "-", expect(200), None),
-    "accounts:change_password": ("GET", "-", expect(200), None),
-    "accounts:profile_check": ("GET", "-", expect(302), None),
-    "accounts:otp_verify": ("GET", "-", expect(302), None),
+    # logged in: on to Meldingen (a leerling: to their own dossier)
+    "accounts:login": ("GET", "-", expect(302, anon=200, leerling_vo1=302), None),
+    "accounts:logout": ("GET", "-", expect(200, anon=302, leerling_vo1=200), None),
+    "accounts:password_reset": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
+    "accounts:password_reset_sent": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
+    "accounts:password_reset_confirm": ("GET", "token", expect(200, anon=200, leerling_vo1=200), None),
+    "accounts:profile": ("GET", "-", expect(200, leerling_vo1=200), None),
+    "accounts:change_password": ("GET", "-", expect(200, leerling_vo1=200), None),
+    "accounts:profile_check": ("GET", "-", expect(302, leerling_vo1=302), None),
+    "accounts:otp_verify": ("GET", "-", expect(302, leerling_vo1=302), None),
     # Any user may set up an authenticator; the servicedesk and the schoolbeheerder have one already.
-    "accounts:otp_setup": ("GET", "-", expect(200, servicedesk=302, beheerder_vo1=302), None),
+    "accounts:otp_setup": ("GET", "-", expect(200, servicedesk=302, beheerder_vo1=302, leerling_vo1=200), None),
     "accounts:users": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_create": ("GET", "-", only(["beheerder.vo1"], 200, 403), None),
     "accounts:user_delete": ("GET", "user", only(["beheerder.vo1"], 200, 403), only(["beheerder.vo1"], 404, 403)),
@@ -240,7 +244,27 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "groups:rename": ("GET", "group", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
     "groups:delete": ("GET", "group", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
     "groups:members": ("POST", "group", only(MANAGING, 302, 403), only(MANAGING, 404, 403)),
-    "set_language": ("POST", "-", expect(302, anon=302), None),
+    "set_language": ("POST", "-", expect(302, anon=302, leerling_vo1=302), None),
+    # The pupil's own pages: the leerling's dossier; the public pages to make an account (anyone; a token that
+    # does not exist answers the page that says the link no longer works).
+    "leerling:home": ("GET", "-", only([PUPIL], 200, 403), None),
+    "leerling:registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
+    "leerling:zelf_registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
+    "leerling:verstuurd": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
+    "leerling:klaar": ("GET", "-", expect(302, anon=302, leerling_vo1=302), None),  # nothing registered: to login
+    "leerling:bevestigen": ("GET", "one-token", expect(200, anon=200, leerling_vo1=200), None),
+    "leerling:uitnodiging": ("GET", "one-token", expect(200, anon=200, leerling_vo1=200), None),
+    # The school's side of pupils' accounts. Own: a registration with VO1's code and a pupil of 4A without an account;
+    # other: VO2's registration and pupil. Uitnodigen: who may edit the pupil; "opnieuw" only after an invitation.
+    "leerlingaccounts:index": ("GET", "-", only(MANAGING, 200, 403), None),
+    "leerlingaccounts:code": ("POST", "-", only(MANAGING, 302, 403), None),
+    "leerlingaccounts:code_intrekken": ("POST", "-", only(MANAGING, 302, 403), None),
+    "leerlingaccounts:verzoek": ("GET", "registration", only(MANAGING, 200, 403), only(MANAGING, 404, 403)),
+    "leerlingaccounts:groep": ("GET", "group-query", only(EDITING, 200, 403), only(EDITING, 404, 403)),
+    "leerlingaccounts:uitnodigen": ("GET", "pupil", only(EDITING, 200, 403), only(EDITING, 404, 403)),
+    # Opheffen: the decanen, for a pupil with an account (the own pupil has none: 404; tests/dossier has the rest).
+    "leerlingaccounts:opheffen": ("GET", "pupil", only(MANAGING, 404, 403), only(MANAGING, 404, 403)),
+    "leerlingaccounts:opnieuw": ("POST", "pupil", only(EDITING, 403, 403), only(EDITING, 404, 403)),
     # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only
     # (tests/feedback/test_api.py has the token × own/other school cells).
     "feedback:batches": ("GET", "-", only(MBO, 200, 403), None),
@@ -489,7 +513,7 @@ def _make_objects() -> dict:
     # Own: pupils of 4A (mentor.vo1's group) who applied to roc.mbo1's school and not to roc.mbo2's; other: pupils
     # of VO2 who applied to roc.mbo2's school and not to roc.mbo1's.
     applied = Pupil.objects.filter(
-        school__code="00AA", group__name="4A", aanmeldingen__mbo_school__code="25AA"
+        school__code="00AA", group__name="4A", aanmeldingen__mbo_school__code="25AA", account__isnull=True
     ).exclude(aanmeldingen__mbo_school__code="25BB")
     own_pupil, own_sent = applied.distinct().order_by("pk")[:2]
     elsewhere = Pupil.objects.filter(school__code="00BB", aanmeldingen__mbo_school__code="25BB").exclude(
@@ -535,11 +559,32 @@ def _make_objects() -> dict:
         **_forms(own_pupil, other_pupil, own_sent, other_sent, demo_pupils),
         "batch": _batches(),
         "monthly-report": _monthly_reports(),
+        "registration": _registrations(),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
         ),
     }
+
+
+def _registrations() -> tuple[int, int]:
+    """A registration with VO1's code (own) and one with VO2's (other), both waiting for the decaan."""
+    from dossier.models import Registration
+
+    ids = []
+    for code in ("00AA", "00BB"):
+        registration = Registration.objects.create(
+            kind="schoolcode",
+            school=gm(code),
+            voornaam="Onbekend",
+            achternaam="Persoon",
+            geboortedatum=datetime.date(2011, 1, 1),
+            email=f"onbekend.{code.lower()}@example.com",
+            status="school",
+            reason="geen",
+        )
+        ids.append(registration.pk)
+    return ids[0], ids[1]
 
 
 def gm(code: str):
@@ -669,6 +714,8 @@ def url_for(name: str, kind: str, value) -> str:
         return reverse(name)
     if kind == "token":
         return reverse(name, args=["MQ", "ongeldig-token"])
+    if kind == "one-token":
+        return reverse(name, args=["ongeldig-token"])
     if kind == "group-query":
         return f"{reverse(name)}?groep={value}"
     if kind == "xlsx-query":
@@ -907,7 +954,7 @@ def admin_rows(objects) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [role for role in ROLES if role != PUPIL])
 def test_the_admin_matrix(client, admin_users, admin_objects, role):
     """Anonymous: to the login; every role but the servicedesk: 403; the servicedesk with its second factor: the
     page (or the answer noted in the table)."""
@@ -924,3 +971,11 @@ def test_the_admin_matrix(client, admin_users, admin_objects, role):
             expected = servicedesk if role == "servicedesk" else 403
             wrong.append(f"{key} {url}: {response.status_code}, expected {expected}")
     assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_a_leerling_finds_no_admin(client, demo_pupils):
+    """For a leerling the admin does not exist (404), not even its login or its index."""
+    login_as(client, demo_pupils[PUPIL])
+    for url in (reverse("admin:index"), reverse("admin:login"), reverse("admin:students_pupil_changelist")):
+        assert client.get(url).status_code == 404, url

@@ -56,6 +56,8 @@ PUPIL_DATA = frozenset(
         "verzuim.StatusChange",
         "verzuim.Change",
         "verzuim.Bijlage",
+        "dossier.PupilAccount",  # a pupil's login, linked to their record
+        "dossier.Registration",  # name, date of birth and e-mail address of a pupil making an account
     }
 )
 # The other models of the pupils' apps, each with why it is no pupil data (a new model is placed explicitly).
@@ -73,6 +75,7 @@ NOT_PUPIL_DATA = {
     "verzuim.Locatie": "a school's own locations",
     "verzuim.Melder": "a school's own staff who report absence",
     "verzuim.Counter": "the last meldingsnummer given",
+    "dossier.SchoolCode": "a school's invitation code for its pupils: no pupil in it",
 }
 
 # What is parsed: the places where a request, a task or the API reads data (globs from the project root).
@@ -105,6 +108,7 @@ RULE_MODULES = (
     "verzuim/selectors.py",
     "doorstroom/selectors.py",
     "doorstroom/access.py",
+    "dossier/selectors.py",
 )
 CORE = frozenset({"pupils_visible_to", "aanmeldingen_visible_to", "get_pupil_for_user", "groups_visible_to"})
 EXPECTED_SELECTORS = CORE | {
@@ -112,6 +116,7 @@ EXPECTED_SELECTORS = CORE | {
     "cases_visible_to",
     "get_case_for_user",
     "get_pupil_with_form_rights",
+    "pupil_accounts_visible_to",
 }
 
 # A Prefetch whose queryset only does these starts no query of its own: it is the reverse relation, ordered.
@@ -421,10 +426,10 @@ def test_the_rule_and_the_scanned_modules_are_where_the_test_looks():
 
 
 def test_every_model_of_the_pupils_apps_is_placed():
-    """A new model in students, doorstroom, gemeente or verzuim is declared pupil data or not, with the reason."""
+    """A new model in students, doorstroom, gemeente, verzuim or dossier is declared pupil data or not, with the reason."""
     labels = {
         f"{model._meta.app_label}.{model.__name__}"
-        for app in ("students", "doorstroom", "gemeente", "verzuim")
+        for app in ("students", "doorstroom", "gemeente", "verzuim", "dossier")
         for model in apps.get_app_config(app).get_models()
     }
     assert labels == PUPIL_DATA | set(NOT_PUPIL_DATA)

@@ -28,6 +28,9 @@ ALLOWED: dict[str, set[str]] = {
     "gemeente": {"accounts", "audit", "students", "notifications", "doorstroom", "groups"},
     # Verzuim: the school's meldingen to the gemeente; it checks attachments with doorstroom's PDF check.
     "verzuim": {"accounts", "audit", "students", "notifications", "doorstroom"},
+    # The pupil's own side: their account (invited by the school, made with the school's code or without a school)
+    # and, later, their dossier. Above the pupil's data; it raises Meldingen for the decaan.
+    "dossier": {"accounts", "audit", "students", "notifications"},
     # The monitor: figures over what every other app holds (pupils, forms, the gemeente's cases).
     "monitor": {"accounts", "audit", "students", "notifications", "doorstroom", "groups", "gemeente"},
     # The project package wires everything together (urls, settings, celery, management commands).
@@ -42,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "gemeente",
         "verzuim",
         "monitor",
+        "dossier",
     },
 }
 APPS = set(ALLOWED)

@@ -46,6 +46,7 @@ def test_every_translatable_string_is_in_the_english_catalogue(tmp_path, setting
         "notifications",
         "gemeente",
         "verzuim",
+        "dossier",
         "voroc",
         "templates",
     ):

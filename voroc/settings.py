@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "verzuim",
     "monitor",
     "feedback",
+    "dossier",
     "voroc.apps.VorocConfig",
 ]
 
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.LoginStepsMiddleware",
+    # A leerling reaches their own pages only: everything else is 404 for them.
+    "accounts.middleware.PupilPagesOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # axes must come last: it turns a lockout into the lockout page.

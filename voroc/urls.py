@@ -1,18 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("favicon.ico", views.favicon),
-    path("", RedirectView.as_view(pattern_name="notifications:meldingen", permanent=False)),
+    path("", views.home),
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("students.urls")),
     path("", include("doorstroom.urls")),
     path("", include("gemeente.urls")),
     path("", include("verzuim.urls")),
+    path("leerling/", include("dossier.urls")),
+    path("leerlingaccounts/", include("dossier.school_urls")),
     path("monitor/", include("monitor.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),

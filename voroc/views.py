@@ -4,6 +4,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views import defaults
 
+from accounts.access import home_url
 from accounts.context_processors import servicedesk
 
 API_PREFIX = "/api/"
@@ -12,6 +13,11 @@ API_PREFIX = "/api/"
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on every page, the admin's too; the icon itself is a static file."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start address: a leerling's own dossier, Meldingen for everyone else (and the login before it)."""
+    return redirect(home_url(request.user))
 
 
 def _api_error(status: int, detail: str) -> JsonResponse:

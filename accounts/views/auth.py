@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from ..access import home_url
 from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
 from ..security import client_ip
 from ..services import unlock_login
@@ -30,6 +31,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return home_url(self.request.user)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form, attempts_left=self._attempts_left(form)))

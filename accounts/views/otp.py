@@ -21,9 +21,16 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..access import AuthenticatedRequest
+from ..access import AuthenticatedRequest, home_url
 from ..forms import TOTPCodeForm
 from ..otp import check_code
+
+
+def _code_form(request: AuthenticatedRequest) -> TOTPCodeForm:
+    form = TOTPCodeForm(request.POST or None)
+    if request.user.is_leerling:
+        form.fields["code"].label = _("Code uit je authenticator-app")
+    return form
 
 
 def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
@@ -38,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return "admin:index" if request.user.is_staff else "notifications:meldingen"
+    return "admin:index" if request.user.is_staff else home_url(request.user)
 
 
 @never_cache
@@ -50,7 +57,7 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("accounts:otp_setup")
-    form = TOTPCodeForm(request.POST or None)
+    form = _code_form(request)
     if request.method == "POST" and form.is_valid():
         devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
         verdict = check_code(devices, form.cleaned_data["code"])
@@ -71,7 +78,7 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": _("Authenticator-app")}
     )
-    form = TOTPCodeForm(request.POST or None)
+    form = _code_form(request)
     if request.method == "POST" and form.is_valid():
         verdict = check_code([device], form.cleaned_data["code"])
         if verdict.device is not None:

@@ -7,13 +7,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
-from ..access import AuthenticatedRequest
+from ..access import AuthenticatedRequest, home_url
 from ..forms import ChangePasswordForm, ProfileForm
 from ..models import User
 from ..services import send_password_changed_mail, update_profile
@@ -26,10 +25,11 @@ from .modals import close_modal, modal_or_page
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # A separate instance: an invalid POST must not change request.user (shown in the header).
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk), leerling=user.is_leerling)
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data)
-        return close_modal(request, _("Uw gegevens zijn opgeslagen."), page_url=reverse("notifications:meldingen"))
+        text = _("Je gegevens zijn opgeslagen.") if user.is_leerling else _("Uw gegevens zijn opgeslagen.")
+        return close_modal(request, text, page_url=home_url(user))
     return modal_or_page(
         request,
         "accounts/partials/profile.html",
@@ -48,11 +48,12 @@ def change_password(request: AuthenticatedRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         password_changed.send(sender=User, user=user, how="profiel")
         send_password_changed_mail(user=user)
-        return close_modal(
-            request,
-            _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail."),
-            page_url=reverse("notifications:meldingen"),
+        text = (
+            _("Je wachtwoord is gewijzigd. Je krijgt een bevestiging per e-mail.")
+            if user.is_leerling
+            else _("Uw wachtwoord is gewijzigd. U ontvangt een bevestiging per e-mail.")
         )
+        return close_modal(request, text, page_url=home_url(user))
     return modal_or_page(request, "accounts/partials/change_password.html", {"form": form})
 
 
@@ -62,11 +63,11 @@ def profile_check(request: AuthenticatedRequest) -> HttpResponse:
     """First login: check the mandatory personal data before going on."""
     user = request.user
     if user.profile_checked_at is not None:
-        return redirect("notifications:meldingen")
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+        return redirect(home_url(user))
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk), leerling=user.is_leerling)
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, data=form.cleaned_data, confirm=True)
         messages.success(request, _("Dank u wel, uw gegevens zijn bevestigd."))
-        return redirect("notifications:meldingen")
+        return redirect(home_url(user))
     # No tabs yet: they all lead back here until the check is done.
     return render(request, "accounts/profile_check.html", {"form": form, "profile_user": user, "hide_nav": True})

@@ -80,9 +80,10 @@ def test_a_role_must_fit_its_organisation(servicedesk_client):
 
 
 @pytest.mark.django_db
-def test_there_is_no_pupil_role_yet(servicedesk_client):
+def test_the_servicedesk_makes_no_pupil_accounts_in_admin(servicedesk_client):
+    """A pupil's account comes from the school's invitation or the pupil's registration (tests/dossier)."""
     html = servicedesk_client.get(reverse("admin:accounts_user_add")).content.decode()
-    assert 'value="leerling"' not in html
+    assert 'value="leerling"' not in html and 'value="decaan"' in html
 
 
 @pytest.mark.django_db

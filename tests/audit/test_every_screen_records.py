@@ -67,6 +67,10 @@ SHOWN: dict[str, Shown] = {
     "students:elders_verwijderen": Shown(DECAAN, on("students:elders_verwijderen", "elders")),
     "students:extra_aandacht": Shown(DECAAN, on("students:extra_aandacht")),
     "students:diploma_groep": Shown(DECAAN, lambda o: reverse("students:diploma_groep") + f"?groep={o['group'].pk}"),
+    # Pupils' accounts: a group's pupils to invite, a pupil to invite, the decaan's short list for a registration.
+    "leerlingaccounts:groep": Shown(DECAAN, lambda o: reverse("leerlingaccounts:groep") + f"?groep={o['group'].pk}"),
+    "leerlingaccounts:uitnodigen": Shown(DECAAN, on("leerlingaccounts:uitnodigen")),
+    "leerlingaccounts:verzoek": Shown(DECAAN, on("leerlingaccounts:verzoek", "registration")),
     "students:status": Shown(
         DECAAN, lambda o: reverse("students:status", args=[o["aanmelding"].pk, o["aanmelding"].status])
     ),
@@ -140,6 +144,21 @@ for _model, (_key, _pupil) in ADMIN_MODELS.items():
         SHOWN[f"admin:{_model}_{_page}"] = Shown(SERVICEDESK, on(f"admin:{_model}_{_page}", _key), pupil=_pupil)
 
 NOT_SHOWN: dict[str, str] = {
+    "leerlingaccounts:index": "the school's code and what registrants typed; no pupil record",
+    "leerlingaccounts:code": "a POST that makes the school's code",
+    "leerlingaccounts:code_intrekken": "a POST that revokes the school's code",
+    "leerlingaccounts:opnieuw": "a POST that sends an invitation again (recorded as a change)",
+    "leerlingaccounts:opheffen": (
+        "asks to confirm; it fetches the pupil through get_pupil_for_user, which records the view (only for a pupil "
+        "with an account: tests/dossier/test_invitation.py)"
+    ),
+    "leerling:home": "the leerling's own name and school, to the leerling: no other pupil's data",
+    "leerling:registreren": "a public form",
+    "leerling:zelf_registreren": "a public form",
+    "leerling:verstuurd": "a page that says to look in the mail",
+    "leerling:klaar": "the new login name, to the one who registered",
+    "leerling:bevestigen": "the registrant's own address, through the link mailed to it",
+    "leerling:uitnodiging": "the pupil's own login name, through the link mailed to the pupil",
     "root": "a redirect",
     "favicon": "an icon",
     "set_language": "a POST and a redirect",
@@ -330,6 +349,7 @@ def objects(demo, eager):
             matched_at=now,
         ),
         "token": secret,
+        "registration": _registration(pupil),
         "case": CaseFactory(pupil=pupil, gemeente=Organisation.objects.get(code="GM0518")),
         "remark": RemarkFactory(
             pupil=pupil, gemeente=Organisation.objects.get(code="GM0518"), author=demo["gemeente.denhaag"]
@@ -340,6 +360,22 @@ def objects(demo, eager):
             pupil=former, opleiding=OpleidingFactory(school=roc_school), status=7, source="feed", external_id="A-2"
         ),
     }
+
+
+def _registration(pupil):
+    """A registration with the school's code that waits for the decaan: the pupil's name, another date of birth."""
+    from dossier.models import Registration
+
+    return Registration.objects.create(
+        kind="schoolcode",
+        school=pupil.school,
+        voornaam=pupil.voornaam,
+        achternaam=pupil.achternaam,
+        geboortedatum=datetime.date(2011, 1, 1),
+        email="registratie@example.com",
+        status="school",
+        reason="geen",
+    )
 
 
 def _monthly_report():

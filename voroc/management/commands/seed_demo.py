@@ -12,6 +12,8 @@ from accounts.demo import USERS, demo_password, seed_accounts
 from accounts.models import Role
 from doorstroom.demo import seed_forms
 from doorstroom.loader import load_shipped
+from dossier.demo import ACTIVE as DEMO_LEERLING
+from dossier.demo import seed_pupil_accounts
 from gemeente.demo import seed_gemeente
 from groups.demo import seed_pupils_and_groups
 from monitor.demo import seed_reports
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             created += seed_forms()
             created += seed_gemeente()
             created += seed_verzuim()
+            created += seed_pupil_accounts()
             if not no_reports:
                 created += seed_reports()  # after the commit: the gemeenten's monthly reports
         password = demo_password()
@@ -48,4 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {password}):")
         for username, code, role, *_ in USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label:<24} {orgs[code].name}")
+        if not no_pupils:
+            self.stdout.write(f"  {DEMO_LEERLING:<18} {Role.LEERLING.label:<24} {orgs['00AA'].name}")
         self.stdout.write("The servicedesk sets up its authenticator app (TOTP) at its first login; admin: /beheer/")

@@ -1,0 +1,29 @@
+"""The pupil's account on the school's page of the pupil (students/pupil.html loads it by name; students imports
+nothing of dossier)."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("dossier/partials/pupil_panel.html", takes_context=True)
+def leerling_account_panel(context, pupil, pupil_rights):
+    from accounts.access import VO_MANAGING_ROLES, VO_ROLES
+
+    from ..models import INVITATION_VALID
+    from ..selectors import pupil_accounts_visible_to
+
+    user = context["request"].user
+    shown = user.role in VO_ROLES and pupil_rights.gemeente_id is None and pupil_rights.mbo_school_id is None
+    account = pupil_accounts_visible_to(user).filter(pupil=pupil).first() if shown else None
+    return {
+        "shown": shown,
+        "pupil": pupil,
+        "account": account,
+        "may_invite": shown and pupil_rights.can_edit and pupil.school_id == user.organisation_id,
+        "may_remove": shown and user.role in VO_MANAGING_ROLES and pupil.school_id == user.organisation_id,
+        "valid_days": INVITATION_VALID.days,
+        "request": context["request"],
+    }

@@ -1,0 +1,17 @@
+"""The pupil's pages (a leerling may open these, and the public ones to make an account)."""
+
+from django.urls import path
+
+from .views import home, public
+
+app_name = "leerling"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("account-maken/", public.register_with_code, name="registreren"),
+    path("zelf-registreren/", public.register_without_school, name="zelf_registreren"),
+    path("account-maken/verstuurd/", public.sent, name="verstuurd"),
+    path("account-maken/klaar/", public.done, name="klaar"),
+    path("bevestigen/<str:token>/", public.verify, name="bevestigen"),
+    path("uitnodiging/<str:token>/", public.invitation, name="uitnodiging"),
+]
