@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import versions
 from .models import VO_STAFF_ROLES, Aanhef, Role, User
 from .once import earlier_post
+from .selectors import staff_of
 
 
 class LoginForm(AuthenticationForm):
@@ -91,7 +92,22 @@ class ChangePasswordForm(NewPasswordFieldsMixin, PasswordChangeForm):
         self._label_new_password_fields()
 
 
-class ProfileForm(forms.ModelForm):
+class TrimmedNameAndEmail:
+    """A form's voornaam and achternaam without surrounding spaces, and its e-mail address in lower case."""
+
+    cleaned_data: dict
+
+    def clean_voornaam(self) -> str:
+        return self.cleaned_data["voornaam"].strip()
+
+    def clean_achternaam(self) -> str:
+        return self.cleaned_data["achternaam"].strip()
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class ProfileForm(TrimmedNameAndEmail, forms.ModelForm):
     """Handleiding "Persoonsgegevens": aanhef, voornaam, achternaam, telefoon and e-mail can change."""
 
     class Meta:
@@ -117,15 +133,6 @@ class ProfileForm(forms.ModelForm):
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Dit veld is verplicht."))
             field.error_messages["required"] = _("Dit veld is verplicht.")
-
-    def clean_voornaam(self) -> str:
-        return self.cleaned_data["voornaam"].strip()
-
-    def clean_achternaam(self) -> str:
-        return self.cleaned_data["achternaam"].strip()
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
 
 class TOTPCodeForm(forms.Form):
@@ -193,9 +200,7 @@ class SchoolUserForm(NewUserForm):
         username = self.cleaned_data.get("username")
         if username and self.school is not None:
             # This user made moments ago: the form posted twice; create_school_user gives that user back.
-            self.earlier = earlier_post(
-                User.objects.filter(organisation=self.school), at="date_joined", username=username, email__iexact=email
-            )
+            self.earlier = earlier_post(staff_of(self.school), at="date_joined", username=username, email__iexact=email)
             if self.earlier is not None:
                 return email
         other = User.objects.filter(email__iexact=email).first()

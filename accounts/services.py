@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .mail import send_templated_mail
 from .models import VO_STAFF_ROLES, Organisation, User
 from .once import earlier_post
+from .selectors import staff_of
 from .signals import account_changed, sessions_ended
 from .versions import check_version, fingerprint
 
@@ -123,7 +124,7 @@ def create_school_user(*, school: Organisation, data: dict) -> User:
     if data.get("role") not in VO_STAFF_ROLES:
         raise ValidationError({"role": _("Kies een rol van een vo-school.")})
     same = earlier_post(
-        User.objects.filter(organisation=school),
+        staff_of(school),
         at="date_joined",
         username=data.get("username"),
         email__iexact=data.get("email"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import NewPasswordForm
+from accounts.forms import NewPasswordForm, TrimmedNameAndEmail
 from students.models import Pupil
 from students.models.pupil import validate_birth_date
 
@@ -41,7 +41,7 @@ class InviteForm(forms.Form):
         return email
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(TrimmedNameAndEmail, forms.Form):
     """A pupil registers: name, date of birth and e-mail address (and, with a vo-school, the school's code)."""
 
     voornaam = forms.CharField(
@@ -71,15 +71,6 @@ class RegistrationForm(forms.Form):
         error_messages={"required": _("Vul je e-mailadres in."), "invalid": EMAIL_INVALID},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-
-    def clean_voornaam(self) -> str:
-        return self.cleaned_data["voornaam"].strip()
-
-    def clean_achternaam(self) -> str:
-        return self.cleaned_data["achternaam"].strip()
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
 
 class CodeRegistrationForm(RegistrationForm):

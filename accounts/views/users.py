@@ -15,6 +15,7 @@ from ..access import SCHOOL_ADMIN_ROLES, AuthenticatedRequest, role_required
 from ..forms import SchoolUserEditForm, SchoolUserForm
 from ..models import User
 from ..once import done_message
+from ..selectors import staff_of
 from ..services import (
     create_school_user,
     delete_school_user,
@@ -32,7 +33,7 @@ def _list_url() -> str:
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET"])
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
-    users = User.objects.filter(organisation=request.user.organisation).order_by("achternaam", "voornaam", "username")
+    users = staff_of(request.user.organisation).order_by("achternaam", "voornaam", "username")
     return render(request, "accounts/users.html", {"users": users})
 
 
@@ -53,7 +54,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(SCHOOL_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def user_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    user = staff_of(request.user.organisation).filter(pk=pk).first()
     if user is None:
         raise Http404
     if user.pk == request.user.pk:
@@ -69,7 +70,7 @@ def user_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def user_verzuimmelder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Give (or take back) the right to report absence to a user of the own school; another school's: 404."""
-    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    user = staff_of(request.user.organisation).filter(pk=pk).first()
     if user is None:
         raise Http404
     allowed = request.POST.get("verzuimmelder") == "1"
@@ -82,7 +83,7 @@ def user_verzuimmelder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _own_user(request: AuthenticatedRequest, pk: int) -> User:
-    user = User.objects.filter(organisation=request.user.organisation, pk=pk).first()
+    user = staff_of(request.user.organisation).filter(pk=pk).first()
     if user is None:
         raise Http404
     return user

@@ -145,3 +145,22 @@ def test_an_e_mail_address_of_someone_at_another_organisation_is_refused_without
     owner = demo["gemeente.denhaag"]
     assert owner.full_name not in body and owner.organisation.name not in body
     assert not User.objects.filter(username="l.vandam").exists()
+
+
+@pytest.mark.django_db
+def test_pupils_accounts_are_not_on_gebruikers_and_cannot_be_changed_there(beheerder_client, demo_pupils):
+    """A pupil's own account (role leerling) belongs to the school but is managed on Leerlingaccounts: Gebruikers
+    neither lists it nor changes it (404, as for a user of another school)."""
+    from accounts.models import Role, User
+
+    pupil_account = User.objects.get(username="leerling.vo1")
+    assert (
+        pupil_account.role == Role.LEERLING and pupil_account.organisation == demo_pupils["beheerder.vo1"].organisation
+    )
+    users = beheerder_client.get(USERS).context["users"]
+    assert "leerling.vo1" not in {u.username for u in users} and all(u.role != Role.LEERLING for u in users)
+    for name in ("accounts:user_verzuimmelder", "accounts:user_edit", "accounts:user_delete", "accounts:user_reinvite"):
+        response = beheerder_client.post(reverse(name, args=[pupil_account.pk]), {"verzuimmelder": "1"})
+        assert response.status_code == 404, name
+    pupil_account.refresh_from_db()
+    assert not pupil_account.verzuimmelder and pupil_account.is_active

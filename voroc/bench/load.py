@@ -36,6 +36,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
+from .pages import TABLES as PAGE_TABLES
+
 AIM_P95_MS = 500
 ROLES = ("decaan", "mentor", "zorgcoordinator", "roc", "gemeente")
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -46,20 +48,7 @@ GENERATED_EMAIL = "@load.voroc.nl"  # what generate_load gives its users (voroc/
 SCHOOL_DAYS = 190
 REQUESTS_PER_USER_DAY = {"decaan": 40, "zorgcoordinator": 15, "mentor": 10, "roc": 60, "gemeente": 20}
 # Tables the pages read and write: vacuumed and analysed first, as autovacuum keeps them on a live database.
-TABLES = (
-    "students_pupil",
-    "students_aanmelding",
-    "students_statuschange",
-    "students_elders",
-    "groups_group",
-    "doorstroom_formulier",
-    "doorstroom_formdraft",
-    "notifications_melding",
-    "notifications_meldingread",
-    "audit_auditentry",
-    "accounts_user",
-    "django_session",
-)
+TABLES = (*PAGE_TABLES, "doorstroom_formdraft", "audit_auditentry", "accounts_user", "django_session")
 
 
 def load(
