@@ -1,0 +1,77 @@
+"""The list pages that are not pinned beside their own feature: each keeps the same number of queries whatever the
+number of rows (Gebruikers, Leerlingaccounts' registrations waiting for the decaan, the servicedesk's pupil list)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.conftest import login_as
+from tests.factories import PupilFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> tuple[int, object]:
+    client.get(url)  # warm: content types, permission caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_gebruikers_of_a_school(client, demo):
+    beheerder = demo["beheerder.vo1"]
+    login_as(client, beheerder)
+    url = reverse("accounts:users")
+    few, small = queries(client, url)
+    for n in range(40):
+        role = (Role.MENTOR, Role.DECAAN, Role.ZORGCOORDINATOR)[n % 3]
+        UserFactory(username=f"extra{n}.vo1", organisation=beheerder.organisation, role=role)
+    many, large = queries(client, url)
+    assert len(large.context["users"]) == len(small.context["users"]) + 40
+    assert many == few
+
+
+def test_registrations_waiting_for_the_decaan(client, demo):
+    from dossier.models import Registration, RegistrationKind, RegistrationStatus, WaitReason
+
+    decaan = demo["decaan.vo1"]
+    login_as(client, decaan)
+    url = reverse("leerlingaccounts:index")
+
+    def add(count: int) -> None:
+        for n in range(count):
+            Registration.objects.create(
+                kind=RegistrationKind.SCHOOLCODE,
+                school=decaan.organisation,
+                voornaam=f"Sam{n}",
+                achternaam="Wachtend",
+                geboortedatum=datetime.date(2010, 5, 1 + n % 28),
+                email=f"sam{n}@example.com",
+                status=RegistrationStatus.SCHOOL if n % 4 else RegistrationStatus.AFGEWEZEN,
+                reason=WaitReason.GEEN,
+                decided_by=None if n % 4 else decaan,
+            )
+
+    add(4)
+    few, small = queries(client, url)
+    add(60)
+    many, large = queries(client, url)
+    assert len(large.context["waiting"]) > len(small.context["waiting"]) >= 3
+    assert many == few
+
+
+def test_the_servicedesks_pupil_list(client, demo):
+    login_as(client, demo["servicedesk"])
+    url = reverse("admin:students_pupil_changelist")
+    school = demo["decaan.vo1"].organisation
+    PupilFactory.create_batch(3, school=school)
+    few, small = queries(client, url)
+    PupilFactory.create_batch(60, school=school)
+    many, large = queries(client, url)
+    assert large.context["cl"].result_count == small.context["cl"].result_count + 60
+    assert many == few
