@@ -7,6 +7,21 @@
     return bootstrap.Modal.getOrCreateInstance(document.getElementById("voroc-modal"));
   }
 
+  // Where the cursor goes in a pop-up: the first field to correct, else the first required one still empty (after
+  // "Ga verder" the next field to fill, not the BSN just given), else the first field. Not when the user is already in a field of
+  // the pop-up: typing that started is never moved elsewhere.
+  function fieldToFill(root) {
+    var invalid = root.querySelector(".is-invalid");
+    if (invalid) return invalid;
+    var fields = root.querySelectorAll(
+      "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([disabled]):not([readonly]), " +
+      "select:not([disabled]), textarea:not([disabled]):not([readonly])");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].required && !fields[i].value) return fields[i];
+    }
+    return fields[0] || root.querySelector("input:not([type=hidden]), select");
+  }
+
   function toast(text, kind) {
     var box = document.getElementById("voroc-toasts");
     if (!box || !text) return;
@@ -97,9 +112,8 @@
     document.body.addEventListener("htmx:afterSettle", function (event) {
       if (event.detail.target) counters(event.detail.target);
       if (event.detail.target && event.detail.target.id === "voroc-modal-content") {
-        var first = event.detail.target.querySelector(".is-invalid") ||
-          event.detail.target.querySelector("input:not([type=hidden]), select");
-        if (first) first.focus();
+        var first = fieldToFill(event.detail.target);
+        if (first && !event.detail.target.contains(document.activeElement)) first.focus();
       }
     });
 
@@ -129,8 +143,8 @@
     // Closing the pop-up (X or Annuleer) discards what was typed: the next opening loads the saved data.
     if (modalEl) {
       modalEl.addEventListener("shown.bs.modal", function () {
-        var first = modalEl.querySelector(".is-invalid") || modalEl.querySelector("input:not([type=hidden]), select");
-        if (first) first.focus();
+        var first = fieldToFill(modalEl);
+        if (first && !document.getElementById("voroc-modal-content").contains(document.activeElement)) first.focus();
       });
       modalEl.addEventListener("hidden.bs.modal", function () {
         document.getElementById("voroc-modal-content").innerHTML = "";

@@ -44,6 +44,7 @@ def test_decaan_adds_a_pupil_through_the_pop_up(page, demo_live, demo_pw, axe, s
     dialog.get_by_role("button", name="Ga verder").click()
     expect(dialog.get_by_label("Voornaam")).to_be_visible()
     expect(dialog.get_by_label("BSN nummer")).to_have_value("012345672")
+    expect(dialog.get_by_label("Voornaam")).to_be_focused()  # the cursor goes on to the next field to fill
     dialog.get_by_label("Voornaam").fill("Yara")
     dialog.get_by_label("Achternaam").fill("Boukhari")
     dialog.get_by_label("Geboortedatum").fill("2010-02-03")

@@ -440,8 +440,13 @@ def generate(
     from .region_cases import gemeente, meldingen, verzuim  # these build on this module's Scene
     from .region_forms import forms
 
+    from doorstroom.loader import load_shipped
+
     scene = Scene(spec=spec, seed=seed, year=current_school_year(), now=timezone.now(), pupils=count)
     steps: list[tuple[str, Callable[[], Any]]] = [
+        # The region's doorstroomformulier, as seed_demo does: normally there since its data migration, but not in a
+        # database that was emptied (a transactional test's, for one).
+        ("formulier", load_shipped),
         ("organisaties", lambda: organisations(scene)),
         ("gebruikers", lambda: users(scene)),
         ("catalogus", lambda: catalogue(scene)),
