@@ -437,10 +437,10 @@ def generate(
     count = pupils if pupils is not None else spec.pupils
     if pupils is not None:
         spec = dataclasses.replace(spec, vo_schools=max(2, round(spec.vo_schools * count / spec.pupils)))
+    from doorstroom.loader import load_shipped
+
     from .region_cases import gemeente, meldingen, verzuim  # these build on this module's Scene
     from .region_forms import forms
-
-    from doorstroom.loader import load_shipped
 
     scene = Scene(spec=spec, seed=seed, year=current_school_year(), now=timezone.now(), pupils=count)
     steps: list[tuple[str, Callable[[], Any]]] = [
