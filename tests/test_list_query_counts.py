@@ -75,3 +75,30 @@ def test_the_servicedesks_pupil_list(client, demo):
     many, large = queries(client, url)
     assert large.context["cl"].result_count == small.context["cl"].result_count + 60
     assert many == few
+
+
+def test_leerlingen_uitnodigen_for_a_group(client, demo):
+    from dossier.models import AccountSource, PupilAccount
+    from groups.models import Group
+
+    decaan = demo["decaan.vo1"]
+    login_as(client, decaan)
+    group = Group.objects.create(school=decaan.organisation, name="4Z")
+    url = reverse("leerlingaccounts:groep") + f"?groep={group.pk}"
+
+    def add(count: int) -> None:
+        for n in range(count):
+            pupil = PupilFactory(school=decaan.organisation, group=group)
+            if n % 2:  # every other one with an account already
+                user = UserFactory(
+                    username=f"leerling{pupil.pk}.vo1", organisation=decaan.organisation, role=Role.LEERLING
+                )
+                PupilAccount.objects.create(pupil=pupil, user=user, invited_by=decaan, source=AccountSource.UITNODIGING)
+
+    add(2)
+    few, small = queries(client, url)
+    add(40)
+    many, large = queries(client, url)
+    assert len(large.context["rows"]) == len(small.context["rows"]) + 40
+    assert sum(1 for _pupil, account in large.context["rows"] if account) == 21
+    assert many == few
