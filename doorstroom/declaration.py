@@ -32,7 +32,7 @@ with the answer ``"ja"`` counts (``LEGACY_CONSENT``), so the forms filled under 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -219,8 +219,11 @@ def is_filled(value: Any) -> bool:
 
 
 class _Parser:
-    def __init__(self, document: Any):
+    def __init__(self, document: Any, sources: Collection[str] | None = None):
         self.document = document
+        self.sources = (
+            sources  # the record sources a document may name (None: the doorstroomformulier's, records.SOURCES)
+        )
         self.declared: dict[str, Field] = {}  # in order of declaration
         self.care_fields: set[str] = set()
         self.care_steps: set[str] = set()
@@ -392,9 +395,10 @@ class _Parser:
         if kind == RECORD:
             from .records import SOURCES  # the record sources are code: a declaration can only name them
 
+            known = SOURCES if self.sources is None else self.sources
             source = data.get("source")
-            if source not in SOURCES:
-                raise self.fail(where, f"unknown record source {source!r} (known: {', '.join(sorted(SOURCES))})")
+            if source not in known:
+                raise self.fail(where, f"unknown record source {source!r} (known: {', '.join(sorted(known))})")
             values["source"] = source
         elif "source" in data:
             raise self.fail(where, "only a field of type 'record' has a source")
@@ -519,6 +523,8 @@ class _Parser:
             raise self.fail(where, f"unknown condition {op!r} (known: equals, in, contains, filled, any)")
 
 
-def parse(document: Any) -> Declaration:
-    """Check a declaration document completely; DeclarationError says what is wrong and where."""
-    return _Parser(document).parse()
+def parse(document: Any, *, sources: Collection[str] | None = None) -> Declaration:
+    """Check a declaration document completely; DeclarationError says what is wrong and where. ``sources``: the
+    record sources it may name, for a questionnaire that reads another record than the pupil's (the pupil's own
+    dossier, dossier/records.py); the doorstroomformulier's own by default."""
+    return _Parser(document, sources).parse()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .declaration import DeclarationError, parse
 from .models import Declaration
@@ -20,7 +22,7 @@ from .models.declaration import checksum
 
 @dataclass(frozen=True)
 class Loaded:
-    declaration: Declaration
+    declaration: Any  # a doorstroom Declaration, or a dossier's DossierDeclaration (dossier/loader.py)
     outcome: str  # "new" | "unchanged" | "replaced" | "new version"
 
 
@@ -44,25 +46,33 @@ def load(*, document: dict, region: str | None = None, school_year: int | None =
     for key, given in (("region", region), ("school_year", school_year)):
         if document.get(key) not in (None, given):
             raise DeclarationError(f"the file says {key} {document[key]!r}, not {given!r}")
-    newest = (
-        Declaration.objects.select_for_update()
-        .filter(region=region, school_year=school_year)
-        .order_by("-version")
-        .first()
+    return store_version(
+        Declaration.objects.filter(region=region, school_year=school_year),
+        document=document,
+        title=parsed.title,
+        source=source,
+        fields={"region": region, "school_year": school_year},
     )
+
+
+def store_version(versions: QuerySet, *, document: dict, title: str, source: str, fields: dict) -> Loaded:
+    """Store a checked document among ``versions`` (the stored versions of one questionnaire, locked while this
+    runs): unchanged → nothing; the newest not used yet → replaced; else a new version. Also the pupil's dossier
+    declarations (dossier/loader.py) are kept this way."""
+    model = versions.model
+    newest = versions.select_for_update().order_by("-version").first()
     digest = checksum(document)
     if newest is not None and newest.checksum == digest:
         return Loaded(newest, "unchanged")
     if newest is not None and not newest.in_use:
-        newest.document, newest.title, newest.source = document, parsed.title[:200], source
+        newest.document, newest.title, newest.source = document, title[:200], source
         newest.save()
         return Loaded(newest, "replaced")
-    declaration = Declaration(
-        region=region,
-        school_year=school_year,
+    declaration = model(
+        **fields,
         version=(newest.version + 1) if newest else 1,
         document=document,
-        title=parsed.title[:200],
+        title=title[:200],
         source=source,
     )
     declaration.full_clean()

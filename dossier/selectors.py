@@ -8,12 +8,13 @@ pupil id in an address can lead a leerling to anybody else.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
 from students.models import Pupil
 from students.selectors import MANAGING_ROLES, pupils_visible_to
 
-from .models import PupilAccount, Registration, RegistrationStatus
+from .models import Dossier, PupilAccount, Registration, RegistrationStatus
 
 
 def pupil_accounts_visible_to(user: User) -> QuerySet[PupilAccount]:
@@ -42,3 +43,17 @@ def own_pupil(user: User) -> Pupil | None:
     """A leerling's own pupil record at their vo-school (None without one)."""
     account = own_account(user)
     return account.pupil if account is not None else None
+
+
+def own_dossiers(user: User) -> QuerySet[Dossier]:
+    """A leerling's own dossiers, newest first (none for anybody else: the school sees them through its pupils)."""
+    if not user.is_authenticated or user.role != Role.LEERLING:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(account__user=user).select_related(
+        "declaration", "account__pupil", "account__user", "mbo_school", "location", "opleiding"
+    )
+
+
+def own_dossier(user: User, pk: int) -> Dossier:
+    """One of the leerling's own dossiers; any other id does not exist for them (404)."""
+    return get_object_or_404(own_dossiers(user), pk=pk)

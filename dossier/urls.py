@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from .views import home, public
+from .views import fill, home, public
 
 app_name = "leerling"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("dossier/nieuw/", home.new, name="nieuw"),
+    path("dossier/<int:pk>/", fill.fill, name="dossier"),
+    path("dossier/<int:pk>/zoeken/", fill.search, name="zoeken"),
     path("account-maken/", public.register_with_code, name="registreren"),
     path("zelf-registreren/", public.register_without_school, name="zelf_registreren"),
     path("account-maken/verstuurd/", public.sent, name="verstuurd"),

@@ -248,6 +248,10 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     # The pupil's own pages: the leerling's dossier; the public pages to make an account (anyone; a token that
     # does not exist answers the page that says the link no longer works).
     "leerling:home": ("GET", "-", only([PUPIL], 200, 403), None),
+    "leerling:nieuw": ("GET", "-", only([PUPIL], 200, 403), None),
+    # A dossier: the leerling's own (own), another pupil's (other): that one does not exist for the leerling.
+    "leerling:dossier": ("GET", "dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    "leerling:zoeken": ("GET", "dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
     "leerling:registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:zelf_registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:verstuurd": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
@@ -560,6 +564,7 @@ def _make_objects() -> dict:
         "batch": _batches(),
         "monthly-report": _monthly_reports(),
         "registration": _registrations(),
+        "dossier": _dossiers(),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
@@ -585,6 +590,18 @@ def _registrations() -> tuple[int, int]:
         )
         ids.append(registration.pk)
     return ids[0], ids[1]
+
+
+def _dossiers() -> tuple[int, int]:
+    """leerling.vo1's own dossier, and one of another pupil of VO2 with an account of their own."""
+    from dossier.filling import start_dossier
+    from dossier.models import PupilAccount
+    from tests.dossier.helpers import pupil_account
+
+    own = start_dossier(account=PupilAccount.objects.get(user__username=PUPIL), kind="vo-mbo")
+    other_pupil = PupilFactory(school=gm("00BB"))
+    other = start_dossier(account=pupil_account(other_pupil), kind="vo-mbo")
+    return own.pk, other.pk
 
 
 def gm(code: str):

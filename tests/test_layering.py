@@ -29,8 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     # Verzuim: the school's meldingen to the gemeente; it checks attachments with doorstroom's PDF check.
     "verzuim": {"accounts", "audit", "students", "notifications", "doorstroom"},
     # The pupil's own side: their account (invited by the school, made with the school's code or without a school)
-    # and, later, their dossier. Above the pupil's data; it raises Meldingen for the decaan.
-    "dossier": {"accounts", "audit", "students", "notifications"},
+    # and their dossier, declared and measured with the doorstroomformulier's engine, sent to a mentor of their own
+    # groups. Above the pupil's data and the forms; it raises Meldingen for the decaan.
+    "dossier": {"accounts", "audit", "students", "notifications", "doorstroom", "groups"},
     # The monitor: figures over what every other app holds (pupils, forms, the gemeente's cases).
     "monitor": {"accounts", "audit", "students", "notifications", "doorstroom", "groups", "gemeente"},
     # The project package wires everything together (urls, settings, celery, management commands).

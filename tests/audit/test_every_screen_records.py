@@ -153,6 +153,9 @@ NOT_SHOWN: dict[str, str] = {
         "with an account: tests/dossier/test_invitation.py)"
     ),
     "leerling:home": "the leerling's own name and school, to the leerling: no other pupil's data",
+    "leerling:nieuw": "the three kinds of dossier, to the leerling",
+    "leerling:dossier": "the leerling's own dossier, to the leerling (each save is recorded as a change)",
+    "leerling:zoeken": "mbo-schools and opleidingen of the catalogue: no pupil's data",
     "leerling:registreren": "a public form",
     "leerling:zelf_registreren": "a public form",
     "leerling:verstuurd": "a page that says to look in the mail",

@@ -86,7 +86,7 @@ def test_a_pupil_registers_with_the_school_code_on_a_phone_and_the_decaan_confir
     login(page, base, username, PASSWORD)
     expect(page).to_have_url(re.compile(r"/leerling/$"))
     expect(page.get_by_test_id("pupil-name")).to_have_text(pupil.full_name)
-    expect(page.get_by_test_id("dossier-being-built")).to_be_visible()
+    expect(page.get_by_test_id("no-dossiers")).to_be_visible()
     assert axe() == [], "pupil home"
     shot("177-leerling-mijn-doorstroomdossier-375")
     page.goto(f"{base}/meldingen/")

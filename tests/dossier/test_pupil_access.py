@@ -24,7 +24,7 @@ def test_the_home_shows_name_school_and_an_honest_sentence_no_bsn(client, leerli
     page = client.get(reverse("leerling:home")).content.decode()
     pupil = leerling.pupil_account.pupil
     assert pupil.full_name in page and pupil.school.name in page
-    assert "bekend bij je school" in page and "worden nog gebouwd" in page
+    assert "bekend bij je school" in page and "Nieuw dossier" in page
     assert "Mijn doorstroomdossier" in page and "Meldingen" not in page  # the one tab a leerling has
     assert client.get("/").url == reverse("leerling:home")
 

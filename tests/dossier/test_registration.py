@@ -200,7 +200,7 @@ def test_a_pupil_without_a_vo_school_registers_with_a_checked_address(client):
     assert user.pupil_account.pupil is None and user.pupil_account.source == "zelf"
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     home = client.get(reverse("leerling:home")).content.decode()
-    assert "Je zit niet op een vo-school." in home and "worden nog gebouwd" in home
+    assert "Je zit niet op een vo-school." in home and "Je hebt nog geen dossier" in home
 
 
 def test_the_check_link_works_once_and_expires(client, code):

@@ -1,0 +1,140 @@
+"""A pupil's own doorstroomdossier: its declaration (one per kind and version, immutable once used) and the dossier
+itself — part A's answers, what is typed but not valid yet, and the choice of school, location and opleiding."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationKind
+from doorstroom.models.declaration import checksum
+
+from .. import declaration as spec
+from .accounts import PupilAccount
+
+_PARSED: dict[str, spec.DossierSpec] = {}
+
+
+class DossierKind(models.TextChoices):
+    VO_MBO = spec.VO_MBO, _("VO-MBO dossier")
+    MBO_MBO = spec.MBO_MBO, _("MBO-MBO dossier")
+    WERKLOOS_MBO = spec.WERKLOOS_MBO, _("Werk(loos)-MBO dossier")
+
+
+class DossierDeclaration(models.Model):
+    kind = models.CharField(_("soort dossier"), max_length=20, choices=DossierKind.choices)
+    version = models.PositiveSmallIntegerField(_("versie"))
+    title = models.CharField(_("titel"), max_length=200)
+    document = models.JSONField(_("declaratie"))
+    checksum = models.CharField(max_length=64, editable=False)
+    source = models.CharField(_("bron"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("geladen op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("declaratie van een doorstroomdossier")
+        verbose_name_plural = _("declaraties van doorstroomdossiers")
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="dossier_declaration_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (versie {self.version})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.checksum = checksum(self.document)
+        if self.pk is not None:
+            stored = DossierDeclaration.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
+            if stored is not None and stored != self.checksum and self.in_use:
+                raise ValidationError(
+                    _(
+                        "Deze declaratie is al gebruikt door een dossier en kan niet meer veranderen; laad een nieuwe versie."
+                    )
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            parsed = spec.parse(self.document)
+        except spec.DeclarationError as exc:
+            raise ValidationError({"document": str(exc)}) from exc
+        if parsed.kind != self.kind:
+            raise ValidationError({"document": f"the document is a {parsed.kind} dossier, not {self.kind}"})
+        self.title = parsed.title[:200]
+
+    def parsed(self) -> spec.DossierSpec:
+        found = _PARSED.get(self.checksum)
+        if found is None:
+            found = _PARSED[self.checksum] = spec.parse(self.document)
+        return found
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and self.dossiers.exists()
+
+
+class DossierState(models.TextChoices):
+    DEEL_A = "deel_a", _("deel A invullen")
+    BIJ_MENTOR = "bij_mentor", _("bij de mentor")
+    AKKOORD = "akkoord", _("wacht op je akkoordverklaring")
+    VERSTUURD = "verstuurd", _("verstuurd naar het mbo")
+
+
+class Dossier(models.Model):
+    """One dossier of a pupil, for one choice of opleiding. The pupil alone writes part A: every button of a page
+    saves it, input that is not valid yet included (kept in ``invalid`` as typed, with its page named)."""
+
+    account = models.ForeignKey(
+        PupilAccount, on_delete=models.CASCADE, related_name="dossiers", verbose_name=_("leerling")
+    )
+    declaration = models.ForeignKey(
+        DossierDeclaration, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("declaratie")
+    )
+    kind = models.CharField(_("soort dossier"), max_length=20, choices=DossierKind.choices)
+    answers = models.JSONField(_("antwoorden deel A"), default=dict, blank=True)
+    invalid = models.JSONField(_("nog niet geldige invoer"), default=dict, blank=True)
+    page = models.CharField(_("laatst geopende pagina"), max_length=40, blank=True)
+    percent = models.PositiveSmallIntegerField(_("deel A ingevuld (%)"), default=0)
+    state = models.CharField(_("stand"), max_length=20, choices=DossierState.choices, default=DossierState.DEEL_A)
+    mbo_school = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.MBO_SCHOOL},
+        verbose_name=_("mbo-school"),
+    )
+    location = models.ForeignKey(
+        "students.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opleiding = models.ForeignKey(
+        "students.Opleiding", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The choice as the pupil confirmed it, in words: kept when the catalogue changes later.
+    choice_text = models.CharField(_("vervolgkeuze"), max_length=400, blank=True)
+    choice_confirmed = models.BooleanField(_("vervolgkeuze bevestigd"), default=False)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gekopieerd uit")
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("laatst opgeslagen"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("doorstroomdossier")
+        verbose_name_plural = _("doorstroomdossiers")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%d-%m-%Y})" if self.created_at else self.get_kind_display()
+
+    def __repr__(self) -> str:
+        return f"<Dossier {self.pk} {self.kind}>"
+
+    @property
+    def spec(self) -> spec.DossierSpec:
+        return self.declaration.parsed()
+
+    @property
+    def editable(self) -> bool:
+        """Part A changes only while the pupil fills it in (not at the mentor, not once sent)."""
+        return self.state == DossierState.DEEL_A
