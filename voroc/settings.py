@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The gemeenten's monthly reports (peildatum the first of the month): every morning what is missing, so a
     # missed first is caught up; after the night's purge, which removes reports three months past their peildatum.
     "make-monthly-reports": {"task": "monitor.tasks.make_monthly_reports", "schedule": crontab(hour=4, minute=15)},
+    # The pupils' dossiers: a reminder to whoever holds one longer than VOROC_DOSSIER_REMINDER_DAYS.
+    "remind-dossier-holders": {"task": "dossier.tasks.remind_holders", "schedule": crontab(hour=6, minute=20)},
 }
 
 # --- Authentication ---------------------------------------------------------------------------------
@@ -358,6 +360,10 @@ VOROC_SERVICEDESK_PHONE = env.str("VOROC_SERVICEDESK_PHONE", default="070-315635
 VOROC_BASE_URL = env.str("VOROC_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not VOROC_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("VOROC_BASE_URL must be set in production, to the https address of the site.")
+
+# --- The pupil's own dossier (dossier/): whoever holds a dossier (the pupil for part A or the akkoord, the mentor
+# for part B) longer than this many days gets a reminder (a Melding for the school's mentor, and a mail).
+VOROC_DOSSIER_REMINDER_DAYS = env.int("VOROC_DOSSIER_REMINDER_DAYS", default=7)
 
 # --- Retention: days per category (accounts/retention.py); unset categories keep their defaults ---------
 VOROC_RETENTION_DAYS = {k: int(v) for k, v in env.dict("VOROC_RETENTION_DAYS", default={}).items()}

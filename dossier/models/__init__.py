@@ -13,7 +13,7 @@ from .accounts import (
     SchoolCode,
     WaitReason,
 )
-from .dossiers import Dossier, DossierDeclaration, DossierState
+from .dossiers import MENTOR_LINK_VALID, Consent, Dossier, DossierDeclaration, DossierKind, DossierState
 
 __all__ = [
     "CODE_VALID",
@@ -21,6 +21,9 @@ __all__ = [
     "VERIFICATION_VALID",
     "AccountSource",
     "AccountState",
+    "Consent",
+    "DossierKind",
+    "MENTOR_LINK_VALID",
     "Dossier",
     "DossierDeclaration",
     "DossierState",

@@ -3,6 +3,9 @@ itself — part A's answers, what is typed but not valid yet, and the choice of 
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,8 +78,11 @@ class DossierDeclaration(models.Model):
 class DossierState(models.TextChoices):
     DEEL_A = "deel_a", _("deel A invullen")
     BIJ_MENTOR = "bij_mentor", _("bij de mentor")
-    AKKOORD = "akkoord", _("wacht op je akkoordverklaring")
+    AKKOORD = "akkoord", _("wacht op de akkoordverklaring")
     VERSTUURD = "verstuurd", _("verstuurd naar het mbo")
+
+
+MENTOR_LINK_VALID = datetime.timedelta(days=14)
 
 
 class Dossier(models.Model):
@@ -116,6 +122,30 @@ class Dossier(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gekopieerd uit")
     )
+    # Part B: the mentor the pupil sent part A to — a mentor with an account (``mentor``), or a name and address with
+    # a single-use link (its SHA-256 only; a copy of the database gives no working link).
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentor_dossiers",
+        verbose_name=_("mentor"),
+    )
+    mentor_name = models.CharField(_("naam mentor of coach"), max_length=200, blank=True)
+    mentor_email = models.EmailField(_("e-mailadres mentor of coach"), blank=True)
+    mentor_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    mentor_token_expires_at = models.DateTimeField(_("link geldig tot"), null=True, blank=True)
+    mentor_answers = models.JSONField(_("antwoorden deel B"), default=dict, blank=True)
+    mentor_invalid = models.JSONField(_("nog niet geldige invoer deel B"), default=dict, blank=True)
+    # Per page of part A: {"page": {"oordeel": "eens" | "oneens", "opmerking": "…"}}.
+    verdicts = models.JSONField(_("eens of oneens per bladzijde"), default=dict, blank=True)
+    # Whoever holds the dossier since when (the waiting the school sees, and the reminders).
+    sent_to_mentor_at = models.DateTimeField(_("naar de mentor gestuurd op"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("teruggestuurd door de mentor op"), null=True, blank=True)
+    akkoord_since = models.DateTimeField(_("wacht op akkoord sinds"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd naar het mbo op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("laatste herinnering"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("laatst opgeslagen"), auto_now=True)
 
@@ -123,6 +153,7 @@ class Dossier(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("doorstroomdossier")
         verbose_name_plural = _("doorstroomdossiers")
+        indexes = [models.Index(fields=["state", "updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%d-%m-%Y})" if self.created_at else self.get_kind_display()
@@ -138,3 +169,47 @@ class Dossier(models.Model):
     def editable(self) -> bool:
         """Part A changes only while the pupil fills it in (not at the mentor, not once sent)."""
         return self.state == DossierState.DEEL_A
+
+
+class Consent(models.Model):
+    """The akkoordverklaring: who agreed that which version of the dossier goes to which mbo-school, and when — with
+    the snapshot of what was sent, written once. Withdrawn (before the mbo-school opened it) it stays as a record,
+    and the mbo-school no longer sees the dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consents")
+    declaration = models.ForeignKey(DossierDeclaration, on_delete=models.PROTECT, related_name="+")
+    mbo_school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("mbo-school")
+    )
+    choice_text = models.CharField(_("vervolgkeuze"), max_length=400)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("gegeven door")
+    )
+    given_by_name = models.CharField(_("akkoord gegeven door"), max_length=200)
+    # The OSO rules ask a parent's consent below 16: the parent or guardian who agreed, and how they are related.
+    parent_name = models.CharField(_("ouder of verzorger die akkoord gaf"), max_length=200, blank=True)
+    parent_relation = models.CharField(_("relatie"), max_length=60, blank=True)
+    statements = models.JSONField(_("verklaringen"), default=list)  # the texts agreed to, as shown
+    given_at = models.DateTimeField(_("akkoord gegeven op"), auto_now_add=True)
+    snapshot = models.JSONField(_("wat verstuurd is"))
+    snapshot_checksum = models.CharField(max_length=64, editable=False)
+    opened_at = models.DateTimeField(_("voor het eerst geopend door het mbo op"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reden van intrekken"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        verbose_name = _("akkoordverklaring")
+        verbose_name_plural = _("akkoordverklaringen")
+        indexes = [models.Index(fields=["mbo_school", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.given_by_name} → {self.mbo_school} ({self.given_at:%d-%m-%Y})"
+            if self.given_at
+            else self.given_by_name
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
