@@ -1,0 +1,44 @@
+"""Where a dossier goes after part A (seed, steps 16–21): to the mentor for part B (VO-MBO; dossier/mentor.py), then
+back to the pupil for the akkoordverklaring (dossier/akkoord.py); a dossier without a mentor's part goes to the
+akkoordverklaring at once. Only a complete part A moves on."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import record_event
+
+from .filling import progress_of
+from .models import Dossier, DossierState
+
+
+def check_part_a_complete(dossier: Dossier) -> None:
+    if dossier.state != DossierState.DEEL_A:
+        raise ValidationError(_("Dit dossier is %(state)s.") % {"state": dossier.get_state_display()})
+    if dossier.invalid:
+        raise ValidationError(_("Er staat nog iets in je dossier dat niet goed is ingevuld. Verbeter dat eerst."))
+    if not progress_of(dossier).complete:
+        raise ValidationError(_("Vul eerst alles in: elke bladzijde moet op 100% staan."))
+
+
+@transaction.atomic
+def finish_part_a(*, dossier: Dossier) -> Dossier:
+    """A dossier without a mentor's part (MBO-MBO, Werk(loos)-MBO): part A complete, on to the akkoordverklaring."""
+    fresh = Dossier.objects.select_for_update().select_related("declaration", "account__user").get(pk=dossier.pk)
+    if fresh.spec.has_mentor:
+        raise ValidationError(_("Dit dossier gaat eerst naar je mentor."))
+    check_part_a_complete(fresh)
+    fresh.state = DossierState.AKKOORD
+    fresh.akkoord_since = timezone.now()
+    fresh.save()
+    record_event(
+        Action.CHANGE,
+        user=fresh.account.user,
+        summary=f"doorstroomdossier {fresh.pk}: deel A klaar, naar de akkoordverklaring",
+        pupil=fresh.account.pupil,
+    )
+    return fresh
