@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from students.models import Pupil
 from students.selectors import MANAGING_ROLES, pupils_visible_to
 
-from .models import Dossier, PupilAccount, Registration, RegistrationStatus
+from .models import Dossier, DossierState, PupilAccount, Registration, RegistrationStatus
 
 
 def pupil_accounts_visible_to(user: User) -> QuerySet[PupilAccount]:
@@ -49,8 +49,27 @@ def own_dossiers(user: User) -> QuerySet[Dossier]:
     """A leerling's own dossiers, newest first (none for anybody else: the school sees them through its pupils)."""
     if not user.is_authenticated or user.role != Role.LEERLING:
         return Dossier.objects.none()
-    return Dossier.objects.filter(account__user=user).select_related(
-        "declaration", "account__pupil", "account__user", "mbo_school", "location", "opleiding"
+    return Dossier.objects.filter(account__user=user).select_related(*_DOSSIER_RELATED)
+
+
+_DOSSIER_RELATED = ("declaration", "account__user", "account__pupil", "mbo_school", "location", "opleiding")
+
+
+def at_mentor(user: User) -> QuerySet[Dossier]:
+    """The dossiers at this mentor now: sent to them by the pupil, whose choice is the ground for reading it (a mentor
+    of the school picked from the pupil's own groups first, then the school's; dossier/mentor.py)."""
+    if not user.is_authenticated or user.role == Role.LEERLING:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(mentor=user, state=DossierState.BIJ_MENTOR).select_related(*_DOSSIER_RELATED)
+
+
+def opened_by_link(pk: int) -> Dossier | None:
+    """The dossier a mentor's single-use link opened in this browser (the view keeps its id in the session), while it
+    is still at that mentor."""
+    return (
+        Dossier.objects.filter(pk=pk, state=DossierState.BIJ_MENTOR, mentor__isnull=True)
+        .select_related(*_DOSSIER_RELATED)
+        .first()
     )
 
 

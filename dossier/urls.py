@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fill, home, public
+from .views import fill, home, mentor, public
 
 app_name = "leerling"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("dossier/nieuw/", home.new, name="nieuw"),
     path("dossier/<int:pk>/", fill.fill, name="dossier"),
     path("dossier/<int:pk>/zoeken/", fill.search, name="zoeken"),
+    path("dossier/<int:pk>/opsturen/", mentor.send, name="opsturen"),
+    path("dossier/<int:pk>/nieuwe-link/", mentor.resend, name="nieuwe_link"),
     path("account-maken/", public.register_with_code, name="registreren"),
     path("zelf-registreren/", public.register_without_school, name="zelf_registreren"),
     path("account-maken/verstuurd/", public.sent, name="verstuurd"),

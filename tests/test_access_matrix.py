@@ -252,6 +252,14 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     # A dossier: the leerling's own (own), another pupil's (other): that one does not exist for the leerling.
     "leerling:dossier": ("GET", "dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
     "leerling:zoeken": ("GET", "dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    # Opsturen: the own dossier is not complete yet, so it goes back to its pages (tests/dossier/test_mentor.py).
+    "leerling:opsturen": ("GET", "dossier", only([PUPIL], 302, 403), only([PUPIL], 404, 403)),
+    "leerling:nieuwe_link": ("POST", "dossier", only([PUPIL], 302, 403), only([PUPIL], 404, 403)),
+    # The mentor's part B: only the mentor the pupil sent it to, while it is at them (neither dossier here is: 404
+    # for every role; tests/dossier/test_mentor.py has the mentor's own cells), or the browser a mentor's link opened.
+    "mentordeel:invullen": ("GET", "dossier", expect(404), expect(404)),
+    "mentordeel:link": ("GET", "one-token", expect(200, anon=200, leerling_vo1=404), None),
+    "mentordeel:gast": ("GET", "-", expect(404, anon=404), None),
     "leerling:registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:zelf_registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:verstuurd": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),

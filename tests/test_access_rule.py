@@ -57,6 +57,8 @@ PUPIL_DATA = frozenset(
         "verzuim.Change",
         "verzuim.Bijlage",
         "dossier.PupilAccount",  # a pupil's login, linked to their record
+        "dossier.Dossier",  # the pupil's own doorstroomdossier: their answers, the mentor's, care included
+        "dossier.Consent",  # the akkoordverklaring and the snapshot of what was sent to the mbo
         "dossier.Registration",  # name, date of birth and e-mail address of a pupil making an account
     }
 )
@@ -76,6 +78,7 @@ NOT_PUPIL_DATA = {
     "verzuim.Melder": "a school's own staff who report absence",
     "verzuim.Counter": "the last meldingsnummer given",
     "dossier.SchoolCode": "a school's invitation code for its pupils: no pupil in it",
+    "dossier.DossierDeclaration": "the questions of a kind of dossier, as data: no pupil in it",
 }
 
 # What is parsed: the places where a request, a task or the API reads data (globs from the project root).

@@ -36,6 +36,7 @@ from ..filling import (
     reopen_choice,
     save_page,
 )
+from ..flow import finish_part_a
 from ..models import Dossier
 from ..navigation import pages_of
 from ..records import read_record
@@ -43,6 +44,8 @@ from ..selectors import own_dossier
 
 # The vervolgkeuze's own buttons: "kies-school:<id>", "kies-locatie:<id>", "kies-opleiding:<id>", "zoek", …
 SEARCH, CONFIRM, REOPEN = "zoek", "bevestig", "wijzig"
+# The last page's buttons: the page is saved first, then part A goes on (dossier/flow.py, dossier/mentor.py).
+TO_MENTOR, TO_AKKOORD = "naar-mentor", "naar-akkoord"
 CHOOSE = {"kies-school", "kies-locatie", "kies-opleiding"}
 
 
@@ -157,7 +160,23 @@ def _post(request: AuthenticatedRequest, dossier: Dossier) -> HttpResponse:
     if action == Action.SAVE:
         messages.success(request, _("Je dossier is opgeslagen. Je kunt later verder gaan waar je gebleven was."))
         return redirect("leerling:home")
+    if posted in (TO_MENTOR, TO_AKKOORD):
+        return _onwards(request, dossier, step, posted)
     return redirect(_url(dossier, _target(dossier, step, action, argument)))
+
+
+def _onwards(request: AuthenticatedRequest, dossier: Dossier, step: Step, posted: str) -> HttpResponse:
+    """The last page's button, after the page was saved: to the mentor, or (without a mentor's part) to the
+    akkoordverklaring."""
+    if posted == TO_MENTOR:
+        return redirect("leerling:opsturen", dossier.pk)
+    try:
+        finish_part_a(dossier=dossier)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_url(dossier, step.key))
+    messages.success(request, _("Deel A is klaar. Geef nu je akkoordverklaring, dan gaat je dossier naar het mbo."))
+    return redirect("leerling:home")
 
 
 def _rows_field(step: Step, key: str) -> Field | None:

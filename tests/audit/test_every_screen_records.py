@@ -52,6 +52,7 @@ DECAAN, BEHEERDER, ROC, SERVICEDESK = "decaan.vo1", "beheerder.vo1", "roc.mbo1",
 GEMEENTE = "gemeente.denhaag"  # the pupils of these tests live in Den Haag (the factory's postcode)
 
 SHOWN: dict[str, Shown] = {
+    "mentordeel:invullen": Shown("mentor.vo1", on("mentordeel:invullen", "mentor_dossier"), pupil="mentor_pupil"),
     "notifications:meldingen": Shown(DECAAN, plain("notifications:meldingen")),
     "students:overzicht": Shown(DECAAN, plain("students:overzicht", "?groep=alle")),
     "students:oud": Shown(DECAAN, plain("students:oud", "?groep=alle"), pupil="former"),
@@ -156,6 +157,10 @@ NOT_SHOWN: dict[str, str] = {
     "leerling:nieuw": "the three kinds of dossier, to the leerling",
     "leerling:dossier": "the leerling's own dossier, to the leerling (each save is recorded as a change)",
     "leerling:zoeken": "mbo-schools and opleidingen of the catalogue: no pupil's data",
+    "leerling:opsturen": "the mentors of the leerling's own school, to the leerling (sending is recorded)",
+    "leerling:nieuwe_link": "a new link to the leerling's own mentor (recorded as a change)",
+    "mentordeel:link": "a link that works once: opening it is recorded, the page itself shows nothing",
+    "mentordeel:gast": "mentordeel:invullen through a mentor's link (tests/dossier/test_mentor.py checks its record)",
     "leerling:registreren": "a public form",
     "leerling:zelf_registreren": "a public form",
     "leerling:verstuurd": "a page that says to look in the mail",
@@ -353,6 +358,8 @@ def objects(demo, eager):
         ),
         "token": secret,
         "registration": _registration(pupil),
+        "mentor_pupil": (mentor_pupil := PupilFactory(school=school, group=group)),
+        "mentor_dossier": _mentor_dossier(mentor_pupil, demo["mentor.vo1"]),
         "case": CaseFactory(pupil=pupil, gemeente=Organisation.objects.get(code="GM0518")),
         "remark": RemarkFactory(
             pupil=pupil, gemeente=Organisation.objects.get(code="GM0518"), author=demo["gemeente.denhaag"]
@@ -379,6 +386,19 @@ def _registration(pupil):
         status="school",
         reason="geen",
     )
+
+
+def _mentor_dossier(pupil, mentor):
+    """The pupil's own dossier, sent to mentor.vo1 (its pages are tested in tests/dossier/test_mentor.py)."""
+    from dossier.filling import start_dossier
+    from dossier.models import Dossier, DossierState
+    from tests.dossier.helpers import pupil_account
+
+    dossier = start_dossier(account=pupil_account(pupil), kind="vo-mbo")
+    Dossier.objects.filter(pk=dossier.pk).update(
+        state=DossierState.BIJ_MENTOR, mentor=mentor, mentor_name=mentor.full_name, sent_to_mentor_at=timezone.now()
+    )
+    return dossier
 
 
 def _monthly_report():
