@@ -3,6 +3,9 @@ password) and a second pupil of 4A who was invited and has not chosen a password
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +13,7 @@ from accounts.demo import demo_password
 from accounts.models import Role, User
 from students.models import Pupil
 
-from .models import INVITATION_VALID, AccountSource, PupilAccount
+from .models import INVITATION_VALID, AccountSource, Dossier, PupilAccount
 from .services import new_username
 from .tokens import new_token
 
@@ -58,3 +61,146 @@ def seed_pupil_accounts() -> int:
         )
         created += 2
     return created
+
+
+# --- the demo's dossiers: one in each state ------------------------------------------------------------------------
+
+# Answers a pupil might give, by question; a question not named here gets its first choice or a short text.
+_TEXTS = {
+    "nationaliteit": "Nederlandse",
+    "geboorteland": "Nederland",
+    "sport": "Voetbal bij HVV",
+    "vrije_tijd": "Afspreken met vrienden, gamen en koken voor mijn familie.",
+    "beroepswens": "Ik wil kok worden in een restaurant, later misschien een eigen zaak.",
+    "motivatie_opleiding": "Ik kook thuis bijna elke dag en vond mijn stage in de keuken van het hotel het leukst.",
+    "lob_toelichting": "Ik ging naar de open dag en liep een dag mee met de opleiding kok.",
+    "vragen_intake": "Kan ik de opleiding ook in de BBL doen?",
+    "comp_toelichting": "Plannen vind ik nog lastig, samenwerken gaat goed.",
+}
+_ROWS = {
+    "stages": [{"bedrijf": "Hotel Des Indes", "plaats": "Den Haag", "werkzaamheden": "Meehelpen in de keuken"}],
+    "werk": [{"bedrijf": "Albert Heijn", "plaats": "Den Haag", "werkzaamheden": "Vakkenvullen op zaterdag"}],
+}
+
+
+def _demo_answer(fld: Any) -> Any:
+    from doorstroom.declaration import CHOICE, DATE, MULTICHOICE, NUMBER, ROWS, SCORE, TEXT, TEXTAREA, YESNO
+
+    if fld.key in _TEXTS:
+        return _TEXTS[fld.key]
+    if fld.type == ROWS:
+        if fld.key in _ROWS and {c.key for c in fld.columns} >= set(_ROWS[fld.key][0]):
+            return _ROWS[fld.key]
+        return [{c.key: _demo_answer(c) for c in fld.columns if c.required}] if fld.required else None
+    if fld.type == SCORE:
+        return "3"
+    if fld.type == YESNO:
+        return "nee"
+    if fld.type in (CHOICE,):
+        return fld.choices[0][0]
+    if fld.type == MULTICHOICE:
+        return [next(v for v, _label in fld.choices if v != "geen")]
+    if fld.type == NUMBER:
+        return fld.min if fld.min is not None and fld.min > 0 else 1
+    if fld.type == DATE:
+        return (timezone.localdate() - datetime.timedelta(days=200)).isoformat()
+    if fld.type in (TEXT, TEXTAREA):
+        return f"{fld.label}: zie gesprek" if fld.required else None
+    return None
+
+
+def _fill(dossier: Dossier, *, pages: int | None = None, spec_part: Any = None, into: str = "answers") -> None:
+    """Answer the shown questions of the first ``pages`` pages (all without), as the pages would save them."""
+    from doorstroom.engine import evaluate
+
+    spec = spec_part or dossier.spec.part_a
+    answers = getattr(dossier, into)
+    base = dossier.answers if into == "mentor_answers" else {}
+    for n, step in enumerate(spec.steps):
+        if pages is not None and n >= pages:
+            break
+        for _round in range(3):
+            shown = evaluate(spec, {**base, **answers}).of(step.key).fields
+            new = {f.key: _demo_answer(f) for f in shown if f.is_answer and f.key not in answers}
+            new = {k: v for k, v in new.items() if v is not None}
+            if not new:
+                break
+            answers.update(new)
+
+
+def _choose(dossier: Dossier) -> None:
+    from students.models import Opleiding
+
+    from .choice import describe
+
+    opleiding = (
+        Opleiding.objects.filter(school__code="25AA", active=True, locations__isnull=False)
+        .select_related("school")
+        .order_by("name")
+        .first()
+    )
+    if opleiding is None:
+        return
+    location = opleiding.locations.order_by("pk").first()
+    dossier.mbo_school, dossier.location, dossier.opleiding = opleiding.school, location, opleiding
+    dossier.choice_text = describe(opleiding, opleiding.school, location)
+    dossier.choice_confirmed = True
+
+
+@transaction.atomic
+def seed_dossiers() -> int:
+    """leerling.vo1 with a VO-MBO dossier part-filled; two more pupils of 4A with an account (the demo password) and a
+    complete dossier: one at mentor.vo1 for nine days (over the reminder limit), one back from the mentor and waiting
+    for the akkoord. Idempotent (nothing when leerling.vo1 has a dossier)."""
+    from .filling import progress_of, start_dossier
+    from .mentor import part_b_of
+
+    active = PupilAccount.objects.filter(user__username=ACTIVE).select_related("pupil").first()
+    if active is None or active.dossiers.exists():
+        return 0
+    mentor = User.objects.filter(username="mentor.vo1").first()
+    now = timezone.now()
+    first = start_dossier(account=active, kind="vo-mbo")
+    _fill(first, pages=3)
+    first.percent = progress_of(first).percent
+    first.save()
+    created = 1
+    others = list(Pupil.objects.filter(school__code="00AA", group__name="4A", account__isnull=True).order_by("pk")[:2])
+    for pupil, state in zip(others, ("bij_mentor", "akkoord"), strict=False):
+        account = _demo_account(pupil, f"leerling.{state.replace('_', '')}.vo1")
+        dossier = start_dossier(account=account, kind="vo-mbo")
+        _fill(dossier)
+        _choose(dossier)
+        dossier.percent = progress_of(dossier).percent
+        dossier.state = state
+        dossier.mentor = mentor
+        dossier.mentor_name = mentor.full_name if mentor else "Mentor"
+        dossier.mentor_email = mentor.email if mentor else ""
+        dossier.sent_to_mentor_at = now - datetime.timedelta(days=9 if state == "bij_mentor" else 12)
+        if state == "akkoord":
+            _fill(dossier, spec_part=dossier.spec.part_b, into="mentor_answers")
+            for page in part_b_of(dossier).verdict_pages:
+                dossier.verdicts[page.key] = {"oordeel": "eens", "opmerking": ""}
+            dossier.returned_at = dossier.akkoord_since = now - datetime.timedelta(days=3)
+        dossier.save()
+        created += 2
+    return created
+
+
+def _demo_account(pupil: Pupil, username: str) -> PupilAccount:
+    user = User(
+        username=username,
+        organisation=pupil.school,
+        role=Role.LEERLING,
+        voornaam=pupil.voornaam,
+        tussenvoegsel=pupil.tussenvoegsel,
+        achternaam=pupil.achternaam,
+        email=f"{username}@demo.voroc.nl",
+        profile_checked_at=timezone.now(),
+    )
+    user.set_password(demo_password())
+    user.full_clean()
+    user.save()
+    return PupilAccount.objects.create(
+        user=user, pupil=pupil, source=AccountSource.UITNODIGING, activated_at=timezone.now()
+    )

@@ -13,7 +13,7 @@ from accounts.models import Role
 from doorstroom.demo import seed_forms
 from doorstroom.loader import load_shipped
 from dossier.demo import ACTIVE as DEMO_LEERLING
-from dossier.demo import seed_pupil_accounts
+from dossier.demo import seed_dossiers, seed_pupil_accounts
 from gemeente.demo import seed_gemeente
 from groups.demo import seed_pupils_and_groups
 from monitor.demo import seed_reports
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             created += seed_gemeente()
             created += seed_verzuim()
             created += seed_pupil_accounts()
+            created += seed_dossiers()  # one in each state, leerling.vo1's part-filled
             if not no_reports:
                 created += seed_reports()  # after the commit: the gemeenten's monthly reports
         password = demo_password()
