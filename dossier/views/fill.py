@@ -36,7 +36,7 @@ from ..filling import (
     reopen_choice,
     save_page,
 )
-from ..flow import finish_part_a
+from ..flow import check_part_a_complete, finish_part_a
 from ..models import Dossier
 from ..navigation import pages_of
 from ..records import read_record
@@ -168,9 +168,10 @@ def _post(request: AuthenticatedRequest, dossier: Dossier) -> HttpResponse:
 def _onwards(request: AuthenticatedRequest, dossier: Dossier, step: Step, posted: str) -> HttpResponse:
     """The last page's button, after the page was saved: to the mentor, or (without a mentor's part) to the
     akkoordverklaring."""
-    if posted == TO_MENTOR:
-        return redirect("leerling:opsturen", dossier.pk)
     try:
+        if posted == TO_MENTOR:
+            check_part_a_complete(dossier)
+            return redirect("leerling:opsturen", dossier.pk)
         finish_part_a(dossier=dossier)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
