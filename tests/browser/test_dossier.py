@@ -27,28 +27,25 @@ def answer_shown_questions(page, step) -> None:
             item = (
                 page.locator(f'[name="{name}"]').first if fld.type == SCORE else page.get_by_test_id(f"item-{fld.key}")
             )
-            if not item.count() or not item.is_visible() or fld.type == ROWS:
-                continue
-            if fld.type in (TEXT, TEXTAREA, NUMBER):
-                box = page.locator(f'[name="{name}"]')
-                if not box.input_value():
-                    box.fill("3" if fld.type == NUMBER else f"Mijn antwoord bij {fld.label.lower()}")
-            elif fld.type == DATE:
-                box = page.locator(f'[name="{name}"]')
-                if not box.input_value():
-                    box.fill("2011-03-14")
-            elif fld.type == CHOICE and fld.widget == "select":
-                select = page.locator(f'select[name="{name}"]')
-                if not select.input_value():
-                    select.select_option(index=1)
-            elif fld.type in (CHOICE, YESNO, SCORE):
-                if not page.locator(f'[name="{name}"]:checked').count():
-                    choice = "nee" if fld.type == YESNO else ("3" if fld.type == SCORE else fld.choices[0][0])
-                    page.locator(f'[name="{name}"][value="{choice}"]').check()
-            elif fld.type == MULTICHOICE:
-                if not page.locator(f'[name="{name}"]:checked').count():
-                    value = "geen" if "geen" in dict(fld.choices) else fld.choices[0][0]
-                    page.locator(f'[name="{name}"][value="{value}"]').check()
+            if item.count() and item.is_visible() and fld.type != ROWS:
+                answer(page, fld, name)
+
+
+def answer(page, fld, name: str) -> None:
+    if fld.type in (TEXT, TEXTAREA, NUMBER, DATE):
+        box = page.locator(f'[name="{name}"]')
+        if not box.input_value():
+            box.fill({NUMBER: "3", DATE: "2011-03-14"}.get(fld.type, f"Mijn antwoord bij {fld.label.lower()}"))
+    elif fld.type == CHOICE and fld.widget == "select":
+        select = page.locator(f'select[name="{name}"]')
+        if not select.input_value():
+            select.select_option(index=1)
+    elif not page.locator(f'[name="{name}"]:checked').count():
+        if fld.type == MULTICHOICE:
+            value = "geen" if "geen" in dict(fld.choices) else fld.choices[0][0]
+        else:
+            value = {YESNO: "nee", SCORE: "3"}.get(fld.type, fld.choices[0][0])
+        page.locator(f'[name="{name}"][value="{value}"]').check()
 
 
 def test_a_pupil_fills_in_part_a_on_a_phone_and_the_mentor_part_b_on_a_laptop(page, demo_live, demo_pw, axe, shot):
