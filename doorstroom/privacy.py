@@ -23,7 +23,8 @@ def _forms(pupil):
     )
 
 
-def _flat(value) -> str:
+def flat_text(value) -> str:
+    """An answer as one line of text (a multiple choice, rows of label: text); also the pupil's dossier's inzage."""
     if isinstance(value, list):
         return "; ".join(
             ", ".join(f"{label}: {text}" for label, text in row) if isinstance(row, list) else str(row) for row in value
@@ -45,7 +46,7 @@ def _answers(pupil) -> list[dict]:
                             "verzonden_op": form.sent_at,
                             "stap": step.step.title,
                             "vraag": shown.field.label,
-                            "antwoord": _flat(shown.text) or ", ".join(a.name for a in shown.attachments),
+                            "antwoord": flat_text(shown.text) or ", ".join(a.name for a in shown.attachments),
                         }
                     )
     return rows

@@ -10,7 +10,7 @@ from students.models import Pupil
 from students.privacy import Section, register_section
 from students.signals import pupil_removing
 
-from .models import PupilAccount, Registration
+from .models import Dossier, PupilAccount, Registration
 
 
 def _rows(pupil: Pupil) -> list[dict]:
@@ -53,3 +53,43 @@ register_section(Section("leerlingaccount", "Account van de leerling", _rows, po
 @receiver(pupil_removing, sender=Pupil)
 def remove_the_registrations(sender, pupil: Pupil, **kwargs) -> None:
     Registration.objects.filter(pupil=pupil).delete()
+
+
+def _dossier_rows(pupil: Pupil) -> list[dict]:
+    """Every dossier of the pupil: where it stands, and each answer of part A, the mentor's part and the verdicts."""
+    from doorstroom.engine import display, evaluate
+    from doorstroom.privacy import flat_text
+
+    from .reading import part_a_pages
+
+    rows: list[dict] = []
+    for dossier in Dossier.objects.filter(account__pupil=pupil).select_related("declaration", "account__user"):
+        common = {
+            "dossier": dossier.pk,
+            "soort": dossier.get_kind_display(),
+            "stand": dossier.get_state_display(),
+            "vervolgkeuze": dossier.choice_text,
+            "mentor": dossier.mentor_name,
+        }
+        for page in part_a_pages(dossier):
+            for shown in page.fields:
+                if shown.filled and shown.field.type != "record":
+                    rows.append({**common, "deel": "A", "bladzijde": page.step.title, "vraag": shown.field.label,
+                                 "antwoord": flat_text(shown.text)})  # fmt: skip
+            verdict = dossier.verdicts.get(page.step.key)
+            if verdict:
+                rows.append({**common, "deel": "B", "bladzijde": page.step.title, "vraag": "eens of oneens",
+                             "antwoord": " – ".join(v for v in (verdict.get("oordeel"), verdict.get("opmerking")) if v)})  # fmt: skip
+        if dossier.spec.part_b is not None:
+            combined = {**dossier.answers, **dossier.mentor_answers}
+            for step_progress in evaluate(dossier.spec.part_b, combined).shown_steps:
+                for fld in step_progress.fields:
+                    if fld.key in dossier.mentor_answers:
+                        rows.append({**common, "deel": "B", "bladzijde": step_progress.step.title, "vraag": fld.label,
+                                     "antwoord": flat_text(display(fld, dossier.mentor_answers[fld.key]))})  # fmt: skip
+        if not dossier.answers and not dossier.mentor_answers:
+            rows.append({**common, "deel": "", "bladzijde": "", "vraag": "", "antwoord": ""})
+    return rows
+
+
+register_section(Section("doorstroomdossier", "Doorstroomdossier van de leerling", _dossier_rows, position=46))

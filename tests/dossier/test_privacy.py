@@ -58,3 +58,25 @@ def test_removing_the_pupil_completely_takes_the_account_and_the_registrations(d
     remove_pupil_completely(pupil=pupil, reason="avg")
     assert not User.objects.filter(pk=leerling.pk).exists()
     assert not Registration.objects.filter(pk=made.pk).exists()
+
+
+def test_the_inzage_holds_every_answer_of_the_pupils_dossiers():
+    from dossier.filling import start_dossier
+    from dossier.models import Dossier
+    from tests.dossier.helpers import pupil_account
+    from tests.factories import PupilFactory
+
+    pupil = PupilFactory()
+    dossier = start_dossier(account=pupil_account(pupil), kind="vo-mbo")
+    Dossier.objects.filter(pk=dossier.pk).update(
+        answers={**dossier.answers, "beroepswens": "Kok in een restaurant", "comp_plannen": "2"},
+        verdicts={"motivatie": {"oordeel": "oneens", "opmerking": "Nog eens over praten"}},
+        mentor_answers={"sterke_punten": "Werkt hard"},
+    )
+    [rows] = [rows for section, rows in collect(pupil) if section.key == "doorstroomdossier"]
+    answers = {(row["deel"], row["vraag"]): row["antwoord"] for row in rows}
+    assert any(a == "Kok in een restaurant" for a in answers.values())
+    assert any("Half gevorderd" in a for a in answers.values())
+    assert ("B", "eens of oneens") in answers and "Nog eens over praten" in answers[("B", "eens of oneens")]
+    assert "Werkt hard" in answers.values()
+    assert all(row["soort"] == "VO-MBO dossier" for row in rows)
