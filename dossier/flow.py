@@ -22,7 +22,7 @@ def check_part_a_complete(dossier: Dossier) -> None:
     if dossier.invalid:
         raise ValidationError(_("Er staat nog iets in je dossier dat niet goed is ingevuld. Verbeter dat eerst."))
     if not progress_of(dossier).complete:
-        raise ValidationError(_("Vul eerst alles in: elke bladzijde moet op 100% staan."))
+        raise ValidationError(_("Vul eerst alles in: elke bladzijde moet helemaal ingevuld zijn (100%)."))
 
 
 @transaction.atomic

@@ -93,7 +93,7 @@ def test_only_a_complete_part_a_goes_to_the_mentor(school_setup, catalogue):
     dossier = start_dossier(account=account, kind="vo-mbo")
     response = client.get(reverse("leerling:opsturen", args=[dossier.pk]))
     assert response.url == reverse("leerling:dossier", args=[dossier.pk])
-    assert "elke bladzijde moet op 100% staan" in client.get(response.url).content.decode()
+    assert "elke bladzijde moet helemaal ingevuld zijn" in client.get(response.url).content.decode()
     response = client.post(reverse("leerling:opsturen", args=[dossier.pk]), {"mentor": school_setup["own"].pk})
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DEEL_A and dossier.mentor is None
