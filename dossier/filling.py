@@ -246,3 +246,16 @@ def reopen_choice(*, dossier: Dossier) -> Dossier:
     fresh = _locked(dossier)
     fresh.choice_confirmed = False
     return _save_choice(fresh, "vervolgkeuze wordt gewijzigd")
+
+
+@transaction.atomic
+def remove_dossier(*, dossier: Dossier) -> None:
+    """A dossier the pupil is still filling in (part A), removed by the pupil: a dossier that went to a mentor or
+    to the mbo is part of a record and stays."""
+    fresh = Dossier.objects.select_for_update().select_related("account__user", "account__pupil").get(pk=dossier.pk)
+    if fresh.state != DossierState.DEEL_A or fresh.consents.exists():
+        raise ValidationError(_("Alleen een dossier dat nog niet is opgestuurd, kun je verwijderen."))
+    summary = f"doorstroomdossier {fresh.pk} verwijderd door de leerling ({fresh.get_kind_display()})"
+    account = fresh.account
+    fresh.delete()
+    record_event(Action.DELETE, user=account.user, summary=summary, pupil=account.pupil)

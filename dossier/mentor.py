@@ -362,3 +362,25 @@ def return_to_pupil(*, dossier: Dossier, by_name: str) -> Dossier:
 
 def filled_verdicts(dossier: Dossier) -> int:
     return sum(1 for v in dossier.verdicts.values() if is_filled(v.get("oordeel")))
+
+
+@transaction.atomic
+def take_back(*, dossier: Dossier) -> Dossier:
+    """The pupil takes the dossier back from the mentor (sent to the wrong person, or something to change): part A
+    is theirs again, the link stops working, and what the mentor already filled in stays for when it comes back."""
+    fresh = _locked(dossier)
+    if fresh.state != DossierState.BIJ_MENTOR:
+        raise ValidationError(_("Dit dossier is niet bij je mentor."))
+    name = fresh.mentor_name
+    fresh.state = DossierState.DEEL_A
+    fresh.mentor, fresh.mentor_token, fresh.mentor_token_expires_at = None, "", None
+    fresh.sent_to_mentor_at = None
+    fresh.reminded_at = None
+    fresh.save()
+    record_event(
+        Action.CHANGE,
+        user=fresh.account.user,
+        summary=f"doorstroomdossier {fresh.pk}: teruggehaald bij de mentor ({name})",
+        pupil=fresh.account.pupil,
+    )
+    return fresh

@@ -93,6 +93,8 @@ SCREENS: dict[str, Promise] = {
     "leerling:zoeken": _("Vervolgkeuze: zoeken (leerling)"),
     "leerling:opsturen": _("Opsturen naar mentor (leerling)"),
     "leerling:nieuwe_link": _("Nieuwe link naar de mentor (leerling)"),
+    "leerling:terughalen": _("Dossier terughalen bij de mentor (leerling)"),
+    "leerling:verwijderen": _("Dossier verwijderen (leerling)"),
     "mentordeel:invullen": _("Mentordeel van een doorstroomdossier"),
     "mentordeel:link": _("Link naar het mentordeel"),
     "mentordeel:gast": _("Mentordeel van een doorstroomdossier (via de link)"),

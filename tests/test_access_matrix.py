@@ -255,6 +255,8 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     # Opsturen: the own dossier is not complete yet, so it goes back to its pages (tests/dossier/test_mentor.py).
     "leerling:opsturen": ("GET", "dossier", only([PUPIL], 302, 403), only([PUPIL], 404, 403)),
     "leerling:nieuwe_link": ("POST", "dossier", only([PUPIL], 302, 403), only([PUPIL], 404, 403)),
+    "leerling:terughalen": ("POST", "dossier", only([PUPIL], 302, 403), only([PUPIL], 404, 403)),
+    "leerling:verwijderen": ("GET", "dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
     # The mentor's part B: only the mentor the pupil sent it to, while it is at them (neither dossier here is: 404
     # for every role; tests/dossier/test_mentor.py has the mentor's own cells), or the browser a mentor's link opened.
     "mentordeel:invullen": ("GET", "dossier", expect(404), expect(404)),

@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import PUPIL_ROLES, AuthenticatedRequest, role_required
 
 from ..declaration import KINDS, VO_MBO
-from ..filling import start_dossier
+from ..filling import remove_dossier, start_dossier
 from ..loader import shipped
+from ..mentor import take_back
 from ..navigation import to_correct
-from ..selectors import own_account, own_dossiers
+from ..selectors import own_account, own_dossier, own_dossiers
 
 
 @role_required(PUPIL_ROLES)
@@ -69,3 +70,34 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
         "dossier/new.html",
         {"kinds": kinds, "earlier": earlier, "suggested": suggested, "account": account},
     )
+
+
+@role_required(PUPIL_ROLES)
+@require_http_methods(["GET", "POST"])
+def remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """ "Verwijderen": asks first (GET), then removes (POST) a dossier still being filled in."""
+    dossier = own_dossier(request.user, pk)
+    if request.method == "POST":
+        try:
+            remove_dossier(dossier=dossier)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Het dossier is verwijderd."))
+        return redirect("leerling:home")
+    return render(request, "dossier/remove.html", {"dossier": dossier})
+
+
+@role_required(PUPIL_ROLES)
+@require_POST
+def take_back_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request.user, pk)
+    try:
+        take_back(dossier=dossier)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("leerling:home")
+    messages.success(
+        request, _("Je hebt je dossier teruggehaald. Je kunt deel A weer aanpassen en het opnieuw opsturen.")
+    )
+    return redirect("leerling:dossier", dossier.pk)

@@ -159,6 +159,8 @@ NOT_SHOWN: dict[str, str] = {
     "leerling:zoeken": "mbo-schools and opleidingen of the catalogue: no pupil's data",
     "leerling:opsturen": "the mentors of the leerling's own school, to the leerling (sending is recorded)",
     "leerling:nieuwe_link": "a new link to the leerling's own mentor (recorded as a change)",
+    "leerling:terughalen": "a POST and a redirect (recorded as a change)",
+    "leerling:verwijderen": "the leerling's own dossier's kind and date, to the leerling (removing is recorded)",
     "mentordeel:link": "a link that works once: opening it is recorded, the page itself shows nothing",
     "mentordeel:gast": "mentordeel:invullen through a mentor's link (tests/dossier/test_mentor.py checks its record)",
     "leerling:registreren": "a public form",

@@ -219,3 +219,37 @@ def test_another_pupils_dossier_cannot_be_sent(school_setup, catalogue):
     client = client_of(account)
     assert client.get(reverse("leerling:opsturen", args=[other.pk])).status_code == 404
     assert client.post(reverse("leerling:nieuwe_link", args=[other.pk])).status_code == 404
+
+
+def test_the_pupil_takes_the_dossier_back_from_the_wrong_mentor(catalogue):
+    account = pupil_account(None)
+    client, dossier = complete_dossier(account, catalogue)
+    client.post(reverse("leerling:opsturen", args=[dossier.pk]), {"naam": "Verkeerd", "email": "verkeerd@example.com"})
+    link = re.search(r"https?://[^/\s]+(/mentordeel/link/\S+/)", mails_to("verkeerd@example.com")[0].body).group(1)
+    assert "Haal je dossier terug" in client.get(reverse("leerling:home")).content.decode()
+    response = client.post(reverse("leerling:terughalen", args=[dossier.pk]))
+    assert response.url == reverse("leerling:dossier", args=[dossier.pk])
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.DEEL_A and dossier.mentor_token == "" and dossier.sent_to_mentor_at is None
+    assert "werkt niet meer" in Client().get(link).content.decode()  # the old link no longer opens it
+    client.post(reverse("leerling:opsturen", args=[dossier.pk]), {"naam": "Goed", "email": "goed@example.com"})
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.BIJ_MENTOR and dossier.mentor_email == "goed@example.com"
+    assert AuditEntry.objects.filter(summary__contains="teruggehaald bij de mentor (Verkeerd)").exists()
+
+
+def test_a_dossier_being_filled_in_can_be_removed_one_sent_cannot(catalogue):
+    account = pupil_account(None)
+    client, sent = complete_dossier(account, catalogue)
+    client.post(reverse("leerling:opsturen", args=[sent.pk]), {"naam": "Coach", "email": "coach@example.com"})
+    draft = start_dossier(account=account, kind="mbo-mbo")
+    page = client.get(reverse("leerling:verwijderen", args=[draft.pk])).content.decode()
+    assert "Dat kan niet ongedaan worden gemaakt" in page
+    assert client.post(reverse("leerling:verwijderen", args=[draft.pk])).url == reverse("leerling:home")
+    assert not Dossier.objects.filter(pk=draft.pk).exists()
+    client.post(reverse("leerling:verwijderen", args=[sent.pk]))
+    assert Dossier.objects.filter(pk=sent.pk).exists()
+    other = start_dossier(account=pupil_account(PupilFactory()), kind="vo-mbo")
+    assert client.post(reverse("leerling:verwijderen", args=[other.pk])).status_code == 404
+    assert client.post(reverse("leerling:terughalen", args=[other.pk])).status_code == 404
+    assert Dossier.objects.filter(pk=other.pk).exists()
