@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fill, home, public
+from .views import akkoord, fill, home, public
 
 app_name = "leerling"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("dossier/nieuw/", home.new, name="nieuw"),
     path("dossier/<int:pk>/", fill.fill, name="dossier"),
     path("dossier/<int:pk>/zoeken/", fill.search, name="zoeken"),
+    path("dossier/<int:pk>/akkoordverklaring/", akkoord.akkoord, name="akkoord"),
+    path("dossier/<int:pk>/akkoordverklaring/verstuurd/", akkoord.sent, name="akkoord_verstuurd"),
+    path("dossier/<int:pk>/wat-is-verstuurd/", akkoord.receipt, name="wat_verstuurd"),
+    path("akkoordverklaring/<int:pk>/pdf/", akkoord.receipt_pdf, name="akkoord_pdf"),
+    path("akkoordverklaring/<int:pk>/intrekken/", akkoord.withdraw_view, name="intrekken"),
     path("account-maken/", public.register_with_code, name="registreren"),
     path("zelf-registreren/", public.register_without_school, name="zelf_registreren"),
     path("account-maken/verstuurd/", public.sent, name="verstuurd"),
