@@ -116,6 +116,8 @@ def test_the_whole_path_for_each_kind(kind, pupil, mbo, eager):
     assert consent.snapshot_checksum == seal(consent.snapshot)
     assert (kind == "vo-mbo") == (consent.snapshot["part_b"] is not None)
 
+    home = leerling.get(reverse("leerling:home")).content.decode()
+    assert f"Verstuurd naar {mbo['school'].name}" in home and "Start akkoordverklaring" not in home
     # The pupil is told (an intake invitation follows); the mbo-school gets a melding that leads to it.
     [message] = [m for m in mail.outbox if dossier.account.user.email in m.to]
     assert mbo["school"].name in message.subject and "intakegesprek" in message.body
@@ -250,6 +252,9 @@ def test_a_withdrawal_before_opening_removes_the_mbos_access_and_is_recorded(pup
     again = Consent.objects.exclude(pk=consent.pk).get()
     assert roc.get(reverse("mbodossiers:dossier", args=[again.pk])).status_code == 200
     assert roc.get(reverse("mbodossiers:dossier", args=[consent.pk])).status_code == 404
+    # The receipt lists both, the withdrawn one as such.
+    receipt = leerling.get(reverse("leerling:wat_verstuurd", args=[dossier.pk])).content.decode()
+    assert f'data-testid="receipt-{again.pk}"' in receipt and f'data-testid="receipt-{consent.pk}"' in receipt
 
 
 def test_after_opening_the_consent_can_no_longer_be_withdrawn(pupil, mbo):
