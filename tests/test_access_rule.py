@@ -58,8 +58,8 @@ PUPIL_DATA = frozenset(
         "verzuim.Bijlage",
         "dossier.PupilAccount",  # a pupil's login, linked to their record
         "dossier.Registration",  # name, date of birth and e-mail address of a pupil making an account
-    "dossier.Dossier",  # a pupil's own doorstroomdossier: their answers, the mentor's part
-    "dossier.Consent",  # a pupil's akkoordverklaring, with the snapshot of the dossier that was sent
+        "dossier.Dossier",  # a pupil's own doorstroomdossier: their answers, the mentor's part
+        "dossier.Consent",  # a pupil's akkoordverklaring, with the snapshot of the dossier that was sent
     }
 )
 # The other models of the pupils' apps, each with why it is no pupil data (a new model is placed explicitly).
