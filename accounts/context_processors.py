@@ -36,6 +36,7 @@ GEMEENTE_LEERLINGEN = Tab(_("Leerlingen in de gemeente"), "gemeente:leerlingen",
 VERZUIM = Tab(_("Verzuim"), "verzuim:lijst", "calendar-x")
 GEMEENTE_MELDINGEN = Tab(_("Overstap en risico"), "gemeente:meldingen", "life-preserver")
 MONITOR = Tab(_("Monitor"), "monitor:index", "bar-chart")
+ONTVANGEN_DOSSIERS = Tab(_("Ontvangen dossiers"), "mbodossiers:lijst", "journal-check")
 TERUGKOPPELING = Tab(_("Terugkoppeling"), "feedback:batches", "arrow-left-right")
 MIJN_DOSSIER = Tab(_("Mijn doorstroomdossier"), "leerling:home", "journal-bookmark")
 
@@ -45,7 +46,7 @@ TABS_BY_ROLE: dict[str, tuple[Tab, ...]] = {
     Role.DECAAN: _VO,
     Role.MENTOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, VERZUIM, MONITOR),
     Role.ZORGCOORDINATOR: (MELDINGEN, LEERLING_OVERZICHT, OUD_LEERLINGEN, VERZUIM),
-    Role.ROC: (MELDINGEN, AANMELDINGEN, TERUGKOPPELING, MONITOR),
+    Role.ROC: (MELDINGEN, AANMELDINGEN, ONTVANGEN_DOSSIERS, TERUGKOPPELING, MONITOR),
     Role.GEMEENTE: (MELDINGEN, GEMEENTE_LEERLINGEN, GEMEENTE_MELDINGEN, VERZUIM, MONITOR),
     Role.SERVICEDESK: (MELDINGEN,),
     Role.LEERLING: (MIJN_DOSSIER,),

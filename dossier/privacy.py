@@ -1,5 +1,6 @@
 """What VOROC keeps about a pupil's own account, for the inzage (AVG): the login, how it was made, the invitation,
-and the registrations linked to the pupil. When the pupil is removed the account goes with the pupil record
+the registrations linked to the pupil, and the akkoordverklaringen (which dossier went to which mbo-school, when, with
+whose consent, opened or withdrawn; each one's snapshot as the PDF of what was sent). When the pupil is removed the account goes with the pupil record
 (dossier.receivers) and the registrations linked to them go here."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from students.models import Pupil
 from students.privacy import Section, register_section
 from students.signals import pupil_removing
 
-from .models import Dossier, PupilAccount, Registration
+from .models import Consent, Dossier, PupilAccount, Registration
 
 
 def _rows(pupil: Pupil) -> list[dict]:
@@ -48,6 +49,52 @@ def _rows(pupil: Pupil) -> list[dict]:
 
 
 register_section(Section("leerlingaccount", "Account van de leerling", _rows, position=45))
+
+
+def _consents(pupil: Pupil) -> list[Consent]:
+    return list(
+        Consent.objects.filter(dossier__account__pupil=pupil)
+        .select_related("dossier", "mbo_school", "declaration")
+        .order_by("given_at", "pk")
+    )
+
+
+def _consent_rows(pupil: Pupil) -> list[dict]:
+    return [
+        {
+            "dossier": consent.dossier_id,
+            "soort dossier": consent.dossier.get_kind_display(),
+            "versie": consent.declaration.version,
+            "mbo-school": consent.mbo_school.name,
+            "vervolgkeuze": consent.choice_text,
+            "akkoord gegeven door": consent.given_by_name,
+            "ouder of verzorger": consent.parent_name,
+            "relatie": consent.parent_relation,
+            "verklaringen": " | ".join(consent.statements),
+            "akkoord gegeven op": consent.given_at,
+            "geopend door de mbo-school op": consent.opened_at,
+            "ingetrokken op": consent.withdrawn_at,
+            "reden van intrekken": consent.withdrawn_reason,
+            "kenmerk (SHA-256)": consent.snapshot_checksum,
+        }
+        for consent in _consents(pupil)
+    ]
+
+
+def _consent_files(pupil: Pupil) -> list[tuple[str, bytes]]:
+    from . import pdf
+
+    return [
+        (f"akkoordverklaringen/{consent.pk}-{pdf.filename(consent)}", pdf.render(consent, for_pupil=True))
+        for consent in _consents(pupil)
+    ]
+
+
+register_section(
+    Section(
+        "akkoordverklaringen", "Akkoordverklaringen (doorstroomdossier)", _consent_rows, _consent_files, position=46
+    )
+)
 
 
 @receiver(pupil_removing, sender=Pupil)

@@ -3,6 +3,11 @@
 The school's side starts from the one access rule (students.selectors.pupils_visible_to): a pupil's account is seen
 by whoever sees the pupil. A leerling reaches their own record only through their own account (``own_pupil``): no
 pupil id in an address can lead a leerling to anybody else.
+
+A dossier reaches an mbo-school only through an akkoordverklaring (Consent) to that school: the consent is the grant,
+for a pupil with a record at a vo-school and for one without (MBO-MBO, Werk(loos)-MBO). ``consents_received_by`` is
+that rule: the ROC-gebruiker of the school, consents not withdrawn, dossiers sent. Anything else does not exist for
+the mbo-school (404).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from accounts.models import Role, User
 from students.models import Pupil
 from students.selectors import MANAGING_ROLES, pupils_visible_to
 
-from .models import Dossier, DossierState, PupilAccount, Registration, RegistrationStatus
+from .models import Consent, Dossier, DossierState, PupilAccount, Registration, RegistrationStatus
 
 
 def pupil_accounts_visible_to(user: User) -> QuerySet[PupilAccount]:
@@ -76,3 +81,35 @@ def opened_by_link(pk: int) -> Dossier | None:
 def own_dossier(user: User, pk: int) -> Dossier:
     """One of the leerling's own dossiers; any other id does not exist for them (404)."""
     return get_object_or_404(own_dossiers(user), pk=pk)
+
+
+def own_consents(user: User) -> QuerySet[Consent]:
+    """A leerling's own akkoordverklaringen (withdrawn ones too: the receipt shows every one), newest first."""
+    if not user.is_authenticated or user.role != Role.LEERLING:
+        return Consent.objects.none()
+    return Consent.objects.filter(dossier__account__user=user).select_related(
+        "dossier", "dossier__declaration", "mbo_school", "declaration"
+    )
+
+
+def own_consent(user: User, pk: int) -> Consent:
+    return get_object_or_404(own_consents(user), pk=pk)
+
+
+def consents_received_by(user: User) -> QuerySet[Consent]:
+    """The dossiers an mbo-school's user may read: agreed to for their own school, not withdrawn."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.ROC or user.organisation_id is None:
+        return Consent.objects.none()
+    return Consent.objects.filter(
+        mbo_school_id=user.organisation_id, withdrawn_at__isnull=True, dossier__state=DossierState.VERSTUURD
+    ).select_related("dossier", "dossier__account", "dossier__account__pupil", "declaration", "mbo_school")
+
+
+def received_consent(user: User, pk: int) -> Consent:
+    """One received dossier; withdrawn, another school's, or never agreed to: 404."""
+    return get_object_or_404(consents_received_by(user), pk=pk)
+
+
+def consents_received_for(user: User, pupil: Pupil) -> QuerySet[Consent]:
+    """The dossiers of this pupil the user's mbo-school received (beside the school's doorstroomformulier)."""
+    return consents_received_by(user).filter(dossier__account__pupil=pupil).defer("snapshot")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fill, home, mentor, public
+from .views import akkoord, fill, home, mentor, public
 
 app_name = "leerling"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("dossier/<int:pk>/nieuwe-link/", mentor.resend, name="nieuwe_link"),
     path("dossier/<int:pk>/terughalen/", home.take_back_view, name="terughalen"),
     path("dossier/<int:pk>/verwijderen/", home.remove, name="verwijderen"),
+    path("dossier/<int:pk>/akkoordverklaring/", akkoord.akkoord, name="akkoord"),
+    path("dossier/<int:pk>/akkoordverklaring/verstuurd/", akkoord.sent, name="akkoord_verstuurd"),
+    path("dossier/<int:pk>/wat-is-verstuurd/", akkoord.receipt, name="wat_verstuurd"),
+    path("akkoordverklaring/<int:pk>/pdf/", akkoord.receipt_pdf, name="akkoord_pdf"),
+    path("akkoordverklaring/<int:pk>/intrekken/", akkoord.withdraw_view, name="intrekken"),
     path("account-maken/", public.register_with_code, name="registreren"),
     path("zelf-registreren/", public.register_without_school, name="zelf_registreren"),
     path("account-maken/verstuurd/", public.sent, name="verstuurd"),

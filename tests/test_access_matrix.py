@@ -262,6 +262,28 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     "mentordeel:invullen": ("GET", "dossier", expect(404), expect(404)),
     "mentordeel:link": ("GET", "one-token", expect(200, anon=200, leerling_vo1=404), None),
     "mentordeel:gast": ("GET", "-", expect(404, anon=404), None),
+    # The akkoordverklaring. Own: leerling.vo1's dossiers (one waiting for the akkoord, one sent with it to roc.mbo1's
+    # school, and that consent); other: another pupil's, of VO2, sent to roc.mbo2's school.
+    "leerling:akkoord": ("GET", "akkoord-dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    "leerling:akkoord_verstuurd": ("GET", "sent-dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    "leerling:wat_verstuurd": ("GET", "sent-dossier", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    "leerling:akkoord_pdf": ("GET", "consent", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    "leerling:intrekken": ("GET", "consent", only([PUPIL], 200, 403), only([PUPIL], 404, 403)),
+    # Ontvangen dossiers: the mbo-school's users read what was agreed to for their school; another school's consent
+    # does not exist for them (404); other roles may not open the screens (403).
+    "mbodossiers:lijst": ("GET", "-", only(MBO, 200, 403), None),
+    "mbodossiers:dossier": (
+        "GET",
+        "consent",
+        {**only(["roc.mbo1"], 200, 403), "roc.mbo2": 404},
+        {**only(["roc.mbo2"], 200, 403), "roc.mbo1": 404},
+    ),
+    "mbodossiers:pdf": (
+        "GET",
+        "consent",
+        {**only(["roc.mbo1"], 200, 403), "roc.mbo2": 404},
+        {**only(["roc.mbo2"], 200, 403), "roc.mbo1": 404},
+    ),
     "leerling:registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:zelf_registreren": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
     "leerling:verstuurd": ("GET", "-", expect(200, anon=200, leerling_vo1=200), None),
@@ -575,6 +597,7 @@ def _make_objects() -> dict:
         "monthly-report": _monthly_reports(),
         "registration": _registrations(),
         "dossier": _dossiers(),
+        **_akkoord(),
         "elders": (
             record_elders(pupil=own_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
             record_elders(pupil=other_pupil, kind="werk", date=datetime.date(2026, 10, 1)).pk,
@@ -612,6 +635,29 @@ def _dossiers() -> tuple[int, int]:
     other_pupil = PupilFactory(school=gm("00BB"))
     other = start_dossier(account=pupil_account(other_pupil), kind="vo-mbo")
     return own.pk, other.pk
+
+
+def _akkoord() -> dict:
+    """Per pupil: a dossier waiting for the akkoordverklaring and one sent with it, and that consent. Own: leerling.vo1's,
+    sent to roc.mbo1's school; other: a pupil of VO2 with an account, sent to roc.mbo2's."""
+    from dossier.akkoord import give_akkoord, needs_parent, statements_for
+    from dossier.models import PupilAccount
+    from students.models import Opleiding
+    from tests.dossier.akkoord_helpers import at_akkoord
+    from tests.dossier.helpers import pupil_account
+
+    own_account = PupilAccount.objects.get(user__username=PUPIL)
+    other_account = pupil_account(PupilFactory(school=gm("00BB")))
+    found: dict[str, list[int]] = {"akkoord-dossier": [], "sent-dossier": [], "consent": []}
+    for account, mbo in ((own_account, "25AA"), (other_account, "25BB")):
+        opleiding = Opleiding.objects.filter(school__code=mbo, active=True).order_by("pk").first()
+        location = opleiding.locations.order_by("pk").first()
+        found["akkoord-dossier"].append(at_akkoord(account, opleiding, location=location).pk)
+        sent = at_akkoord(account, opleiding, location=location)
+        statements = statements_for(sent, parent=needs_parent(sent))
+        found["sent-dossier"].append(sent.pk)
+        found["consent"].append(give_akkoord(dossier=sent, statements=statements).pk)
+    return {key: (ids[0], ids[1]) for key, ids in found.items()}
 
 
 def gm(code: str):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.conftest import login_as
+from tests.conftest import login_as, session_queries
 from tests.factories import PupilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,52 @@ def test_leerlingen_uitnodigen_for_a_group(client, demo):
     assert len(large.context["rows"]) == len(small.context["rows"]) + 40
     assert sum(1 for _pupil, account in large.context["rows"] if account) == 21
     assert many == few
+
+
+def test_ontvangen_dossiers_of_an_mbo_school(client, demo):
+    """The ROC-gebruiker's list of dossiers sent with an akkoordverklaring: pupils with and without a vo-school, half
+    of the ones with a school also applied here (their doorstroomformulier is linked)."""
+    from dossier.loader import shipped
+    from dossier.models import Consent, Dossier, DossierState
+    from students.aanmeldingen import add_aanmelding
+    from tests.dossier.helpers import pupil_account
+    from tests.factories import OpleidingFactory
+
+    roc = demo["roc.mbo1"]
+    school = roc.organisation
+    opleiding = OpleidingFactory(school=school)
+    declaration = shipped("vo-mbo")
+    login_as(client, roc)
+    url = reverse("mbodossiers:lijst")
+
+    def add(count: int) -> None:
+        for n in range(count):
+            pupil = PupilFactory(school=demo["decaan.vo1"].organisation) if n % 3 else None
+            if pupil is not None and n % 2:
+                add_aanmelding(pupil=pupil, opleiding=opleiding, source="feed", external_id=f"A-{pupil.pk}")
+            account = pupil_account(pupil)
+            dossier = Dossier.objects.create(
+                account=account, declaration=declaration, kind="vo-mbo", state=DossierState.VERSTUURD
+            )
+            Consent.objects.create(
+                dossier=dossier,
+                declaration=declaration,
+                mbo_school=school,
+                choice_text=f"{opleiding.name} bij {school.name}",
+                given_by=account.user,
+                given_by_name=account.user.full_name,
+                snapshot={"format": 1},
+                snapshot_checksum="-",
+            )
+
+    add(6)
+    few, small = queries(client, url)
+    add(30)
+    many, large = queries(client, url)
+    assert len(large.context["rows"]) == len(small.context["rows"]) + 30
+    assert sum(1 for _consent, has_form in large.context["rows"] if has_form) > sum(
+        1 for _consent, has_form in small.context["rows"] if has_form
+    )
+    # The session, the user, the count, the consents with their dossiers, accounts, pupils and declarations, which of
+    # those pupils the school also has in view, the user's school (the page's header), the list's audit entries.
+    assert many == few == 6 + session_queries()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("leerling/", include("dossier.urls")),
     path("leerlingaccounts/", include("dossier.school_urls")),
     path("mentordeel/", include("dossier.mentor_urls")),
+    path("mbo/dossiers/", include("dossier.mbo_urls")),
     path("monitor/", include("monitor.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),

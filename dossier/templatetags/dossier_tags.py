@@ -27,3 +27,13 @@ def leerling_account_panel(context, pupil, pupil_rights):
         "valid_days": INVITATION_VALID.days,
         "request": context["request"],
     }
+
+
+@register.inclusion_tag("dossier/partials/received_panel.html", takes_context=True)
+def received_dossiers_panel(context, pupil):
+    """On the mbo-school's page of a pupil's doorstroomformulier (doorstroom/received.html loads it by name:
+    doorstroom imports nothing of dossier): the dossiers the pupil sent this school with their akkoordverklaring."""
+    from ..selectors import consents_received_for
+
+    user = context["request"].user
+    return {"consents": list(consents_received_for(user, pupil).order_by("-given_at", "-pk"))}

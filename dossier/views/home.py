@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from ..declaration import KINDS, VO_MBO
 from ..filling import remove_dossier, start_dossier
 from ..loader import shipped
 from ..mentor import take_back
+from ..models import Consent
 from ..navigation import to_correct
 from ..selectors import own_account, own_dossier, own_dossiers
 
@@ -25,7 +27,9 @@ from ..selectors import own_account, own_dossier, own_dossiers
 def home(request: AuthenticatedRequest) -> HttpResponse:
     account = own_account(request.user)
     pupil = account.pupil if account is not None else None
-    dossiers = list(own_dossiers(request.user))
+    # The akkoordverklaringen of each dossier (without what they sent): where it went, and "Wat is verstuurd".
+    sent = Prefetch("consents", queryset=Consent.objects.defer("snapshot").select_related("mbo_school"))
+    dossiers = list(own_dossiers(request.user).prefetch_related(sent))
     return render(
         request,
         "dossier/home.html",

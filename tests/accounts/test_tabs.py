@@ -17,7 +17,7 @@ EXPECTED_TABS = {
     "decaan.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Groepen", "Verzuim", "Monitor"],
     "mentor.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Verzuim", "Monitor"],
     "zorg.vo1": ["Meldingen", "Leerling overzicht", "Oud leerlingen", "Verzuim"],
-    "roc.mbo1": ["Meldingen", "Aanmeldingen", "Terugkoppeling", "Monitor"],
+    "roc.mbo1": ["Meldingen", "Aanmeldingen", "Ontvangen dossiers", "Terugkoppeling", "Monitor"],
     "gemeente.denhaag": ["Meldingen", "Leerlingen in de gemeente", "Overstap en risico", "Verzuim", "Monitor"],
 }
 

@@ -95,6 +95,10 @@ SHOWN: dict[str, Shown] = {
     "doorstroom:verzonden_bijlage": Shown(ROC, on("doorstroom:verzonden_bijlage", "sent_attachment"), pupil="sent"),
     "doorstroom:ontvangen": Shown(ROC, on("doorstroom:ontvangen", "sent"), pupil="sent"),
     "doorstroom:ontvangen_pdf": Shown(ROC, on("doorstroom:ontvangen_pdf", "snapshot"), pupil="sent"),
+    # The dossiers pupils sent with their akkoordverklaring (``sent`` sent one to roc.mbo1's school).
+    "mbodossiers:lijst": Shown(ROC, plain("mbodossiers:lijst"), pupil="sent"),
+    "mbodossiers:dossier": Shown(ROC, on("mbodossiers:dossier", "consent"), pupil="sent"),
+    "mbodossiers:pdf": Shown(ROC, on("mbodossiers:pdf", "consent"), pupil="sent"),
     "groups:index": Shown(DECAAN, lambda o: reverse("groups:index") + f"?groep={o['group'].pk}"),
     "gemeente:leerlingen": Shown(GEMEENTE, plain("gemeente:leerlingen")),
     "gemeente:export": Shown(GEMEENTE, plain("gemeente:export", "?formaat=xlsx")),
@@ -163,6 +167,11 @@ NOT_SHOWN: dict[str, str] = {
     "leerling:verwijderen": "the leerling's own dossier's kind and date, to the leerling (removing is recorded)",
     "mentordeel:link": "a link that works once: opening it is recorded, the page itself shows nothing",
     "mentordeel:gast": "mentordeel:invullen through a mentor's link (tests/dossier/test_mentor.py checks its record)",
+    "leerling:akkoord": "the leerling's own dossier, to the leerling (the akkoord is recorded as sent)",
+    "leerling:akkoord_verstuurd": "the school the leerling's own dossier went to, to the leerling",
+    "leerling:wat_verstuurd": "the leerling's own consents and what they sent, to the leerling",
+    "leerling:akkoord_pdf": "the leerling's own sent dossier, to the leerling",
+    "leerling:intrekken": "the leerling's own consent (a withdrawal is recorded as a change)",
     "leerling:registreren": "a public form",
     "leerling:zelf_registreren": "a public form",
     "leerling:verstuurd": "a page that says to look in the mail",
@@ -371,7 +380,18 @@ def objects(demo, eager):
         "definitief": add_aanmelding(
             pupil=former, opleiding=OpleidingFactory(school=roc_school), status=7, source="feed", external_id="A-2"
         ),
+        "consent": _consent(sent, roc_school),
     }
+
+
+def _consent(pupil, roc_school):
+    """The pupil's own dossier, sent with the akkoordverklaring to roc.mbo1's school."""
+    from dossier.akkoord import give_akkoord, needs_parent, statements_for
+    from tests.dossier.akkoord_helpers import at_akkoord
+    from tests.dossier.helpers import pupil_account
+
+    dossier = at_akkoord(pupil_account(pupil), OpleidingFactory(school=roc_school))
+    return give_akkoord(dossier=dossier, statements=statements_for(dossier, parent=needs_parent(dossier)))
 
 
 def _registration(pupil):
