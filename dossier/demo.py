@@ -149,9 +149,11 @@ def _choose(dossier: Dossier) -> None:
 
 @transaction.atomic
 def seed_dossiers() -> int:
-    """leerling.vo1 with a VO-MBO dossier part-filled; two more pupils of 4A with an account (the demo password) and a
+    """leerling.vo1 with a VO-MBO dossier part-filled; three more pupils of 4A with an account (the demo password) and a
     complete dossier: one at mentor.vo1 for nine days (over the reminder limit), one back from the mentor and waiting
-    for the akkoord. Idempotent (nothing when leerling.vo1 has a dossier)."""
+    for the akkoord, one agreed to and sent to roc.mbo1's school. Idempotent (nothing when leerling.vo1 has a
+    dossier)."""
+    from .akkoord import give_akkoord, needs_parent, statements_for
     from .filling import progress_of, start_dossier
     from .mentor import part_b_of
 
@@ -165,8 +167,8 @@ def seed_dossiers() -> int:
     first.percent = progress_of(first).percent
     first.save()
     created = 1
-    others = list(Pupil.objects.filter(school__code="00AA", group__name="4A", account__isnull=True).order_by("pk")[:2])
-    for pupil, state in zip(others, ("bij_mentor", "akkoord"), strict=False):
+    others = list(Pupil.objects.filter(school__code="00AA", group__name="4A", account__isnull=True).order_by("pk")[:3])
+    for pupil, state in zip(others, ("bij_mentor", "akkoord", "verstuurd"), strict=False):
         account = _demo_account(pupil, f"leerling.{state.replace('_', '')}.vo1")
         dossier = start_dossier(account=account, kind="vo-mbo")
         _fill(dossier)
@@ -177,13 +179,23 @@ def seed_dossiers() -> int:
         dossier.mentor_name = mentor.full_name if mentor else "Mentor"
         dossier.mentor_email = mentor.email if mentor else ""
         dossier.sent_to_mentor_at = now - datetime.timedelta(days=9 if state == "bij_mentor" else 12)
-        if state == "akkoord":
+        if state in ("akkoord", "verstuurd"):
+            dossier.state = "akkoord"
             _fill(dossier, spec_part=dossier.spec.part_b, into="mentor_answers")
             for page in part_b_of(dossier).verdict_pages:
                 dossier.verdicts[page.key] = {"oordeel": "eens", "opmerking": ""}
             dossier.returned_at = dossier.akkoord_since = now - datetime.timedelta(days=3)
         dossier.save()
         created += 2
+        if state == "verstuurd":  # agreed to, with a parent's name where the pupil is under 16
+            parent = needs_parent(dossier)
+            give_akkoord(
+                dossier=dossier,
+                statements=statements_for(dossier, parent=parent),
+                parent_name="M. " + pupil.achternaam if parent else "",
+                parent_relation="moeder" if parent else "",
+            )
+            created += 1
     return created
 
 

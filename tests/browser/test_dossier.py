@@ -1,8 +1,9 @@
-"""The pupil's own dossier in a browser (seed digitaal-doorstroomdossier-handleiding, steps 6–19): leerling.vo1 on a
+"""The pupil's own dossier in a browser (seed digitaal-doorstroomdossier-handleiding, steps 6–21): leerling.vo1 on a
 375 px phone starts a new VO-MBO dossier (their answers taken over from the one they started), goes through every
 page with the list of pages and their percentages, adds a stage, finds school, location and opleiding by typing, and
 sends part A to their mentor; mentor.vo1 on a laptop reads it, says eens or oneens per page, fills in part B and sends
-it back; the pupil gets the mail that says what to do next."""
+it back; the pupil gets the mail that says what to do next, and gives the akkoordverklaring on the phone (the
+akkoord's own screens are looked at in test_dossier_akkoord.py)."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from doorstroom.declaration import CHOICE, DATE, MULTICHOICE, NUMBER, ROWS, SCORE, TEXT, TEXTAREA, YESNO
+from dossier.akkoord import needs_parent
 from dossier.models import Dossier
 
 from .helpers import PHONE, login
@@ -128,7 +130,7 @@ def test_a_pupil_fills_in_part_a_on_a_phone_and_the_mentor_part_b_on_a_laptop(pa
         read.get_by_label("Eens", exact=True).check()
     page.get_by_label("Opmerking (niet verplicht)").last.fill("Goed over nagedacht.")
     assert axe() == [], "mentordeel: deel A lezen"
-    shot("190-mentordeel-deel-a-1366")
+    shot("189a-mentordeel-deel-a-1366")
     for step in spec.part_b.steps:
         page.get_by_test_id("mentor-next").click()
         expect(page.get_by_role("heading", name=re.compile(re.escape(step.title)))).to_be_visible()
@@ -137,7 +139,7 @@ def test_a_pupil_fills_in_part_a_on_a_phone_and_the_mentor_part_b_on_a_laptop(pa
     page.get_by_test_id("mentor-save").click()
     expect(page.get_by_test_id("return-to-pupil")).to_be_visible()
     assert axe() == [], "mentordeel: laatste onderdeel"
-    shot("191-mentordeel-terugsturen-1366")
+    shot("189b-mentordeel-terugsturen-1366")
     page.get_by_test_id("return-to-pupil").click()
     expect(page.get_by_test_id("mentor-returned")).to_be_visible()
 
@@ -146,3 +148,18 @@ def test_a_pupil_fills_in_part_a_on_a_phone_and_the_mentor_part_b_on_a_laptop(pa
     assert dossier.state == "akkoord" and dossier.verdicts["motivatie"]["opmerking"] == "Goed over nagedacht."
     [message] = [m for m in mail.outbox if dossier.account.user.email in m.to]
     assert "Start akkoordverklaring" in message.body
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # Steps 20–21: on the phone again, "Start akkoordverklaring", the statements (and a parent below 16), "Akkoord".
+    page.set_viewport_size(PHONE)
+    login(page, base, "leerling.vo1", demo_pw)
+    page.get_by_test_id(f"start-akkoord-{dossier.pk}").click()
+    for box in page.get_by_test_id("statement").all():
+        box.check()
+    if needs_parent(dossier):
+        page.get_by_label("Naam van je ouder of verzorger").fill("Fatima Azzouzi")
+        page.get_by_label("Wie is dit?").select_option("moeder")
+    page.get_by_test_id("give-akkoord").click()
+    expect(page.get_by_test_id("akkoord-sent")).to_contain_text("uitnodiging voor een intakegesprek")
+    consent = dossier.consents.get()
+    assert consent.mbo_school == dossier.mbo_school and consent.declaration == dossier.declaration

@@ -19,12 +19,13 @@ def test_the_demo_has_an_active_and_an_invited_pupil(client, demo_pupils, demo_p
     assert response.url == reverse("leerling:home")
 
 
-def test_the_demo_has_a_dossier_in_each_state_before_the_mbo(client, demo_pupils, demo_pw):
+def test_the_demo_has_a_dossier_in_each_state(client, demo_pupils, demo_pw):
     from dossier.mentor import part_b_of
     from dossier.models import Dossier
 
     by_state = {d.state: d for d in Dossier.objects.select_related("account__user", "mentor")}
-    assert set(by_state) == {"deel_a", "bij_mentor", "akkoord"}
+    assert set(by_state) == {"deel_a", "bij_mentor", "akkoord", "verstuurd"}
+    assert by_state["verstuurd"].consents.get().mbo_school.code == "25AA"
     own = by_state["deel_a"]
     assert own.account.user.username == "leerling.vo1" and own.kind == "vo-mbo" and 0 < own.percent < 100
     at_mentor = by_state["bij_mentor"]
