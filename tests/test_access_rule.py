@@ -58,6 +58,8 @@ PUPIL_DATA = frozenset(
         "verzuim.Bijlage",
         "dossier.PupilAccount",  # a pupil's login, linked to their record
         "dossier.Registration",  # name, date of birth and e-mail address of a pupil making an account
+        "dossier.Dossier",  # the pupil's own doorstroomdossier: their answers, the mentor's part B
+        "dossier.Consent",  # the akkoordverklaring, with the snapshot of what was sent
     }
 )
 # The other models of the pupils' apps, each with why it is no pupil data (a new model is placed explicitly).
@@ -76,6 +78,7 @@ NOT_PUPIL_DATA = {
     "verzuim.Melder": "a school's own staff who report absence",
     "verzuim.Counter": "the last meldingsnummer given",
     "dossier.SchoolCode": "a school's invitation code for its pupils: no pupil in it",
+    "dossier.DossierDeclaration": "the declared pages and questions of a kind of dossier",
 }
 
 # What is parsed: the places where a request, a task or the API reads data (globs from the project root).
