@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("verzuim.urls")),
     path("leerling/", include("dossier.urls")),
     path("leerlingaccounts/", include("dossier.school_urls")),
+    path("doorstroomdossiers/", include("dossier.dossiers_urls")),
     path("monitor/", include("monitor.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),
