@@ -16,12 +16,14 @@ class Action(StrEnum):
     CANCEL = "annuleer"  # asks first when there is unsaved input
     CANCEL_CONFIRMED = "annuleer-ja"
     STAY = "blijf"  # keep the input and stay on the step ("Toevoegen" of an attachment, "Nee")
+    TAKE_OVER_ALL = "overnemen-alle"  # every suggested answer of the step for the fields still empty (suggestions.py)
     # Buttons with an argument after the separator.
     GO_TO = "naar"  # naar:<step>
     ADD_ROW = "rij"  # rij:<field>
     REMOVE_ROW = "rij-weg"  # rij-weg:<field>:<row index>
     REMOVE_ATTACHMENT = "bijlage-weg"  # bijlage-weg:<attachment>, asks first
     REMOVE_ATTACHMENT_CONFIRMED = "bijlage-weg-ja"  # bijlage-weg-ja:<attachment>
+    TAKE_OVER = "overnemen"  # overnemen:<field>, the suggested answer of one field (suggestions.py)
 
     def posted(self, *arguments: object) -> str:
         """The value the button posts: ``Action.REMOVE_ROW.posted("stages", 0)`` → ``"rij-weg:stages:0"``."""
@@ -39,6 +41,13 @@ class Action(StrEnum):
 
 
 WITH_ARGUMENT = frozenset(
-    {Action.GO_TO, Action.ADD_ROW, Action.REMOVE_ROW, Action.REMOVE_ATTACHMENT, Action.REMOVE_ATTACHMENT_CONFIRMED}
+    {
+        Action.GO_TO,
+        Action.ADD_ROW,
+        Action.REMOVE_ROW,
+        Action.REMOVE_ATTACHMENT,
+        Action.REMOVE_ATTACHMENT_CONFIRMED,
+        Action.TAKE_OVER,
+    }
 )
 SIMPLE = frozenset(set(Action) - WITH_ARGUMENT)

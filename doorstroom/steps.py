@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +26,12 @@ class Item:
     condition: str = ""
     bound: Any = None
     formset: Any = None
-    scores: list = dataclasses.field(default_factory=list)  # [(Field, BoundField)] for a block of score fields
+    # [(Field, BoundField, Suggestion | None)] for a block of score fields
+    scores: list = dataclasses.field(default_factory=list)
     text: Any = ""
     attachments: list = dataclasses.field(default_factory=list)
     upload_errors: list[str] = dataclasses.field(default_factory=list)
+    suggestion: Any = None  # an answer held elsewhere in VOROC, to take over (suggestions.py)
 
     @property
     def name(self) -> str:
@@ -83,8 +86,10 @@ def items_for(
     editable: bool,
     extra_rows: dict[str, int] | None = None,
     upload_errors: dict[str, list[str]] | None = None,
+    suggestions: Mapping[str, Any] | None = None,
 ) -> list[Item]:
     shown = {f.key for f in progress.of(step.key).fields}
+    suggestions = suggestions or {}
     form, formsets = bound_step(step, answers, invalid, extra_rows=extra_rows)
     items: list[Item] = []
     for fld in step.fields:
@@ -100,15 +105,16 @@ def items_for(
         elif not editable:
             items.append(item("readonly", text=display(fld, answers.get(fld.key))))
         elif fld.type == ROWS:
-            items.append(item("rows", formset=formsets[fld.key]))
+            items.append(item("rows", formset=formsets[fld.key], suggestion=suggestions.get(fld.key)))
         elif fld.type == SCORE:
+            score = (fld, form[fld.key], suggestions.get(fld.key))
             previous = items[-1] if items else None
             if previous and previous.kind == "scores" and not fld.show_if and not previous.field.show_if:
-                previous.scores.append((fld, form[fld.key]))
+                previous.scores.append(score)
             else:
-                items.append(item("scores", scores=[(fld, form[fld.key])]))
+                items.append(item("scores", scores=[score]))
         else:
-            items.append(item("input", bound=form[fld.key]))
+            items.append(item("input", bound=form[fld.key], suggestion=suggestions.get(fld.key)))
     return items
 
 

@@ -7,4 +7,9 @@ class DossierConfig(AppConfig):
     verbose_name = _("Doorstroomdossier van de leerling")
 
     def ready(self) -> None:
+        from doorstroom.suggestions import register
+
         from . import privacy, receivers, retention  # noqa: F401  (inzage section, receivers, retention)
+        from .takeover import offer
+
+        register(offer)  # the pupil's answers offered in the school's doorstroomformulier

@@ -27,6 +27,12 @@ def pupil_accounts_visible_to(user: User) -> QuerySet[PupilAccount]:
     return PupilAccount.objects.filter(pupil__in=pupils_visible_to(user)).select_related("user", "invited_by")
 
 
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """The dossiers of the pupils in the user's scope: the school sees a pupil's dossiers through its pupil record (a
+    pupil without a vo-school is in no school's scope)."""
+    return Dossier.objects.filter(account__pupil__in=pupils_visible_to(user))
+
+
 def registrations_visible_to(user: User) -> QuerySet[Registration]:
     """Registrations with the school's code: for the decanen of that school only."""
     if not user.is_authenticated or user.role not in MANAGING_ROLES:

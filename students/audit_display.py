@@ -117,6 +117,8 @@ SCREENS: dict[str, Promise] = {
     "leerlingaccounts:uitnodigen": _("Leerling uitnodigen"),
     "leerlingaccounts:opnieuw": _("Uitnodiging opnieuw sturen"),
     "leerlingaccounts:opheffen": _("Account van een leerling opheffen"),
+    "dossiers:index": _("Doorstroomdossiers"),
+    "dossier:herinneren": _("Herinnering doorstroomdossier (automatisch)"),  # the task that reminds the holders
     "verzuim:lijst": _("Verzuim"),
     "verzuim:export": _("Verzuim als bestand"),
     "verzuim:melding": _("Verzuimmelding"),

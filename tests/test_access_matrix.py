@@ -301,6 +301,9 @@ SPEC: dict[str, tuple[str, str, dict, dict | None]] = {
     # Opheffen: the decanen, for a pupil with an account (the own pupil has none: 404; tests/dossier has the rest).
     "leerlingaccounts:opheffen": ("GET", "pupil", only(MANAGING, 404, 403), only(MANAGING, 404, 403)),
     "leerlingaccounts:opnieuw": ("POST", "pupil", only(EDITING, 403, 403), only(EDITING, 404, 403)),
+    # Doorstroomdossiers: where the pupils' own dossiers stand, for the school's staff (read-only; a list of the
+    # user's own pupils, so there is no other organisation's object).
+    "dossiers:index": ("GET", "-", only(VO, 200, 403), None),
     # The mbo feed: reports for the ROC-gebruiker of the school; the API knows bearer tokens only
     # (tests/feedback/test_api.py has the token × own/other school cells).
     "feedback:batches": ("GET", "-", only(MBO, 200, 403), None),

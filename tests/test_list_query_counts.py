@@ -151,3 +151,45 @@ def test_ontvangen_dossiers_of_an_mbo_school(client, demo):
     # The session, the user, the count, the consents with their dossiers, accounts, pupils and declarations, which of
     # those pupils the school also has in view, the user's school (the page's header), the list's audit entries.
     assert many == few == 6 + session_queries()
+
+
+def test_doorstroomdossiers_of_a_school_and_of_a_mentor(client, demo):
+    """Whatever the number of pupils, accounts and dossiers (in every stand): the same queries. They are: (the session,)
+    the user, their organisation (the header); the user's groups (the filter); the counts of the chips (one
+    aggregate); how many pupils (the pages); the page of pupils with their group and account; their dossiers with
+    mbo-school and mentor; the audit log's line for the pupils shown."""
+    from dossier.models import DossierState
+    from groups.models import Group
+    from groups.services import set_mentor_links
+    from tests.conftest import session_queries
+    from tests.dossier.helpers import pupil_account
+    from tests.dossier.states import dossier_in
+
+    decaan, mentor = demo["decaan.vo1"], demo["mentor.vo1"]
+    group = Group.objects.create(school=decaan.organisation, name="4Z")
+    set_mentor_links(school=decaan.organisation, links={(group.pk, mentor.pk)})
+    url = reverse("dossiers:index")
+    states = [None, DossierState.DEEL_A, DossierState.BIJ_MENTOR, DossierState.AKKOORD, DossierState.VERSTUURD]
+
+    def add(count: int) -> None:
+        for n in range(count):
+            pupil = PupilFactory(school=decaan.organisation, group=group)
+            state = states[n % len(states)]
+            if state is None:
+                if n % 2:
+                    pupil_account(pupil)
+                continue
+            account = pupil_account(pupil)
+            dossier_in(state, account=account, mentor=mentor, days=n)
+            if n % 3 == 0:
+                dossier_in(DossierState.DEEL_A, account=account)  # a second dossier for another opleiding
+
+    for user, query in ((decaan, ""), (mentor, "?stand=mij")):
+        login_as(client, user)
+        add(3)
+        few, small = queries(client, url + query)
+        add(40)
+        many, large = queries(client, url + query)
+        assert len(large.context["rows"]) > len(small.context["rows"]) >= 1
+        assert many == few, user
+        assert few == session_queries() + 8

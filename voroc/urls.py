@@ -16,6 +16,7 @@ urlpatterns = [
     path("leerlingaccounts/", include("dossier.school_urls")),
     path("mentordeel/", include("dossier.mentor_urls")),
     path("mbo/dossiers/", include("dossier.mbo_urls")),
+    path("doorstroomdossiers/", include("dossier.dossiers_urls")),
     path("monitor/", include("monitor.urls")),
     path("groepen/", include("groups.urls")),
     path("terugkoppeling/", include("feedback.urls")),

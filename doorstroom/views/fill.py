@@ -24,11 +24,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.models import User
 from accounts.uploads import dropped_files, upload_limit
+from audit.models import Action as AuditAction
+from audit.services import record_event, record_view
 from students.models import Pupil
 
 from ..access import FormRights, get_pupil_with_form_rights
@@ -63,6 +66,7 @@ from ..services import (
     start_form,
 )
 from ..steps import condition_values, items_for, nav
+from ..suggestions import Suggestion, all_empty, offers_for, suggestions_for
 from .results import pop_result, push_result, text_of
 
 # A request larger than five full attachments and the form is refused with a message (its files were
@@ -180,6 +184,10 @@ def _page(
         step = next((s.step for s in readable if s.step.key == wanted), first)
     position = [s.step.key for s in readable].index(step.key)
     editable = rights.may_edit(step)
+    suggestions = _suggestions(request.user, pupil, rights, step, answers, invalid) if editable else {}
+    take_all = all_empty(spec, suggestions, answers)
+    if suggestions:
+        record_view(pupil, summary=_suggestions_summary(suggestions, step, "getoond"))
     result = pop_result(request, form)
     context = {
         "shown": _sign_shown(form, step, answers),
@@ -208,7 +216,10 @@ def _page(
             editable=editable,
             extra_rows=extra_rows,
             upload_errors=upload_errors,
+            suggestions=suggestions,
         ),
+        "suggestion_source": next(iter(suggestions.values())).source if suggestions else "",
+        "take_all": len(take_all),
         "editable": editable,
         "unsaved": has_unsaved(draft),
         "draft": draft,
@@ -221,6 +232,57 @@ def _page(
         "confirm_cancel": confirm_cancel,
     }
     return render(request, "doorstroom/fill.html", context, status=status)
+
+
+# --- answers held elsewhere in VOROC (the pupil's own dossier): "Overnemen" --------------------------------
+
+
+def _suggestions(
+    user: User, pupil: Pupil, rights: FormRights, step: Step, answers: dict, invalid: dict
+) -> dict[str, Suggestion]:
+    return suggestions_for(step, rights, offers_for(user, pupil), answers, invalid)
+
+
+def _suggestions_summary(suggestions: dict[str, Suggestion], step: Step, what: str) -> str:
+    """The audit log's words: which source, which step, how many answers (never the answers themselves)."""
+    source = ", ".join(sorted({s.source for s in suggestions.values()}))
+    return f"antwoorden uit {source} {what} bij het doorstroomformulier, stap {step.title} ({len(suggestions)})"
+
+
+def _take_over(post: _Post) -> HttpResponse:
+    """ "Overnemen" (one field) or "Alle antwoorden van de leerling overnemen" (the empty fields of the step): the
+    answers go into the user's working copy as if typed (the page's own input was taken first); "Opslaan" saves
+    them as usual."""
+    step = post.step
+    post.stay = True
+    if step is None or not post.rights.may_edit(step):
+        return _move(post)
+    answers = effective_answers(post.form, post.draft)
+    found = _suggestions(post.user, post.pupil, post.rights, step, answers, post.draft.invalid)
+    if post.action == Action.TAKE_OVER:
+        chosen = {key: s.value for key, s in found.items() if key == post.argument}
+    else:
+        chosen = all_empty(post.spec, found, answers)
+    if chosen:
+        apply_input(
+            draft=post.draft,
+            keys=list(chosen),
+            values=chosen,
+            invalid={},
+            shown=_read_shown(post.request, post.form, step),
+        )
+        taken = {key: found[key] for key in chosen}
+        record_event(AuditAction.CHANGE, pupil=post.pupil, summary=_suggestions_summary(taken, step, "overgenomen"))
+        messages.success(
+            post.request,
+            ngettext(
+                "%(count)d antwoord overgenomen. Klik op “Opslaan” om het te bewaren.",
+                "%(count)d antwoorden overgenomen. Klik op “Opslaan” om ze te bewaren.",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
+        )
+    return _move(post)
 
 
 # --- what the page showed: a save changes only what the user changed on it ----------------------------------
@@ -477,6 +539,8 @@ def _move(post: _Post) -> HttpResponse:
 FINISH: dict[Action, Callable[[_Post], HttpResponse]] = {
     Action.CANCEL: _cancel,
     Action.SAVE: _save,
+    Action.TAKE_OVER: _take_over,
+    Action.TAKE_OVER_ALL: _take_over,
 }
 
 

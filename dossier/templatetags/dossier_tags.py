@@ -1,9 +1,10 @@
-"""The pupil's account on the school's page of the pupil (students/pupil.html loads it by name; students imports
-nothing of dossier)."""
+"""The pupil's account, and where their own doorstroomdossiers stand, on the school's page of the pupil
+(students/pupil.html loads it by name; students imports nothing of dossier)."""
 
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 register = template.Library()
 
@@ -14,11 +15,19 @@ def leerling_account_panel(context, pupil, pupil_rights):
 
     from ..models import INVITATION_VALID
     from ..selectors import pupil_accounts_visible_to
+    from ..standing import limit_days, stand_of
 
     user = context["request"].user
     shown = user.role in VO_ROLES and pupil_rights.gemeente_id is None and pupil_rights.mbo_school_id is None
     account = pupil_accounts_visible_to(user).filter(pupil=pupil).first() if shown else None
+    dossiers = account.dossiers.select_related("mbo_school", "mentor").order_by("-created_at", "-pk") if account else []
+    days = limit_days()
+    own_group = pupil.group_id and pupil.school_id == user.organisation_id  # a linked pupil's group is not theirs
+    overview = reverse("dossiers:index") + (f"?groep={pupil.group_id}" if own_group else "")
     return {
+        "stands": [stand_of(dossier, days=days) for dossier in dossiers],
+        "days": days,
+        "overview_url": overview,
         "shown": shown,
         "pupil": pupil,
         "account": account,

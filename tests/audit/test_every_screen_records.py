@@ -72,6 +72,8 @@ SHOWN: dict[str, Shown] = {
     "leerlingaccounts:groep": Shown(DECAAN, lambda o: reverse("leerlingaccounts:groep") + f"?groep={o['group'].pk}"),
     "leerlingaccounts:uitnodigen": Shown(DECAAN, on("leerlingaccounts:uitnodigen")),
     "leerlingaccounts:verzoek": Shown(DECAAN, on("leerlingaccounts:verzoek", "registration")),
+    # Doorstroomdossiers: the stand of each pupil's own dossier, as a list of the pupils.
+    "dossiers:index": Shown(DECAAN, plain("dossiers:index")),
     "students:status": Shown(
         DECAAN, lambda o: reverse("students:status", args=[o["aanmelding"].pk, o["aanmelding"].status])
     ),
