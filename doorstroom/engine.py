@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 
@@ -46,14 +46,17 @@ def normalised(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in ((k, normalise(v)) for k, v in answers.items()) if v is not None}
 
 
-@dataclass
-class StepProgress:
-    step: Step
-    shown: bool
-    fields: list[Field] = dataclasses.field(default_factory=list)  # the shown fields
-    required: int = 0
-    filled: int = 0
-    missing: list[Field] = dataclasses.field(default_factory=list)
+class Measured:
+    """Something with required answers of which some are given: a step, a form, a pupil's dossier and its parts
+    (each has ``required`` and ``filled``, as fields or as properties)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def required(self) -> int: ...
+
+        @property
+        def filled(self) -> int: ...
 
     @property
     def percent(self) -> int:
@@ -65,7 +68,17 @@ class StepProgress:
 
 
 @dataclass
-class Progress:
+class StepProgress(Measured):
+    step: Step
+    shown: bool
+    fields: list[Field] = dataclasses.field(default_factory=list)  # the shown fields
+    required: int = 0
+    filled: int = 0
+    missing: list[Field] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class Progress(Measured):
     steps: list[StepProgress]
     # The consent question is shown and answered with the consent (declaration.Declaration.consent_field).
     consent: bool = False
@@ -85,14 +98,6 @@ class Progress:
     @property
     def filled(self) -> int:
         return sum(s.filled for s in self.shown_steps)
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.required else int(100 * self.filled / self.required)
-
-    @property
-    def complete(self) -> bool:
-        return self.filled == self.required
 
     @property
     def ready_to_approve(self) -> bool:

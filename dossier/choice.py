@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind
+from doorstroom.engine import Measured
 from students.models import Location, Opleiding
 
 MAX_FOUND = 12
@@ -72,20 +73,12 @@ def describe(opleiding: Opleiding, school: Organisation, location: Location | No
 
 
 @dataclass(frozen=True)
-class ChoiceProgress:
+class ChoiceProgress(Measured):
     """The vervolgkeuze as a page of part A: school, location (where the school has locations), opleiding and
     the confirmation are its required answers."""
 
     required: int
     filled: int
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.required else int(100 * self.filled / self.required)
-
-    @property
-    def complete(self) -> bool:
-        return self.filled == self.required
 
 
 def progress_of(dossier) -> ChoiceProgress:

@@ -18,20 +18,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from audit.models import Action
-from audit.services import record_event
 from doorstroom.declaration import CHOICE, MULTICHOICE, ROWS, SCORE, YESNO, Field, Step
-from doorstroom.engine import Progress, evaluate
+from doorstroom.engine import Measured, Progress, evaluate
 from students.models import Location, Opleiding
 
 from . import choice as catalogue
 from .declaration import KINDS, DossierSpec
+from .history import record
 from .loader import shipped
 from .models import Dossier, DossierState, PupilAccount
 from .records import prefilled
 
 
 @dataclass
-class DossierProgress:
+class DossierProgress(Measured):
     """Part A as the pupil sees it: each page's completion, the vervolgkeuze among them."""
 
     questions: Progress
@@ -44,14 +44,6 @@ class DossierProgress:
     @property
     def filled(self) -> int:
         return self.questions.filled + self.choice.filled
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.required else int(100 * self.filled / self.required)
-
-    @property
-    def complete(self) -> bool:
-        return self.filled == self.required
 
 
 def progress_of(dossier: Dossier, spec: DossierSpec | None = None) -> DossierProgress:
@@ -126,10 +118,10 @@ def start_dossier(*, account: PupilAccount, kind: str, copy_from: Dossier | None
     _refresh(dossier)
     dossier.full_clean()
     dossier.save()
-    summary = f"doorstroomdossier gestart: {dossier.get_kind_display()}"
+    summary = f"gestart: {dossier.get_kind_display()}"
     if copy_from is not None:
         summary += f", antwoorden overgenomen uit dossier {copy_from.pk}"
-    record_event(Action.CREATE, user=account.user, summary=summary, pupil=account.pupil)
+    record(dossier, summary, action=Action.CREATE)
     return dossier
 
 
@@ -143,47 +135,44 @@ def _locked(dossier: Dossier) -> Dossier:
 def save_page(*, dossier: Dossier, page: Step, values: dict[str, Any], invalid: dict[str, Any]) -> Dossier:
     """The page's input into the dossier: valid answers (None: emptied) and input that is not valid yet."""
     fresh = _locked(dossier)
+    changed = merge_input(page, fresh.answers, fresh.invalid, values, invalid)
+    fresh.page = page.key
+    _refresh(fresh)
+    fresh.save()
+    if changed:
+        record(fresh, f"{page.title}, {len(changed)} antwoord(en) opgeslagen")
+    return fresh
+
+
+def merge_input(page: Step, answers: dict, kept: dict, values: dict[str, Any], invalid: dict[str, Any]) -> list[str]:
+    """A page's input into stored answers (``answers``, for part A or the mentor's part B): valid answers in (None:
+    emptied), input that is not valid yet into ``kept`` as typed. The labels of the questions that changed."""
     changed = []
     for fld in page.fields:
         if not fld.is_answer:
             continue
         key = fld.key
         if key in invalid:
-            if fresh.invalid.get(key) != invalid[key]:
-                fresh.invalid[key] = invalid[key]
+            if kept.get(key) != invalid[key]:
+                kept[key] = invalid[key]
                 changed.append(fld.label)
         elif key in values:
-            had_invalid = fresh.invalid.pop(key, None) is not None
+            had_invalid = kept.pop(key, None) is not None
             value = values[key]
-            if value != fresh.answers.get(key) or had_invalid:
+            if value != answers.get(key) or had_invalid:
                 changed.append(fld.label)
                 if value is None:
-                    fresh.answers.pop(key, None)
+                    answers.pop(key, None)
                 else:
-                    fresh.answers[key] = value
-    fresh.page = page.key
-    _refresh(fresh)
-    fresh.save()
-    if changed:
-        record_event(
-            Action.CHANGE,
-            user=fresh.account.user,
-            summary=f"doorstroomdossier {fresh.pk}, {page.title}: {len(changed)} antwoord(en) opgeslagen",
-            pupil=fresh.account.pupil,
-        )
-    return fresh
+                    answers[key] = value
+    return changed
 
 
 def _save_choice(fresh: Dossier, summary: str) -> Dossier:
     fresh.page = fresh.spec.choice.key
     _refresh(fresh)
     fresh.save()
-    record_event(
-        Action.CHANGE,
-        user=fresh.account.user,
-        summary=f"doorstroomdossier {fresh.pk}: {summary}",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, summary)
     return fresh
 
 
@@ -255,7 +244,6 @@ def remove_dossier(*, dossier: Dossier) -> None:
     fresh = Dossier.objects.select_for_update().select_related("account__user", "account__pupil").get(pk=dossier.pk)
     if fresh.state != DossierState.DEEL_A or fresh.consents.exists():
         raise ValidationError(_("Alleen een dossier dat nog niet is opgestuurd, kun je verwijderen."))
-    summary = f"doorstroomdossier {fresh.pk} verwijderd door de leerling ({fresh.get_kind_display()})"
-    account = fresh.account
+    # Recorded before it goes (the line names the dossier's number, which the pupil's own history keeps).
+    record(fresh, f"verwijderd door de leerling ({fresh.get_kind_display()})", action=Action.DELETE)
     fresh.delete()
-    record_event(Action.DELETE, user=account.user, summary=summary, pupil=account.pupil)

@@ -9,10 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action
-from audit.services import record_event
-
 from .filling import progress_of
+from .history import record
 from .models import Dossier, DossierState
 
 
@@ -35,10 +33,5 @@ def finish_part_a(*, dossier: Dossier) -> Dossier:
     fresh.state = DossierState.AKKOORD
     fresh.akkoord_since = timezone.now()
     fresh.save()
-    record_event(
-        Action.CHANGE,
-        user=fresh.account.user,
-        summary=f"doorstroomdossier {fresh.pk}: deel A klaar, naar de akkoordverklaring",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, "deel A klaar, naar de akkoordverklaring")
     return fresh

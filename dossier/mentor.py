@@ -24,14 +24,15 @@ from django.utils.translation import gettext as _
 from accounts.mail import send_templated_mail
 from accounts.models import Role, User
 from audit.models import Action
-from audit.services import record_event
 from doorstroom.declaration import Step, is_filled
-from doorstroom.engine import Progress, evaluate
+from doorstroom.engine import Measured, Progress, evaluate
 from groups.models import MENTOR_CODENAME
 from notifications.models import MeldingKind
 from notifications.services import notify
 
+from .filling import merge_input
 from .flow import check_part_a_complete
+from .history import record
 from .models import MENTOR_LINK_VALID, Dossier, DossierState
 from .tokens import digest, new_token
 
@@ -141,12 +142,7 @@ def send_to_mentor(*, dossier: Dossier, mentor: User | None = None, name: str = 
     fresh.reminded_at = None
     fresh.save()
     _announce(fresh, token)
-    record_event(
-        Action.CHANGE,
-        user=fresh.account.user,
-        summary=f"doorstroomdossier {fresh.pk}: deel A naar de mentor gestuurd ({fresh.mentor_name})",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, f"deel A naar de mentor gestuurd ({fresh.mentor_name})")
     return fresh
 
 
@@ -179,12 +175,7 @@ def resend_link(*, dossier: Dossier) -> Dossier:
     fresh.mentor_token_expires_at = timezone.now() + MENTOR_LINK_VALID
     fresh.save()
     _announce(fresh, token)
-    record_event(
-        Action.CHANGE,
-        user=fresh.account.user,
-        summary=f"doorstroomdossier {fresh.pk}: nieuwe link naar de mentor gestuurd",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, "nieuwe link naar de mentor gestuurd")
     return fresh
 
 
@@ -203,12 +194,7 @@ def use_link(token: str) -> Dossier | None:
         return None
     found.mentor_token = ""
     found.save(update_fields=["mentor_token", "updated_at"])
-    record_event(
-        Action.VIEW,
-        name=found.mentor_name,
-        summary=f"doorstroomdossier {found.pk}: link van de mentor geopend",
-        pupil=found.account.pupil,
-    )
+    record(found, "link van de mentor geopend", action=Action.VIEW, name=found.mentor_name)
     return found
 
 
@@ -216,7 +202,7 @@ def use_link(token: str) -> Dossier | None:
 
 
 @dataclass
-class PartB:
+class PartB(Measured):
     """Part B as the mentor fills it in: the verdict per page of part A, then the declared questions."""
 
     questions: Progress
@@ -236,14 +222,6 @@ class PartB:
     @property
     def filled(self) -> int:
         return self.questions.filled + self.verdicts_given
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.required else int(100 * self.filled / self.required)
-
-    @property
-    def complete(self) -> bool:
-        return self.filled == self.required
 
 
 def shown_pages_a(dossier: Dossier) -> list[Step]:
@@ -281,12 +259,7 @@ def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by_n
         else:
             fresh.verdicts[key] = {"oordeel": oordeel, "opmerking": remark}
     fresh.save()
-    record_event(
-        Action.CHANGE,
-        name=by_name,
-        summary=f"doorstroomdossier {fresh.pk}: mentordeel, oordeel per bladzijde opgeslagen",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, "mentordeel, oordeel per bladzijde opgeslagen", name=by_name)
     return fresh
 
 
@@ -294,24 +267,9 @@ def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by_n
 def save_part_b_page(*, dossier: Dossier, page: Step, values: dict, invalid: dict, by_name: str) -> Dossier:
     fresh = _locked(dossier)
     _check_mentor_may_write(fresh)
-    for fld in page.fields:
-        if not fld.is_answer:
-            continue
-        if fld.key in invalid:
-            fresh.mentor_invalid[fld.key] = invalid[fld.key]
-        elif fld.key in values:
-            fresh.mentor_invalid.pop(fld.key, None)
-            if values[fld.key] is None:
-                fresh.mentor_answers.pop(fld.key, None)
-            else:
-                fresh.mentor_answers[fld.key] = values[fld.key]
+    merge_input(page, fresh.mentor_answers, fresh.mentor_invalid, values, invalid)
     fresh.save()
-    record_event(
-        Action.CHANGE,
-        name=by_name,
-        summary=f"doorstroomdossier {fresh.pk}: mentordeel, {page.title} opgeslagen",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, f"mentordeel, {page.title} opgeslagen", name=by_name)
     return fresh
 
 
@@ -351,12 +309,7 @@ def return_to_pupil(*, dossier: Dossier, by_name: str) -> Dossier:
         },
         about_pupil_id=fresh.account.pupil_id,
     )
-    record_event(
-        Action.CHANGE,
-        name=by_name,
-        summary=f"doorstroomdossier {fresh.pk}: mentordeel klaar, teruggestuurd naar de leerling",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, "mentordeel klaar, teruggestuurd naar de leerling", name=by_name)
     return fresh
 
 
@@ -377,10 +330,5 @@ def take_back(*, dossier: Dossier) -> Dossier:
     fresh.sent_to_mentor_at = None
     fresh.reminded_at = None
     fresh.save()
-    record_event(
-        Action.CHANGE,
-        user=fresh.account.user,
-        summary=f"doorstroomdossier {fresh.pk}: teruggehaald bij de mentor ({name})",
-        pupil=fresh.account.pupil,
-    )
+    record(fresh, f"teruggehaald bij de mentor ({name})")
     return fresh

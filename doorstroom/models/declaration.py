@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,7 +22,40 @@ def checksum(document: dict) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-class Declaration(models.Model):
+class VersionedDocument:
+    """What a stored declaration is, whatever it declares (this doorstroomformulier's, a pupil's dossier's): its
+    ``document`` is fixed once something was filled in under it, and is parsed once per content. A subclass names
+    ``in_use_message`` and ``parse`` (the checking parser of its kind of document)."""
+
+    in_use_message: Any = ""
+    parse: Callable[[dict], Any]
+    _parsed: dict[str, Any]
+    if TYPE_CHECKING:  # what the model it is mixed into has
+        objects: ClassVar[Any]
+        pk: Any
+        document: Any
+        checksum: Any
+
+        @property
+        def in_use(self) -> bool: ...
+
+    def save(self, *args, **kwargs) -> None:
+        self.checksum = checksum(self.document)
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
+            if stored is not None and stored != self.checksum and self.in_use:
+                raise ValidationError(self.in_use_message)
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def parsed(self) -> Any:
+        """The checked declaration (parsed once per content: a stored version never changes)."""
+        found = self._parsed.get(self.checksum)
+        if found is None:
+            found = self._parsed[self.checksum] = type(self).parse(self.document)
+        return found
+
+
+class Declaration(VersionedDocument, models.Model):
     region = models.CharField(_("regio"), max_length=60)
     school_year = models.PositiveSmallIntegerField(_("schooljaar"))
     version = models.PositiveSmallIntegerField(_("versie"))
@@ -41,17 +76,11 @@ class Declaration(models.Model):
     def __str__(self) -> str:
         return f"{self.title} – {self.region} {year_label(self.school_year)} (versie {self.version})"
 
-    def save(self, *args, **kwargs) -> None:
-        self.checksum = checksum(self.document)
-        if self.pk is not None:
-            stored = Declaration.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
-            if stored is not None and stored != self.checksum and self.in_use:
-                raise ValidationError(
-                    _(
-                        "Deze declaratie is al gebruikt door een formulier en kan niet meer veranderen; laad een nieuwe versie."
-                    )
-                )
-        super().save(*args, **kwargs)
+    in_use_message = _(
+        "Deze declaratie is al gebruikt door een formulier en kan niet meer veranderen; laad een nieuwe versie."
+    )
+    parse = staticmethod(spec.parse)
+    _parsed = _PARSED
 
     def clean(self) -> None:
         try:
@@ -70,11 +99,7 @@ class Declaration(models.Model):
         }
 
     def parsed(self) -> spec.Declaration:
-        """The checked declaration (parsed once per content: a stored version never changes)."""
-        found = _PARSED.get(self.checksum)
-        if found is None:
-            found = _PARSED[self.checksum] = spec.parse(self.document)
-        return found
+        return super().parsed()
 
     @property
     def in_use(self) -> bool:

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
-from doorstroom.models.declaration import checksum
+from doorstroom.models.declaration import VersionedDocument
 
 from .. import declaration as spec
 from .accounts import PupilAccount
@@ -25,7 +25,7 @@ class DossierKind(models.TextChoices):
     WERKLOOS_MBO = spec.WERKLOOS_MBO, _("Werk(loos)-MBO dossier")
 
 
-class DossierDeclaration(models.Model):
+class DossierDeclaration(VersionedDocument, models.Model):
     kind = models.CharField(_("soort dossier"), max_length=20, choices=DossierKind.choices)
     version = models.PositiveSmallIntegerField(_("versie"))
     title = models.CharField(_("titel"), max_length=200)
@@ -43,17 +43,11 @@ class DossierDeclaration(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (versie {self.version})"
 
-    def save(self, *args, **kwargs) -> None:
-        self.checksum = checksum(self.document)
-        if self.pk is not None:
-            stored = DossierDeclaration.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
-            if stored is not None and stored != self.checksum and self.in_use:
-                raise ValidationError(
-                    _(
-                        "Deze declaratie is al gebruikt door een dossier en kan niet meer veranderen; laad een nieuwe versie."
-                    )
-                )
-        super().save(*args, **kwargs)
+    in_use_message = _(
+        "Deze declaratie is al gebruikt door een dossier en kan niet meer veranderen; laad een nieuwe versie."
+    )
+    parse = staticmethod(spec.parse)
+    _parsed = _PARSED
 
     def clean(self) -> None:
         try:
@@ -65,10 +59,7 @@ class DossierDeclaration(models.Model):
         self.title = parsed.title[:200]
 
     def parsed(self) -> spec.DossierSpec:
-        found = _PARSED.get(self.checksum)
-        if found is None:
-            found = _PARSED[self.checksum] = spec.parse(self.document)
-        return found
+        return super().parsed()
 
     @property
     def in_use(self) -> bool:
