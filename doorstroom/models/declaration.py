@@ -35,6 +35,7 @@ class VersionedDocument:
         pk: Any
         document: Any
         checksum: Any
+        title: str
 
         @property
         def in_use(self) -> bool: ...
@@ -46,6 +47,17 @@ class VersionedDocument:
             if stored is not None and stored != self.checksum and self.in_use:
                 raise ValidationError(self.in_use_message)
         super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def clean(self) -> None:
+        try:
+            parsed = type(self).parse(self.document)
+        except spec.DeclarationError as exc:  # the dossier's parser raises it too
+            raise ValidationError({"document": str(exc)}) from exc
+        self.check_parsed(parsed)
+        self.title = parsed.title[:200]
+
+    def check_parsed(self, parsed: Any) -> None:
+        """What a kind of declaration checks beyond its parser (nothing, by default)."""
 
     def parsed(self) -> Any:
         """The checked declaration (parsed once per content: a stored version never changes)."""
@@ -81,13 +93,6 @@ class Declaration(VersionedDocument, models.Model):
     )
     parse = staticmethod(spec.parse)
     _parsed = _PARSED
-
-    def clean(self) -> None:
-        try:
-            parsed = spec.parse(self.document)
-        except spec.DeclarationError as exc:
-            raise ValidationError({"document": str(exc)}) from exc
-        self.title = parsed.title[:200]
 
     @property
     def label(self) -> str:

@@ -49,14 +49,9 @@ class DossierDeclaration(VersionedDocument, models.Model):
     parse = staticmethod(spec.parse)
     _parsed = _PARSED
 
-    def clean(self) -> None:
-        try:
-            parsed = spec.parse(self.document)
-        except spec.DeclarationError as exc:
-            raise ValidationError({"document": str(exc)}) from exc
+    def check_parsed(self, parsed: spec.DossierSpec) -> None:
         if parsed.kind != self.kind:
             raise ValidationError({"document": f"the document is a {parsed.kind} dossier, not {self.kind}"})
-        self.title = parsed.title[:200]
 
     def parsed(self) -> spec.DossierSpec:
         return super().parsed()
