@@ -54,4 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {Role(role).label:<24} {orgs[code].name}")
         if not no_pupils:
             self.stdout.write(f"  {DEMO_LEERLING:<18} {Role.LEERLING.label:<24} {orgs['00AA'].name}")
+            self.stdout.write(
+                "  (and leerling.bijmentor.vo1, leerling.akkoord.vo1, leerling.verstuurd.vo1: a dossier in each state)"
+            )
         self.stdout.write("The servicedesk sets up its authenticator app (TOTP) at its first login; admin: /beheer/")
