@@ -237,6 +237,11 @@ def part_b_of(dossier: Dossier) -> PartB:
     return PartB(evaluate(spec.part_b, combined), shown_pages_a(dossier), dossier.verdicts)
 
 
+def _record_mentor(dossier: Dossier, text: str, by: User | None) -> None:
+    """By the mentor's account, or (a mentor who came through the link) by the name the pupil typed."""
+    record(dossier, text, by=by, name="" if by is not None else dossier.mentor_name)
+
+
 def _check_mentor_may_write(dossier: Dossier) -> None:
     if dossier.state != DossierState.BIJ_MENTOR:
         raise ValidationError(
@@ -245,7 +250,7 @@ def _check_mentor_may_write(dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by_name: str) -> Dossier:
+def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by: User | None) -> Dossier:
     fresh = _locked(dossier)
     _check_mentor_may_write(fresh)
     pages = {p.key for p in shown_pages_a(fresh)}
@@ -259,22 +264,22 @@ def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by_n
         else:
             fresh.verdicts[key] = {"oordeel": oordeel, "opmerking": remark}
     fresh.save()
-    record(fresh, "mentordeel, oordeel per bladzijde opgeslagen", name=by_name)
+    _record_mentor(fresh, "mentordeel, oordeel per bladzijde opgeslagen", by)
     return fresh
 
 
 @transaction.atomic
-def save_part_b_page(*, dossier: Dossier, page: Step, values: dict, invalid: dict, by_name: str) -> Dossier:
+def save_part_b_page(*, dossier: Dossier, page: Step, values: dict, invalid: dict, by: User | None) -> Dossier:
     fresh = _locked(dossier)
     _check_mentor_may_write(fresh)
     merge_input(page, fresh.mentor_answers, fresh.mentor_invalid, values, invalid)
     fresh.save()
-    record(fresh, f"mentordeel, {page.title} opgeslagen", name=by_name)
+    _record_mentor(fresh, f"mentordeel, {page.title} opgeslagen", by)
     return fresh
 
 
 @transaction.atomic
-def return_to_pupil(*, dossier: Dossier, by_name: str) -> Dossier:
+def return_to_pupil(*, dossier: Dossier, by: User | None) -> Dossier:
     """ "Terugsturen naar leerling": part B complete; the pupil is mailed exactly what to do next (seed, step 19)."""
     fresh = _locked(dossier)
     _check_mentor_may_write(fresh)
@@ -309,7 +314,7 @@ def return_to_pupil(*, dossier: Dossier, by_name: str) -> Dossier:
         },
         about_pupil_id=fresh.account.pupil_id,
     )
-    record(fresh, "mentordeel klaar, teruggestuurd naar de leerling", name=by_name)
+    _record_mentor(fresh, "mentordeel klaar, teruggestuurd naar de leerling", by)
     return fresh
 
 

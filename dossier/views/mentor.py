@@ -187,12 +187,12 @@ def _part_b(request: HttpRequest, dossier: Dossier, *, by: User | None, url: str
                     }
                     for p in part_a_pages(dossier)
                 }
-                dossier = save_verdicts(dossier=dossier, verdicts=verdicts, by_name=by_name)
+                dossier = save_verdicts(dossier=dossier, verdicts=verdicts, by=by)
             elif (step := spec.part_b.step(page)) is not None:
                 values, invalid = read_post(step, request.POST, {f.key for f in step.fields})
-                dossier = save_part_b_page(dossier=dossier, page=step, values=values, invalid=invalid, by_name=by_name)
+                dossier = save_part_b_page(dossier=dossier, page=step, values=values, invalid=invalid, by=by)
             if posted == RETURN:
-                return_to_pupil(dossier=dossier, by_name=by_name)
+                return_to_pupil(dossier=dossier, by=by)
                 request.session.pop(SESSION_KEY, None)
                 return render(request, "dossier/mentor/returned.html", {"dossier": dossier})
         except ValidationError as exc:
