@@ -116,7 +116,7 @@ def give_akkoord(
     *, dossier: Dossier, statements: list[str], parent_name: str = "", parent_relation: str = ""
 ) -> Consent:
     fresh = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("declaration", "account__user", "account__pupil", "mbo_school", "location", "opleiding")
         .get(pk=dossier.pk)
     )
@@ -222,9 +222,11 @@ def _tell_the_mbo(consent: Consent, dossier: Dossier) -> None:
 def withdraw(*, consent: Consent, reason: str) -> Consent:
     """The pupil takes the consent back, before the mbo-school opened the dossier."""
     dossier = (
-        Dossier.objects.select_for_update().select_related("account__user", "account__pupil").get(pk=consent.dossier_id)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("account__user", "account__pupil")
+        .get(pk=consent.dossier_id)
     )
-    fresh = Consent.objects.select_for_update().select_related("mbo_school").get(pk=consent.pk)
+    fresh = Consent.objects.select_for_update(of=("self",)).select_related("mbo_school").get(pk=consent.pk)
     if fresh.withdrawn_at is not None:
         raise ValidationError(_("Je hebt deze toestemming al ingetrokken."))
     if fresh.opened_at is not None:
@@ -264,7 +266,7 @@ def withdraw(*, consent: Consent, reason: str) -> Consent:
 @transaction.atomic
 def open_consent(*, consent: Consent) -> Consent | None:
     """The mbo-school opens the dossier: the first time is kept. None when the consent was withdrawn meanwhile."""
-    fresh = Consent.objects.select_for_update().filter(pk=consent.pk, withdrawn_at__isnull=True).first()
+    fresh = Consent.objects.select_for_update(of=("self",)).filter(pk=consent.pk, withdrawn_at__isnull=True).first()
     if fresh is None:
         return None
     if fresh.opened_at is None:

@@ -126,7 +126,11 @@ def start_dossier(*, account: PupilAccount, kind: str, copy_from: Dossier | None
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    fresh = Dossier.objects.select_for_update().select_related("declaration", "account__pupil").get(pk=dossier.pk)
+    fresh = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("declaration", "account__pupil")
+        .get(pk=dossier.pk)
+    )
     _ensure_editable(fresh)
     return fresh
 
@@ -241,7 +245,11 @@ def reopen_choice(*, dossier: Dossier) -> Dossier:
 def remove_dossier(*, dossier: Dossier) -> None:
     """A dossier the pupil is still filling in (part A), removed by the pupil: a dossier that went to a mentor or
     to the mbo is part of a record and stays."""
-    fresh = Dossier.objects.select_for_update().select_related("account__user", "account__pupil").get(pk=dossier.pk)
+    fresh = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("account__user", "account__pupil")
+        .get(pk=dossier.pk)
+    )
     if fresh.state != DossierState.DEEL_A or fresh.consents.exists():
         raise ValidationError(_("Alleen een dossier dat nog niet is opgestuurd, kun je verwijderen."))
     # Recorded before it goes (the line names the dossier's number, which the pupil's own history keeps).

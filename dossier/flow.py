@@ -26,7 +26,11 @@ def check_part_a_complete(dossier: Dossier) -> None:
 @transaction.atomic
 def finish_part_a(*, dossier: Dossier) -> Dossier:
     """A dossier without a mentor's part (MBO-MBO, Werk(loos)-MBO): part A complete, on to the akkoordverklaring."""
-    fresh = Dossier.objects.select_for_update().select_related("declaration", "account__user").get(pk=dossier.pk)
+    fresh = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("declaration", "account__user")
+        .get(pk=dossier.pk)
+    )
     if fresh.spec.has_mentor:
         raise ValidationError(_("Dit dossier gaat eerst naar je mentor."))
     check_part_a_complete(fresh)

@@ -80,7 +80,7 @@ def may_type_a_mentor(dossier: Dossier) -> bool:
 
 def _locked(dossier: Dossier) -> Dossier:
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("declaration", "account__user", "account__pupil__school", "mentor")
         .get(pk=dossier.pk)
     )
@@ -186,7 +186,7 @@ def use_link(token: str) -> Dossier | None:
     if not token or len(token) > 100:
         return None
     found = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .filter(mentor_token=digest(token), state=DossierState.BIJ_MENTOR, mentor__isnull=True)
         .first()
     )
