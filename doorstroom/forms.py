@@ -20,6 +20,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from students.bsn import MASK, bsn_like_numbers, mask_bsn_like
+from students.text import posted_number
 
 from .declaration import (
     CHOICE,
@@ -312,7 +313,8 @@ def bound_step(
                 rows_data = dict(raw)
                 if extra_rows.get(fld.key):
                     total_key = f"{rows_prefix(fld)}-TOTAL_FORMS"
-                    rows_data[total_key] = [str(int((rows_data.get(total_key) or ["0"])[0]) + extra_rows[fld.key])]
+                    posted = posted_number((rows_data.get(total_key) or ["0"])[0]) or 0
+                    rows_data[total_key] = [str(min(posted, fld.max_rows) + extra_rows[fld.key])]
             else:
                 rows_data = rows_to_data(fld, values.get(fld.key) or [], extra_rows.get(fld.key, 0))
             for k, v in rows_data.items():
@@ -351,7 +353,7 @@ def remove_row(fld: Field, index: int, post: MultiValueDict, values: dict, inval
     if f"{prefix}-TOTAL_FORMS" not in post:
         return
     posted_total = (post.getlist(f"{prefix}-TOTAL_FORMS") or ["0"])[0]
-    total = min(int(posted_total) if str(posted_total).isdigit() else 0, fld.max_rows + 1)
+    total = min(posted_number(posted_total) or 0, fld.max_rows + 1)
     rebuilt: MultiValueDict = MultiValueDict()
     kept = 0
     for n in range(total):

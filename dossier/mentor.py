@@ -180,9 +180,17 @@ def resend_link(*, dossier: Dossier) -> Dossier:
 
 
 @transaction.atomic
-def use_link(token: str) -> Dossier | None:
-    """The dossier a mentor's link opens — once: the link is spent (the browser keeps the dossier open, see the
-    view). None for a link that was used, replaced, expired, or whose dossier is no longer at the mentor."""
+def opened_grant(token: str) -> str:
+    """What the dossier keeps once its link was opened, and the browser that opened it holds: the link's own token
+    can no longer be found with it (it works once), and a new link, taking the dossier back or sending it to
+    someone else replaces it, which ends that browser's access."""
+    return digest("geopend:" + token)
+
+
+@transaction.atomic
+def use_link(token: str) -> tuple[Dossier, str] | None:
+    """The dossier a mentor's link opens — once — with the grant for the browser that opened it (see
+    ``opened_grant``). None for a link that was used, replaced, expired, or whose dossier is no longer at the mentor."""
     if not token or len(token) > 100:
         return None
     found = (
@@ -192,10 +200,11 @@ def use_link(token: str) -> Dossier | None:
     )
     if found is None or found.mentor_token_expires_at is None or found.mentor_token_expires_at < timezone.now():
         return None
-    found.mentor_token = ""
+    grant = opened_grant(token)
+    found.mentor_token = grant
     found.save(update_fields=["mentor_token", "updated_at"])
     record(found, "link van de mentor geopend", action=Action.VIEW, name=found.mentor_name)
-    return found
+    return found, grant
 
 
 # --- part B ------------------------------------------------------------------------------------------------------

@@ -74,11 +74,13 @@ def at_mentor(user: User) -> QuerySet[Dossier]:
     return Dossier.objects.filter(mentor=user, state=DossierState.BIJ_MENTOR).select_related(*_DOSSIER_RELATED)
 
 
-def opened_by_link(pk: int) -> Dossier | None:
-    """The dossier a mentor's single-use link opened in this browser (the view keeps its id in the session), while it
-    is still at that mentor."""
+def opened_by_link(pk: int, grant: str) -> Dossier | None:
+    """The dossier a mentor's single-use link opened in this browser (the view keeps its id and the grant in the
+    session), while it is still at that mentor by that link (dossier/mentor.py, ``opened_grant``)."""
+    if not grant:
+        return None
     return (
-        Dossier.objects.filter(pk=pk, state=DossierState.BIJ_MENTOR, mentor__isnull=True)
+        Dossier.objects.filter(pk=pk, state=DossierState.BIJ_MENTOR, mentor__isnull=True, mentor_token=grant)
         .select_related(*_DOSSIER_RELATED)
         .first()
     )

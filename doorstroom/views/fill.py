@@ -33,6 +33,7 @@ from accounts.uploads import dropped_files, upload_limit
 from audit.models import Action as AuditAction
 from audit.services import record_event, record_view
 from students.models import Pupil
+from students.text import posted_number
 
 from ..access import FormRights, get_pupil_with_form_rights
 from ..attachments import MAX_BYTES, add_attachment, remove_attachment, too_large_message
@@ -450,8 +451,9 @@ def _add_row(post: _Post, values: dict, invalid: dict) -> None:
 def _remove_row(post: _Post, values: dict, invalid: dict) -> None:
     key, _sep, index = post.argument.partition(SEPARATOR)
     fld = post.spec.fields.get(key)
-    if fld is not None and fld.type == ROWS and index.isdigit():
-        remove_row(fld, int(index), post.request.POST, values, invalid)
+    row = posted_number(index)
+    if fld is not None and fld.type == ROWS and row is not None:
+        remove_row(fld, row, post.request.POST, values, invalid)
     post.stay = True
 
 

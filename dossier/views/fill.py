@@ -25,6 +25,7 @@ from doorstroom.declaration import ROWS, Field, Step
 from doorstroom.forms import read_post, remove_row
 from doorstroom.steps import condition_values, items_for
 from students.models import Location, Opleiding
+from students.text import posted_number
 
 from .. import choice as catalogue
 from ..filling import (
@@ -149,8 +150,9 @@ def _post(request: AuthenticatedRequest, dossier: Dossier) -> HttpResponse:
             elif action == Action.REMOVE_ROW:
                 key, _sep, index = argument.partition(":")
                 fld = _rows_field(step, key)
-                if fld is not None and index.isdigit():
-                    remove_row(fld, int(index), request.POST, values, invalid)
+                row = posted_number(index)
+                if fld is not None and row is not None:
+                    remove_row(fld, row, request.POST, values, invalid)
             dossier = save_page(dossier=dossier, page=step, values=values, invalid=invalid)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -211,17 +213,18 @@ def _choice_post(request: AuthenticatedRequest, dossier: Dossier, posted: str) -
     if name == SEARCH:
         queries = {"school": request.POST.get("zoek_school", ""), "opleiding": request.POST.get("zoek_opleiding", "")}
         return _page(request, dossier, page, queries=queries)
-    if name in CHOOSE and argument.isdigit():
+    chosen = posted_number(argument)
+    if name in CHOOSE and chosen is not None:
         if name == "kies-school":
-            school = Organisation.objects.filter(kind=OrganisationKind.MBO_SCHOOL, pk=int(argument)).first()
+            school = Organisation.objects.filter(kind=OrganisationKind.MBO_SCHOOL, pk=chosen).first()
             if school is not None:
                 choose_school(dossier=dossier, school=school)
         elif name == "kies-locatie":
-            location = Location.objects.filter(pk=int(argument)).first()
+            location = Location.objects.filter(pk=chosen).first()
             if location is not None:
                 choose_location(dossier=dossier, location=location)
         else:
-            opleiding = Opleiding.objects.filter(pk=int(argument)).first()
+            opleiding = Opleiding.objects.filter(pk=chosen).first()
             if opleiding is not None:
                 choose_opleiding(dossier=dossier, opleiding=opleiding)
         return redirect(_url(dossier, page) + "#keuze")

@@ -50,7 +50,8 @@ from ..records import read_record
 from ..selectors import at_mentor, opened_by_link, own_dossier
 
 READ_PAGE = "deel-a"  # the first page of part B: part A to read, with a verdict per page
-SESSION_KEY = "dossier_mentor_link"  # {"dossier": pk, "until": ISO time}: what a mentor's link opened
+# {"dossier": pk, "grant": what the dossier keeps for this browser, "until": ISO time}: what a mentor's link opened
+SESSION_KEY = "dossier_mentor_link"
 RETURN = "terugsturen"
 
 
@@ -142,12 +143,13 @@ def fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the mail of a mentor without an account: works once, then this browser keeps the dossier."""
-    dossier = use_link(token)
-    if dossier is None:
+    opened = use_link(token)
+    if opened is None:
         return render(request, "dossier/mentor/link_used.html", status=200)
+    dossier, grant = opened
     request.session.cycle_key()
     until = dossier.mentor_token_expires_at or timezone.now()
-    request.session[SESSION_KEY] = {"dossier": dossier.pk, "until": until.isoformat()}
+    request.session[SESSION_KEY] = {"dossier": dossier.pk, "grant": grant, "until": until.isoformat()}
     return redirect("mentordeel:gast")
 
 
@@ -156,7 +158,7 @@ def _linked_dossier(request: HttpRequest) -> Dossier:
     until = grant.get("until")
     if not grant.get("dossier") or not until or datetime.datetime.fromisoformat(until) < timezone.now():
         raise Http404
-    found = opened_by_link(grant["dossier"])
+    found = opened_by_link(grant["dossier"], str(grant.get("grant") or ""))
     if found is None:
         raise Http404
     return found

@@ -19,6 +19,7 @@ from audit.models import Action
 from audit.services import record_pupils
 from students.models import Pupil
 from students.selectors import EDITING_ROLES, get_pupil_for_user, groups_visible_to, pupils_visible_to
+from students.text import posted_number
 
 from ..forms import ConfirmRegistrationForm, InviteForm
 from ..models import CODE_VALID, INVITATION_VALID, AccountState, PupilAccount, RegistrationStatus
@@ -184,7 +185,7 @@ def group_invite(request: AuthenticatedRequest) -> HttpResponse:
     """Leerlingen uitnodigen (from a group in Leerling overzicht): the group's pupils with their account; those
     without one are ticked and invited at the address of their pupil record."""
     chosen = request.GET.get("groep", "")
-    group = groups_visible_to(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    group = groups_visible_to(request.user).filter(pk=chosen).first() if posted_number(chosen) is not None else None
     if group is None:
         raise Http404
     pupils = list(
@@ -194,7 +195,7 @@ def group_invite(request: AuthenticatedRequest) -> HttpResponse:
     )
     back = reverse("students:overzicht") + f"?groep={group.pk}"
     if request.method == "POST":
-        ticked = {value for value in request.POST.getlist("leerling") if value.isdigit()}
+        ticked = {value for value in request.POST.getlist("leerling") if posted_number(value) is not None}
         invited, skipped = invite_group(actor=request.user, pupils=[p for p in pupils if str(p.pk) in ticked])
         text = ngettext(
             "%(count)d leerling krijgt een uitnodiging.", "%(count)d leerlingen krijgen een uitnodiging.", len(invited)

@@ -454,3 +454,10 @@ def test_geen_in_a_multiple_choice_stands_alone(mentor, pupil):
     assert "“Geen bijzondere aandachtspunten” kan niet samen met een andere keuze" in page
     mentor.post(form_url(pupil), step_data("aandachtspunten", "opslaan", aandachtspunten_lijst=["geen"]))
     assert Formulier.objects.get(pupil=pupil).answers["aandachtspunten_lijst"] == ["geen"]
+
+
+def test_row_buttons_with_a_number_that_is_no_number_change_nothing(mentor, pupil):
+    """ "²" passes str.isdigit: a row index or a count of such characters is ignored, never a 500."""
+    for action, extra in (("rij-weg:stages:²", {}), ("rij:stages", {"a-stages-TOTAL_FORMS": "abc"})):
+        data = {**step_data("ervaring", action), "a-stages-TOTAL_FORMS": "0", "a-stages-INITIAL_FORMS": "0", **extra}
+        assert mentor.post(form_url(pupil), data).status_code in (200, 302)

@@ -334,3 +334,18 @@ def test_opleidingen_no_longer_offered_are_not_found(account, catalogue):
     client.post(url(dossier), {"stap": "vervolgkeuze", "actie": f"kies-locatie:{catalogue['oss'].pk}"})
     found = client.get(reverse("leerling:zoeken", args=[dossier.pk]), {"wat": "opleiding", "zoek_opleiding": "ba"})
     assert "Bakker" not in found.content.decode()
+
+
+def test_buttons_with_a_number_that_is_no_number_change_nothing(account, catalogue):
+    """ "²" and "٣" pass str.isdigit: a posted id or row index of such characters is ignored, never a 500."""
+    client = client_of(account)
+    dossier = start_dossier(account=account, kind="vo-mbo")
+    step = dossier.spec.page("ervaring")
+    for action in ("kies-school:²", "kies-locatie:٣", "kies-opleiding:99999999999999999999999"):
+        response = client.post(url(dossier), {"stap": "vervolgkeuze", "actie": action})
+        assert response.status_code == 302
+    for action, extra in (("rij-weg:stages:²", {}), ("rij:stages", {"a-stages-TOTAL_FORMS": "abc"})):
+        data = {**page_post(step, {}, actie=action), **extra}
+        assert client.post(url(dossier), data).status_code in (200, 302)
+    dossier.refresh_from_db()
+    assert dossier.mbo_school is None

@@ -253,3 +253,32 @@ def test_a_dossier_being_filled_in_can_be_removed_one_sent_cannot(catalogue):
     assert client.post(reverse("leerling:verwijderen", args=[other.pk])).status_code == 404
     assert client.post(reverse("leerling:terughalen", args=[other.pk])).status_code == 404
     assert Dossier.objects.filter(pk=other.pk).exists()
+
+
+def test_a_browser_opened_by_a_link_loses_the_dossier_when_it_goes_to_someone_else_or_a_new_link_is_sent(catalogue):
+    account = pupil_account(None)
+    client, dossier = complete_dossier(account, catalogue)
+    url = reverse("leerling:opsturen", args=[dossier.pk])
+
+    def opened_by_the_last_link(address: str) -> Client:
+        browser = Client()
+        last = mails_to(address)[-1].body
+        assert browser.get(re.search(r"https?://[^/\s]+(/mentordeel/link/\S+/)", last).group(1)).status_code == 302
+        assert browser.get(reverse("mentordeel:gast")).status_code == 200
+        return browser
+
+    client.post(url, {"naam": "Mentor Een", "email": "een@example.com"})
+    first = opened_by_the_last_link("een@example.com")
+    client.post(reverse("leerling:terughalen", args=[dossier.pk]))
+    client.post(url, {"naam": "Mentor Twee", "email": "twee@example.com"})
+    # Mentor Een's browser no longer reaches the dossier, which is now Mentor Twee's to read.
+    assert first.get(reverse("mentordeel:gast")).status_code == 404
+    refused = first.post(reverse("mentordeel:gast"), {"stap": "deel-a", "actie": "blijf", "oordeel-familie": "oneens"})
+    assert refused.status_code == 404
+    second = opened_by_the_last_link("twee@example.com")
+    # A new link (the mentor lost the first, or it went to the wrong inbox) ends the browser the old one opened.
+    client.post(reverse("leerling:nieuwe_link", args=[dossier.pk]))
+    assert second.get(reverse("mentordeel:gast")).status_code == 404
+    opened_by_the_last_link("twee@example.com")
+    dossier.refresh_from_db()
+    assert dossier.verdicts == {}
