@@ -16,7 +16,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The start address: a leerling's own dossier, Meldingen for everyone else (and the login before it)."""
+    """The start address: a leerling's own dossier, Meldingen for everyone else; before login the login page, which
+    sends each to their own start."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
     return redirect(home_url(request.user))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -12,15 +13,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from ..access import home_url
+from ..access import home_url, pupil_may_open
 from ..forms import LoginForm, NewPasswordForm, PasswordResetRequestForm
+from ..models import Role
 from ..security import client_ip
 from ..services import unlock_login
 from ..signals import password_changed
@@ -34,6 +36,20 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return home_url(self.request.user)
+
+    def get_success_url(self) -> str:
+        """Where "next" leads, except for a leerling whom it would lead to a page that does not exist for them (a
+        bookmark of Meldingen, the start address before login): their own home instead of a 404."""
+        url = super().get_success_url()
+        user = self.request.user
+        if getattr(user, "role", None) == Role.LEERLING:
+            try:
+                match = resolve(urlsplit(url).path)
+            except Resolver404:
+                return home_url(user)
+            if not pupil_may_open(match):
+                return home_url(user)
+        return url
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form, attempts_left=self._attempts_left(form)))

@@ -122,3 +122,20 @@ def test_a_forgotten_password_works_for_a_leerling_and_the_mail_says_je(
         client.post(reverse("accounts:password_reset"), {"username": "leerling.vo1"})
     [message] = mail.outbox
     assert "Je hebt gevraagd om een nieuw wachtwoord" in message.body and "/wachtwoord-herstellen/" in message.body
+
+
+def test_a_pupil_who_logs_in_from_the_start_address_or_a_staff_bookmark_lands_at_home(client, leerling, demo_pw):
+    response = client.get("/")
+    assert response.url == reverse("accounts:login")  # no "next" to a page that is not the pupil's
+    for next_url in ("/meldingen/", "/leerlingen/", "/bestaat-niet/"):
+        client.post(reverse("accounts:logout"))
+        response = client.post(
+            reverse("accounts:login") + f"?next={next_url}", {"username": "leerling.vo1", "password": demo_pw}
+        )
+        assert response.url == reverse("leerling:home"), next_url
+    client.post(reverse("accounts:logout"))
+    own_page = reverse("leerling:nieuw")
+    response = client.post(
+        reverse("accounts:login") + f"?next={own_page}", {"username": "leerling.vo1", "password": demo_pw}
+    )
+    assert response.url == own_page
