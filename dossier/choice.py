@@ -63,7 +63,9 @@ def find_opleidingen(school: Organisation, location: Location | None, query: str
 
 def describe(opleiding: Opleiding, school: Organisation, location: Location | None) -> str:
     """The choice in words, as the pupil confirmed it (kept with the dossier when the catalogue changes)."""
-    where = f", {_('locatie')} {location}" if location is not None else ""
+    where = ""
+    if location is not None:  # "locatie Campus Laakhaven", but not "locatie Locatie Zoetermeer"
+        where = f", {location}" if location.name.lower().startswith("locatie") else f", {_('locatie')} {location}"
     return _("%(opleiding)s (crebo %(crebo)s) bij %(school)s%(where)s") % {
         "opleiding": opleiding,
         "crebo": opleiding.crebo,

@@ -153,6 +153,11 @@ def seed_dossiers() -> int:
     complete dossier: one at mentor.vo1 for nine days (over the reminder limit), one back from the mentor and waiting
     for the akkoord, one agreed to and sent to roc.mbo1's school. Idempotent (nothing when leerling.vo1 has a
     dossier)."""
+    from django.urls import reverse
+
+    from notifications.models import MeldingKind
+    from notifications.services import notify
+
     from .akkoord import give_akkoord, needs_parent, statements_for
     from .filling import progress_of, start_dossier
     from .mentor import part_b_of
@@ -187,6 +192,17 @@ def seed_dossiers() -> int:
             dossier.returned_at = dossier.akkoord_since = now - datetime.timedelta(days=3)
         dossier.save()
         created += 2
+        if state == "bij_mentor" and mentor is not None:  # the Melding sending would have made (no mail in a demo)
+            notify(
+                organisation=mentor.organisation,
+                user=mentor,
+                kind=MeldingKind.LEERLING,
+                text=f"{account.user.full_name} heeft deel A van het doorstroomdossier naar u gestuurd: "
+                "vul het mentordeel in.",
+                pupil=pupil,
+                link=reverse("mentordeel:invullen", args=[dossier.pk]),
+            )
+            created += 1
         if state == "verstuurd":  # agreed to, with a parent's name where the pupil is under 16
             parent = needs_parent(dossier)
             give_akkoord(

@@ -137,6 +137,7 @@ def send_to_mentor(*, dossier: Dossier, mentor: User | None = None, name: str = 
         fresh.mentor, fresh.mentor_name, fresh.mentor_email = None, name[:200], email
         fresh.mentor_token = token_digest
         fresh.mentor_token_expires_at = timezone.now() + MENTOR_LINK_VALID
+    _prefill_mentor(fresh)
     fresh.state = DossierState.BIJ_MENTOR
     fresh.sent_to_mentor_at = timezone.now()
     fresh.reminded_at = None
@@ -144,6 +145,24 @@ def send_to_mentor(*, dossier: Dossier, mentor: User | None = None, name: str = 
     _announce(fresh, token)
     record(fresh, f"deel A naar de mentor gestuurd ({fresh.mentor_name})")
     return fresh
+
+
+# Questions of part B that ask who the mentor is: filled in with what VOROC knows when the dossier goes to them (they
+# can change it), and kept when the mentor already answered.
+MENTOR_PREFILL = {"mentor_naam": "name", "mentor_contact": "contact"}
+
+
+def _prefill_mentor(dossier: Dossier) -> None:
+    part_b = dossier.spec.part_b
+    if part_b is None:
+        return
+    known = {
+        "name": dossier.mentor_name,
+        "contact": (dossier.mentor.telefoon if dossier.mentor is not None else "") or dossier.mentor_email,
+    }
+    for key, what in MENTOR_PREFILL.items():
+        if key in part_b.fields and known[what] and not dossier.mentor_answers.get(key):
+            dossier.mentor_answers[key] = known[what][: part_b.fields[key].max_length or 200]
 
 
 def _announce(dossier: Dossier, token: str) -> None:
@@ -220,9 +239,8 @@ class PartB(Measured):
 
     @property
     def verdicts_given(self) -> int:
-        return sum(
-            1 for p in self.verdict_pages if (self.verdicts.get(p.key) or {}).get("oordeel") in (AGREE, DISAGREE)
-        )
+        """Pages with "eens", or with "oneens" and what does not agree (the pupil reads it before the akkoord)."""
+        return sum(1 for p in self.verdict_pages if verdict_given(self.verdicts.get(p.key) or {}))
 
     @property
     def required(self) -> int:
@@ -231,6 +249,10 @@ class PartB(Measured):
     @property
     def filled(self) -> int:
         return self.questions.filled + self.verdicts_given
+
+
+def verdict_given(verdict: dict) -> bool:
+    return verdict.get("oordeel") == AGREE or (verdict.get("oordeel") == DISAGREE and bool(verdict.get("opmerking")))
 
 
 def shown_pages_a(dossier: Dossier) -> list[Step]:
@@ -297,7 +319,10 @@ def return_to_pupil(*, dossier: Dossier, by: User | None) -> Dossier:
     part_b = part_b_of(fresh)
     if not part_b.complete:
         raise ValidationError(
-            _("Vul eerst het hele mentordeel in: bij elke bladzijde eens of oneens, en de vragen met een *.")
+            _(
+                "Vul eerst het hele mentordeel in: bij elke bladzijde eens, of oneens met wat er niet klopt, en de "
+                "vragen met een *."
+            )
         )
     now = timezone.now()
     fresh.state = DossierState.AKKOORD

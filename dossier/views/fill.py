@@ -164,6 +164,9 @@ def _post(request: AuthenticatedRequest, dossier: Dossier) -> HttpResponse:
         return redirect("leerling:home")
     if posted in (TO_MENTOR, TO_AKKOORD):
         return _onwards(request, dossier, step, posted)
+    if action == Action.NEXT and step.key == spec.choice.key and dossier.opleiding_id and not dossier.choice_confirmed:
+        messages.warning(request, _("Je keuze telt pas mee als je hem bevestigt: klik op “Ja, dit is mijn keuze”."))
+        return redirect(_url(dossier, step.key) + "#keuze")
     return redirect(_url(dossier, _target(dossier, step, action, argument)))
 
 

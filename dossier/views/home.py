@@ -37,7 +37,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "account": account,
             "pupil": pupil,
             "school": pupil.school if pupil is not None else None,
-            "dossiers": [(d, to_correct(d.spec, d.invalid)) for d in dossiers],
+            "dossiers": [(d, to_correct(d.spec, d.invalid), d.spec.pages[-1].key) for d in dossiers],
         },
     )
 

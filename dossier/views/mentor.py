@@ -201,7 +201,16 @@ def _part_b(request: HttpRequest, dossier: Dossier, *, by: User | None, url: str
             messages.error(request, " ".join(exc.messages))
             return redirect(f"{url}?pagina={page}")
         if action == Action.SAVE:
-            messages.success(request, _("Opgeslagen. U kunt later verder gaan."))
+            if by is None:
+                messages.success(
+                    request,
+                    _(
+                        "Opgeslagen. Het dossier blijft open in deze browser. Werkt u later in een andere browser verder, "
+                        "vraag de leerling dan om een nieuwe link: wat u invulde, blijft bewaard."
+                    ),
+                )
+            else:
+                messages.success(request, _("Opgeslagen. U kunt later verder gaan."))
         target = page if page in pages else READ_PAGE
         if action == Action.GO_TO and argument in pages:
             target = argument

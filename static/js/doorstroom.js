@@ -151,6 +151,35 @@
     // Closing it leaves the page as it was (voroc.js empties the pop-up).
   }
 
+  // "Stage toevoegen" or "Verwijder" reloads the page: come back to the same place, not the top (on a phone the new
+  // row would be out of sight).
+  function keepPlaceOnRowButtons(form) {
+    var key = "voroc-scroll:" + window.location.pathname;
+    var kept = window.sessionStorage.getItem(key);
+    if (kept !== null) {
+      window.sessionStorage.removeItem(key);
+      window.scrollTo(0, parseInt(kept, 10) || 0);
+    }
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && /^rij(-weg)?:/.test(button.value || "")) window.sessionStorage.setItem(key, String(window.scrollY));
+    });
+  }
+
+  // A date the browser cannot read (31-02-2011) would be sent as empty, and the date saved before would go without a
+  // word: send "?" instead, which the server refuses with its reason, keeping the saved date.
+  function markUnreadableDates(form) {
+    form.querySelectorAll('input[type="date"]').forEach(function (input) {
+      if (input.disabled || !input.validity || !input.validity.badInput) return;
+      var marker = document.createElement("input");
+      marker.type = "hidden";
+      marker.name = input.name;
+      marker.value = "?";
+      input.disabled = true;
+      form.appendChild(marker);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("doorstroom-form");
     if (form) {
@@ -167,6 +196,8 @@
         if (event.target.tagName !== "TEXTAREA") apply(form, saved);
         updateProgress();
       });
+      keepPlaceOnRowButtons(form);
+      form.addEventListener("submit", function () { markUnreadableDates(form); });
     }
     showResult();
   });

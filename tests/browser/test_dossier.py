@@ -128,7 +128,7 @@ def test_a_pupil_fills_in_part_a_on_a_phone_and_the_mentor_part_b_on_a_laptop(pa
     expect(page.get_by_role("heading", name="Deel A van de leerling")).to_be_visible()
     for read in page.locator('[data-testid^="read-"]').all():
         read.get_by_label("Eens", exact=True).check()
-    page.get_by_label("Opmerking (niet verplicht)").last.fill("Goed over nagedacht.")
+    page.get_by_label("Opmerking (verplicht bij oneens)").last.fill("Goed over nagedacht.")
     assert axe() == [], "mentordeel: deel A lezen"
     shot("189a-mentordeel-deel-a-1366")
     for step in spec.part_b.steps:

@@ -349,3 +349,20 @@ def test_buttons_with_a_number_that_is_no_number_change_nothing(account, catalog
         assert client.post(url(dossier), data).status_code in (200, 302)
     dossier.refresh_from_db()
     assert dossier.mbo_school is None
+
+
+def test_a_date_the_browser_could_not_read_keeps_the_saved_date_and_says_why(account):
+    """The page's script sends "?" for a date field whose input the browser could not read (31-02): never an empty
+    field that would silently remove the date saved before."""
+    client = client_of(account)
+    dossier = start_dossier(account=account, kind="vo-mbo")
+    step = dossier.spec.page("persoonlijke_gegevens")
+    date_field = next(f for f in step.fields if f.type == DATE)
+    saved = dossier.answers[date_field.key]
+    data = page_post(step, dossier.answers, actie="opslaan")
+    data[field_name(date_field.key)] = "?"
+    client.post(url(dossier), data)
+    dossier.refresh_from_db()
+    assert dossier.answers[date_field.key] == saved and dossier.invalid[date_field.key] == ["?"]
+    page = client.get(url(dossier, step.key)).content.decode()
+    assert "Deze datum bestaat niet" in page

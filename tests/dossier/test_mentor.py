@@ -282,3 +282,28 @@ def test_a_browser_opened_by_a_link_loses_the_dossier_when_it_goes_to_someone_el
     opened_by_the_last_link("twee@example.com")
     dossier.refresh_from_db()
     assert dossier.verdicts == {}
+
+
+def test_oneens_counts_only_with_what_does_not_agree_and_the_mentors_name_is_filled_in(school_setup, catalogue):
+    account = pupil_account(school_setup["pupil"])
+    client, dossier = complete_dossier(account, catalogue)
+    own = school_setup["own"]
+    client.post(reverse("leerling:opsturen", args=[dossier.pk]), {"mentor": own.pk})
+    dossier.refresh_from_db()
+    assert dossier.mentor_answers["mentor_naam"] == own.full_name  # filled in for the mentor, who may change it
+    assert dossier.mentor_answers["mentor_contact"] in (own.telefoon, own.email)
+    mentor = Client()
+    mentor.force_login(own)
+    url = reverse("mentordeel:invullen", args=[dossier.pk])
+    fill_part_b(mentor, url, dossier, disagree="familie")
+    dossier.refresh_from_db()
+    assert part_b_of(dossier).complete
+    data = {"stap": "deel-a", "actie": "blijf"}
+    for page in part_b_of(dossier).verdict_pages:
+        data[f"oordeel-{page.key}"] = "eens"
+    data.update({"oordeel-familie": "oneens", "opmerking-familie": ""})
+    mentor.post(url, data)
+    dossier.refresh_from_db()
+    assert not part_b_of(dossier).complete
+    refused = mentor.post(url, {**data, "actie": "terugsturen"})
+    assert "oneens met wat er niet klopt" in mentor.get(refused.url).content.decode()
