@@ -80,6 +80,7 @@ _TEXTS = {
 _ROWS = {
     "stages": [{"bedrijf": "Hotel Des Indes", "plaats": "Den Haag", "werkzaamheden": "Meehelpen in de keuken"}],
     "werk": [{"bedrijf": "Albert Heijn", "plaats": "Den Haag", "werkzaamheden": "Vakkenvullen op zaterdag"}],
+    "ouders": [{"naam": "Fatima Azzouzi", "relatie": "moeder", "telefoon": "06-41234567"}],
 }
 
 

@@ -68,8 +68,20 @@ PREFILL_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "pupil.woonplaats": (TEXT, ()),
     "pupil.telefoon": (TEXT, ()),
 }
+
+
+def _birth_date(account: PupilAccount) -> str | None:
+    """The school's date; for a pupil without a vo-school the one they gave when they registered."""
+    from .models import Registration
+
+    if account.pupil is not None:
+        return account.pupil.geboortedatum.isoformat()
+    registration = Registration.objects.filter(user=account.user).order_by("-created_at").first()
+    return registration.geboortedatum.isoformat() if registration is not None else None
+
+
 _PREFILL_READERS: dict[str, Callable[[PupilAccount], Any]] = {
-    "pupil.geboortedatum": _of_pupil("geboortedatum"),
+    "pupil.geboortedatum": _birth_date,
     "pupil.geslacht": _of_pupil("geslacht"),
     "pupil.straat": _of_pupil("straat"),
     "pupil.huisnummer": _number,

@@ -366,3 +366,19 @@ def test_a_date_the_browser_could_not_read_keeps_the_saved_date_and_says_why(acc
     assert dossier.answers[date_field.key] == saved and dossier.invalid[date_field.key] == ["?"]
     page = client.get(url(dossier, step.key)).content.decode()
     assert "Deze datum bestaat niet" in page
+
+
+def test_a_pupil_without_a_school_starts_with_the_birth_date_they_registered_with(db):
+    from dossier.models import Registration
+
+    account = pupil_account(None)
+    Registration.objects.create(
+        kind="zelf", voornaam="Noor", achternaam="Zonderschool", geboortedatum=datetime.date(2007, 6, 1),
+        email=account.user.email, status="actief", user=account.user,
+    )  # fmt: skip
+    dossier = start_dossier(account=account, kind="werkloos-mbo")
+    key = next(k for k, source in dossier.spec.prefill.items() if source == "pupil.geboortedatum")
+    assert dossier.answers[key] == "2007-06-01"
+    assert not {k for k, source in dossier.spec.prefill.items() if source != "pupil.geboortedatum"} & set(
+        dossier.answers
+    )
