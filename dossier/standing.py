@@ -15,6 +15,8 @@ that gets a reminder. Whoever holds a dossier holds it since:
 from __future__ import annotations
 
 import datetime
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,3 +119,33 @@ def stand_of(dossier: Dossier, *, now: datetime.datetime | None = None, days: in
     if late and dossier.reminded_at is not None:
         details.append(_("herinnering gestuurd op %(date)s") % {"date": _date(dossier.reminded_at)})
     return Stand(dossier.state, text, " · ".join(details), held, late, dossier)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How long one step took, over the dossiers that finished it: the median in days, and over how many."""
+
+    key: str
+    text: str
+    median: float | None
+    count: int
+
+
+def waiting_times(dossiers: Iterable[tuple]) -> list[Waiting]:
+    """``dossiers``: (created_at, sent_to_mentor_at, returned_at, akkoord_since, sent_at) per dossier. Part A runs from
+    the start to the mentor (or, without a mentor's part, to the akkoordverklaring); the mentor's part from sending
+    to sending back; the akkoord from then to the mbo. What the waiting between people costs, made visible."""
+    steps: dict[str, list[float]] = {"deel_a": [], "mentor": [], "akkoord": []}
+    for created, to_mentor, returned, akkoord_since, sent in dossiers:
+        end_a = to_mentor or (akkoord_since if returned is None else None)
+        if end_a is not None:
+            steps["deel_a"].append((end_a - created).total_seconds() / 86400)
+        if to_mentor is not None and returned is not None:
+            steps["mentor"].append((returned - to_mentor).total_seconds() / 86400)
+        if akkoord_since is not None and sent is not None:
+            steps["akkoord"].append((sent - akkoord_since).total_seconds() / 86400)
+    texts = {"deel_a": _("deel A"), "mentor": _("bij de mentor"), "akkoord": _("wachten op akkoord")}
+    return [
+        Waiting(key, str(texts[key]), round(statistics.median(values), 1) if values else None, len(values))
+        for key, values in steps.items()
+    ]

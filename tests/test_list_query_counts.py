@@ -157,7 +157,8 @@ def test_doorstroomdossiers_of_a_school_and_of_a_mentor(client, demo):
     """Whatever the number of pupils, accounts and dossiers (in every stand): the same queries. They are: (the session,)
     the user, their organisation (the header); the user's groups (the filter); the counts of the chips (one
     aggregate); how many pupils (the pages); the page of pupils with their group and account; their dossiers with
-    mbo-school and mentor; the audit log's line for the pupils shown."""
+    mbo-school and mentor; how long each step took (the dossiers' dates, one query); the audit log's line for the
+    pupils shown."""
     from dossier.models import DossierState
     from groups.models import Group
     from groups.services import set_mentor_links
@@ -192,4 +193,4 @@ def test_doorstroomdossiers_of_a_school_and_of_a_mentor(client, demo):
         many, large = queries(client, url + query)
         assert len(large.context["rows"]) > len(small.context["rows"]) >= 1
         assert many == few, user
-        assert few == session_queries() + 8
+        assert few == session_queries() + 9

@@ -24,7 +24,8 @@ from students.schoolyear import current_school_year, label
 from students.selectors import groups_visible_to, pupils_visible_to
 
 from ..models import Dossier, DossierState
-from ..standing import NOT_STARTED, STANDS, Stand, limit_days, not_started, stand_of
+from ..selectors import dossiers_visible_to
+from ..standing import NOT_STARTED, STANDS, Stand, limit_days, not_started, stand_of, waiting_times
 
 PAGE_SIZE = 50
 STANDS_ALL = gettext_lazy("Alle leerlingen")
@@ -86,6 +87,12 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     if group is not None:
         pupils = pupils.filter(group=group)
     counts = _counts(pupils, user)
+    # How long each step takes at this school (or group): what the waiting between people costs.
+    waiting = waiting_times(
+        dossiers_visible_to(user)
+        .filter(account__pupil__in=pupils.values("pk"))
+        .values_list("created_at", "sent_to_mentor_at", "returned_at", "akkoord_since", "sent_at")
+    )
     if stand:
         pupils = _with_stand(pupils, stand, user)
     pupils = (
@@ -133,6 +140,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "MINE": MINE,
             "days": days,
             "school_year": label(year),
+            "waiting": waiting if any(w.count for w in waiting) else None,
         },
     )
 

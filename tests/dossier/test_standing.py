@@ -96,6 +96,10 @@ def test_the_decaan_sees_where_each_pupils_dossier_stands(client, demo, scene):
     chips = {key: count for key, _text, count, _link in response.context["chips"]}
     assert chips == {"": 8, "niet_gestart": 2, "deel_a": 1, "bij_mentor": 3, "akkoord": 1, "verstuurd": 1}
     assert response.context["mine"] is None  # "Wacht op mij" is the mentor's
+    # How long each step took, over the dossiers that finished it (the scene's: four went to a mentor, one came back).
+    waiting = {w.key: w.count for w in response.context["waiting"]}
+    assert waiting["deel_a"] >= 4 and waiting["mentor"] >= 1
+    assert 'data-testid="waiting-times"' in html and "Hoe lang duurt elke stap" in html
 
     # The list is recorded as a list of exactly these pupils.
     entry = AuditEntry.objects.filter(action=Action.LIST, summary__startswith="doorstroomdossiers").latest("pk")
@@ -166,3 +170,26 @@ def test_the_limit_comes_from_the_setting(client, demo, scene, settings):
     late = {name for name, stands in rows(response).items() if any(s.endswith("te lang") for s in stands)}
     assert late == {"Telang", "Mentor"}  # 9 and 3.5 days; part A and the akkoord of 2 days are not
     assert "langer dan 3 dagen" in response.content.decode()
+
+
+def test_how_long_each_step_takes_is_the_median_over_the_dossiers_that_finished_it():
+    import datetime as dt
+
+    from dossier.standing import waiting_times
+
+    start = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+
+    def day(n):
+        return start + dt.timedelta(days=n)
+
+    rows = [
+        (start, day(18), day(25), day(25), day(32)),  # the seed's 18 + 7 + 7 days
+        (start, day(10), day(13), day(13), None),  # waiting for the akkoord: not counted there yet
+        (start, None, None, day(6), day(8)),  # no mentor's part: part A until the akkoordverklaring
+        (start, None, None, None, None),  # still part A
+    ]
+    by_key = {w.key: w for w in waiting_times(rows)}
+    assert (by_key["deel_a"].median, by_key["deel_a"].count) == (10.0, 3)
+    assert (by_key["mentor"].median, by_key["mentor"].count) == (5.0, 2)
+    assert (by_key["akkoord"].median, by_key["akkoord"].count) == (4.5, 2)
+    assert [w.median for w in waiting_times([])] == [None, None, None]
