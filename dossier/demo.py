@@ -192,6 +192,8 @@ def seed_dossiers() -> int:
                 dossier.verdicts[page.key] = {"oordeel": "eens", "opmerking": ""}
             dossier.returned_at = dossier.akkoord_since = now - datetime.timedelta(days=3)
         dossier.save()
+        # Started 18 days before it went to the mentor (the waiting times on Doorstroomdossiers).
+        Dossier.objects.filter(pk=dossier.pk).update(created_at=dossier.sent_to_mentor_at - datetime.timedelta(days=18))
         created += 2
         if state == "bij_mentor" and mentor is not None:  # the Melding sending would have made (no mail in a demo)
             notify(

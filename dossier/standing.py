@@ -136,14 +136,18 @@ def waiting_times(dossiers: Iterable[tuple]) -> list[Waiting]:
     the start to the mentor (or, without a mentor's part, to the akkoordverklaring); the mentor's part from sending
     to sending back; the akkoord from then to the mbo. What the waiting between people costs, made visible."""
     steps: dict[str, list[float]] = {"deel_a": [], "mentor": [], "akkoord": []}
+
+    def days(start: datetime.datetime, end: datetime.datetime) -> float:
+        return max(0.0, (end - start).total_seconds() / 86400)  # a clock set back never makes a step negative
+
     for created, to_mentor, returned, akkoord_since, sent in dossiers:
         end_a = to_mentor or (akkoord_since if returned is None else None)
         if end_a is not None:
-            steps["deel_a"].append((end_a - created).total_seconds() / 86400)
+            steps["deel_a"].append(days(created, end_a))
         if to_mentor is not None and returned is not None:
-            steps["mentor"].append((returned - to_mentor).total_seconds() / 86400)
+            steps["mentor"].append(days(to_mentor, returned))
         if akkoord_since is not None and sent is not None:
-            steps["akkoord"].append((sent - akkoord_since).total_seconds() / 86400)
+            steps["akkoord"].append(days(akkoord_since, sent))
     texts = {"deel_a": _("deel A"), "mentor": _("bij de mentor"), "akkoord": _("wachten op akkoord")}
     return [
         Waiting(key, str(texts[key]), round(statistics.median(values), 1) if values else None, len(values))

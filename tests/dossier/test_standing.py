@@ -193,3 +193,13 @@ def test_how_long_each_step_takes_is_the_median_over_the_dossiers_that_finished_
     assert (by_key["mentor"].median, by_key["mentor"].count) == (5.0, 2)
     assert (by_key["akkoord"].median, by_key["akkoord"].count) == (4.5, 2)
     assert [w.median for w in waiting_times([])] == [None, None, None]
+
+
+def test_a_step_never_takes_negative_days():
+    import datetime as dt
+
+    from dossier.standing import waiting_times
+
+    start = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    earlier = start - dt.timedelta(days=3)  # a date set by hand before the dossier was made
+    assert waiting_times([(start, earlier, None, None, None)])[0].median == 0.0
