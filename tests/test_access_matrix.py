@@ -805,7 +805,7 @@ def url_for(name: str, kind: str, value) -> str:
 
 LOGIN = reverse("accounts:login")
 # Where an anonymous visitor is sent when it is not the login page (the page itself then asks to log in).
-ANON_ELSEWHERE = {"root": reverse("notifications:meldingen"), "set_language": "/"}
+ANON_ELSEWHERE = {"set_language": "/"}  # the start address sends an anonymous visitor to the login page itself
 
 
 @pytest.mark.django_db
