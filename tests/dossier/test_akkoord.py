@@ -91,6 +91,7 @@ def test_the_whole_path_for_each_kind(kind, pupil, mbo, eager):
     page = leerling.get(reverse("leerling:akkoord", args=[dossier.pk])).content.decode()
     assert "Verzorgende-IG" in page and "25491" in page and "Zoetermeer" in page
     assert "Motivatie" in page and "Antwoord op Waarom past deze opleiding bij jou?" in page
+    assert "Begin dan een nieuw dossier" in page  # the way to change something, with every answer taken over
     if kind == "vo-mbo":
         assert "Deel B: de mentor" in page and "Meneer Mentor" in page
         assert "Oneens" in page and "Kijk nog eens naar de stage" in page
