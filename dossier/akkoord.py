@@ -36,6 +36,7 @@ from students.models import Aanmelding, Pupil
 
 from . import snapshot
 from .models import Consent, Dossier, DossierState
+from .selectors import locked_dossier
 
 # Below this age on the day of the akkoord a parent or guardian agrees too.
 PARENT_CONSENT_AGE = 16
@@ -115,11 +116,7 @@ def _melding_key(consent: Consent) -> str:
 def give_akkoord(
     *, dossier: Dossier, statements: list[str], parent_name: str = "", parent_relation: str = ""
 ) -> Consent:
-    fresh = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("declaration", "account__user", "account__pupil", "mbo_school", "location", "opleiding")
-        .get(pk=dossier.pk)
-    )
+    fresh = locked_dossier(dossier.pk)
     _check(fresh)
     parent = needs_parent(fresh)
     errors: dict[str, str] = {}
@@ -221,11 +218,7 @@ def _tell_the_mbo(consent: Consent, dossier: Dossier) -> None:
 @transaction.atomic
 def withdraw(*, consent: Consent, reason: str) -> Consent:
     """The pupil takes the consent back, before the mbo-school opened the dossier."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("account__user", "account__pupil")
-        .get(pk=consent.dossier_id)
-    )
+    dossier = locked_dossier(consent.dossier_id)
     fresh = Consent.objects.select_for_update(of=("self",)).select_related("mbo_school").get(pk=consent.pk)
     if fresh.withdrawn_at is not None:
         raise ValidationError(_("Je hebt deze toestemming al ingetrokken."))

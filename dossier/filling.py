@@ -28,6 +28,7 @@ from .history import record
 from .loader import shipped
 from .models import Dossier, DossierState, PupilAccount
 from .records import prefilled
+from .selectors import locked_dossier
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _refresh(dossier: Dossier) -> None:
 
 
 def _ensure_editable(dossier: Dossier) -> None:
-    if dossier.state != DossierState.DEEL_A:
+    if not dossier.editable:
         raise ValidationError(
             _("Dit dossier is %(state)s: deel A kan nu niet veranderen.") % {"state": dossier.get_state_display()}
         )
@@ -126,11 +127,7 @@ def start_dossier(*, account: PupilAccount, kind: str, copy_from: Dossier | None
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    fresh = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("declaration", "account__pupil")
-        .get(pk=dossier.pk)
-    )
+    fresh = locked_dossier(dossier.pk)
     _ensure_editable(fresh)
     return fresh
 
@@ -245,11 +242,7 @@ def reopen_choice(*, dossier: Dossier) -> Dossier:
 def remove_dossier(*, dossier: Dossier) -> None:
     """A dossier the pupil is still filling in (part A), removed by the pupil: a dossier that went to a mentor or
     to the mbo is part of a record and stays."""
-    fresh = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("account__user", "account__pupil")
-        .get(pk=dossier.pk)
-    )
+    fresh = locked_dossier(dossier.pk)
     if fresh.state != DossierState.DEEL_A or fresh.consents.exists():
         raise ValidationError(_("Alleen een dossier dat nog niet is opgestuurd, kun je verwijderen."))
     # Recorded before it goes (the line names the dossier's number, which the pupil's own history keeps).

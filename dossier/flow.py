@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from .filling import progress_of
 from .history import record
 from .models import Dossier, DossierState
+from .selectors import locked_dossier
 
 
 def check_part_a_complete(dossier: Dossier) -> None:
@@ -26,11 +27,7 @@ def check_part_a_complete(dossier: Dossier) -> None:
 @transaction.atomic
 def finish_part_a(*, dossier: Dossier) -> Dossier:
     """A dossier without a mentor's part (MBO-MBO, Werk(loos)-MBO): part A complete, on to the akkoordverklaring."""
-    fresh = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("declaration", "account__user")
-        .get(pk=dossier.pk)
-    )
+    fresh = locked_dossier(dossier.pk)
     if fresh.spec.has_mentor:
         raise ValidationError(_("Dit dossier gaat eerst naar je mentor."))
     check_part_a_complete(fresh)

@@ -34,6 +34,7 @@ from .filling import merge_input
 from .flow import check_part_a_complete
 from .history import record
 from .models import MENTOR_LINK_VALID, Dossier, DossierState
+from .selectors import locked_dossier
 from .tokens import digest, new_token
 
 AGREE, DISAGREE = "eens", "oneens"
@@ -78,14 +79,6 @@ def may_type_a_mentor(dossier: Dossier) -> bool:
 # --- sending -----------------------------------------------------------------------------------------------------
 
 
-def _locked(dossier: Dossier) -> Dossier:
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("declaration", "account__user", "account__pupil__school", "mentor")
-        .get(pk=dossier.pk)
-    )
-
-
 def _mail_mentor(dossier: Dossier, url: str, *, valid_until=None) -> None:
     pupil_name = dossier.account.user.full_name
     send_templated_mail(
@@ -108,7 +101,7 @@ def _mail_mentor(dossier: Dossier, url: str, *, valid_until=None) -> None:
 @transaction.atomic
 def send_to_mentor(*, dossier: Dossier, mentor: User | None = None, name: str = "", email: str = "") -> Dossier:
     """Part A to a mentor of the school (``mentor``) or to a typed name and address (a link that works once)."""
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     if not fresh.spec.has_mentor:
         raise ValidationError(_("Dit dossier heeft geen mentordeel: je gaat meteen naar de akkoordverklaring."))
     check_part_a_complete(fresh)
@@ -186,7 +179,7 @@ def _announce(dossier: Dossier, token: str) -> None:
 @transaction.atomic
 def resend_link(*, dossier: Dossier) -> Dossier:
     """A new link for a mentor without an account (the old one stops working)."""
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     if fresh.state != DossierState.BIJ_MENTOR or fresh.mentor is not None:
         raise ValidationError(_("Er is geen link om opnieuw te sturen."))
     token, token_digest = new_token()
@@ -282,7 +275,7 @@ def _check_mentor_may_write(dossier: Dossier) -> None:
 
 @transaction.atomic
 def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by: User | None) -> Dossier:
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     _check_mentor_may_write(fresh)
     pages = {p.key for p in shown_pages_a(fresh)}
     for key, verdict in verdicts.items():
@@ -301,7 +294,7 @@ def save_verdicts(*, dossier: Dossier, verdicts: dict[str, dict[str, str]], by: 
 
 @transaction.atomic
 def save_part_b_page(*, dossier: Dossier, page: Step, values: dict, invalid: dict, by: User | None) -> Dossier:
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     _check_mentor_may_write(fresh)
     merge_input(page, fresh.mentor_answers, fresh.mentor_invalid, values, invalid)
     fresh.save()
@@ -312,7 +305,7 @@ def save_part_b_page(*, dossier: Dossier, page: Step, values: dict, invalid: dic
 @transaction.atomic
 def return_to_pupil(*, dossier: Dossier, by: User | None) -> Dossier:
     """ "Terugsturen naar leerling": part B complete; the pupil is mailed exactly what to do next (seed, step 19)."""
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     _check_mentor_may_write(fresh)
     if fresh.mentor_invalid:
         raise ValidationError(_("Er staat nog iets in het mentordeel dat niet goed is ingevuld. Verbeter dat eerst."))
@@ -360,7 +353,7 @@ def filled_verdicts(dossier: Dossier) -> int:
 def take_back(*, dossier: Dossier) -> Dossier:
     """The pupil takes the dossier back from the mentor (sent to the wrong person, or something to change): part A
     is theirs again, the link stops working, and what the mentor already filled in stays for when it comes back."""
-    fresh = _locked(dossier)
+    fresh = locked_dossier(dossier.pk)
     if fresh.state != DossierState.BIJ_MENTOR:
         raise ValidationError(_("Dit dossier is niet bij je mentor."))
     name = fresh.mentor_name

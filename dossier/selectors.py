@@ -86,6 +86,16 @@ def opened_by_link(pk: int, grant: str) -> Dossier | None:
     )
 
 
+def locked_dossier(pk: int) -> Dossier:
+    """A dossier for a write (inside the caller's transaction): its own row locked, with what the writes read. Only
+    the row's own table: PostgreSQL refuses FOR UPDATE on the nullable side of the joins (pupil, mentor)."""
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related(*_DOSSIER_RELATED, "account__pupil__school", "mentor")
+        .get(pk=pk)
+    )
+
+
 def own_dossier(user: User, pk: int) -> Dossier:
     """One of the leerling's own dossiers; any other id does not exist for them (404)."""
     return get_object_or_404(own_dossiers(user), pk=pk)
